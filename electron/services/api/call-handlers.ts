@@ -1,0 +1,67 @@
+// The main-side handlers of every contract call, and the one dispatch function that both
+// transports (Electron IPC and the browser mode's HTTP) use: validate, call a service, map errors.
+import {
+  calls,
+  type AppInfo,
+  type CallName,
+  type CallResponse,
+  type CallResult,
+  type ValidRequest,
+} from '../../../shared/contract';
+import { CairnError, toErrorPayload } from '../../../shared/errors';
+import type { TrackerStore } from '../tracker/tracker-store';
+
+/** What the handlers need from the running app. */
+export interface CallContext {
+  readonly store: TrackerStore;
+  readonly appInfo: () => AppInfo;
+}
+
+/** A handler for each call, typed from the contract. */
+export type CallHandlers = {
+  readonly [K in CallName]: (request: ValidRequest<K>) => Promise<CallResponse<K>>;
+};
+
+/** Builds the handler table over the app's services. */
+export function createCallHandlers(context: CallContext): CallHandlers {
+  const { store } = context;
+  return {
+    getAppInfo: async () => context.appInfo(),
+    listExperiments: async (request) => store.listExperiments(request.viewType),
+    createExperiment: async (request) => store.createExperiment({ name: request.name }),
+    searchRuns: async (request) => store.searchRuns(request),
+    getRun: async (request) => store.getRun(request.runId),
+    getMetricHistory: async (request) => {
+      const page = await store.getMetricHistory({ runId: request.runId, key: request.key, maxResults: 1_000_000 });
+      return [...page.items];
+    },
+  };
+}
+
+function describeIssues(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): string {
+  return error.issues
+    .map((issue) => (issue.path.length ? `${issue.path.map(String).join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}
+
+/** Validates a raw payload against the call's schema, runs the handler, and returns a result envelope. */
+export async function dispatchCall(handlers: CallHandlers, name: string, payload: unknown): Promise<CallResult<unknown>> {
+  if (!Object.hasOwn(calls, name)) {
+    return { ok: false, error: { code: 'ENDPOINT_NOT_FOUND', message: `Unknown call '${name}'.` } };
+  }
+  const callName = name as CallName;
+  const parsed = calls[callName].request.safeParse(payload ?? {});
+  if (!parsed.success) {
+    return {
+      ok: false,
+      error: { code: 'INVALID_PARAMETER_VALUE', message: `Invalid request for ${callName}: ${describeIssues(parsed.error)}` },
+    };
+  }
+  try {
+    const handler = handlers[callName] as (request: unknown) => Promise<unknown>;
+    return { ok: true, value: await handler(parsed.data) };
+  } catch (error) {
+    if (!(error instanceof CairnError)) console.error(`cairn: call ${callName} failed`, error);
+    return { ok: false, error: toErrorPayload(error) };
+  }
+}

@@ -1,0 +1,54 @@
+// Starts every main-side service over one data folder. Plain Node: the Electron shell,
+// the browser mode, the CLI and the tests all start Cairn through this one function.
+import type { AppInfo } from '../../shared/contract';
+import { createCallHandlers, type CallHandlers } from './api/call-handlers';
+import { trackerDatabaseFile } from './data-dir';
+import { EventHub } from './event-hub';
+import { SqliteTrackerStore } from './tracker/sqlite-tracker-store';
+import { startTrackerChangeFeed } from './tracker/tracker-change-feed';
+import type { TrackerStore } from './tracker/tracker-store';
+import { CAIRN_VERSION } from './version';
+
+/** How to start the services. */
+export interface CairnServicesOptions {
+  readonly dataDir: string;
+  readonly mode: AppInfo['mode'];
+  /** Milliseconds between pushed change events (tests shorten it). */
+  readonly changeIntervalMs?: number;
+}
+
+/** The running services of one Cairn instance. */
+export interface CairnServices {
+  readonly dataDir: string;
+  readonly store: TrackerStore;
+  readonly handlers: CallHandlers;
+  readonly events: EventHub;
+  /** Sets the address of the MLflow-compatible tracking API once it listens. */
+  setTrackingUri(uri: string | null): void;
+  close(): Promise<void>;
+}
+
+/** Opens the tracker in `dataDir` and wires the call handlers and the change events. */
+export function startCairnServices(options: CairnServicesOptions): CairnServices {
+  const store = new SqliteTrackerStore({ file: trackerDatabaseFile(options.dataDir) });
+  const events = new EventHub();
+  let trackingUri: string | null = null;
+  const stopFeed = startTrackerChangeFeed(store, (change) => events.publish('tracker.changed', change), options.changeIntervalMs);
+  const handlers = createCallHandlers({
+    store,
+    appInfo: () => ({ version: CAIRN_VERSION, dataDir: options.dataDir, trackingUri, mode: options.mode }),
+  });
+  return {
+    dataDir: options.dataDir,
+    store,
+    handlers,
+    events,
+    setTrackingUri(uri) {
+      trackingUri = uri;
+    },
+    async close() {
+      stopFeed();
+      store.close();
+    },
+  };
+}

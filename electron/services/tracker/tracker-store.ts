@@ -1,0 +1,108 @@
+// The tracker store interface. The SQLite store implements it today; a server backend
+// (PostgreSQL) can implement it later without touching its callers.
+import type {
+  Experiment,
+  ExperimentSummary,
+  MetricPoint,
+  Page,
+  Param,
+  Run,
+  RunInfo,
+  RunStatus,
+  Tag,
+  ViewType,
+} from '../../../shared/models';
+
+/** A metric point as logged; value may be NaN or ±Infinity. */
+export interface MetricInput {
+  readonly key: string;
+  readonly value: number;
+  /** Milliseconds since the epoch. */
+  readonly timestamp: number;
+  readonly step: number;
+}
+
+/** What createRun needs; everything but the experiment is optional. */
+export interface CreateRunInput {
+  readonly experimentId: string;
+  readonly runName?: string;
+  readonly startTime?: number;
+  readonly userId?: string;
+  readonly tags?: readonly Tag[];
+}
+
+/** Fields of a run that can change after creation. */
+export interface UpdateRunInput {
+  readonly status?: RunStatus;
+  readonly endTime?: number;
+  readonly runName?: string;
+}
+
+/** A batch of things logged to one run in one transaction. */
+export interface LogBatchInput {
+  readonly metrics?: readonly MetricInput[];
+  readonly params?: readonly Param[];
+  readonly tags?: readonly Tag[];
+}
+
+/** A search over runs, in MLflow's terms (filter and order_by in MLflow's grammar). */
+export interface SearchRunsQuery {
+  readonly experimentIds: readonly string[];
+  readonly filter?: string;
+  readonly orderBy?: readonly string[];
+  readonly maxResults?: number;
+  readonly pageToken?: string;
+  readonly viewType?: ViewType;
+}
+
+/** A search over experiments, in MLflow's terms. */
+export interface SearchExperimentsQuery {
+  readonly filter?: string;
+  readonly orderBy?: readonly string[];
+  readonly maxResults?: number;
+  readonly pageToken?: string;
+  readonly viewType?: ViewType;
+}
+
+/** A request for a metric's history; the page is in step order. */
+export interface MetricHistoryQuery {
+  readonly runId: string;
+  readonly key: string;
+  readonly maxResults?: number;
+  readonly pageToken?: string;
+}
+
+/** What a write changed, announced after it commits. */
+export interface StoreChange {
+  readonly entity: 'experiment' | 'run' | 'metric' | 'param' | 'tag';
+  readonly experimentId: string;
+  readonly runId?: string;
+}
+
+/** The tracking store: experiments, runs, params, metric series and tags. Every write resolves only after it is committed. */
+export interface TrackerStore {
+  createExperiment(input: { name: string; artifactLocation?: string; tags?: readonly Tag[] }): Promise<Experiment>;
+  getExperiment(experimentId: string): Promise<Experiment>;
+  /** Resolves to null when no experiment has that name. */
+  getExperimentByName(name: string): Promise<Experiment | null>;
+  listExperiments(viewType: ViewType): Promise<ExperimentSummary[]>;
+  searchExperiments(query: SearchExperimentsQuery): Promise<Page<Experiment>>;
+  renameExperiment(experimentId: string, newName: string): Promise<void>;
+  deleteExperiment(experimentId: string): Promise<void>;
+  restoreExperiment(experimentId: string): Promise<void>;
+  setExperimentTag(experimentId: string, tag: Tag): Promise<void>;
+
+  createRun(input: CreateRunInput): Promise<Run>;
+  getRun(runId: string): Promise<Run>;
+  updateRun(runId: string, update: UpdateRunInput): Promise<RunInfo>;
+  deleteRun(runId: string): Promise<void>;
+  restoreRun(runId: string): Promise<void>;
+  logBatch(runId: string, batch: LogBatchInput): Promise<void>;
+  deleteTag(runId: string, key: string): Promise<void>;
+  searchRuns(query: SearchRunsQuery): Promise<Page<Run>>;
+  getMetricHistory(query: MetricHistoryQuery): Promise<Page<MetricPoint>>;
+
+  /** Registers a listener called after each committed write; returns the unsubscribe function. */
+  onChange(listener: (change: StoreChange) => void): () => void;
+  close(): void;
+}

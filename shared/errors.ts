@@ -1,0 +1,58 @@
+// One error vocabulary for every boundary: the store throws these, IPC and HTTP carry them,
+// and the MLflow-compatible API maps them to MLflow's error codes and HTTP statuses.
+
+/** Error codes, named as MLflow names them so that MLflow clients understand them unchanged. */
+export type ErrorCode =
+  | 'INVALID_PARAMETER_VALUE'
+  | 'RESOURCE_DOES_NOT_EXIST'
+  | 'RESOURCE_ALREADY_EXISTS'
+  | 'BAD_REQUEST'
+  | 'UNAUTHENTICATED'
+  | 'PERMISSION_DENIED'
+  | 'ENDPOINT_NOT_FOUND'
+  | 'REQUEST_LIMIT_EXCEEDED'
+  | 'INVALID_STATE'
+  | 'INTERNAL_ERROR';
+
+/** The error shape that crosses IPC and HTTP. */
+export interface ErrorPayload {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+/** An error a caller can act on: a code for programs, a message for people. */
+export class CairnError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'CairnError';
+    this.code = code;
+  }
+
+  /** The serialisable form sent across a process or network boundary. */
+  toPayload(): ErrorPayload {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** Turns anything thrown into a payload; unknown errors become INTERNAL_ERROR. */
+export function toErrorPayload(error: unknown): ErrorPayload {
+  if (error instanceof CairnError) return error.toPayload();
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'INTERNAL_ERROR', message };
+}
+
+/** HTTP status for each error code (MLflow's mapping). */
+export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
+  INVALID_PARAMETER_VALUE: 400,
+  BAD_REQUEST: 400,
+  RESOURCE_DOES_NOT_EXIST: 404,
+  ENDPOINT_NOT_FOUND: 404,
+  RESOURCE_ALREADY_EXISTS: 400,
+  UNAUTHENTICATED: 401,
+  PERMISSION_DENIED: 403,
+  REQUEST_LIMIT_EXCEEDED: 429,
+  INVALID_STATE: 400,
+  INTERNAL_ERROR: 500,
+};
