@@ -1,0 +1,60 @@
+// The `cairn` command line: dispatches to one module per command.
+import { CAIRN_VERSION } from '../services/version';
+import { runServeCommand, SERVE_HELP } from './serve-command';
+
+const MAIN_HELP = `Cairn ${CAIRN_VERSION}: a desktop MLOps workbench.
+
+Usage: cairn <command> [options]
+
+Commands:
+  serve        Run Cairn headless and serve its UI to a browser on this machine
+  help [cmd]   Show help for a command
+
+Options:
+  -h, --help     Show this help
+  -v, --version  Print the version
+
+Data folder: --data-dir, else $CAIRN_DATA_DIR, else the OS's per-user application data folder.
+Run \`cairn <command> --help\` for a command's options.
+`;
+
+const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<number | void> }> = {
+  serve: { help: SERVE_HELP, run: runServeCommand },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '-h' || first === '--help') {
+    process.stdout.write(MAIN_HELP);
+    return 0;
+  }
+  if (first === '-v' || first === '--version') {
+    process.stdout.write(`${CAIRN_VERSION}\n`);
+    return 0;
+  }
+  if (first === 'help') {
+    const command = rest[0] ? COMMANDS[rest[0]] : undefined;
+    process.stdout.write(command ? command.help : MAIN_HELP);
+    return 0;
+  }
+  const command = COMMANDS[first];
+  if (!command) {
+    process.stderr.write(`cairn: unknown command '${first}'. Run \`cairn --help\` for the list.\n`);
+    return 2;
+  }
+  if (rest.includes('-h') || rest.includes('--help')) {
+    process.stdout.write(command.help);
+    return 0;
+  }
+  return (await command.run(rest)) ?? 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`cairn: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
