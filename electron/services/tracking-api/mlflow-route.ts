@@ -1,0 +1,38 @@
+// The shape of one route of the MLflow-compatible API. Each capability (experiments, runs,
+// metrics, artifacts, registry, logged models) exports a list of these; the tracking server
+// matches them, parses the request, and maps thrown CairnErrors to MLflow's error responses.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** HTTP methods the MLflow API uses. */
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT' | 'HEAD';
+
+/** A parsed request handed to a route. */
+export interface MlflowRequest {
+  readonly method: HttpMethod;
+  readonly url: URL;
+  /** Path parameters captured by `:name` and `*name` segments of the route's path. */
+  readonly pathParams: Readonly<Record<string, string>>;
+  /**
+   * The request's arguments: the JSON body of a POST/PATCH/DELETE, or the query string of a GET
+   * (a repeated query key becomes an array), as MLflow's server reads them.
+   */
+  readonly args: Readonly<Record<string, unknown>>;
+  readonly raw: IncomingMessage;
+}
+
+/** A route answers with a JSON value, or writes the response itself (streams) and returns RESPONSE_SENT. */
+export const RESPONSE_SENT = Symbol('response-sent');
+
+/** One route of the API. */
+export interface MlflowRoute {
+  readonly method: HttpMethod;
+  /**
+   * Path below the API prefix, e.g. 'experiments/create' (matched under /api/2.0/mlflow/ and
+   * /ajax-api/2.0/mlflow/), or an absolute path starting with '/' for other prefixes.
+   * `:name` captures one segment, a trailing `*name` captures the rest of the path.
+   */
+  readonly path: string;
+  /** Whether the body is streamed by the route itself (artifact uploads) instead of parsed as JSON. */
+  readonly rawBody?: boolean;
+  handle(request: MlflowRequest, response: ServerResponse): Promise<unknown>;
+}
