@@ -1,0 +1,276 @@
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CairnError } from '../../../shared/errors';
+import { DatabaseTooNewError, openDatabase } from './database';
+import { MIGRATIONS } from './migrations';
+import { SqliteTrackerStore } from './sqlite-tracker-store';
+
+let dir: string;
+let store: SqliteTrackerStore;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-store-'));
+  store = new SqliteTrackerStore({ file: path.join(dir, 'cairn.db') });
+});
+
+afterEach(() => {
+  store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function expectCairnError(promise: Promise<unknown>, code: string): Promise<CairnError> {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected an error');
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(CairnError);
+  expect((error as CairnError).code).toBe(code);
+  return error as CairnError;
+}
+
+describe('database', () => {
+  it('uses WAL and records every migration with a checksum', () => {
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    const rows = store.db.prepare('SELECT version, name, checksum FROM schema_migrations ORDER BY version').all() as {
+      version: number;
+      checksum: string;
+    }[];
+    expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    for (const row of rows) expect(row.checksum).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('refuses a database written by a newer Cairn and leaves it byte for byte untouched', () => {
+    const file = path.join(dir, 'newer.db');
+    const raw = new Database(file);
+    raw.exec(
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT, checksum TEXT, applied_at INTEGER); INSERT INTO schema_migrations VALUES (999, 'future', 'x', 0);",
+    );
+    raw.close();
+    const before = fs.readFileSync(file);
+    expect(() => openDatabase(file)).toThrow(DatabaseTooNewError);
+    expect(() => openDatabase(file)).toThrow(/newer version of Cairn.*schema version 999/);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    expect(fs.existsSync(`${file}-wal`)).toBe(false);
+  });
+
+  it('refuses a database whose recorded migration differs from the code (an edited migration)', () => {
+    const file = path.join(dir, 'edited.db');
+    openDatabase(file).close();
+    const edited = MIGRATIONS.map((m) => (m.version === 1 ? { ...m, sql: `${m.sql}\n-- edited` } : m));
+    expect(() => openDatabase(file, edited)).toThrow(/was edited after it was released/);
+  });
+
+  it('reopens an existing database without reapplying migrations', async () => {
+    const experiment = await store.createExperiment({ name: 'kept' });
+    store.close();
+    store = new SqliteTrackerStore({ file: path.join(dir, 'cairn.db') });
+    expect((await store.getExperiment(experiment.experimentId)).name).toBe('kept');
+  });
+});
+
+describe('experiments', () => {
+  it('has MLflow\'s Default experiment with id 0', async () => {
+    const experiment = await store.getExperiment('0');
+    expect(experiment.name).toBe('Default');
+    expect(experiment.artifactLocation).toBe('mlflow-artifacts:/0');
+  });
+
+  it('creates, renames, tags, deletes and restores experiments', async () => {
+    const created = await store.createExperiment({ name: 'fraud', tags: [{ key: 'team', value: 'risk' }] });
+    expect(created).toMatchObject({ name: 'fraud', lifecycleStage: 'active', tags: [{ key: 'team', value: 'risk' }] });
+    expect(created.artifactLocation).toBe(`mlflow-artifacts:/${created.experimentId}`);
+    await store.renameExperiment(created.experimentId, 'fraud-v2');
+    expect((await store.getExperimentByName('fraud-v2'))?.experimentId).toBe(created.experimentId);
+    expect(await store.getExperimentByName('fraud')).toBeNull();
+    await store.setExperimentTag(created.experimentId, { key: 'team', value: 'ml' });
+    expect((await store.getExperiment(created.experimentId)).tags).toEqual([{ key: 'team', value: 'ml' }]);
+    await store.deleteExperiment(created.experimentId);
+    expect((await store.listExperiments('ACTIVE_ONLY')).map((e) => e.name)).not.toContain('fraud-v2');
+    expect((await store.listExperiments('DELETED_ONLY')).map((e) => e.name)).toEqual(['fraud-v2']);
+    await store.restoreExperiment(created.experimentId);
+    expect((await store.listExperiments('ACTIVE_ONLY')).map((e) => e.name)).toContain('fraud-v2');
+  });
+
+  it('refuses duplicate names and unknown ids', async () => {
+    await store.createExperiment({ name: 'a' });
+    await expectCairnError(store.createExperiment({ name: 'a' }), 'RESOURCE_ALREADY_EXISTS');
+    await expectCairnError(store.getExperiment('12345'), 'RESOURCE_DOES_NOT_EXIST');
+    await expectCairnError(store.getExperiment('not-a-number'), 'RESOURCE_DOES_NOT_EXIST');
+    await expectCairnError(store.createExperiment({ name: '   ' }), 'INVALID_PARAMETER_VALUE');
+  });
+
+  it('counts active runs per experiment', async () => {
+    const { experimentId } = await store.createExperiment({ name: 'counted' });
+    await store.createRun({ experimentId });
+    const deleted = await store.createRun({ experimentId });
+    await store.deleteRun(deleted.info.runId);
+    const summary = (await store.listExperiments('ACTIVE_ONLY')).find((e) => e.experimentId === experimentId);
+    expect(summary?.runCount).toBe(1);
+  });
+});
+
+describe('runs', () => {
+  let experimentId: string;
+  beforeEach(async () => {
+    experimentId = (await store.createExperiment({ name: 'exp' })).experimentId;
+  });
+
+  it('creates a run with a generated name, RUNNING status and an artifact URI under its experiment', async () => {
+    const run = await store.createRun({ experimentId, startTime: 1000, userId: 'ada' });
+    expect(run.info).toMatchObject({ experimentId, status: 'RUNNING', startTime: 1000, endTime: null, userId: 'ada' });
+    expect(run.info.runId).toMatch(/^[0-9a-f]{32}$/);
+    expect(run.info.runName).toMatch(/^[a-z]+-[a-z]+-\d+$/);
+    expect(run.info.artifactUri).toBe(`mlflow-artifacts:/${experimentId}/${run.info.runId}/artifacts`);
+    expect(run.tags).toContainEqual({ key: 'mlflow.runName', value: run.info.runName });
+  });
+
+  it('takes the name and parent from system tags and keeps them in sync', async () => {
+    const parent = await store.createRun({ experimentId, runName: 'parent' });
+    const child = await store.createRun({
+      experimentId,
+      tags: [
+        { key: 'mlflow.runName', value: 'child' },
+        { key: 'mlflow.parentRunId', value: parent.info.runId },
+      ],
+    });
+    expect(child.info.runName).toBe('child');
+    expect(child.info.parentRunId).toBe(parent.info.runId);
+    await store.logBatch(child.info.runId, { tags: [{ key: 'mlflow.runName', value: 'renamed' }] });
+    expect((await store.getRun(child.info.runId)).info.runName).toBe('renamed');
+    await store.deleteTag(child.info.runId, 'mlflow.parentRunId');
+    expect((await store.getRun(child.info.runId)).info.parentRunId).toBeNull();
+  });
+
+  it('updates status and end time', async () => {
+    const run = await store.createRun({ experimentId });
+    const info = await store.updateRun(run.info.runId, { status: 'FINISHED', endTime: 5000 });
+    expect(info).toMatchObject({ status: 'FINISHED', endTime: 5000 });
+  });
+
+  it('keeps params immutable: the same value again is fine, a changed value fails and writes nothing of its batch', async () => {
+    const { info } = await store.createRun({ experimentId });
+    await store.logBatch(info.runId, { params: [{ key: 'lr', value: '0.1' }] });
+    await store.logBatch(info.runId, { params: [{ key: 'lr', value: '0.1' }] });
+    const error = await expectCairnError(
+      store.logBatch(info.runId, {
+        params: [{ key: 'lr', value: '0.2' }],
+        tags: [{ key: 'note', value: 'should not land' }],
+        metrics: [{ key: 'loss', value: 1, step: 0, timestamp: 1 }],
+      }),
+      'INVALID_PARAMETER_VALUE',
+    );
+    expect(error.message).toContain("key='lr'");
+    const run = await store.getRun(info.runId);
+    expect(run.params).toEqual([{ key: 'lr', value: '0.1' }]);
+    expect(run.tags.find((t) => t.key === 'note')).toBeUndefined();
+    expect(run.metrics).toEqual([]);
+  });
+
+  it('refuses writes to a deleted run and unknown runs', async () => {
+    const { info } = await store.createRun({ experimentId });
+    await store.deleteRun(info.runId);
+    await expectCairnError(store.logBatch(info.runId, { params: [{ key: 'a', value: 'b' }] }), 'INVALID_PARAMETER_VALUE');
+    await expectCairnError(store.getRun('0'.repeat(32)), 'RESOURCE_DOES_NOT_EXIST');
+    await store.restoreRun(info.runId);
+    await store.logBatch(info.runId, { params: [{ key: 'a', value: 'b' }] });
+  });
+
+  it('refuses a metric whose step is not an integer and writes nothing of its batch', async () => {
+    const { info } = await store.createRun({ experimentId });
+    await expectCairnError(
+      store.logBatch(info.runId, { params: [{ key: 'p', value: '1' }], metrics: [{ key: 'm', value: 1, step: 1.5, timestamp: 1 }] }),
+      'INVALID_PARAMETER_VALUE',
+    );
+    expect((await store.getRun(info.runId)).params).toEqual([]);
+  });
+});
+
+describe('metrics', () => {
+  let runId: string;
+  beforeEach(async () => {
+    const { experimentId } = await store.createExperiment({ name: 'm' });
+    runId = (await store.createRun({ experimentId })).info.runId;
+  });
+
+  it('keeps the latest value at the highest step, then the latest timestamp, whatever the logging order', async () => {
+    await store.logBatch(runId, {
+      metrics: [
+        { key: 'loss', value: 0.5, step: 5, timestamp: 100 },
+        { key: 'loss', value: 0.9, step: 1, timestamp: 500 },
+        { key: 'loss', value: 0.4, step: 5, timestamp: 200 },
+      ],
+    });
+    await store.logBatch(runId, { metrics: [{ key: 'loss', value: 0.3, step: 4, timestamp: 900 }] });
+    const [latest] = (await store.getRun(runId)).metrics;
+    expect(latest).toMatchObject({ key: 'loss', value: 0.4, step: 5, timestamp: 200, min: 0.3, max: 0.9 });
+  });
+
+  it('allows several points per step and returns the history in step order', async () => {
+    await store.logBatch(runId, {
+      metrics: [
+        { key: 'acc', value: 3, step: 2, timestamp: 10 },
+        { key: 'acc', value: 1, step: 0, timestamp: 30 },
+        { key: 'acc', value: 2, step: 0, timestamp: 20 },
+        { key: 'acc', value: 2, step: 0, timestamp: 20 },
+      ],
+    });
+    const history = await store.getMetricHistory({ runId, key: 'acc' });
+    expect(history.items).toEqual([
+      { step: 0, timestamp: 20, value: 2 },
+      { step: 0, timestamp: 30, value: 1 },
+      { step: 2, timestamp: 10, value: 3 },
+    ]);
+  });
+
+  it('round-trips NaN and ±Infinity, and NaN never becomes a min or max', async () => {
+    await store.logBatch(runId, {
+      metrics: [
+        { key: 'x', value: Number.NaN, step: 0, timestamp: 1 },
+        { key: 'x', value: Number.POSITIVE_INFINITY, step: 1, timestamp: 1 },
+        { key: 'x', value: Number.NEGATIVE_INFINITY, step: 2, timestamp: 1 },
+        { key: 'x', value: Number.NaN, step: 3, timestamp: 1 },
+      ],
+    });
+    const values = (await store.getMetricHistory({ runId, key: 'x' })).items.map((p) => p.value);
+    expect(values).toEqual([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN]);
+    const [latest] = (await store.getRun(runId)).metrics;
+    expect(latest?.value).toBeNaN();
+    expect(latest?.min).toBe(Number.NEGATIVE_INFINITY);
+    expect(latest?.max).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('pages a long history without gaps or repeats', async () => {
+    const metrics = Array.from({ length: 2500 }, (_, step) => ({ key: 'long', value: step * 2, step, timestamp: step }));
+    await store.logBatch(runId, { metrics });
+    const seen: number[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await store.getMetricHistory({ runId, key: 'long', maxResults: 1000, pageToken });
+      seen.push(...page.items.map((p) => p.step));
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    expect(seen).toEqual(metrics.map((m) => m.step));
+  });
+
+  it('rejects a malformed page token', async () => {
+    await expectCairnError(store.getMetricHistory({ runId, key: 'long', pageToken: '%%%' }), 'INVALID_PARAMETER_VALUE');
+  });
+
+  it('announces each committed write once, after the commit', async () => {
+    const seen: string[] = [];
+    store.onChange((change) => {
+      // The write is visible to a fresh connection by the time the listener runs.
+      const other = new Database(path.join(dir, 'cairn.db'), { readonly: true });
+      const count = (other.prepare('SELECT COUNT(*) AS n FROM metric_points').get() as { n: number }).n;
+      other.close();
+      seen.push(`${change.entity}:${count}`);
+    });
+    await store.logBatch(runId, { metrics: [{ key: 'a', value: 1, step: 0, timestamp: 0 }] });
+    expect(seen).toEqual(['metric:1']);
+  });
+});
