@@ -1,8 +1,15 @@
 import { defineConfig } from '@playwright/test';
+import { electronBinaryPath } from './e2e/electron-binary';
+
+const electronBinary = electronBinaryPath();
+// Said once, by the runner process (workers load this file too and have TEST_WORKER_INDEX set).
+if (!electronBinary && process.env.TEST_WORKER_INDEX === undefined) {
+  console.log('e2e: the Electron binary is not installed here, so the specs were not run against the desktop app (browser mode only).');
+}
 
 // End-to-end tests drive the browser mode (`cairn serve`) in Debian's Chromium.
 // CHROMIUM_PATH overrides the browser; Playwright's own browser download is not used.
-export default defineConfig({
+export default defineConfig<{ cairnTarget: 'browser' | 'electron' }>({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
   outputDir: 'test-results',
@@ -12,6 +19,10 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [['list']],
+  projects: [
+    { name: 'browser', use: { cairnTarget: 'browser' } },
+    ...(electronBinary ? [{ name: 'electron', use: { cairnTarget: 'electron' as const } }] : []),
+  ],
   use: {
     browserName: 'chromium',
     headless: true,
