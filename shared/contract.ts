@@ -3,7 +3,9 @@
 // from this file; adding a call is one entry in `calls`.
 import { z } from 'zod';
 import type { ErrorPayload } from './errors';
-import type { Experiment, ExperimentSummary, MetricPoint, Page, Run } from './models';
+import type { ArtifactFileInfo, Experiment, ExperimentSummary, MetricPoint, Page, Run } from './models';
+import type { MetricSeriesResult } from './metric-series';
+import { MAX_RUNS_TABLE_ROWS, type RunsTablePage } from './runs-table';
 
 /** A call: the schema its request must satisfy, and (as a type only) what it returns. */
 export interface CallSpec<Request extends z.ZodType, Response> {
@@ -20,6 +22,12 @@ const MAX_ID_LENGTH = 64;
 const experimentId = z.string().min(1).max(MAX_ID_LENGTH).regex(/^[0-9]+$/, 'experiment ids are digits');
 const runId = z.string().min(1).max(MAX_ID_LENGTH).regex(/^[0-9a-zA-Z_-]+$/, 'run ids are letters and digits');
 const viewType = z.enum(['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL']);
+const metricKey = z.string().min(1).max(250);
+/** The most runs one compare view shows. */
+export const MAX_COMPARED_RUNS = 500;
+const artifactPath = z.string().max(1000);
+/** The most bytes of an artifact one call returns (larger files are shown by size only). */
+export const MAX_ARTIFACT_READ_BYTES = 64 * 1024 * 1024;
 
 /** Facts about the running app shown in the UI. */
 export interface AppInfo {
@@ -29,6 +37,17 @@ export interface AppInfo {
   readonly trackingUri: string | null;
   /** 'desktop' inside Electron, 'browser' in `cairn serve`. */
   readonly mode: 'desktop' | 'browser';
+}
+
+/** The first bytes of an artifact file, as read for a preview or a download. */
+export interface ArtifactContent {
+  readonly path: string;
+  /** The file's whole size in bytes. */
+  readonly size: number;
+  /** Whether the file is longer than what was read. */
+  readonly truncated: boolean;
+  /** The bytes read, in base64 (they cross IPC and HTTP as JSON). */
+  readonly base64: string;
 }
 
 /** Every call the renderer can make. */
@@ -55,6 +74,64 @@ export const calls = {
   getRun: call<Run>()(z.object({ runId }).strict()),
   getMetricHistory: call<MetricPoint[]>()(
     z.object({ runId, key: z.string().min(1).max(250) }).strict(),
+  ),
+  /** Several runs at once (the compare view), in the order asked; ids of runs that do not exist are left out. */
+  getRuns: call<Run[]>()(z.object({ runIds: z.array(runId).min(1).max(MAX_COMPARED_RUNS) }).strict()),
+  /** Metric series of many runs and keys, each reduced on the main side to maxPoints (about the chart's width). */
+  getMetricSeries: call<MetricSeriesResult>()(
+    z
+      .object({
+        runIds: z.array(runId).min(1).max(MAX_COMPARED_RUNS),
+        keys: z.array(metricKey).min(1).max(100),
+        xAxis: z.union([z.enum(['step', 'wall', 'relative']), z.object({ metric: metricKey }).strict()]).default('step'),
+        /** A zoom: only points with x in [min, max]. */
+        xRange: z
+          .tuple([z.number(), z.number()])
+          .refine(([low, high]) => low <= high, 'xRange must be [min, max]')
+          .optional(),
+        maxPoints: z.number().int().min(4).max(10_000).default(1000),
+      })
+      .strict()
+      .refine((request) => request.runIds.length * request.keys.length <= 5000, 'ask for at most 5000 series at once'),
+  ),
+  /** Sets a run's markdown note (the mlflow.note.content tag); returns the run. */
+  setRunNote: call<Run>()(z.object({ runId, note: z.string().max(100_000) }).strict()),
+  /** The files and folders directly under a folder of a run's artifacts ('' for the root). */
+  listArtifacts: call<ArtifactFileInfo[]>()(z.object({ runId, path: artifactPath.default('') }).strict()),
+  /** Up to maxBytes from the start of one of a run's artifact files: previews, and downloads of files up to the limit. */
+  readArtifact: call<ArtifactContent>()(
+    z.object({ runId, path: artifactPath.min(1), maxBytes: z.number().int().min(1).max(MAX_ARTIFACT_READ_BYTES) }).strict(),
+  ),
+  /**
+   * The runs table of one experiment: the matching runs in search order with only the value
+   * columns shown, packed compactly (columns absent: the defaults for the experiment's keys).
+   * With runIds, only those of the runs that match: a live refresh of runs that changed.
+   */
+  getRunsTable: call<RunsTablePage>()(
+    z
+      .object({
+        experimentId,
+        filter: z.string().max(10_000).default(''),
+        orderBy: z.array(z.string().max(500)).max(20).default([]),
+        columns: z
+          .array(
+            z
+              .object({
+                kind: z.enum(['param', 'metric', 'tag']),
+                key: z.string().min(1).max(250),
+                aggregate: z.enum(['latest', 'min', 'max']).optional(),
+              })
+              .strict(),
+          )
+          .max(1000)
+          .optional(),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(MAX_RUNS_TABLE_ROWS).default(MAX_RUNS_TABLE_ROWS),
+        runIds: z.array(runId).min(1).max(1000).optional(),
+        includeKeys: z.boolean().default(true),
+        viewType: viewType.default('ACTIVE_ONLY'),
+      })
+      .strict(),
   ),
 } as const;
 

@@ -74,16 +74,122 @@ export interface RunInfo {
   readonly parentRunId: string | null;
 }
 
+/** A dataset a run used (MLflow's DatasetInput), as logged through log-inputs. */
+export interface RunDataset {
+  readonly name: string;
+  /** Identifies the dataset's content among datasets of the same name. */
+  readonly digest: string;
+  /** Where it came from: the source's kind (e.g. 'local', 's3', 'http') and its description (often JSON). */
+  readonly sourceType: string | null;
+  readonly source: string | null;
+  /** Its schema and summary statistics as the client sent them (often JSON text); null when not sent. */
+  readonly schema: string | null;
+  readonly profile: string | null;
+  /** How the run used it (the mlflow.data.context input tag: 'training', 'eval', ...). */
+  readonly context: string | null;
+  /** Every input tag the client sent with it, context included. */
+  readonly tags: readonly Tag[];
+}
+
+/** A logged model a run produced (MLflow 3's ModelOutput). */
+export interface RunModelOutput {
+  readonly modelId: string;
+  readonly step: number;
+}
+
 /** A run with everything logged to it except metric histories. */
 export interface Run {
   readonly info: RunInfo;
   readonly params: readonly Param[];
   readonly metrics: readonly LatestMetric[];
   readonly tags: readonly Tag[];
+  /** The datasets it used, in the order they were first logged. */
+  readonly datasets: readonly RunDataset[];
+  /** The logged models it produced. */
+  readonly modelOutputs: readonly RunModelOutput[];
 }
 
 /** A page of a paged listing; nextPageToken is absent on the last page. */
 export interface Page<T> {
   readonly items: readonly T[];
   readonly nextPageToken?: string;
+}
+
+/** A file or folder among an artifact root's contents; path is relative to the root listed. */
+export interface ArtifactFileInfo {
+  readonly path: string;
+  readonly isDir: boolean;
+  /** Size in bytes; null for folders. */
+  readonly fileSize: number | null;
+}
+
+/** A model version's stage (MLflow's deprecated but still used stage workflow). */
+export type ModelVersionStage = 'None' | 'Staging' | 'Production' | 'Archived';
+
+/** A model version's registration status, with MLflow's names. */
+export type ModelVersionStatus = 'PENDING_REGISTRATION' | 'FAILED_REGISTRATION' | 'READY';
+
+/** One numbered version of a registered model. */
+export interface ModelVersion {
+  readonly name: string;
+  /** The version number as text ("1", "2", ...), as MLflow sends it. */
+  readonly version: string;
+  /** Milliseconds since the epoch. */
+  readonly creationTimestamp: number;
+  readonly lastUpdatedTimestamp: number;
+  readonly description: string | null;
+  readonly userId: string | null;
+  readonly currentStage: ModelVersionStage;
+  /** Where the model's files were registered from (runs:/, models:/, mlflow-artifacts:/ ...). */
+  readonly source: string;
+  readonly runId: string | null;
+  readonly runLink: string | null;
+  readonly status: ModelVersionStatus;
+  readonly statusMessage: string | null;
+  readonly tags: readonly Tag[];
+  readonly aliases: readonly string[];
+  /** The MLflow 3 logged model this version was registered from, if any. */
+  readonly modelId: string | null;
+}
+
+/** An alias (such as "champion") pointing at one version of a registered model. */
+export interface RegisteredModelAlias {
+  readonly alias: string;
+  readonly version: string;
+}
+
+/** A named model in the registry, with its latest version per stage. */
+export interface RegisteredModel {
+  readonly name: string;
+  /** Milliseconds since the epoch. */
+  readonly creationTimestamp: number;
+  readonly lastUpdatedTimestamp: number;
+  readonly description: string | null;
+  /** The highest-numbered version in each stage that has one. */
+  readonly latestVersions: readonly ModelVersion[];
+  readonly tags: readonly Tag[];
+  readonly aliases: readonly RegisteredModelAlias[];
+}
+
+/** Whether a logged model's files are complete (MLflow's LoggedModelStatus without its prefix). */
+export type LoggedModelStatus = 'PENDING' | 'READY' | 'FAILED';
+
+/** A model logged by an MLflow 3 client: an entity of its own with files, params and tags. */
+export interface LoggedModel {
+  /** "m-" followed by 32 hex digits. */
+  readonly modelId: string;
+  readonly experimentId: string;
+  readonly name: string;
+  /** Where its files live, e.g. mlflow-artifacts:/1/models/m-.../artifacts. */
+  readonly artifactLocation: string;
+  /** Milliseconds since the epoch. */
+  readonly creationTimestamp: number;
+  readonly lastUpdatedTimestamp: number;
+  readonly status: LoggedModelStatus;
+  readonly statusMessage: string | null;
+  readonly modelType: string | null;
+  readonly sourceRunId: string | null;
+  readonly lifecycleStage: LifecycleStage;
+  readonly tags: readonly Tag[];
+  readonly params: readonly Param[];
 }

@@ -1,5 +1,6 @@
 // The `cairn` command line: dispatches to one module per command.
 import { CAIRN_VERSION } from '../services/version';
+import { IMPORT_HELP, runImportCommand } from './import-command';
 import { runServeCommand, SERVE_HELP } from './serve-command';
 
 const MAIN_HELP = `Cairn ${CAIRN_VERSION}: a desktop MLOps workbench.
@@ -8,6 +9,7 @@ Usage: cairn <command> [options]
 
 Commands:
   serve        Run Cairn headless and serve its UI to a browser on this machine
+  import PATH  Import an MLflow file store (an mlruns folder): runs, metrics, artifacts, registry
   help [cmd]   Show help for a command
 
 Options:
@@ -20,6 +22,7 @@ Run \`cairn <command> --help\` for a command's options.
 
 const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<number | void> }> = {
   serve: { help: SERVE_HELP, run: runServeCommand },
+  import: { help: IMPORT_HELP, run: runImportCommand },
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -4,6 +4,10 @@ import type { AppInfo } from '../../shared/contract';
 import { createCallHandlers, type CallHandlers } from './api/call-handlers';
 import { trackerDatabaseFile } from './data-dir';
 import { EventHub } from './event-hub';
+import { MetricSeriesService } from './metrics/metric-series-service';
+import { RunsTableService } from './runs-table/runs-table-service';
+import { createTrackingContext } from './tracking-api/create-tracking-context';
+import type { TrackingContext } from './tracking-api/tracking-context';
 import { SqliteTrackerStore } from './tracker/sqlite-tracker-store';
 import { startTrackerChangeFeed } from './tracker/tracker-change-feed';
 import type { TrackerStore } from './tracker/tracker-store';
@@ -23,6 +27,8 @@ export interface CairnServices {
   readonly store: TrackerStore;
   readonly handlers: CallHandlers;
   readonly events: EventHub;
+  /** The stores behind the MLflow-compatible tracking API; the caller starts its server (tracking-server.ts). */
+  readonly tracking: TrackingContext;
   /** Sets the address of the MLflow-compatible tracking API once it listens. */
   setTrackingUri(uri: string | null): void;
   close(): Promise<void>;
@@ -34,8 +40,12 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
   const events = new EventHub();
   let trackingUri: string | null = null;
   const stopFeed = startTrackerChangeFeed(store, (change) => events.publish('tracker.changed', change), options.changeIntervalMs);
+  const tracking = createTrackingContext({ store, db: store.db, dataDir: options.dataDir });
   const handlers = createCallHandlers({
     store,
+    metricSeries: new MetricSeriesService(store.db),
+    runsTable: new RunsTableService(store.db),
+    artifacts: tracking.artifacts,
     appInfo: () => ({ version: CAIRN_VERSION, dataDir: options.dataDir, trackingUri, mode: options.mode }),
   });
   return {
@@ -43,6 +53,7 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     store,
     handlers,
     events,
+    tracking,
     setTrackingUri(uri) {
       trackingUri = uri;
     },

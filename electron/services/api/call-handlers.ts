@@ -9,11 +9,22 @@ import {
   type ValidRequest,
 } from '../../../shared/contract';
 import { CairnError, toErrorPayload } from '../../../shared/errors';
+import type { Run } from '../../../shared/models';
+import { RUN_NOTE_TAG } from '../../../shared/metric-series';
+import type { ArtifactStore } from '../artifacts/artifact-store';
+import type { MetricSeriesService } from '../metrics/metric-series-service';
+import type { RunsTableService } from '../runs-table/runs-table-service';
 import type { TrackerStore } from '../tracker/tracker-store';
 
 /** What the handlers need from the running app. */
 export interface CallContext {
   readonly store: TrackerStore;
+  /** Metric series for charts, reduced on this side. */
+  readonly metricSeries: MetricSeriesService;
+  /** Artifact files of runs. */
+  readonly artifacts: ArtifactStore;
+  /** The runs table's compact query. */
+  readonly runsTable: RunsTableService;
   readonly appInfo: () => AppInfo;
 }
 
@@ -35,6 +46,32 @@ export function createCallHandlers(context: CallContext): CallHandlers {
       const page = await store.getMetricHistory({ runId: request.runId, key: request.key, maxResults: 1_000_000 });
       return [...page.items];
     },
+    getRuns: async (request) => {
+      const runs = await Promise.all(
+        request.runIds.map((runId) =>
+          store.getRun(runId).catch((error: unknown) => {
+            if (error instanceof CairnError && error.code === 'RESOURCE_DOES_NOT_EXIST') return null;
+            throw error;
+          }),
+        ),
+      );
+      return runs.filter((run): run is Run => run !== null);
+    },
+    getMetricSeries: async (request) => context.metricSeries.getMetricSeries(request),
+    setRunNote: async (request) => {
+      await store.logBatch(request.runId, { tags: [{ key: RUN_NOTE_TAG, value: request.note }] });
+      return store.getRun(request.runId);
+    },
+    listArtifacts: async (request) => {
+      const run = await store.getRun(request.runId);
+      return context.artifacts.listArtifacts(run.info.artifactUri, request.path);
+    },
+    readArtifact: async (request) => {
+      const run = await store.getRun(request.runId);
+      const preview = await context.artifacts.readArtifactPreview(run.info.artifactUri, request.path, request.maxBytes);
+      return { path: request.path, size: preview.size, truncated: preview.truncated, base64: preview.bytes.toString('base64') };
+    },
+    getRunsTable: async (request) => context.runsTable.query(request),
   };
 }
 

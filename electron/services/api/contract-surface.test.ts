@@ -9,9 +9,15 @@ describe('contract surface', () => {
         "createExperiment",
         "getAppInfo",
         "getMetricHistory",
+        "getMetricSeries",
         "getRun",
+        "getRuns",
+        "getRunsTable",
+        "listArtifacts",
         "listExperiments",
+        "readArtifact",
         "searchRuns",
+        "setRunNote",
       ]
     `);
     expect([...EVENT_NAMES].sort()).toMatchInlineSnapshot(`

@@ -66,6 +66,9 @@ export function openDatabase(file: string, migrations: readonly Migration[] = MI
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     db.pragma('cache_size = -65536');
+    // Checkpoint the WAL every 16 MB instead of every 4 MB: each checkpoint waits for the disk (fsync),
+    // and under a steady stream of log-batch requests they were a large part of the write time.
+    db.pragma('wal_autocheckpoint = 4000');
 
     db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY,
@@ -73,8 +76,11 @@ export function openDatabase(file: string, migrations: readonly Migration[] = MI
       checksum TEXT NOT NULL,
       applied_at INTEGER NOT NULL
     )`);
+    // Apply every migration not yet recorded, not only those above the newest: a database opened
+    // while a lower-numbered migration was still missing from this list gets it when it lands.
+    const appliedVersions = new Set(applied.map((record) => record.version));
     for (const migration of migrations) {
-      if (migration.version <= newest) continue;
+      if (appliedVersions.has(migration.version)) continue;
       db.transaction(() => {
         db.exec(migration.sql);
         db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)').run(

@@ -11,7 +11,9 @@ import type {
   Page,
   Param,
   Run,
+  RunDataset,
   RunInfo,
+  RunModelOutput,
   RunStatus,
   Tag,
   ViewType,
@@ -21,9 +23,12 @@ import { generateRunName } from './run-name-generator';
 import { decodePageToken, encodePageToken } from './page-token';
 import type {
   CreateRunInput,
+  DatasetInput,
+  ImportedRun,
   LogBatchInput,
   MetricHistoryQuery,
   MetricInput,
+  RunImportCompletion,
   SearchExperimentsQuery,
   SearchRunsQuery,
   StoreChange,
@@ -32,6 +37,7 @@ import type {
 } from './tracker-store';
 import { buildRunSearchSql } from './run-search-sql';
 import { buildExperimentSearchSql } from './experiment-search-sql';
+import { MetricBlockWriter } from './metric-block-writer';
 
 /** The system tag holding a run's display name. */
 export const RUN_NAME_TAG = 'mlflow.runName';
@@ -39,6 +45,13 @@ export const RUN_NAME_TAG = 'mlflow.runName';
 export const PARENT_RUN_TAG = 'mlflow.parentRunId';
 /** The system tag naming the user who started the run. */
 export const USER_TAG = 'mlflow.user';
+/** The system tag listing the models an MLflow 2.x client logged to a run, as a JSON array. */
+export const LOGGED_MODELS_TAG = 'mlflow.log-model.history';
+/** The input tag saying how a run used a dataset ('training', 'eval', ...). */
+export const DATASET_CONTEXT_TAG = 'mlflow.data.context';
+
+/** Points inserted per statement when writing metrics (a multi-row INSERT is faster than one per point). */
+const POINTS_PER_INSERT = 50;
 
 const DEFAULT_METRIC_HISTORY_PAGE = 25_000;
 const MAX_METRIC_HISTORY_PAGE = 1_000_000;
@@ -79,10 +92,33 @@ interface SeriesRow {
   point_count: number;
 }
 
-interface KeyValueRow {
+/** A run's latest metric as assembleRuns reads it from JSON: key, latest point, NaN flag, extremes. */
+type LatestMetricTuple = [
+  key: string,
+  step: number,
+  timestamp: number,
+  value: number | null,
+  isNan: number,
+  min: number | null,
+  max: number | null,
+];
+
+interface RunDatasetRow {
   run_uuid: string;
-  key: string;
-  value: string;
+  name: string;
+  digest: string;
+  source_type: string | null;
+  source: string | null;
+  schema: string | null;
+  profile: string | null;
+  context: string | null;
+  tags: string | null;
+}
+
+interface RunOutputRow {
+  run_uuid: string;
+  model_id: string;
+  step: number;
 }
 
 /** Options for opening a SQLite tracker store. */
@@ -114,15 +150,34 @@ function toRunInfo(row: RunRow): RunInfo {
   };
 }
 
-function toLatestMetric(row: SeriesRow): LatestMetric {
+function toRunDataset(row: RunDatasetRow): RunDataset {
+  let tags: Tag[] = [];
+  try {
+    const parsed: unknown = row.tags === null ? [] : JSON.parse(row.tags);
+    if (Array.isArray(parsed)) tags = parsed as Tag[];
+  } catch {
+    // Unreadable tags read as none; the context column still says how the run used the dataset.
+  }
   return {
-    key: row.key,
-    step: row.last_step,
-    timestamp: row.last_timestamp,
-    value: row.last_is_nan ? Number.NaN : (row.last_value as number),
-    min: row.min_value,
-    max: row.max_value,
+    name: row.name,
+    digest: row.digest,
+    sourceType: row.source_type,
+    source: row.source,
+    schema: row.schema,
+    profile: row.profile,
+    context: row.context,
+    tags,
   };
+}
+
+/** Refuses writes into a deleted experiment, with MLflow's error. */
+function requireActiveExperiment(row: ExperimentRow): void {
+  if (row.lifecycle_stage !== 'active') {
+    throw new CairnError(
+      'INVALID_PARAMETER_VALUE',
+      `The experiment ${row.experiment_id} must be in the 'active' state. Current state is ${row.lifecycle_stage}.`,
+    );
+  }
 }
 
 function checkMetric(metric: MetricInput): void {
@@ -149,10 +204,22 @@ interface SeriesUpdate {
   max: number | null;
 }
 
-/** Is point a (step, timestamp) later than b under the latest-value rule? */
-function isLater(aStep: number, aTimestamp: number, bStep: number, bTimestamp: number): boolean {
-  return aStep > bStep || (aStep === bStep && aTimestamp >= bTimestamp);
+/** The value compared when two points share step and timestamp (MLflow stores NaN as 0). */
+function comparableValue(value: number): number {
+  return Number.isNaN(value) ? 0 : value;
 }
+
+/**
+ * Is point a later than point b under MLflow's latest-value rule: the highest step, then the
+ * latest timestamp, then (as MLflow breaks a full tie) the larger value?
+ */
+function isLater(aStep: number, aTimestamp: number, aValue: number, bStep: number, bTimestamp: number, bValue: number): boolean {
+  if (aStep !== bStep) return aStep > bStep;
+  if (aTimestamp !== bTimestamp) return aTimestamp > bTimestamp;
+  return comparableValue(aValue) > comparableValue(bValue);
+}
+
+type Statement = ReturnType<SqliteDatabase['prepare']>;
 
 /** The tracker store over one SQLite file. */
 export class SqliteTrackerStore implements TrackerStore {
@@ -160,11 +227,14 @@ export class SqliteTrackerStore implements TrackerStore {
   private readonly artifactRoot: string;
   private readonly listeners = new Set<(change: StoreChange) => void>();
   private readonly statements;
+  private readonly pointInserters = new Map<number, Statement>();
+  private readonly metricBlocks: MetricBlockWriter;
 
   constructor(options: SqliteTrackerStoreOptions) {
     this.db = openDatabase(options.file);
     this.artifactRoot = (options.artifactRoot ?? 'mlflow-artifacts:').replace(/\/+$/, '');
     const db = this.db;
+    this.metricBlocks = new MetricBlockWriter(db);
     this.statements = {
       experimentById: db.prepare<[number], ExperimentRow>('SELECT * FROM experiments WHERE experiment_id = ?'),
       experimentByName: db.prepare<[string], ExperimentRow>('SELECT * FROM experiments WHERE name = ?'),
@@ -181,6 +251,41 @@ export class SqliteTrackerStore implements TrackerStore {
       upsertTag: db.prepare(
         'INSERT INTO tags (run_uuid, key, value) VALUES (?, ?, ?) ON CONFLICT (run_uuid, key) DO UPDATE SET value = excluded.value',
       ),
+      tagValue: db.prepare<[string, string], { value: string }>('SELECT value FROM tags WHERE run_uuid = ? AND key = ?'),
+      datasetByIdentity: db.prepare<[number, string, string], { dataset_uuid: string }>(
+        'SELECT dataset_uuid FROM datasets WHERE experiment_id = ? AND name = ? AND digest = ?',
+      ),
+      insertDataset: db.prepare(
+        `INSERT INTO datasets (dataset_uuid, experiment_id, name, digest, source_type, source, schema, profile)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      // An input already recorded keeps its tags, as in MLflow.
+      insertRunInput: db.prepare('INSERT OR IGNORE INTO run_inputs (run_uuid, dataset_uuid, context, tags) VALUES (?, ?, ?, ?)'),
+      upsertRunOutput: db.prepare(
+        'INSERT INTO run_outputs (run_uuid, model_id, step) VALUES (?, ?, ?) ON CONFLICT (run_uuid, model_id) DO UPDATE SET step = excluded.step',
+      ),
+      // A page of runs' params, tags and latest metrics, one row per run in page order, each part a
+      // JSON array built by SQLite: parsing a thousand short JSON texts is several times cheaper than
+      // taking tens of thousands of rows into JavaScript one by one. (SQLite writes doubles in JSON
+      // exactly, and ±Infinity as ±9.0e+999, which JSON.parse reads back as ±Infinity.)
+      runParts: db
+        .prepare<[string], [params: string, tags: string, metrics: string]>(
+          `SELECT
+             (SELECT json_group_array(json_object('key', key, 'value', value) ORDER BY key) FROM params WHERE run_uuid = j.value),
+             (SELECT json_group_array(json_object('key', key, 'value', value) ORDER BY key) FROM tags WHERE run_uuid = j.value),
+             (SELECT json_group_array(json_array(key, last_step, last_timestamp, last_value, last_is_nan, min_value, max_value) ORDER BY key)
+                FROM metric_series WHERE run_uuid = j.value AND point_count > 0)
+           FROM json_each(?) j ORDER BY j.key`,
+        )
+        .raw(true),
+      runDatasets: db.prepare<[string], RunDatasetRow>(
+        `SELECT ri.run_uuid, d.name, d.digest, d.source_type, d.source, d.schema, d.profile, ri.context, ri.tags
+         FROM run_inputs ri JOIN datasets d ON d.dataset_uuid = ri.dataset_uuid
+         WHERE ri.run_uuid IN (SELECT value FROM json_each(?)) ORDER BY ri.rowid`,
+      ),
+      runOutputs: db.prepare<[string], RunOutputRow>(
+        'SELECT run_uuid, model_id, step FROM run_outputs WHERE run_uuid IN (SELECT value FROM json_each(?)) ORDER BY rowid',
+      ),
       seriesByKey: db.prepare<[string, string], SeriesRow>('SELECT * FROM metric_series WHERE run_uuid = ? AND key = ?'),
       insertSeries: db.prepare(
         `INSERT INTO metric_series (run_uuid, key, last_step, last_timestamp, last_value, last_is_nan, min_value, max_value, point_count)
@@ -190,10 +295,12 @@ export class SqliteTrackerStore implements TrackerStore {
         `UPDATE metric_series SET last_step = ?, last_timestamp = ?, last_value = ?, last_is_nan = ?,
            min_value = ?, max_value = ?, point_count = point_count + ? WHERE series_id = ?`,
       ),
-      insertPoint: db.prepare('INSERT OR IGNORE INTO metric_points (series_id, step, timestamp, value, is_nan) VALUES (?, ?, ?, ?, ?)'),
-      historyPage: db.prepare<[number, number, number], { step: number; timestamp: number; value: number; is_nan: number }>(
-        'SELECT step, timestamp, value, is_nan FROM metric_points WHERE series_id = ? ORDER BY step, timestamp, value LIMIT ? OFFSET ?',
-      ),
+      // Rows as arrays: a history runs to millions of points.
+      historyPage: db
+        .prepare<[number, number, number], [step: number, timestamp: number, value: number, isNan: number]>(
+          'SELECT step, timestamp, value, is_nan FROM metric_points WHERE series_id = ? ORDER BY step, timestamp, value LIMIT ? OFFSET ?',
+        )
+        .raw(true),
     };
   }
 
@@ -262,6 +369,7 @@ export class SqliteTrackerStore implements TrackerStore {
     if (!name) throw new CairnError('INVALID_PARAMETER_VALUE', 'An experiment needs a non-empty name.');
     this.db.transaction(() => {
       const row = this.requireExperimentRow(experimentId);
+      if (row.lifecycle_stage !== 'active') throw new CairnError('INVALID_STATE', 'Cannot rename a non-active experiment.');
       const clash = this.statements.experimentByName.get(name);
       if (clash && clash.experiment_id !== row.experiment_id) {
         throw new CairnError('RESOURCE_ALREADY_EXISTS', `Experiment '${name}' already exists.`);
@@ -284,6 +392,7 @@ export class SqliteTrackerStore implements TrackerStore {
   async setExperimentTag(experimentId: string, tag: Tag): Promise<void> {
     this.db.transaction(() => {
       const row = this.requireExperimentRow(experimentId);
+      requireActiveExperiment(row);
       this.writeExperimentTag(row.experiment_id, tag);
     })();
     this.emit({ entity: 'experiment', experimentId });
@@ -297,9 +406,7 @@ export class SqliteTrackerStore implements TrackerStore {
     const tagValue = (key: string) => tags.find((t) => t.key === key)?.value;
     this.db.transaction(() => {
       const experiment = this.requireExperimentRow(input.experimentId);
-      if (experiment.lifecycle_stage !== 'active') {
-        throw new CairnError('INVALID_STATE', `Experiment ${input.experimentId} is deleted; restore it before logging runs to it.`);
-      }
+      requireActiveExperiment(experiment);
       const name = input.runName?.trim() || tagValue(RUN_NAME_TAG)?.trim() || generateRunName();
       const parentRunId = tagValue(PARENT_RUN_TAG) ?? null;
       this.statements.insertRun.run({
@@ -328,7 +435,7 @@ export class SqliteTrackerStore implements TrackerStore {
 
   async updateRun(runId: string, update: UpdateRunInput): Promise<RunInfo> {
     const row = this.db.transaction(() => {
-      const current = this.requireRunRow(runId);
+      const current = this.requireActiveRun(runId);
       const name = update.runName?.trim() || current.name;
       this.db
         .prepare('UPDATE runs SET status = ?, end_time = ?, name = ? WHERE run_uuid = ?')
@@ -378,6 +485,114 @@ export class SqliteTrackerStore implements TrackerStore {
     this.emit({ entity: 'tag', experimentId, runId });
   }
 
+  async logInputs(runId: string, datasets: readonly DatasetInput[]): Promise<void> {
+    const experimentId = this.db.transaction(() => {
+      const run = this.requireActiveRun(runId);
+      const seen = new Set<string>();
+      for (const dataset of datasets) {
+        // Of a request's datasets with the same name and digest, MLflow keeps the first.
+        const identity = JSON.stringify([dataset.name, dataset.digest]);
+        if (seen.has(identity)) continue;
+        seen.add(identity);
+        const known = this.statements.datasetByIdentity.get(run.experiment_id, dataset.name, dataset.digest);
+        const datasetUuid = known?.dataset_uuid ?? randomUUID().replaceAll('-', '');
+        if (!known) {
+          this.statements.insertDataset.run(
+            datasetUuid,
+            run.experiment_id,
+            dataset.name,
+            dataset.digest,
+            dataset.sourceType,
+            dataset.source,
+            dataset.schema ?? null,
+            dataset.profile ?? null,
+          );
+        }
+        const context = dataset.tags.find((tag) => tag.key === DATASET_CONTEXT_TAG)?.value ?? null;
+        this.statements.insertRunInput.run(runId, datasetUuid, context, JSON.stringify(dataset.tags));
+      }
+      return String(run.experiment_id);
+    })();
+    if (datasets.length) this.emit({ entity: 'run', experimentId, runId });
+  }
+
+  async logOutputs(runId: string, models: readonly RunModelOutput[]): Promise<void> {
+    const experimentId = this.db.transaction(() => {
+      const run = this.requireActiveRun(runId);
+      for (const model of models) this.statements.upsertRunOutput.run(runId, model.modelId, model.step);
+      return String(run.experiment_id);
+    })();
+    if (models.length) this.emit({ entity: 'run', experimentId, runId });
+  }
+
+  async recordLoggedModel(runId: string, model: Readonly<Record<string, unknown>>): Promise<void> {
+    const experimentId = this.db.transaction(() => {
+      const run = this.requireActiveRun(runId);
+      const previous = this.statements.tagValue.get(runId, LOGGED_MODELS_TAG)?.value;
+      let history: unknown[] = [];
+      try {
+        const parsed: unknown = previous === undefined ? [] : JSON.parse(previous);
+        if (Array.isArray(parsed)) history = parsed;
+      } catch {
+        // A history that is not a JSON list is replaced, as nothing else writes this tag.
+      }
+      this.statements.upsertTag.run(runId, LOGGED_MODELS_TAG, JSON.stringify([...history, model]));
+      return String(run.experiment_id);
+    })();
+    this.emit({ entity: 'tag', experimentId, runId });
+  }
+
+  async importRun(run: ImportedRun): Promise<RunInfo> {
+    if (!run.runId) throw new CairnError('INVALID_PARAMETER_VALUE', 'An imported run needs its run id.');
+    if (!Number.isSafeInteger(run.startTime)) {
+      throw new CairnError('INVALID_PARAMETER_VALUE', `Run ${run.runId} has a start time that is not an integer.`);
+    }
+    const row = this.db.transaction(() => {
+      // A deleted experiment may receive runs here: an import fills experiments MLflow had deleted.
+      const experiment = this.requireExperimentRow(run.experimentId);
+      if (this.statements.runById.get(run.runId)) {
+        throw new CairnError('RESOURCE_ALREADY_EXISTS', `Run with id=${run.runId} already exists.`);
+      }
+      this.db
+        .prepare(
+          `INSERT INTO runs (run_uuid, experiment_id, name, status, start_time, end_time, lifecycle_stage, user_id, artifact_uri, parent_run_id)
+           VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
+        )
+        .run(
+          run.runId,
+          experiment.experiment_id,
+          run.runName,
+          run.status,
+          run.startTime,
+          run.endTime,
+          run.userId,
+          run.artifactUri,
+          run.tags.find((tag) => tag.key === PARENT_RUN_TAG)?.value || null,
+        );
+      for (const param of run.params) this.writeParam(run.runId, param);
+      // Tags are written as they are: the run's name is the one given, not re-read from mlflow.runName.
+      for (const tag of run.tags) this.statements.upsertTag.run(run.runId, tag.key, tag.value);
+      this.touchExperiment(experiment.experiment_id);
+      return this.requireRunRow(run.runId);
+    })();
+    this.emit({ entity: 'run', experimentId: String(row.experiment_id), runId: run.runId });
+    return toRunInfo(row);
+  }
+
+  async completeRunImport(runId: string, completion: RunImportCompletion): Promise<void> {
+    const experimentId = this.db.transaction(() => {
+      const row = this.requireActiveRun(runId);
+      for (const tag of completion.tags) this.statements.upsertTag.run(runId, tag.key, tag.value);
+      if (completion.lifecycleStage === 'deleted') {
+        this.db
+          .prepare("UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ? WHERE run_uuid = ?")
+          .run(completion.deletedTime ?? Date.now(), runId);
+      }
+      return String(row.experiment_id);
+    })();
+    this.emit({ entity: 'run', experimentId, runId });
+  }
+
   async searchRuns(query: SearchRunsQuery): Promise<Page<Run>> {
     const maxResults = query.maxResults ?? 1000;
     const offset = decodePageToken(query.pageToken);
@@ -402,7 +617,7 @@ export class SqliteTrackerStore implements TrackerStore {
     const items: MetricPoint[] = new Array(Math.min(rows.length, limit));
     for (let i = 0; i < items.length; i++) {
       const row = rows[i]!;
-      items[i] = { step: row.step, timestamp: row.timestamp, value: row.is_nan ? Number.NaN : row.value };
+      items[i] = { step: row[0], timestamp: row[1], value: row[3] ? Number.NaN : row[2] };
     }
     return rows.length > limit ? { items, nextPageToken: encodePageToken(offset + limit) } : { items };
   }
@@ -466,6 +681,10 @@ export class SqliteTrackerStore implements TrackerStore {
   private setExperimentStage(experimentId: string, stage: LifecycleStage): void {
     this.db.transaction(() => {
       const row = this.requireExperimentRow(experimentId);
+      // As MLflow: only an active experiment can be deleted, and only a deleted one restored.
+      if (row.lifecycle_stage === stage) {
+        throw new CairnError('RESOURCE_DOES_NOT_EXIST', `No Experiment with id=${experimentId} exists`);
+      }
       this.db
         .prepare('UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?')
         .run(stage, Date.now(), row.experiment_id);
@@ -519,82 +738,116 @@ export class SqliteTrackerStore implements TrackerStore {
   }
 
   private writeMetrics(runId: string, metrics: readonly MetricInput[]): void {
-    const updates = new Map<string, SeriesUpdate & { inserted: number; seriesId: number }>();
+    // Each series' points go in together: fewer statements, and inserts that stay in one region
+    // of the points b-tree.
+    const byKey = new Map<string, MetricInput[]>();
     for (const metric of metrics) {
-      let update = updates.get(metric.key);
-      if (!update) {
-        let series = this.statements.seriesByKey.get(runId, metric.key);
-        if (!series) {
-          this.statements.insertSeries.run(runId, metric.key, metric.step, metric.timestamp, null, 1, null, null);
-          series = this.statements.seriesByKey.get(runId, metric.key) as SeriesRow;
-          series.last_step = Number.MIN_SAFE_INTEGER;
-        }
-        update = {
-          seriesId: series.series_id,
-          lastStep: series.last_step,
-          lastTimestamp: series.last_timestamp,
-          lastValue: series.last_is_nan ? Number.NaN : (series.last_value ?? Number.NaN),
-          min: series.min_value,
-          max: series.max_value,
-          inserted: 0,
-        };
-        updates.set(metric.key, update);
-      }
-      const isNan = Number.isNaN(metric.value);
-      const result = this.statements.insertPoint.run(update.seriesId, metric.step, metric.timestamp, isNan ? 0 : metric.value, isNan ? 1 : 0);
-      update.inserted += result.changes;
-      if (isLater(metric.step, metric.timestamp, update.lastStep, update.lastTimestamp)) {
-        update.lastStep = metric.step;
-        update.lastTimestamp = metric.timestamp;
-        update.lastValue = metric.value;
-      }
-      if (!isNan) {
-        if (update.min === null || metric.value < update.min) update.min = metric.value;
-        if (update.max === null || metric.value > update.max) update.max = metric.value;
-      }
+      const group = byKey.get(metric.key);
+      if (group) group.push(metric);
+      else byKey.set(metric.key, [metric]);
     }
-    for (const update of updates.values()) {
-      const isNan = Number.isNaN(update.lastValue);
+    for (const [key, points] of byKey) {
+      const first = points[0]!;
+      const existing = this.statements.seriesByKey.get(runId, key);
+      const update: SeriesUpdate = existing
+        ? {
+            lastStep: existing.last_step,
+            lastTimestamp: existing.last_timestamp,
+            lastValue: existing.last_is_nan ? Number.NaN : (existing.last_value ?? Number.NaN),
+            min: existing.min_value,
+            max: existing.max_value,
+          }
+        : { lastStep: first.step, lastTimestamp: first.timestamp, lastValue: first.value, min: null, max: null };
+      const seriesId = existing
+        ? existing.series_id
+        : Number(this.statements.insertSeries.run(runId, key, first.step, first.timestamp, null, 1, null, null).lastInsertRowid);
+      for (const point of points) {
+        const value = point.value;
+        if (isLater(point.step, point.timestamp, value, update.lastStep, update.lastTimestamp, update.lastValue)) {
+          update.lastStep = point.step;
+          update.lastTimestamp = point.timestamp;
+          update.lastValue = value;
+        }
+        if (!Number.isNaN(value)) {
+          if (update.min === null || value < update.min) update.min = value;
+          if (update.max === null || value > update.max) update.max = value;
+        }
+      }
+      const inserted = this.insertPoints(seriesId, points);
+      this.metricBlocks.write(seriesId, points, inserted);
+      const lastIsNan = Number.isNaN(update.lastValue);
       this.statements.updateSeries.run(
         update.lastStep,
         update.lastTimestamp,
-        isNan ? null : update.lastValue,
-        isNan ? 1 : 0,
+        lastIsNan ? null : update.lastValue,
+        lastIsNan ? 1 : 0,
         update.min,
         update.max,
-        update.inserted,
-        update.seriesId,
+        inserted,
+        seriesId,
       );
     }
   }
 
-  /** Loads params, tags and latest metrics for many runs in three queries. */
+  /** Inserts one series' points, skipping exact duplicates; returns how many were new. */
+  private insertPoints(seriesId: number, points: readonly MetricInput[]): number {
+    let inserted = 0;
+    for (let start = 0; start < points.length; start += POINTS_PER_INSERT) {
+      const count = Math.min(POINTS_PER_INSERT, points.length - start);
+      const args: unknown[] = new Array(count * 5);
+      for (let i = 0; i < count; i++) {
+        const point = points[start + i]!;
+        const isNan = Number.isNaN(point.value);
+        const at = i * 5;
+        args[at] = seriesId;
+        args[at + 1] = point.step;
+        args[at + 2] = point.timestamp;
+        args[at + 3] = isNan ? 0 : point.value;
+        args[at + 4] = isNan ? 1 : 0;
+      }
+      inserted += this.pointInserter(count).run(args).changes;
+    }
+    return inserted;
+  }
+
+  /** The cached INSERT statement for `count` points. */
+  private pointInserter(count: number): Statement {
+    let statement = this.pointInserters.get(count);
+    if (!statement) {
+      const rows = new Array<string>(count).fill('(?, ?, ?, ?, ?)').join(', ');
+      statement = this.db.prepare(`INSERT OR IGNORE INTO metric_points (series_id, step, timestamp, value, is_nan) VALUES ${rows}`);
+      this.pointInserters.set(count, statement);
+    }
+    return statement;
+  }
+
+  /** Loads params, tags, latest metrics, datasets and model outputs for many runs in three queries. */
   private assembleRuns(rows: readonly RunRow[]): Run[] {
     if (rows.length === 0) return [];
     const ids = JSON.stringify(rows.map((row) => row.run_uuid));
-    const params = this.db
-      .prepare<[string], KeyValueRow>(
-        'SELECT run_uuid, key, value FROM params WHERE run_uuid IN (SELECT value FROM json_each(?)) ORDER BY key',
-      )
-      .all(ids);
-    const tags = this.db
-      .prepare<[string], KeyValueRow>(
-        'SELECT run_uuid, key, value FROM tags WHERE run_uuid IN (SELECT value FROM json_each(?)) ORDER BY key',
-      )
-      .all(ids);
-    const series = this.db
-      .prepare<[string], SeriesRow>(
-        'SELECT * FROM metric_series WHERE run_uuid IN (SELECT value FROM json_each(?)) ORDER BY key',
-      )
-      .all(ids);
-    const byRun = new Map<string, { params: Param[]; tags: Tag[]; metrics: LatestMetric[] }>();
-    for (const row of rows) byRun.set(row.run_uuid, { params: [], tags: [], metrics: [] });
-    for (const p of params) byRun.get(p.run_uuid)?.params.push({ key: p.key, value: p.value });
-    for (const t of tags) byRun.get(t.run_uuid)?.tags.push({ key: t.key, value: t.value });
-    for (const s of series) if (s.point_count > 0) byRun.get(s.run_uuid)?.metrics.push(toLatestMetric(s));
-    return rows.map((row) => {
-      const parts = byRun.get(row.run_uuid)!;
-      return { info: toRunInfo(row), params: parts.params, metrics: parts.metrics, tags: parts.tags };
+    const parts = this.statements.runParts.all(ids);
+    const runs = rows.map((row, index) => {
+      const part = parts[index]!;
+      const latest = JSON.parse(part[2]) as LatestMetricTuple[];
+      const metrics = new Array<LatestMetric>(latest.length);
+      for (let i = 0; i < latest.length; i++) {
+        const m = latest[i]!;
+        metrics[i] = { key: m[0], step: m[1], timestamp: m[2], value: m[4] ? Number.NaN : (m[3] as number), min: m[5], max: m[6] };
+      }
+      return {
+        info: toRunInfo(row),
+        params: JSON.parse(part[0]) as Param[],
+        tags: JSON.parse(part[1]) as Tag[],
+        metrics,
+        datasets: [] as RunDataset[],
+        modelOutputs: [] as RunModelOutput[],
+      };
     });
+    const indexOf = new Map(rows.map((row, index) => [row.run_uuid, index]));
+    for (const d of this.statements.runDatasets.all(ids)) runs[indexOf.get(d.run_uuid)!]!.datasets.push(toRunDataset(d));
+    for (const o of this.statements.runOutputs.all(ids)) {
+      runs[indexOf.get(o.run_uuid)!]!.modelOutputs.push({ modelId: o.model_id, step: o.step });
+    }
+    return runs;
   }
 }

@@ -3,11 +3,13 @@
 import type {
   Experiment,
   ExperimentSummary,
+  LifecycleStage,
   MetricPoint,
   Page,
   Param,
   Run,
   RunInfo,
+  RunModelOutput,
   RunStatus,
   Tag,
   ViewType,
@@ -43,6 +45,41 @@ export interface LogBatchInput {
   readonly metrics?: readonly MetricInput[];
   readonly params?: readonly Param[];
   readonly tags?: readonly Tag[];
+}
+
+/** A dataset input as logged through MLflow's log-inputs: the dataset and the input's tags. */
+export interface DatasetInput {
+  readonly name: string;
+  readonly digest: string;
+  readonly sourceType: string;
+  readonly source: string;
+  readonly schema?: string | null;
+  readonly profile?: string | null;
+  /** The input's tags; mlflow.data.context among them says how the run used the dataset. */
+  readonly tags: readonly Tag[];
+}
+
+/** A run as another tracker recorded it (an MLflow import), written with its own id, times and status. */
+export interface ImportedRun {
+  readonly runId: string;
+  readonly experimentId: string;
+  readonly runName: string;
+  readonly status: RunStatus;
+  /** Milliseconds since the epoch. */
+  readonly startTime: number;
+  readonly endTime: number | null;
+  readonly userId: string;
+  readonly artifactUri: string;
+  readonly params: readonly Param[];
+  readonly tags: readonly Tag[];
+}
+
+/** How an imported run's import ends: the tags that mark it complete, and its lifecycle stage. */
+export interface RunImportCompletion {
+  readonly tags: readonly Tag[];
+  readonly lifecycleStage: LifecycleStage;
+  /** When a deleted run was deleted (milliseconds since the epoch); now when null. */
+  readonly deletedTime: number | null;
 }
 
 /** A search over runs, in MLflow's terms (filter and order_by in MLflow's grammar). */
@@ -99,6 +136,20 @@ export interface TrackerStore {
   restoreRun(runId: string): Promise<void>;
   logBatch(runId: string, batch: LogBatchInput): Promise<void>;
   deleteTag(runId: string, key: string): Promise<void>;
+  /** Records datasets a run used; a dataset already recorded for the run is left as it was. */
+  logInputs(runId: string, datasets: readonly DatasetInput[]): Promise<void>;
+  /** Records logged models a run produced, at their steps. */
+  logOutputs(runId: string, models: readonly RunModelOutput[]): Promise<void>;
+  /** Appends an MLflow 2.x model description (the MLmodel as JSON) to the run's mlflow.log-model.history tag. */
+  recordLoggedModel(runId: string, model: Readonly<Record<string, unknown>>): Promise<void>;
+  /**
+   * Writes a run from another tracker with its own id, times, status, params and tags, in one
+   * transaction; RESOURCE_ALREADY_EXISTS when the id is taken. The run is active until
+   * completeRunImport, so its metrics and inputs can follow through logBatch and logInputs.
+   */
+  importRun(run: ImportedRun): Promise<RunInfo>;
+  /** Ends an import begun with importRun: writes the completion tags and the final lifecycle stage in one transaction. */
+  completeRunImport(runId: string, completion: RunImportCompletion): Promise<void>;
   searchRuns(query: SearchRunsQuery): Promise<Page<Run>>;
   getMetricHistory(query: MetricHistoryQuery): Promise<Page<MetricPoint>>;
 

@@ -34,5 +34,10 @@ export interface MlflowRoute {
   readonly path: string;
   /** Whether the body is streamed by the route itself (artifact uploads) instead of parsed as JSON. */
   readonly rawBody?: boolean;
+  /**
+   * This route's own body limit in bytes: a larger body is refused with INVALID_PARAMETER_VALUE, as
+   * MLflow refuses log-batch requests over 1 MB. Without it the server's general limit applies (413).
+   */
+  readonly maxBodyBytes?: number;
   handle(request: MlflowRequest, response: ServerResponse): Promise<unknown>;
 }

@@ -1,6 +1,10 @@
 // The ordered list of schema migrations. Append only: an applied migration's text is
 // checksummed in the database, and editing it afterwards is refused when the database opens.
 import { trackerCoreSql } from './001-tracker-core';
+import { runInputsOutputsSql } from './002-run-inputs-outputs';
+import { modelRegistrySql } from './003-model-registry';
+import { loggedModelsSql } from './004-logged-models';
+import { metricBlocksSql } from './005-metric-blocks';
 
 /** One schema migration; versions are consecutive from 1. */
 export interface Migration {
@@ -10,4 +14,10 @@ export interface Migration {
 }
 
 /** Every migration, in the order they are applied. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'tracker-core', sql: trackerCoreSql }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'tracker-core', sql: trackerCoreSql },
+  { version: 2, name: 'run-inputs-outputs', sql: runInputsOutputsSql },
+  { version: 3, name: 'model-registry', sql: modelRegistrySql },
+  { version: 4, name: 'logged-models', sql: loggedModelsSql },
+  { version: 5, name: 'metric-blocks', sql: metricBlocksSql },
+];

@@ -1,0 +1,237 @@
+// `cairn import PATH`: brings an MLflow file store (an mlruns folder) into a Cairn data folder,
+// with a progress line on stderr and a summary of what was imported and skipped on stdout.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { resolveDataDir, trackerDatabaseFile } from '../services/data-dir';
+import {
+  importMlflowFileStore,
+  type ImportSkip,
+  type ImportSkipKind,
+  type MlflowImportProgress,
+  type MlflowImportSummary,
+} from '../services/importer/mlflow-file-store-importer';
+import { SqliteLoggedModelStore } from '../services/logged-models/sqlite-logged-model-store';
+import { SqliteRegistryStore } from '../services/registry/sqlite-registry-store';
+import { SqliteTrackerStore } from '../services/tracker/sqlite-tracker-store';
+import { createTrackingContext } from '../services/tracking-api/create-tracking-context';
+
+/** `cairn import --help`. */
+export const IMPORT_HELP = `Usage: cairn import PATH [options]
+
+Brings an MLflow file store (an mlruns folder, or a folder holding one) into Cairn:
+experiments (matched by name: an existing experiment of the same name receives the runs),
+runs with their MLflow run ids, params, tags, metric histories, dataset inputs and artifact
+files (copied into Cairn's data folder), and the model registry (models, versions, aliases).
+Deleted experiments and runs stay deleted. Importing again adds nothing; an import that was
+interrupted is resumed by running it again.
+
+Options:
+  --data-dir <dir>     Data folder (default: $CAIRN_DATA_DIR, else the OS's per-user app data folder)
+  --experiment <name>  Import only the experiment with this name (the registry is left out)
+  --dry-run            Report what would be imported and write nothing (a database that exists
+                       is read; one that does not is not created)
+  -h, --help           Show this help
+
+Artifacts in remote stores (s3://, gs://, ...) are not copied: the imported runs keep pointing
+at them. Progress goes to stderr, the summary to stdout. Exit status 1 when a run or model
+could not be written.
+`;
+
+/** Where the command writes; process.stdout and process.stderr unless a test passes its own. */
+export interface CommandOutput {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean; readonly columns?: number };
+}
+
+const TTY_REFRESH_MS = 100;
+const PLAIN_REFRESH_MS = 5000;
+const EXAMPLES_PER_KIND = 5;
+
+const SKIP_TITLES: Readonly<Record<ImportSkipKind, string>> = {
+  'already-imported': 'Already in Cairn',
+  malformed: 'Malformed (skipped)',
+  'remote-artifacts': 'Remote artifacts (not copied)',
+  'unknown-field': 'Unknown fields (ignored)',
+  unsupported: 'Not imported',
+  conflict: 'Conflicts with Cairn',
+  failed: 'Failed',
+};
+
+/** Runs `cairn import`; resolves to the exit status. */
+export async function runImportCommand(args: string[], output: CommandOutput = process): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      'data-dir': { type: 'string' },
+      experiment: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length !== 1) throw new Error('import needs exactly one PATH (an mlruns folder). Run `cairn import --help`.');
+  const source = path.resolve(positionals[0]!);
+  const dataDir = resolveDataDir(values['data-dir']);
+  const dryRun = values['dry-run'] ?? false;
+  const databaseFile = trackerDatabaseFile(dataDir);
+
+  // A dry run never creates a data folder: without a database it compares against a fresh one in
+  // memory, and it leaves out the artifact store (which creates its folders).
+  const store = new SqliteTrackerStore({ file: dryRun && !fs.existsSync(databaseFile) ? ':memory:' : databaseFile });
+  const progress = new ProgressLine(output.stderr);
+  // Stopping is safe at any point: a run whose import did not complete is resumed by the next import.
+  const onInterrupt = () => {
+    progress.finish();
+    output.stderr.write('cairn: import interrupted; run the same command again to resume it.\n');
+    store.close();
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
+  try {
+    const context = dryRun ? null : createTrackingContext({ store, db: store.db, dataDir });
+    const summary = await importMlflowFileStore({
+      source,
+      store,
+      artifacts: context?.artifacts ?? null,
+      registry: context?.registry ?? new SqliteRegistryStore(store.db, new SqliteLoggedModelStore(store.db, store)),
+      dryRun,
+      experimentName: values.experiment,
+      onProgress: (update) => progress.update(update),
+    });
+    progress.finish();
+    output.stdout.write(formatImportSummary(summary, dataDir));
+    return summary.skipped.some((skip) => skip.kind === 'failed') ? 1 : 0;
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+    progress.finish();
+    store.close();
+  }
+}
+
+/** The progress of an import on stderr: one line redrawn in place on a terminal, a line every few seconds otherwise. */
+class ProgressLine {
+  private lastDraw = 0;
+  private drawn = false;
+  private announced = false;
+
+  constructor(private readonly stream: CommandOutput['stderr']) {}
+
+  update(progress: MlflowImportProgress): void {
+    if (!this.announced) {
+      this.announced = true;
+      this.stream.write(
+        `Importing ${count(progress.runsTotal, 'run')} (${formatBytes(progress.metricBytesTotal)} of metric files)\n`,
+      );
+    }
+    const now = Date.now();
+    const interval = this.stream.isTTY ? TTY_REFRESH_MS : PLAIN_REFRESH_MS;
+    if (now - this.lastDraw < interval) return;
+    this.lastDraw = now;
+    const line = describeProgress(progress);
+    if (this.stream.isTTY) {
+      const width = Math.max(20, (this.stream.columns ?? 80) - 1);
+      this.stream.write(`\r\x1b[2K${line.slice(0, width)}`);
+      this.drawn = true;
+    } else {
+      this.stream.write(`${line}\n`);
+    }
+  }
+
+  finish(): void {
+    if (this.drawn) this.stream.write('\r\x1b[2K');
+    this.drawn = false;
+  }
+}
+
+function describeProgress(progress: MlflowImportProgress): string {
+  const seconds = progress.elapsedMs / 1000;
+  const rate = seconds > 0 ? progress.metricPoints / seconds : 0;
+  let fraction = progress.runsTotal > 0 ? progress.runsDone / progress.runsTotal : 1;
+  if (progress.metricBytesTotal > 0) fraction = progress.metricBytesDone / progress.metricBytesTotal;
+  const eta = fraction > 0 && fraction < 1 ? formatDuration((seconds * (1 - fraction)) / fraction) : '--';
+  return (
+    `${progress.runsDone}/${progress.runsTotal} runs  ${Math.floor(fraction * 100)}%  ` +
+    `${progress.metricPoints.toLocaleString('en')} points  ${Math.round(rate).toLocaleString('en')} points/s  ETA ${eta}`
+  );
+}
+
+/** The summary printed after an import: what came in, and what was skipped and why. */
+function formatImportSummary(summary: MlflowImportSummary, dataDir: string): string {
+  const verb = summary.dryRun ? 'Dry run: would import' : 'Imported';
+  const seconds = summary.elapsedMs / 1000;
+  const lines = [
+    `${verb} from ${summary.source} into ${dataDir}:`,
+    row(
+      'experiments',
+      `${summary.experimentsCreated + summary.experimentsMatched} (${summary.experimentsCreated} new, ${summary.experimentsMatched} existing)` +
+        `, ${count(summary.experimentTags, 'tag')}`,
+    ),
+    row('runs', `${summary.runs}${summary.runsResumed > 0 ? ` (${summary.runsResumed} resumed after an interrupted import)` : ''}`),
+    row('params', summary.params.toLocaleString('en')),
+    row('metric points', summary.metricPoints.toLocaleString('en')),
+    row('tags', summary.tags.toLocaleString('en')),
+    row('dataset inputs', summary.datasetInputs.toLocaleString('en')),
+    row('artifacts', `${count(summary.artifactFiles, 'file')}, ${formatBytes(summary.artifactBytes)}`),
+    row(
+      'registry',
+      `${count(summary.registeredModels, 'model')}, ${count(summary.modelVersions, 'version')}, ${count(summary.aliases, 'alias', 'aliases')}`,
+    ),
+    row(
+      'took',
+      `${formatDuration(seconds)}${summary.metricPoints > 0 && seconds > 0 ? ` (${Math.round(summary.metricPoints / seconds).toLocaleString('en')} metric points/s)` : ''}`,
+    ),
+  ];
+  if (summary.skipped.length === 0) {
+    lines.push('Nothing was skipped.');
+  } else {
+    lines.push('Skipped:');
+    const byKind = new Map<ImportSkipKind, ImportSkip[]>();
+    for (const skip of summary.skipped) byKind.set(skip.kind, [...(byKind.get(skip.kind) ?? []), skip]);
+    for (const [kind, skips] of byKind) {
+      lines.push(`  ${SKIP_TITLES[kind]} (${skips.length}):`);
+      for (const skip of skips.slice(0, EXAMPLES_PER_KIND)) {
+        const where = skip.path ? ` [${shortPath(summary.source, skip.path)}${skip.line ? `:${skip.line}` : ''}]` : '';
+        const times = skip.count > 1 && kind === 'unknown-field' ? ` in ${skip.count} files` : '';
+        lines.push(`    ${skip.subject}${times}: ${skip.reason}${where}`);
+      }
+      if (skips.length > EXAMPLES_PER_KIND) lines.push(`    … and ${skips.length - EXAMPLES_PER_KIND} more`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** A path inside the imported folder relative to it (the summary names that folder first), else as it is. */
+function shortPath(source: string, file: string): string {
+  const relative = path.relative(source, file);
+  return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
+function row(label: string, value: string): string {
+  return `  ${label.padEnd(16)}${value}`;
+}
+
+function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n.toLocaleString('en')} ${n === 1 ? singular : plural}`;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  const whole = Math.round(seconds);
+  const hours = Math.floor(whole / 3600);
+  const minutes = Math.floor((whole % 3600) / 60);
+  const rest = String(whole % 60).padStart(2, '0');
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${rest}` : `${minutes}:${rest}`;
+}

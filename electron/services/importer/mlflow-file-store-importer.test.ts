@@ -1,0 +1,515 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CairnError } from '../../../shared/errors';
+import type { Run } from '../../../shared/models';
+import { SqliteLoggedModelStore } from '../logged-models/sqlite-logged-model-store';
+import { SqliteRegistryStore } from '../registry/sqlite-registry-store';
+import { SqliteTrackerStore } from '../tracker/sqlite-tracker-store';
+import type { TrackerStore } from '../tracker/tracker-store';
+import { createTrackingContext } from '../tracking-api/create-tracking-context';
+import type { TrackingContext } from '../tracking-api/tracking-context';
+import {
+  IMPORT_SOURCE_TAG,
+  importMlflowFileStore,
+  type MlflowImportOptions,
+  type MlflowImportProgress,
+  type MlflowImportSummary,
+} from './mlflow-file-store-importer';
+import { writeMlflowExperiment, writeMlflowRegisteredModel, writeMlflowRun } from './mlflow-file-store-writer';
+
+const PARENT = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
+const CHILD = 'b1b2c3d4e5f60718293a4b5c6d7e8f91';
+const DELETED = 'c1b2c3d4e5f60718293a4b5c6d7e8f92';
+const REMOTE = 'd1b2c3d4e5f60718293a4b5c6d7e8f93';
+const MALFORMED = 'e1b2c3d4e5f60718293a4b5c6d7e8f94';
+const IN_DEFAULT = 'f1b2c3d4e5f60718293a4b5c6d7e8f95';
+const IN_TRASH = '01b2c3d4e5f60718293a4b5c6d7e8f96';
+const EXPERIMENT = '436172150399485423';
+const TRASHED_EXPERIMENT = '7';
+const T0 = 1_700_000_000_000;
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0x10]);
+const OLD_LOCATION = '/home/ana/old-laptop/project/mlruns';
+
+let dir: string;
+let mlruns: string;
+let dataDir: string;
+let opened: { store: SqliteTrackerStore; context: TrackingContext }[] = [];
+
+/** A realistic mlruns folder, in the layout and meta.yaml format MLflow 2.x writes. */
+function writeFixture(root: string): void {
+  writeMlflowExperiment(root, { experimentId: '0', name: 'Default', creationTime: T0 - 86_400_000 });
+  writeMlflowRun(root, {
+    experimentId: '0',
+    runId: IN_DEFAULT,
+    runName: 'quick-check',
+    startTime: T0 - 3_600_000,
+    params: { alpha: '0.5' },
+    tags: { 'mlflow.runName': 'quick-check', 'mlflow.user': 'ana' },
+    metrics: { rmse: [`${T0 - 3_500_000} 0.81 0`] },
+  });
+
+  writeMlflowExperiment(root, {
+    experimentId: EXPERIMENT,
+    name: 'churn-model',
+    creationTime: T0,
+    tags: { 'mlflow.note.content': 'Weekly churn model.\nSee the wiki.', team: 'growth' },
+  });
+  writeMlflowRun(root, {
+    experimentId: EXPERIMENT,
+    runId: PARENT,
+    runName: 'parent-sweep',
+    startTime: T0,
+    endTime: T0 + 600_000,
+    userId: 'ana',
+    // The mlruns folder was copied from another machine: the recorded location no longer exists.
+    artifactUri: `file://${OLD_LOCATION}/${EXPERIMENT}/${PARENT}/artifacts`,
+    params: { lr: '0.01', epochs: '5', 'optimizer/name': 'adam' },
+    tags: {
+      'mlflow.runName': 'parent-sweep',
+      'mlflow.user': 'ana',
+      'mlflow.source.name': 'train.py',
+      'mlflow.source.type': 'LOCAL',
+      'mlflow.note.content': 'Sweep over learning rates.',
+    },
+    metrics: {
+      loss: [`${T0 + 1000} 0.9 0`, `${T0 + 2000} nan 1`, `${T0 + 3000} 0.5 2`, `${T0 + 4000} inf 3`, `${T0 + 5000} 0.25 4`],
+      'eval/loss': [`${T0 + 1500} 1.1 0`, `${T0 + 3500} 0.7 2`],
+      // Written by an MLflow older than 1.0: no step.
+      acc: [`${T0 + 6000} 0.5`],
+    },
+    artifacts: {
+      'model/MLmodel': 'artifact_path: model\nflavors:\n  sklearn: {}\n',
+      'model/model.pkl': 'pickled bytes',
+      'README.txt': 'read me',
+    },
+    datasets: [{ name: 'customers', digest: 'd41d8cd9', sourceType: 'local', source: '{"uri": "data/customers.csv"}', context: 'training' }],
+  });
+  fs.writeFileSync(path.join(root, EXPERIMENT, PARENT, 'artifacts', 'roc.png'), PNG);
+  writeMlflowRun(root, {
+    experimentId: EXPERIMENT,
+    runId: CHILD,
+    runName: 'child-lr-0.1',
+    status: 4,
+    startTime: T0 + 10_000,
+    endTime: T0 + 20_000,
+    params: { lr: '0.1' },
+    tags: { 'mlflow.runName': 'child-lr-0.1', 'mlflow.parentRunId': PARENT, 'mlflow.user': 'ana' },
+    metrics: { loss: [`${T0 + 11_000} 2.5 0`, `${T0 + 12_000} -inf 1`], grad_norm: [`${T0 + 11_000} 3.5 0`, `${T0 + 12_000} oops 1`, `${T0 + 13_000} 1.5 2`] },
+    meta: { custom_field: 'from a fork of MLflow' },
+  });
+  writeMlflowRun(root, {
+    experimentId: EXPERIMENT,
+    runId: DELETED,
+    runName: 'abandoned',
+    status: 5,
+    startTime: T0 + 30_000,
+    lifecycleStage: 'deleted',
+    meta: { deleted_time: T0 + 40_000 },
+    params: { lr: '1.0' },
+    metrics: { loss: [`${T0 + 31_000} 9.5 0`] },
+  });
+  writeMlflowRun(root, {
+    experimentId: EXPERIMENT,
+    runId: REMOTE,
+    runName: 'on-the-cluster',
+    startTime: T0 + 50_000,
+    artifactUri: `s3://ml-bucket/mlflow/${EXPERIMENT}/${REMOTE}/artifacts`,
+    params: { lr: '0.05' },
+  });
+  const malformed = writeMlflowRun(root, { experimentId: EXPERIMENT, runId: MALFORMED, startTime: T0 + 60_000, params: { lr: '9' } });
+  fs.writeFileSync(
+    path.join(malformed, 'meta.yaml'),
+    `artifact_uri: file:///x\nexperiment_id: '${EXPERIMENT}'\nrun_id: ${MALFORMED}\nstart_time: 'unterminated\nstatus: 3\n`,
+  );
+
+  writeMlflowExperiment(root, { experimentId: TRASHED_EXPERIMENT, name: 'old-experiment', trashed: true, creationTime: T0 - 1000 });
+  writeMlflowRun(root, {
+    experimentId: TRASHED_EXPERIMENT,
+    trashedExperiment: true,
+    runId: IN_TRASH,
+    startTime: T0 - 500,
+    lifecycleStage: 'deleted',
+    params: { kind: 'baseline' },
+    metrics: { loss: [`${T0 - 400} 1.25 0`] },
+  });
+
+  writeMlflowRegisteredModel(root, {
+    name: 'churn-classifier',
+    description: 'Predicts churn',
+    creationTimestamp: T0 + 700_000,
+    tags: { owner: 'growth' },
+    aliases: { champion: 2 },
+    versions: [
+      {
+        version: 1,
+        source: `file://${OLD_LOCATION}/${EXPERIMENT}/${PARENT}/artifacts/model`,
+        runId: PARENT,
+        creationTimestamp: T0 + 700_000,
+        stage: 'Archived',
+        tags: { validated: 'false' },
+      },
+      { version: 2, source: `runs:/${PARENT}/model`, runId: PARENT, creationTimestamp: T0 + 800_000, stage: 'Production', description: 'retrained' },
+    ],
+  });
+}
+
+function open(): { store: SqliteTrackerStore; context: TrackingContext } {
+  const store = new SqliteTrackerStore({ file: path.join(dataDir, 'cairn.db') });
+  const entry = { store, context: createTrackingContext({ store, db: store.db, dataDir }) };
+  opened.push(entry);
+  return entry;
+}
+
+async function importInto(
+  entry: { store: TrackerStore; context: TrackingContext },
+  extra: Partial<MlflowImportOptions> = {},
+): Promise<MlflowImportSummary> {
+  return importMlflowFileStore({
+    source: mlruns,
+    store: entry.store,
+    artifacts: entry.context.artifacts,
+    registry: entry.context.registry,
+    metricChunkSize: 3,
+    ...extra,
+  });
+}
+
+function tableCounts(store: SqliteTrackerStore): Record<string, number> {
+  const tables = ['experiments', 'experiment_tags', 'runs', 'params', 'tags', 'metric_series', 'metric_points', 'datasets', 'run_inputs', 'registered_models', 'model_versions', 'model_version_tags', 'registered_model_aliases'];
+  return Object.fromEntries(tables.map((table) => [table, (store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n]));
+}
+
+function filesUnder(folder: string): string[] {
+  if (!fs.existsSync(folder)) return [];
+  return (fs.readdirSync(folder, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+function tagMap(run: Run): Record<string, string> {
+  return Object.fromEntries(run.tags.map((tag) => [tag.key, tag.value]));
+}
+
+async function history(store: TrackerStore, runId: string, key: string) {
+  return (await store.getMetricHistory({ runId, key })).items;
+}
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-import-'));
+  mlruns = path.join(dir, 'project', 'mlruns');
+  dataDir = path.join(dir, 'data');
+  writeFixture(mlruns);
+});
+
+afterEach(() => {
+  for (const entry of opened) entry.store.close();
+  opened = [];
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('importMlflowFileStore', () => {
+  it('imports experiments, runs, params, metrics, tags, inputs, artifacts and the registry field by field', async () => {
+    const { store, context } = open();
+    const progress: MlflowImportProgress[] = [];
+    const summary = await importInto({ store, context }, { onProgress: (p) => progress.push(p) });
+
+    expect(summary).toMatchObject({
+      source: mlruns,
+      dryRun: false,
+      experimentsCreated: 2,
+      experimentsMatched: 1,
+      experimentTags: 2,
+      runs: 6,
+      runsResumed: 0,
+      params: 8,
+      tags: 10,
+      metricPoints: 15,
+      datasetInputs: 1,
+      artifactFiles: 4,
+      artifactBytes: 'artifact_path: model\nflavors:\n  sklearn: {}\n'.length + 'pickled bytes'.length + 'read me'.length + PNG.length,
+      registeredModels: 1,
+      modelVersions: 2,
+      aliases: 1,
+    });
+    // The malformed run is not counted: it was set aside before the import began.
+    expect(progress.at(-1)).toMatchObject({ runsDone: 6, runsTotal: 6, metricPoints: 15 });
+    expect(progress.at(-1)!.metricBytesDone).toBe(progress.at(-1)!.metricBytesTotal);
+
+    // Experiments: Default matched by name, the others created with Cairn's own ids.
+    const experiments = await store.listExperiments('ALL');
+    expect(experiments.map((e) => [e.name, e.lifecycleStage]).sort()).toEqual([
+      ['Default', 'active'],
+      ['churn-model', 'active'],
+      ['old-experiment', 'deleted'],
+    ]);
+    const churn = (await store.getExperimentByName('churn-model'))!;
+    expect(churn.experimentId).not.toBe(EXPERIMENT);
+    expect(churn.tags).toEqual([
+      { key: 'mlflow.note.content', value: 'Weekly churn model.\nSee the wiki.' },
+      { key: 'team', value: 'growth' },
+    ]);
+
+    const parent = await store.getRun(PARENT);
+    expect(parent.info).toEqual({
+      runId: PARENT,
+      experimentId: churn.experimentId,
+      runName: 'parent-sweep',
+      status: 'FINISHED',
+      startTime: T0,
+      endTime: T0 + 600_000,
+      lifecycleStage: 'active',
+      userId: 'ana',
+      artifactUri: `mlflow-artifacts:/${churn.experimentId}/${PARENT}/artifacts`,
+      parentRunId: null,
+    });
+    expect(parent.params).toEqual([
+      { key: 'epochs', value: '5' },
+      { key: 'lr', value: '0.01' },
+      { key: 'optimizer/name', value: 'adam' },
+    ]);
+    expect(tagMap(parent)).toEqual({
+      'mlflow.runName': 'parent-sweep',
+      'mlflow.user': 'ana',
+      'mlflow.source.name': 'train.py',
+      'mlflow.source.type': 'LOCAL',
+      'mlflow.note.content': 'Sweep over learning rates.',
+      [IMPORT_SOURCE_TAG]: mlruns,
+    });
+    expect(await history(store, PARENT, 'loss')).toEqual([
+      { step: 0, timestamp: T0 + 1000, value: 0.9 },
+      { step: 1, timestamp: T0 + 2000, value: Number.NaN },
+      { step: 2, timestamp: T0 + 3000, value: 0.5 },
+      { step: 3, timestamp: T0 + 4000, value: Number.POSITIVE_INFINITY },
+      { step: 4, timestamp: T0 + 5000, value: 0.25 },
+    ]);
+    expect(await history(store, PARENT, 'eval/loss')).toEqual([
+      { step: 0, timestamp: T0 + 1500, value: 1.1 },
+      { step: 2, timestamp: T0 + 3500, value: 0.7 },
+    ]);
+    expect(await history(store, PARENT, 'acc')).toEqual([{ step: 0, timestamp: T0 + 6000, value: 0.5 }]);
+    expect(parent.metrics.find((m) => m.key === 'loss')).toMatchObject({ step: 4, value: 0.25, min: 0.25, max: Number.POSITIVE_INFINITY });
+    expect(parent.datasets).toEqual([
+      {
+        name: 'customers',
+        digest: 'd41d8cd9',
+        sourceType: 'local',
+        source: '{"uri": "data/customers.csv"}',
+        schema: null,
+        profile: null,
+        context: 'training',
+        tags: [{ key: 'mlflow.data.context', value: 'training' }],
+      },
+    ]);
+
+    // Artifacts: copied from the run folder (the recorded location is gone) into Cairn's artifact folder.
+    const artifactFolder = path.join(dataDir, 'artifacts', churn.experimentId, PARENT, 'artifacts');
+    expect(filesUnder(artifactFolder)).toEqual(['README.txt', path.join('model', 'MLmodel'), path.join('model', 'model.pkl'), 'roc.png']);
+    expect(fs.readFileSync(path.join(artifactFolder, 'roc.png')).equals(PNG)).toBe(true);
+    expect(fs.readFileSync(path.join(artifactFolder, 'model', 'model.pkl'), 'utf8')).toBe('pickled bytes');
+    const listed = await context.artifacts.listArtifacts(parent.info.artifactUri, 'model');
+    expect(listed.map((entry) => entry.path)).toEqual(['model/MLmodel', 'model/model.pkl']);
+
+    const child = await store.getRun(CHILD);
+    expect(child.info).toMatchObject({ status: 'FAILED', parentRunId: PARENT, runName: 'child-lr-0.1', startTime: T0 + 10_000 });
+    expect(await history(store, CHILD, 'loss')).toEqual([
+      { step: 0, timestamp: T0 + 11_000, value: 2.5 },
+      { step: 1, timestamp: T0 + 12_000, value: Number.NEGATIVE_INFINITY },
+    ]);
+    expect(await history(store, CHILD, 'grad_norm')).toEqual([
+      { step: 0, timestamp: T0 + 11_000, value: 3.5 },
+      { step: 2, timestamp: T0 + 13_000, value: 1.5 },
+    ]);
+
+    const deleted = await store.getRun(DELETED);
+    expect(deleted.info).toMatchObject({ lifecycleStage: 'deleted', status: 'KILLED', endTime: T0 + 90_000 });
+    expect(tagMap(deleted)[IMPORT_SOURCE_TAG]).toBe(mlruns);
+    const active = await store.searchRuns({ experimentIds: [churn.experimentId] });
+    expect(active.items.map((run) => run.info.runId).sort()).toEqual([PARENT, CHILD, REMOTE].sort());
+
+    const remote = await store.getRun(REMOTE);
+    expect(remote.info.artifactUri).toBe(`s3://ml-bucket/mlflow/${EXPERIMENT}/${REMOTE}/artifacts`);
+
+    await expect(store.getRun(MALFORMED)).rejects.toBeInstanceOf(CairnError);
+
+    const inDefault = await store.getRun(IN_DEFAULT);
+    expect(inDefault.info.experimentId).toBe('0');
+    const trashed = await store.getRun(IN_TRASH);
+    expect(trashed.info).toMatchObject({ lifecycleStage: 'deleted', runName: `run-${IN_TRASH.slice(0, 6)}` });
+    expect(trashed.info.experimentId).toBe((await store.getExperimentByName('old-experiment'))!.experimentId);
+
+    // The registry: versions keep their numbers, a source inside the run's old folder now points at Cairn's copy.
+    const model = await context.registry.getRegisteredModel('churn-classifier');
+    expect(model).toMatchObject({
+      description: 'Predicts churn',
+      creationTimestamp: T0 + 700_000,
+      tags: [{ key: 'owner', value: 'growth' }],
+      aliases: [{ alias: 'champion', version: '2' }],
+    });
+    const v1 = await context.registry.getModelVersion('churn-classifier', '1');
+    expect(v1).toMatchObject({
+      source: `mlflow-artifacts:/${churn.experimentId}/${PARENT}/artifacts/model`,
+      runId: PARENT,
+      currentStage: 'Archived',
+      status: 'READY',
+      creationTimestamp: T0 + 700_000,
+      tags: [{ key: 'validated', value: 'false' }],
+    });
+    const v2 = await context.registry.getModelVersion('churn-classifier', '2');
+    expect(v2).toMatchObject({ source: `runs:/${PARENT}/model`, currentStage: 'Production', description: 'retrained', aliases: ['champion'] });
+
+    // What was skipped, and why.
+    const skipped = summary.skipped.map((skip) => [skip.kind, skip.subject, skip.path && path.relative(mlruns, skip.path), skip.line]);
+    expect(skipped).toEqual(
+      expect.arrayContaining([
+        ['malformed', `run folder ${MALFORMED} in experiment 'churn-model'`, path.join(EXPERIMENT, MALFORMED, 'meta.yaml'), 4],
+        ['malformed', `1 line(s) of metric 'grad_norm' of run ${CHILD}`, path.join(EXPERIMENT, CHILD, 'metrics', 'grad_norm'), 2],
+        ['remote-artifacts', `artifacts of run ${REMOTE} in experiment 'churn-model'`, path.join(EXPERIMENT, REMOTE), null],
+        ['unknown-field', "field 'custom_field' of run meta.yaml", path.join(EXPERIMENT, CHILD, 'meta.yaml'), null],
+      ]),
+    );
+    expect(summary.skipped).toHaveLength(4);
+  });
+
+  it('adds nothing when importing again, and says so', async () => {
+    const first = open();
+    await importInto(first);
+    const before = tableCounts(first.store);
+    const artifactsBefore = filesUnder(path.join(dataDir, 'artifacts'));
+
+    const again = await importInto(first);
+    expect(again).toMatchObject({
+      experimentsCreated: 0,
+      experimentsMatched: 3,
+      experimentTags: 0,
+      runs: 0,
+      params: 0,
+      tags: 0,
+      metricPoints: 0,
+      datasetInputs: 0,
+      artifactFiles: 0,
+      registeredModels: 0,
+      modelVersions: 0,
+      aliases: 0,
+    });
+    const already = again.skipped.filter((skip) => skip.kind === 'already-imported').map((skip) => skip.subject);
+    expect(already).toEqual(
+      expect.arrayContaining([
+        `run ${PARENT} in experiment 'churn-model'`,
+        `run ${IN_TRASH} in experiment 'old-experiment'`,
+        "registered model 'churn-classifier'",
+        "version 1 of registered model 'churn-classifier'",
+        "alias 'champion' of registered model 'churn-classifier'",
+      ]),
+    );
+    expect(already.filter((subject) => subject.startsWith('run '))).toHaveLength(6);
+    expect(tableCounts(first.store)).toEqual(before);
+    expect(filesUnder(path.join(dataDir, 'artifacts'))).toEqual(artifactsBefore);
+  });
+
+  it('resumes a run whose import was interrupted, without duplicating anything', async () => {
+    const { store, context } = open();
+    let metricCalls = 0;
+    // A store that dies on the second metric chunk of the parent run, as a killed process would.
+    const failing = new Proxy(store, {
+      get(target, key, receiver) {
+        if (key === 'logBatch') {
+          return async (runId: string, batch: { metrics?: unknown[] }) => {
+            if (runId === PARENT && batch.metrics && ++metricCalls === 2) throw new Error('disk unplugged');
+            return target.logBatch(runId, batch as never);
+          };
+        }
+        const value = Reflect.get(target, key, receiver) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const interrupted = await importInto({ store: failing, context });
+    expect(interrupted.skipped.find((skip) => skip.kind === 'failed')).toMatchObject({
+      subject: `run ${PARENT} in experiment 'churn-model'`,
+      reason: expect.stringMatching(/importing metrics failed: disk unplugged; .*next import resumes it/),
+    });
+    const partial = await store.getRun(PARENT);
+    expect(tagMap(partial)[IMPORT_SOURCE_TAG]).toBeUndefined();
+    expect((await history(store, PARENT, 'loss')).length).toBeLessThan(5);
+
+    const resumed = await importInto({ store, context });
+    expect(resumed).toMatchObject({ runs: 1, runsResumed: 1, metricPoints: 8, artifactFiles: 4 });
+    const complete = await store.getRun(PARENT);
+    expect(tagMap(complete)[IMPORT_SOURCE_TAG]).toBe(mlruns);
+    expect(await history(store, PARENT, 'loss')).toHaveLength(5);
+    const counts = store.db
+      .prepare('SELECT s.key, s.point_count AS n FROM metric_series s WHERE s.run_uuid = ? ORDER BY s.key')
+      .all(PARENT) as { key: string; n: number }[];
+    expect(counts).toEqual([
+      { key: 'acc', n: 1 },
+      { key: 'eval/loss', n: 2 },
+      { key: 'loss', n: 5 },
+    ]);
+    expect(complete.datasets).toHaveLength(1);
+  });
+
+  it('writes nothing in a dry run, and reports what a real import would bring', async () => {
+    // A data folder without a database is a fresh Cairn: an empty database in memory stands in for it.
+    const fresh = new SqliteTrackerStore({ file: ':memory:' });
+    const registry = new SqliteRegistryStore(fresh.db, new SqliteLoggedModelStore(fresh.db, fresh));
+    const dry = await importMlflowFileStore({ source: mlruns, store: fresh, artifacts: null, registry, dryRun: true });
+    fresh.close();
+    expect(fs.existsSync(dataDir)).toBe(false);
+
+    const real = await importInto(open());
+    const { skipped: drySkipped, elapsedMs: _dryMs, dryRun, ...dryCounts } = dry;
+    const { skipped: realSkipped, elapsedMs: _realMs, dryRun: _realDry, ...realCounts } = real;
+    expect(dryRun).toBe(true);
+    expect(dryCounts).toEqual(realCounts);
+    expect(drySkipped.map((skip) => skip.subject).sort()).toEqual(realSkipped.map((skip) => skip.subject).sort());
+  });
+
+  it('in a dry run over an imported data folder, finds everything already there and changes nothing', async () => {
+    const { store, context } = open();
+    await importInto({ store, context });
+    const before = tableCounts(store);
+    const dry = await importInto({ store, context }, { dryRun: true });
+    expect(dry).toMatchObject({ dryRun: true, runs: 0, metricPoints: 0, modelVersions: 0 });
+    expect(tableCounts(store)).toEqual(before);
+  });
+
+  it('imports one experiment with --experiment, leaving out the registry', async () => {
+    const { store, context } = open();
+    const summary = await importInto({ store, context }, { experimentName: 'old-experiment' });
+    expect(summary).toMatchObject({ experimentsCreated: 1, runs: 1, registeredModels: 0 });
+    expect(summary.skipped).toEqual([expect.objectContaining({ kind: 'unsupported', subject: 'the model registry' })]);
+    expect((await store.listExperiments('ALL')).map((e) => e.name).sort()).toEqual(['Default', 'old-experiment']);
+    await expect(importInto({ store, context }, { experimentName: 'nope' })).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
+  });
+
+  it('refuses a folder that is not an MLflow file store, and finds mlruns inside a project folder', async () => {
+    const empty = path.join(dir, 'empty');
+    fs.mkdirSync(empty);
+    const { store } = open();
+    await expect(importMlflowFileStore({ source: empty, store, artifacts: null, registry: null, dryRun: true })).rejects.toMatchObject({
+      code: 'INVALID_PARAMETER_VALUE',
+    });
+    const summary = await importMlflowFileStore({ source: path.dirname(mlruns), store, artifacts: null, registry: null, dryRun: true });
+    expect(summary.source).toBe(mlruns);
+    expect(summary.skipped).toContainEqual(
+      expect.objectContaining({ kind: 'unsupported', subject: "registered model 'churn-classifier' (2 version(s))", reason: 'no model registry store is available' }),
+    );
+  });
+
+  it('skips the runs of a source experiment whose Cairn namesake is deleted', async () => {
+    const { store, context } = open();
+    const existing = await store.createExperiment({ name: 'churn-model' });
+    await store.deleteExperiment(existing.experimentId);
+    const summary = await importInto({ store, context });
+    expect(summary.skipped).toContainEqual(
+      expect.objectContaining({ kind: 'conflict', subject: "experiment 'churn-model' and its 4 run(s)" }),
+    );
+    await expect(store.getRun(PARENT)).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
+    // Version 1's run was not imported, so its source stays as MLflow recorded it.
+    expect((await context.registry.getModelVersion('churn-classifier', '1')).source).toBe(
+      `file://${OLD_LOCATION}/${EXPERIMENT}/${PARENT}/artifacts/model`,
+    );
+  });
+});

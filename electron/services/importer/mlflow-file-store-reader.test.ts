@@ -1,0 +1,139 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { MetricInput } from '../tracker/tracker-store';
+import {
+  listExperimentFolders,
+  MalformedSourceError,
+  parseMetricLine,
+  readExperiment,
+  readMetricPoints,
+  readRunMeta,
+  type MalformedMetricLine,
+} from './mlflow-file-store-reader';
+import { writeMlflowExperiment, writeMlflowRun } from './mlflow-file-store-writer';
+
+let root: string;
+
+beforeEach(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-mlruns-'));
+});
+
+afterEach(() => {
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+async function malformed(promise: Promise<unknown>): Promise<MalformedSourceError> {
+  const error = await promise.then(
+    () => {
+      throw new Error('expected a MalformedSourceError');
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(MalformedSourceError);
+  return error as MalformedSourceError;
+}
+
+describe('parseMetricLine', () => {
+  it('reads lines as MLflow does, with and without a step', () => {
+    expect(parseMetricLine('loss', '1700000000000 0.25 3')).toEqual({ key: 'loss', timestamp: 1700000000000, value: 0.25, step: 3 });
+    expect(parseMetricLine('loss', '1700000000000 0.25')).toEqual({ key: 'loss', timestamp: 1700000000000, value: 0.25, step: 0 });
+    expect(parseMetricLine('loss', '  1700000000000 1e-05 -2\r')).toEqual({ key: 'loss', timestamp: 1700000000000, value: 1e-5, step: -2 });
+    expect(parseMetricLine('loss', '1 nan 0')).toMatchObject({ value: Number.NaN });
+    expect(parseMetricLine('loss', '1 -inf 0')).toMatchObject({ value: Number.NEGATIVE_INFINITY });
+    expect(parseMetricLine('loss', '1 Infinity 0')).toMatchObject({ value: Number.POSITIVE_INFINITY });
+    expect(parseMetricLine('loss', '1_000 1_0.5 +7')).toEqual({ key: 'loss', timestamp: 1000, value: 10.5, step: 7 });
+    expect(parseMetricLine('loss', '')).toBeNull();
+  });
+
+  it('says why a line is malformed', () => {
+    expect(parseMetricLine('loss', '1700000000000')).toBe('expected "timestamp value [step]", found 1 field(s)');
+    expect(parseMetricLine('loss', '1 2 3 4')).toBe('expected "timestamp value [step]", found 4 field(s)');
+    expect(parseMetricLine('loss', '1  2')).toBe("the value '' is not a number");
+    expect(parseMetricLine('loss', '1.5 2 3')).toBe("the timestamp '1.5' is not an integer");
+    expect(parseMetricLine('loss', '1 0x10 3')).toBe("the value '0x10' is not a number");
+    expect(parseMetricLine('loss', '1 2 three')).toBe("the step 'three' is not an integer");
+    expect(parseMetricLine('loss', '99999999999999999999 2 3')).toBe("the timestamp '99999999999999999999' is not an integer");
+  });
+});
+
+describe('readMetricPoints', () => {
+  it('streams a file larger than one read, across chunk boundaries, reporting bad lines with their numbers', async () => {
+    const lines: string[] = [];
+    for (let step = 0; step < 60_000; step++) lines.push(step === 41_234 ? 'garbage' : `${1_700_000_000_000 + step} ${step / 7} ${step}`);
+    const file = path.join(root, 'loss');
+    fs.writeFileSync(file, `${lines.join('\n')}\n${1_700_000_000_000} 1.5`);
+    const points: MetricInput[] = [];
+    const bad: MalformedMetricLine[] = [];
+    let bytes = 0;
+    let batches = 0;
+    for await (const batch of readMetricPoints({ key: 'loss', file, size: fs.statSync(file).size }, (line) => bad.push(line))) {
+      points.push(...batch.points);
+      bytes += batch.bytesRead;
+      batches++;
+    }
+    expect(batches).toBeGreaterThan(1);
+    expect(bytes).toBe(fs.statSync(file).size);
+    expect(points).toHaveLength(60_000);
+    expect(points[41_234]).toEqual({ key: 'loss', timestamp: 1_700_000_041_235, value: 41_235 / 7, step: 41_235 });
+    expect(points.at(-1)).toEqual({ key: 'loss', timestamp: 1_700_000_000_000, value: 1.5, step: 0 });
+    expect(bad).toEqual([{ file, line: 41_235, reason: 'expected "timestamp value [step]", found 1 field(s)' }]);
+  });
+});
+
+describe('experiments and runs', () => {
+  it('lists active experiments, then those in the trash, leaving out the registry folder', async () => {
+    writeMlflowExperiment(root, { experimentId: '0', name: 'Default' });
+    writeMlflowExperiment(root, { experimentId: '5', name: 'gone', trashed: true });
+    fs.mkdirSync(path.join(root, 'models', 'churn'), { recursive: true });
+    expect((await listExperimentFolders(root)).map((e) => [e.experimentId, e.inTrash])).toEqual([
+      ['0', false],
+      ['5', true],
+    ]);
+    const gone = (await listExperimentFolders(root))[1]!;
+    expect(await readExperiment(gone)).toMatchObject({ name: 'gone', lifecycleStage: 'deleted', creationTime: 1_700_000_000_000 });
+  });
+
+  it('reads an old experiment whose id was written as a number, and refuses one that names another folder', async () => {
+    const folder = path.join(root, '3');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, 'meta.yaml'), 'artifact_location: ./mlruns/3\nexperiment_id: 3\nlifecycle_stage: active\nname: legacy\n');
+    expect(await readExperiment({ folder, experimentId: '3', inTrash: false })).toMatchObject({
+      name: 'legacy',
+      artifactLocation: './mlruns/3',
+      creationTime: null,
+      unknownFields: [],
+    });
+    fs.writeFileSync(path.join(folder, 'meta.yaml'), "experiment_id: '4'\nname: legacy\n");
+    const error = await malformed(readExperiment({ folder, experimentId: '3', inTrash: false }));
+    expect([error.file, error.line, error.message]).toEqual([path.join(folder, 'meta.yaml'), 1, 'experiment_id is 4, but the folder is named 3']);
+  });
+
+  it("reads a run's meta.yaml, and names the file and line of what is wrong in it", async () => {
+    writeMlflowExperiment(root, { experimentId: '1', name: 'x' });
+    const runId = '0123456789abcdef0123456789abcdef';
+    const folder = writeMlflowRun(root, { experimentId: '1', runId, status: 4, startTime: 5, endTime: null, meta: { deleted_time: null } });
+    expect(await readRunMeta(folder, '1')).toEqual({
+      folder,
+      runId,
+      experimentId: '1',
+      runName: 'run-012345',
+      status: 'FAILED',
+      startTime: 5,
+      endTime: null,
+      lifecycleStage: 'active',
+      deletedTime: null,
+      userId: 'alice',
+      artifactUri: expect.stringMatching(/^file:\/\/.*\/artifacts$/),
+      unknownFields: [],
+    });
+    const meta = fs.readFileSync(path.join(folder, 'meta.yaml'), 'utf8');
+    fs.writeFileSync(path.join(folder, 'meta.yaml'), meta.replace('status: 4', 'status: 9'));
+    const badStatus = await malformed(readRunMeta(folder, '1'));
+    expect([badStatus.line, badStatus.message]).toEqual([meta.split('\n').findIndex((l) => l === 'status: 4') + 1, 'status should be a run status (1 to 5), found 9']);
+    await expect(readRunMeta(folder, '2')).rejects.toThrow('experiment_id is 1, but the run is in experiment folder 2');
+    fs.rmSync(path.join(folder, 'meta.yaml'));
+    await expect(readRunMeta(folder, '1')).rejects.toThrow('meta.yaml is missing');
+  });
+});

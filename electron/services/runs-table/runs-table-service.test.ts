@@ -1,0 +1,157 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decodeRunsTablePage, MetricCellState, type RunsTablePage } from '../../../shared/runs-table';
+import { columnForId, EMPTY_LAYOUT } from '../../../renderer/components/tables/runs-table-columns';
+import { tableDataFromPage } from '../../../renderer/components/tables/runs-table-data';
+import { sortRows } from '../../../renderer/components/tables/run-order';
+import { SqliteTrackerStore } from '../tracker/sqlite-tracker-store';
+import { RunsTableService, type RunsTableRequest } from './runs-table-service';
+
+let dir: string;
+let store: SqliteTrackerStore;
+let service: RunsTableService;
+let experimentId: string;
+
+const request = (overrides: Partial<RunsTableRequest> = {}): RunsTableRequest => ({
+  experimentId,
+  filter: '',
+  orderBy: [],
+  offset: 0,
+  limit: 1000,
+  includeKeys: true,
+  viewType: 'ACTIVE_ONLY',
+  ...overrides,
+});
+
+async function logRun(name: string, startTime: number, values: { params?: Record<string, string>; metrics?: Record<string, number[]> }) {
+  const run = await store.createRun({ experimentId, runName: name, startTime });
+  await store.logBatch(run.info.runId, {
+    params: Object.entries(values.params ?? {}).map(([key, value]) => ({ key, value })),
+    metrics: Object.entries(values.metrics ?? {}).flatMap(([key, points]) =>
+      points.map((value, step) => ({ key, value, step, timestamp: startTime + step })),
+    ),
+  });
+  return run.info.runId;
+}
+
+function cellsOf(page: RunsTablePage, columnIndex: number): unknown[] {
+  const column = decodeRunsTablePage(page)[columnIndex]!;
+  if (column.type === 'text') return [...column.values];
+  return [...column.values].map((value, row) =>
+    column.states[row] === MetricCellState.Missing ? 'missing' : column.states[row] === MetricCellState.NaN ? 'NaN' : value,
+  );
+}
+
+beforeEach(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-runs-table-'));
+  store = new SqliteTrackerStore({ file: path.join(dir, 'tracker.db') });
+  service = new RunsTableService(store.db);
+  experimentId = (await store.createExperiment({ name: 'table' })).experimentId;
+});
+
+afterEach(() => {
+  store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('RunsTableService', () => {
+  it('answers the matching runs, latest first, with the default columns and the keys', async () => {
+    await logRun('a', 1000, { params: { lr: '0.1' }, metrics: { loss: [0.9, 0.5] } });
+    await logRun('b', 2000, { params: { lr: '0.01', depth: '3' }, metrics: { loss: [0.7], acc: [0.8] } });
+    const page = service.query(request());
+    expect(page.total).toBe(2);
+    expect(page.runs.runNames).toEqual(['b', 'a']);
+    expect(page.keys).toEqual({ params: ['depth', 'lr'], metrics: ['acc', 'loss'], tags: ['mlflow.runName'] });
+    expect(page.columns).toEqual([
+      { kind: 'metric', key: 'acc', aggregate: 'latest' },
+      { kind: 'metric', key: 'loss', aggregate: 'latest' },
+      { kind: 'param', key: 'depth' },
+      { kind: 'param', key: 'lr' },
+    ]);
+    expect(cellsOf(page, 0)).toEqual([0.8, 'missing']);
+    expect(cellsOf(page, 1)).toEqual([0.7, 0.5]);
+    expect(cellsOf(page, 3)).toEqual(['0.01', '0.1']);
+  });
+
+  it('pages: a first window counts every match, and its rows index the window', async () => {
+    for (let i = 0; i < 5; i++) await logRun(`r${i}`, 1000 + i, { metrics: { loss: [i] } });
+    const window = service.query(request({ limit: 2, columns: [{ kind: 'metric', key: 'loss' }] }));
+    expect(window.total).toBe(5);
+    expect(window.runs.runNames).toEqual(['r4', 'r3']);
+    expect(cellsOf(window, 0)).toEqual([4, 3]);
+    const rest = service.query(request({ offset: 2, columns: [{ kind: 'metric', key: 'loss' }] }));
+    expect(rest.offset).toBe(2);
+    expect(rest.runs.runNames).toEqual(['r2', 'r1', 'r0']);
+    expect(cellsOf(rest, 0)).toEqual([2, 1, 0]);
+  });
+
+  it('shows a metric min or max on request, and keeps NaN and infinities', async () => {
+    await logRun('a', 1000, { metrics: { loss: [3, 1, 2], odd: [Number.NaN], big: [Number.POSITIVE_INFINITY] } });
+    const page = service.query(
+      request({
+        columns: [
+          { kind: 'metric', key: 'loss', aggregate: 'min' },
+          { kind: 'metric', key: 'odd' },
+          { kind: 'metric', key: 'big', aggregate: 'max' },
+        ],
+      }),
+    );
+    expect(cellsOf(page, 0)).toEqual([1]);
+    expect(cellsOf(page, 1)).toEqual(['NaN']);
+    expect(cellsOf(page, 2)).toEqual([Number.POSITIVE_INFINITY]);
+  });
+
+  it('filters with the search grammar and reports a malformed filter with its position', async () => {
+    await logRun('a', 1000, { params: { model: 'xgb' }, metrics: { loss: [0.2] } });
+    await logRun('b', 2000, { params: { model: 'mlp' }, metrics: { loss: [0.6] } });
+    expect(service.query(request({ filter: "metrics.loss < 0.5 OR params.model = 'mlp'" })).total).toBe(2);
+    expect(service.query(request({ filter: 'metrics.loss < 0.5' })).runs.runNames).toEqual(['a']);
+    expect(() => service.query(request({ filter: 'metrics.loss <' }))).toThrow(/at position 14/);
+  });
+
+  it('restricts a live refresh to the changed runs that still match', async () => {
+    const a = await logRun('a', 1000, { metrics: { loss: [0.2] } });
+    const b = await logRun('b', 2000, { metrics: { loss: [0.9] } });
+    const page = service.query(request({ filter: 'metrics.loss < 0.5', runIds: [a, b] }));
+    expect(page.runs.runIds).toEqual([a]);
+    expect(page.total).toBe(1);
+  });
+
+  it('answers an unknown experiment with RESOURCE_DOES_NOT_EXIST', () => {
+    expect(() => service.query(request({ experimentId: '999' }))).toThrow(/No experiment with id 999/);
+  });
+
+  it('sorts as the renderer sorts loaded rows, for every kind of column and both directions', async () => {
+    // Values with ties, NaN, missing metrics and params, so every tie-break rule is exercised.
+    const metricValues = [0.5, Number.NaN, 0.1, 0.5, Number.NEGATIVE_INFINITY, 2];
+    for (let i = 0; i < 24; i++) {
+      const metric = i % 7 === 6 ? undefined : metricValues[i % metricValues.length]!;
+      await logRun(`run-${i % 5}`, 1000 + (i % 4) * 10, {
+        params: i % 5 === 4 ? {} : { model: ['b', 'a', 'B', 'é', '😀'][i % 5]! },
+        metrics: metric === undefined ? {} : { loss: [metric] },
+      });
+    }
+    const columns = [
+      { kind: 'metric' as const, key: 'loss', aggregate: 'latest' as const },
+      { kind: 'param' as const, key: 'model' },
+    ];
+    const all = service.query(request({ columns }));
+    const data = tableDataFromPage(all, all.keys!, { filter: '', orderBy: [] });
+    const cases: Array<[string, string]> = [
+      ['metric:loss', 'metrics.loss'],
+      ['param:model', 'params.model'],
+      ['attr:name', 'attributes.run_name'],
+      ['attr:start', 'attributes.start_time'],
+    ];
+    for (const [columnId, key] of cases) {
+      for (const ascending of [true, false]) {
+        const server = service.query(request({ columns, orderBy: [`${key} ${ascending ? 'ASC' : 'DESC'}`] })).runs.runIds;
+        const order = sortRows(data, columnForId(columnId, EMPTY_LAYOUT), ascending);
+        expect([...order].map((row) => data.runIds[row]), `${key} ${ascending ? 'ASC' : 'DESC'}`).toEqual(server);
+      }
+    }
+    expect([...sortRows(data, null, true)].map((row) => data.runIds[row])).toEqual(all.runs.runIds);
+  });
+});

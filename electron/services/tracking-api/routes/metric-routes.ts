@@ -1,0 +1,154 @@
+// MLflow's metric-history routes: metrics/get-history (paged, in step order) and
+// metrics/get-history-bulk-interval, which samples up to max_results steps of one metric
+// across up to 100 runs for charts, as MLflow's server does.
+import { CairnError } from '../../../../shared/errors';
+import type { MetricPoint } from '../../../../shared/models';
+import type { TrackerStore } from '../../tracker/tracker-store';
+import { metricJson } from '../mlflow-entity-json';
+import { optionalInt, optionalString, requiredString, stringList } from '../mlflow-request-args';
+import type { MlflowRoute } from '../mlflow-route';
+import { invalidParameter, maxResultsArg, missingParameter, requiredRunId } from '../tracking-request-args';
+import type { TrackingContext } from '../tracking-context';
+
+/** The most runs one bulk-interval request may name. */
+const MAX_RUNS_PER_BULK_INTERVAL = 100;
+/** The most steps sampled per request when max_results is not given, and the most it may ask for. */
+const MAX_BULK_INTERVAL_RESULTS = 2500;
+/** The most points returned per run by a bulk-interval request. */
+const MAX_POINTS_PER_RUN = 25_000;
+/** The page size used when a history is read whole. */
+const WHOLE_HISTORY_PAGE = 1_000_000;
+
+/** A metric's whole history, in step order. */
+async function wholeHistory(store: TrackerStore, runId: string, key: string, pageToken?: string): Promise<MetricPoint[]> {
+  let page = await store.getMetricHistory({ runId, key, maxResults: WHOLE_HISTORY_PAGE, pageToken });
+  const points = [...page.items];
+  while (page.nextPageToken) {
+    page = await store.getMetricHistory({ runId, key, maxResults: WHOLE_HISTORY_PAGE, pageToken: page.nextPageToken });
+    points.push(...page.items);
+  }
+  return points;
+}
+
+/** Index of the first step >= target (Python's bisect_left) in sorted steps. */
+function bisectLeft(steps: readonly number[], target: number): number {
+  let low = 0;
+  let high = steps.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (steps[middle]! < target) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+/**
+ * MLflow's sampling: every logged step in [start, end] when there are at most maxResults of them,
+ * otherwise maxResults steps spread evenly over them plus the last one. (MLflow's own loop drops
+ * samples when the window does not start at the first step; this takes all of them.)
+ */
+function sampleSteps(sortedSteps: readonly number[], start: number, end: number, maxResults: number): number[] {
+  const from = bisectLeft(sortedSteps, start);
+  const to = bisectLeft(sortedSteps, end + 1);
+  const count = to - from;
+  if (count <= maxResults) return sortedSteps.slice(from, to);
+  const interval = count / maxResults;
+  const sampled: number[] = [];
+  for (let i = 0; i < maxResults; i++) sampled.push(sortedSteps[from + Math.floor(i * interval)]!);
+  sampled.push(sortedSteps[to - 1]!);
+  return sampled;
+}
+
+/** The metric routes over the context's tracker store. */
+export function metricRoutes(context: TrackingContext): MlflowRoute[] {
+  const { store } = context;
+  return [
+    {
+      method: 'GET',
+      path: 'metrics/get-history',
+      async handle({ args }) {
+        const runId = requiredRunId(args);
+        const key = requiredString(args, 'metric_key');
+        const pageToken = optionalString(args, 'page_token') || undefined;
+        // Without max_results MLflow answers the whole history at once.
+        const hasMaxResults = args.max_results !== undefined && args.max_results !== null && args.max_results !== '';
+        if (!hasMaxResults) {
+          const points = await wholeHistory(store, runId, key, pageToken);
+          return points.length > 0 ? { metrics: points.map((point) => metricJson(key, point)) } : {};
+        }
+        const maxResults = maxResultsArg(args, { fallback: WHOLE_HISTORY_PAGE, max: Number.MAX_SAFE_INTEGER });
+        const page = await store.getMetricHistory({ runId, key, maxResults, pageToken });
+        const json: Record<string, unknown> = {};
+        if (page.items.length > 0) json.metrics = page.items.map((point) => metricJson(key, point));
+        if (page.nextPageToken) json.next_page_token = page.nextPageToken;
+        return json;
+      },
+    },
+    {
+      method: 'GET',
+      path: 'metrics/get-history-bulk-interval',
+      async handle({ args }) {
+        const runIds = stringList(args, 'run_ids');
+        if (runIds.length === 0) throw missingParameter('run_ids');
+        if (runIds.length > MAX_RUNS_PER_BULK_INTERVAL) {
+          throw new CairnError(
+            'INVALID_PARAMETER_VALUE',
+            `GetMetricHistoryBulkInterval request must specify at most ${MAX_RUNS_PER_BULK_INTERVAL} run_ids. ` +
+              `Received ${runIds.length} run_ids.`,
+          );
+        }
+        const key = requiredString(args, 'metric_key');
+        let startStep = optionalInt(args, 'start_step');
+        let endStep = optionalInt(args, 'end_step');
+        if ((startStep === undefined) !== (endStep === undefined)) {
+          throw new CairnError('INVALID_PARAMETER_VALUE', 'If either start step or end step are specified, both must be specified.');
+        }
+        if (startStep !== undefined && endStep !== undefined && startStep > endStep) {
+          throw new CairnError(
+            'INVALID_PARAMETER_VALUE',
+            `end_step must be greater than start_step. Found start_step=${startStep} and end_step=${endStep}.`,
+          );
+        }
+        const rawMaxResults = args.max_results;
+        const maxResults = maxResultsArg(args, { fallback: MAX_BULK_INTERVAL_RESULTS, max: Number.MAX_SAFE_INTEGER });
+        if (maxResults > MAX_BULK_INTERVAL_RESULTS) {
+          throw invalidParameter('max_results', rawMaxResults, `max_results must be between 1 and ${MAX_BULK_INTERVAL_RESULTS}.`);
+        }
+
+        const histories = await Promise.all(
+          runIds.map(async (runId) => {
+            try {
+              return await wholeHistory(store, runId, key);
+            } catch (error) {
+              // MLflow answers an unknown run with no points rather than an error.
+              if (error instanceof CairnError && error.code === 'RESOURCE_DOES_NOT_EXIST') return [];
+              throw error;
+            }
+          }),
+        );
+        const allSteps = [...new Set(histories.flatMap((points) => points.map((point) => point.step)))].sort((a, b) => a - b);
+        startStep ??= 0;
+        endStep ??= allSteps.at(-1) ?? 0;
+        const steps = new Set(sampleSteps(allSteps, startStep, endStep, maxResults));
+        // Each run's first and last step are kept too when they fall in the window, as in MLflow.
+        for (const points of histories) {
+          if (points.length === 0) continue;
+          for (const step of [points[0]!.step, points.at(-1)!.step]) {
+            if (step >= startStep && step <= endStep) steps.add(step);
+          }
+        }
+        const metrics: Array<Record<string, unknown>> = [];
+        histories.forEach((points, index) => {
+          let taken = 0;
+          for (const point of points) {
+            if (taken >= MAX_POINTS_PER_RUN) break;
+            if (!steps.has(point.step)) continue;
+            metrics.push({ ...metricJson(key, point), run_id: runIds[index] });
+            taken++;
+          }
+        });
+        return metrics.length > 0 ? { metrics } : {};
+      },
+    },
+  ];
+}

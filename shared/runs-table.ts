@@ -1,0 +1,146 @@
+// The runs table's data as it crosses from the main side to the renderer: the matching runs of
+// one experiment in search order, with only the value columns the table shows. Run attributes
+// come as parallel arrays; cell values come as one JSON text that SQLite builds (turning 150,000
+// cells into JavaScript values on the main side and back to JSON would cost more than the query).
+// No Node imports: the renderer decodes pages with decodeRunsTablePage.
+import type { RunStatus } from './models';
+
+/** The kinds of value column: a param, a tag, or a metric. */
+export type RunsTableColumnKind = 'param' | 'metric' | 'tag';
+
+/** Which value of a metric a column shows. */
+export type MetricAggregate = 'latest' | 'min' | 'max';
+
+/** A value column of the runs table. */
+export interface RunsTableColumnSpec {
+  readonly kind: RunsTableColumnKind;
+  readonly key: string;
+  /** Metrics only: which value (latest when absent). */
+  readonly aggregate?: MetricAggregate;
+}
+
+/** Every param, metric and tag key logged to the runs of an experiment, sorted. */
+export interface ExperimentKeys {
+  readonly params: readonly string[];
+  readonly metrics: readonly string[];
+  readonly tags: readonly string[];
+}
+
+/** The most rows one table request returns. */
+export const MAX_RUNS_TABLE_ROWS = 100_000;
+
+/** Rows the table asks for first, to paint quickly before the rest arrives: more than a tall screen shows. */
+export const FIRST_WINDOW_ROWS = 120;
+
+/** The most value columns shown by default. */
+export const DEFAULT_VALUE_COLUMN_LIMIT = 30;
+
+/** The attributes of the runs of a page, as parallel arrays in row order. */
+export interface RunsTableRuns {
+  readonly runIds: readonly string[];
+  readonly runNames: readonly string[];
+  readonly statuses: readonly RunStatus[];
+  readonly startTimes: readonly number[];
+  readonly endTimes: ReadonlyArray<number | null>;
+  readonly userIds: readonly string[];
+  readonly parentRunIds: ReadonlyArray<string | null>;
+}
+
+/** One page of the runs table as the main side sends it. */
+export interface RunsTablePage {
+  /** How many runs match (among the requested run ids, when the request named some). */
+  readonly total: number;
+  /** Position of this page's first row among all matching runs. */
+  readonly offset: number;
+  /** The value columns the cells fill (the defaults when the request named none). */
+  readonly columns: readonly RunsTableColumnSpec[];
+  /** The experiment's keys, when the request asked for them. */
+  readonly keys: ExperimentKeys | null;
+  readonly runs: RunsTableRuns;
+  readonly cells: RunsTableCells;
+}
+
+/**
+ * The values of a page's cells, per kind of column, each as JSON text of an array holding
+ * [row, key, value] for every cell that has a value (row indexes the page). A metric whose value
+ * is NaN has the value "NaN"; ±Infinity arrive as ±9e999, which JSON.parse reads as ±Infinity.
+ */
+export interface RunsTableCells {
+  readonly params: string;
+  readonly metrics: string;
+  readonly tags: string;
+}
+
+/** Whether a metric cell holds a number, NaN, or nothing (the run never logged the metric); also its rank when sorting. */
+export const MetricCellState = { Value: 0, NaN: 1, Missing: 2 } as const;
+
+/** A decoded param or tag column: one string (or null) per row. */
+export interface TextColumn {
+  readonly spec: RunsTableColumnSpec;
+  readonly type: 'text';
+  readonly values: ReadonlyArray<string | null>;
+}
+
+/** A decoded metric column: values and, per row, whether the value is a number, NaN or missing. */
+export interface NumberColumn {
+  readonly spec: RunsTableColumnSpec;
+  readonly type: 'number';
+  readonly values: Float64Array;
+  readonly states: Uint8Array;
+}
+
+/** A decoded value column. */
+export type DecodedColumn = TextColumn | NumberColumn;
+
+/** A stable id for a value column: "param:lr", "metric:loss" (the aggregate is not part of it). */
+export function valueColumnId(spec: Pick<RunsTableColumnSpec, 'kind' | 'key'>): string {
+  return `${spec.kind}:${spec.key}`;
+}
+
+/** Decodes a page's cells into one column per spec, each as long as the page. */
+export function decodeRunsTablePage(page: RunsTablePage): DecodedColumn[] {
+  const rowCount = page.runs.runIds.length;
+  const columns: DecodedColumn[] = page.columns.map((spec) =>
+    spec.kind === 'metric'
+      ? { spec, type: 'number', values: new Float64Array(rowCount), states: new Uint8Array(rowCount).fill(MetricCellState.Missing) }
+      : { spec, type: 'text', values: new Array<string | null>(rowCount).fill(null) },
+  );
+  const kinds: ReadonlyArray<[RunsTableColumnKind, string]> = [
+    ['param', page.cells.params],
+    ['metric', page.cells.metrics],
+    ['tag', page.cells.tags],
+  ];
+  for (const [kind, json] of kinds) {
+    const byKey = new Map<string, DecodedColumn>();
+    for (const column of columns) if (column.spec.kind === kind) byKey.set(column.spec.key, column);
+    if (byKey.size === 0) continue;
+    for (const [row, key, value] of JSON.parse(json) as Array<[number, string, string | number | null]>) {
+      const column = byKey.get(key);
+      if (!column || row < 0 || row >= rowCount || value === null) continue;
+      if (column.type === 'text') {
+        (column.values as Array<string | null>)[row] = String(value);
+      } else if (value === 'NaN') {
+        column.states[row] = MetricCellState.NaN;
+      } else {
+        column.values[row] = Number(value);
+        column.states[row] = MetricCellState.Value;
+      }
+    }
+  }
+  return columns;
+}
+
+/**
+ * The value columns shown when the user has not chosen: every metric and param while they fit
+ * in DEFAULT_VALUE_COLUMN_LIMIT, else the limit shared between them (metrics first).
+ */
+export function defaultRunsTableColumns(keys: ExperimentKeys, limit = DEFAULT_VALUE_COLUMN_LIMIT): RunsTableColumnSpec[] {
+  const half = Math.floor(limit / 2);
+  let metricCount = Math.min(keys.metrics.length, Math.max(half, limit - keys.params.length));
+  const paramCount = Math.min(keys.params.length, limit - metricCount);
+  metricCount = Math.min(keys.metrics.length, limit - paramCount);
+  return [
+    ...keys.metrics.slice(0, metricCount).map((key): RunsTableColumnSpec => ({ kind: 'metric', key, aggregate: 'latest' })),
+    ...keys.params.slice(0, paramCount).map((key): RunsTableColumnSpec => ({ kind: 'param', key })),
+  ];
+}
