@@ -192,6 +192,18 @@ async function jsonBodyArgs(request: IncomingMessage, route: MlflowRoute, path: 
   return body as Record<string, unknown>;
 }
 
+/**
+ * Refuses a request path that climbs with `..` (plain or percent-encoded) or holds a backslash,
+ * before URL parsing would silently resolve it into another route.
+ */
+function checkRequestTarget(target: string): void {
+  const pathPart = target.split('?')[0] ?? '';
+  const segments = pathPart.replace(/%2e/gi, '.').replace(/%2f|%5c/gi, '/').split('/');
+  if (pathPart.includes('\\') || /%5c/i.test(pathPart) || segments.some((segment) => segment === '..' || segment === '.')) {
+    throw new CairnError('INVALID_PARAMETER_VALUE', `Invalid path '${pathPart}': '..', '.' and backslashes are not allowed.`);
+  }
+}
+
 function tokensEqual(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
@@ -257,6 +269,7 @@ export async function startTrackingServer(options: TrackingServerOptions): Promi
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     checkHostHeader(request, listeningOnLoopback);
     checkSameOrigin(request);
+    checkRequestTarget(request.url ?? '/');
     const url = new URL(request.url ?? '/', 'http://tracking.invalid');
     const method = request.method ?? 'GET';
     if ((method === 'GET' || method === 'HEAD') && url.pathname === '/health') return sendText(response, 'OK');

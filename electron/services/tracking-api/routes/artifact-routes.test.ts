@@ -226,13 +226,11 @@ describe('proxied artifact API', () => {
     });
 
     it.each([['..', '../'], ['%2e%2e', '%2e%2e/']])('refuses %s climbing above the artifacts prefix, writing nothing', async (_name, up) => {
-      // The server resolves dot segments in the URL before routing, so these land on no route (404)
-      // rather than on the artifact routes; either way nothing is written.
+      // The server refuses dot segments in the raw request target before URL parsing could resolve them.
       const before = dataTree();
       const trick = `${ARTIFACTS}/${up.repeat(6)}tmp/${outsideName}`;
       const response = await server.raw({ method: 'PUT', path: trick, headers: { 'content-type': 'application/octet-stream' }, body: 'x' });
-      expect(response.status).toBeGreaterThanOrEqual(400);
-      expect(response.status).toBeLessThan(500);
+      expect(response.status).toBe(400);
       expect(dataTree()).toEqual(before);
       expect(fs.existsSync(path.join(os.tmpdir(), outsideName))).toBe(false);
     });
