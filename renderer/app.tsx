@@ -1,12 +1,45 @@
-// The app shell (placeholder until the pages land).
-import { useEffect, useState } from 'react';
-import { api } from './api';
+// The app shell: header, and the page of the current route. Starts the app-wide loads and the
+// live subscription to tracker changes.
+import { useEffect } from 'react';
+import { AppHeader } from './components/app-header';
+import { ComparePage } from './pages/compare/compare-page';
+import { ExperimentsPage } from './pages/experiments/experiments-page';
+import { NotFoundPage } from './pages/not-found-page';
+import { RunPage } from './pages/run/run-page';
+import { RunsPage } from './pages/runs/runs-page';
+import { useRoute } from './router';
+import { useAppStore } from './stores/app-store';
+
+function CurrentPage() {
+  const route = useRoute();
+  switch (route.name) {
+    case 'experiments':
+      return <ExperimentsPage />;
+    case 'runs':
+      return <RunsPage key={route.experimentId} experimentId={route.experimentId} />;
+    case 'run':
+      return <RunPage />;
+    case 'compare':
+      return <ComparePage />;
+    case 'not-found':
+      return <NotFoundPage path={route.path} />;
+  }
+}
 
 /** The root component. */
 export function App() {
-  const [count, setCount] = useState<number | null>(null);
+  const ready = useAppStore((state) => state.appInfo !== null || state.appInfoError !== null);
   useEffect(() => {
-    void api.listExperiments({}).then((experiments) => setCount(experiments.length));
+    const state = useAppStore.getState();
+    void state.loadAppInfo();
+    return state.watchTracker();
   }, []);
-  return <div data-testid="app-ready">Cairn: {count ?? '…'} experiments</div>;
+  return (
+    <div className="app" data-testid={ready ? 'app-ready' : undefined}>
+      <AppHeader />
+      <main className="app-main">
+        <CurrentPage />
+      </main>
+    </div>
+  );
 }

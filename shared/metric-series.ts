@@ -4,7 +4,7 @@
 /** What a metric chart's x-axis shows: the step, wall time, time since the run started, or another metric. */
 export type MetricXAxis = 'step' | 'wall' | 'relative' | { readonly metric: string };
 
-/** One run's metric, ready to draw: points sorted by x. */
+/** One run's metric, ready to draw: points sorted by x, as typed arrays (structured-cloned over IPC, base64 over HTTP). */
 export interface MetricSeries {
   readonly runId: string;
   readonly key: string;
@@ -12,11 +12,11 @@ export interface MetricSeries {
    * x of each point: the step; milliseconds since the epoch ('wall'); seconds since the run
    * started ('relative'); or the x-metric's value at the point's step.
    */
-  readonly x: readonly number[];
+  readonly x: Float64Array;
   /** The metric's values; NaN and ±Infinity as logged. */
-  readonly y: readonly number[];
+  readonly y: Float64Array;
   /** The step of each point; null when x is the step. */
-  readonly steps: readonly number[] | null;
+  readonly steps: Float64Array | null;
   /** How many points were logged in the requested range (the whole series when not zoomed). */
   readonly rawCount: number;
   /** True when x and y hold every logged point in range; false when reduced to the budget. */

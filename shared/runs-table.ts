@@ -1,8 +1,9 @@
 // The runs table's data as it crosses from the main side to the renderer: the matching runs of
-// one experiment in search order, with only the value columns the table shows. Run attributes
-// come as parallel arrays; cell values come as one JSON text that SQLite builds (turning 150,000
-// cells into JavaScript values on the main side and back to JSON would cost more than the query).
-// No Node imports: the renderer decodes pages with decodeRunsTablePage.
+// one experiment in search order, with only the value columns the table shows. The bulk travels
+// as JSON text inside the page: cell values as flat arrays that SQLite builds (turning 150,000
+// cells into JavaScript values on the main side, and walking them in the transport's NaN-aware
+// JSON codec, would cost more than the query). No Node imports: the renderer decodes pages with
+// decodeRunsTablePage.
 import type { RunStatus } from './models';
 
 /** The kinds of value column: a param, a tag, or a metric. */
@@ -56,14 +57,16 @@ export interface RunsTablePage {
   readonly columns: readonly RunsTableColumnSpec[];
   /** The experiment's keys, when the request asked for them. */
   readonly keys: ExperimentKeys | null;
-  readonly runs: RunsTableRuns;
+  /** JSON text of the page's RunsTableRuns. */
+  readonly runsJson: string;
   readonly cells: RunsTableCells;
 }
 
 /**
- * The values of a page's cells, per kind of column, each as JSON text of an array holding
- * [row, key, value] for every cell that has a value (row indexes the page). A metric whose value
- * is NaN has the value "NaN"; ±Infinity arrive as ±9e999, which JSON.parse reads as ±Infinity.
+ * The values of a page's cells, per kind of column, each as JSON text of three parallel arrays
+ * [rows, columns, values] holding every cell that has a value: row indexes the page, column
+ * indexes the page's columns. A metric whose value is NaN has the value "NaN"; ±Infinity arrive
+ * as ±9e999, which JSON.parse reads as ±Infinity.
  */
 export interface RunsTableCells {
   readonly params: string;
@@ -97,25 +100,27 @@ export function valueColumnId(spec: Pick<RunsTableColumnSpec, 'kind' | 'key'>): 
   return `${spec.kind}:${spec.key}`;
 }
 
-/** Decodes a page's cells into one column per spec, each as long as the page. */
-export function decodeRunsTablePage(page: RunsTablePage): DecodedColumn[] {
-  const rowCount = page.runs.runIds.length;
+/** A page decoded: its runs and one column per spec, each as long as the page. */
+export interface DecodedRunsTablePage {
+  readonly runs: RunsTableRuns;
+  readonly columns: DecodedColumn[];
+}
+
+/** Decodes a page's runs and cells. */
+export function decodeRunsTablePage(page: RunsTablePage): DecodedRunsTablePage {
+  const runs = JSON.parse(page.runsJson) as RunsTableRuns;
+  const rowCount = runs.runIds.length;
   const columns: DecodedColumn[] = page.columns.map((spec) =>
     spec.kind === 'metric'
       ? { spec, type: 'number', values: new Float64Array(rowCount), states: new Uint8Array(rowCount).fill(MetricCellState.Missing) }
       : { spec, type: 'text', values: new Array<string | null>(rowCount).fill(null) },
   );
-  const kinds: ReadonlyArray<[RunsTableColumnKind, string]> = [
-    ['param', page.cells.params],
-    ['metric', page.cells.metrics],
-    ['tag', page.cells.tags],
-  ];
-  for (const [kind, json] of kinds) {
-    const byKey = new Map<string, DecodedColumn>();
-    for (const column of columns) if (column.spec.kind === kind) byKey.set(column.spec.key, column);
-    if (byKey.size === 0) continue;
-    for (const [row, key, value] of JSON.parse(json) as Array<[number, string, string | number | null]>) {
-      const column = byKey.get(key);
+  for (const json of [page.cells.params, page.cells.metrics, page.cells.tags]) {
+    const [rows, indexes, values] = JSON.parse(json) as [number[], number[], Array<string | number | null>];
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as number;
+      const column = columns[indexes[i] as number];
+      const value = values[i] ?? null;
       if (!column || row < 0 || row >= rowCount || value === null) continue;
       if (column.type === 'text') {
         (column.values as Array<string | null>)[row] = String(value);
@@ -127,7 +132,7 @@ export function decodeRunsTablePage(page: RunsTablePage): DecodedColumn[] {
       }
     }
   }
-  return columns;
+  return { runs, columns };
 }
 
 /**

@@ -82,7 +82,7 @@ export class MetricSeriesService {
     if (xAxis === 'step') {
       const window = this.reader.read(extent, maxPoints, xRange, false);
       const { steps, values, rawCount, complete } = window;
-      return { runId: row.run_uuid, key: row.key, x: Array.from(steps), y: Array.from(values), steps: null, rawCount, complete };
+      return { runId: row.run_uuid, key: row.key, x: steps, y: values, steps: null, rawCount, complete };
     }
     if (xAxis === 'wall' || xAxis === 'relative') {
       const axis: XAxis = xAxis === 'wall' ? { mode: 'wall' } : { mode: 'relative', runStartTime: row.start_time };
@@ -114,7 +114,7 @@ export class MetricSeriesService {
     const { indices } = selectDownsampledIndices(aligned.x, aligned.y, { budget: maxPoints, xRange });
     const inRange = xRange ? countInRange(aligned.x, xRange) : aligned.x.length;
     const pick = (column: Float64Array) => {
-      const picked: number[] = new Array(indices.length);
+      const picked = new Float64Array(indices.length);
       for (let i = 0; i < indices.length; i++) picked[i] = column[indices[i]!]!;
       return picked;
     };

@@ -36,8 +36,12 @@ async function logRun(name: string, startTime: number, values: { params?: Record
   return run.info.runId;
 }
 
+function runsOf(page: RunsTablePage) {
+  return decodeRunsTablePage(page).runs;
+}
+
 function cellsOf(page: RunsTablePage, columnIndex: number): unknown[] {
-  const column = decodeRunsTablePage(page)[columnIndex]!;
+  const column = decodeRunsTablePage(page).columns[columnIndex]!;
   if (column.type === 'text') return [...column.values];
   return [...column.values].map((value, row) =>
     column.states[row] === MetricCellState.Missing ? 'missing' : column.states[row] === MetricCellState.NaN ? 'NaN' : value,
@@ -62,7 +66,7 @@ describe('RunsTableService', () => {
     await logRun('b', 2000, { params: { lr: '0.01', depth: '3' }, metrics: { loss: [0.7], acc: [0.8] } });
     const page = service.query(request());
     expect(page.total).toBe(2);
-    expect(page.runs.runNames).toEqual(['b', 'a']);
+    expect(runsOf(page).runNames).toEqual(['b', 'a']);
     expect(page.keys).toEqual({ params: ['depth', 'lr'], metrics: ['acc', 'loss'], tags: ['mlflow.runName'] });
     expect(page.columns).toEqual([
       { kind: 'metric', key: 'acc', aggregate: 'latest' },
@@ -79,11 +83,11 @@ describe('RunsTableService', () => {
     for (let i = 0; i < 5; i++) await logRun(`r${i}`, 1000 + i, { metrics: { loss: [i] } });
     const window = service.query(request({ limit: 2, columns: [{ kind: 'metric', key: 'loss' }] }));
     expect(window.total).toBe(5);
-    expect(window.runs.runNames).toEqual(['r4', 'r3']);
+    expect(runsOf(window).runNames).toEqual(['r4', 'r3']);
     expect(cellsOf(window, 0)).toEqual([4, 3]);
     const rest = service.query(request({ offset: 2, columns: [{ kind: 'metric', key: 'loss' }] }));
     expect(rest.offset).toBe(2);
-    expect(rest.runs.runNames).toEqual(['r2', 'r1', 'r0']);
+    expect(runsOf(rest).runNames).toEqual(['r2', 'r1', 'r0']);
     expect(cellsOf(rest, 0)).toEqual([2, 1, 0]);
   });
 
@@ -107,7 +111,7 @@ describe('RunsTableService', () => {
     await logRun('a', 1000, { params: { model: 'xgb' }, metrics: { loss: [0.2] } });
     await logRun('b', 2000, { params: { model: 'mlp' }, metrics: { loss: [0.6] } });
     expect(service.query(request({ filter: "metrics.loss < 0.5 OR params.model = 'mlp'" })).total).toBe(2);
-    expect(service.query(request({ filter: 'metrics.loss < 0.5' })).runs.runNames).toEqual(['a']);
+    expect(runsOf(service.query(request({ filter: 'metrics.loss < 0.5' }))).runNames).toEqual(['a']);
     expect(() => service.query(request({ filter: 'metrics.loss <' }))).toThrow(/at position 14/);
   });
 
@@ -115,7 +119,7 @@ describe('RunsTableService', () => {
     const a = await logRun('a', 1000, { metrics: { loss: [0.2] } });
     const b = await logRun('b', 2000, { metrics: { loss: [0.9] } });
     const page = service.query(request({ filter: 'metrics.loss < 0.5', runIds: [a, b] }));
-    expect(page.runs.runIds).toEqual([a]);
+    expect(runsOf(page).runIds).toEqual([a]);
     expect(page.total).toBe(1);
   });
 
@@ -147,11 +151,11 @@ describe('RunsTableService', () => {
     ];
     for (const [columnId, key] of cases) {
       for (const ascending of [true, false]) {
-        const server = service.query(request({ columns, orderBy: [`${key} ${ascending ? 'ASC' : 'DESC'}`] })).runs.runIds;
+        const server = runsOf(service.query(request({ columns, orderBy: [`${key} ${ascending ? 'ASC' : 'DESC'}`] }))).runIds;
         const order = sortRows(data, columnForId(columnId, EMPTY_LAYOUT), ascending);
         expect([...order].map((row) => data.runIds[row]), `${key} ${ascending ? 'ASC' : 'DESC'}`).toEqual(server);
       }
     }
-    expect([...sortRows(data, null, true)].map((row) => data.runIds[row])).toEqual(all.runs.runIds);
+    expect([...sortRows(data, null, true)].map((row) => data.runIds[row])).toEqual(runsOf(all).runIds);
   });
 });

@@ -11,6 +11,7 @@ import {
   type RunsTableCells,
   type RunsTableColumnSpec,
   type RunsTablePage,
+  type RunsTableRuns,
 } from '../../../shared/runs-table';
 import type { SqliteDatabase } from '../tracker/database';
 import { buildRunSearchSql } from '../tracker/run-search-sql';
@@ -35,9 +36,9 @@ type RunTuple = [string, string, RunStatus, number, number | null, string, strin
 const RUN_FIELDS = ['run_uuid', 'name', 'status', 'start_time', 'end_time', 'user_id', 'parent_run_id'] as const;
 
 const METRIC_VALUE_SQL: Readonly<Record<MetricAggregate, string>> = {
-  latest: "CASE WHEN s.last_is_nan = 1 THEN 'NaN' ELSE s.last_value END",
-  min: "CASE WHEN s.min_value IS NULL THEN 'NaN' ELSE s.min_value END",
-  max: "CASE WHEN s.max_value IS NULL THEN 'NaN' ELSE s.max_value END",
+  latest: "CASE WHEN t.last_is_nan = 1 THEN 'NaN' ELSE t.last_value END",
+  min: "CASE WHEN t.min_value IS NULL THEN 'NaN' ELSE t.min_value END",
+  max: "CASE WHEN t.max_value IS NULL THEN 'NaN' ELSE t.max_value END",
 };
 
 /** Rows of this page, by position, joined to one kind of value. */
@@ -49,10 +50,16 @@ function stagesFor(viewType: ViewType): LifecycleStage[] {
   return ['active', 'deleted'];
 }
 
-/** Joins JSON array texts into one array text. */
-function concatJsonArrays(parts: readonly string[]): string {
-  const inner = parts.map((part) => part.slice(1, -1)).filter((part) => part.length > 0);
-  return `[${inner.join(',')}]`;
+/** Joins [rows, columns, values] array texts into one. */
+function cellsJson(parts: ReadonlyArray<readonly [string, string, string] | null>): string {
+  const present = parts.filter((part): part is readonly [string, string, string] => part !== null);
+  const joined = [0, 1, 2].map((i) =>
+    present
+      .map((part) => (part[i] as string).slice(1, -1))
+      .filter((inner) => inner.length > 0)
+      .join(','),
+  );
+  return `[[${joined[0]}],[${joined[1]}],[${joined[2]}]]`;
 }
 
 /** Answers runs table requests from the tracker database. */
@@ -81,22 +88,16 @@ export class RunsTableService {
       return { rows, total, keys, columns, cells: this.readCells(runIds, columns) };
     });
     const { rows, total, keys, columns, cells } = read();
-    return {
-      total,
-      offset: request.runIds ? 0 : request.offset,
-      columns,
-      keys,
-      runs: {
-        runIds: rows.map((row) => row[0]),
-        runNames: rows.map((row) => row[1]),
-        statuses: rows.map((row) => row[2]),
-        startTimes: rows.map((row) => row[3]),
-        endTimes: rows.map((row) => row[4]),
-        userIds: rows.map((row) => row[5]),
-        parentRunIds: rows.map((row) => row[6]),
-      },
-      cells,
+    const runs: RunsTableRuns = {
+      runIds: rows.map((row) => row[0]),
+      runNames: rows.map((row) => row[1]),
+      statuses: rows.map((row) => row[2]),
+      startTimes: rows.map((row) => row[3]),
+      endTimes: rows.map((row) => row[4]),
+      userIds: rows.map((row) => row[5]),
+      parentRunIds: rows.map((row) => row[6]),
     };
+    return { total, offset: request.runIds ? 0 : request.offset, columns, keys, runsJson: JSON.stringify(runs), cells };
   }
 
   private readRuns(search: { sql: string; params: unknown[] }, request: RunsTableRequest): { rows: RunTuple[]; total: number } {
@@ -139,23 +140,26 @@ export class RunsTableService {
 
   private readCells(runIds: readonly string[], columns: readonly RunsTableColumnSpec[]): RunsTableCells {
     const ids = JSON.stringify(runIds);
-    const keysOf = (predicate: (spec: RunsTableColumnSpec) => boolean) => columns.filter(predicate).map((spec) => spec.key);
-    const cells = (sql: string, keys: readonly string[]): string =>
-      runIds.length === 0 || keys.length === 0 ? '[]' : (this.db.prepare(sql).pluck().get(ids, JSON.stringify(keys)) as string);
-    const keyValueCells = (table: 'params' | 'tags', kind: 'param' | 'tag') =>
-      cells(
-        `${PAGE_ROWS} SELECT json_group_array(json_array(page.row, kv.key, kv.value)) FROM page
-         JOIN ${table} kv ON kv.run_uuid = page.run_uuid WHERE kv.key IN (SELECT value FROM json_each(?))`,
-        keysOf((spec) => spec.kind === kind),
-      );
-    const metricParts = (['latest', 'min', 'max'] as const).map((aggregate) =>
-      cells(
-        `${PAGE_ROWS} SELECT json_group_array(json_array(page.row, s.key, ${METRIC_VALUE_SQL[aggregate]})) FROM page
-         JOIN metric_series s ON s.run_uuid = page.run_uuid
-         WHERE s.key IN (SELECT value FROM json_each(?)) AND s.point_count > 0`,
-        keysOf((spec) => spec.kind === 'metric' && (spec.aggregate ?? 'latest') === aggregate),
-      ),
+    /** [rows, columns, values] of the cells a query yields, or empty arrays when nothing is asked. */
+    const cells = (kind: RunsTableColumnSpec['kind'], select: (table: string) => string, wanted: (spec: RunsTableColumnSpec) => boolean) => {
+      const indexes = columns.flatMap((spec, index) => (spec.kind === kind && wanted(spec) ? [[spec.key, index] as const] : []));
+      if (runIds.length === 0 || indexes.length === 0) return null;
+      // Each cell names its column by index: a CASE over the bound keys, so no key text travels.
+      const column = `CASE t.key ${indexes.map(() => 'WHEN ? THEN ?').join(' ')} END`;
+      const sql = `${PAGE_ROWS} SELECT json_group_array(page.row), json_group_array(${column}), json_group_array(${select('t')})
+        FROM page JOIN ${kind === 'metric' ? 'metric_series' : kind === 'param' ? 'params' : 'tags'} t ON t.run_uuid = page.run_uuid
+        WHERE t.key IN (SELECT value FROM json_each(?))${kind === 'metric' ? ' AND t.point_count > 0' : ''}`;
+      return this.db
+        .prepare(sql)
+        .raw()
+        .get(ids, ...indexes.flat(), JSON.stringify(indexes.map(([key]) => key))) as [string, string, string];
+    };
+    const any = () => true;
+    const params = cells('param', (t) => `${t}.value`, any);
+    const tags = cells('tag', (t) => `${t}.value`, any);
+    const metrics = (['latest', 'min', 'max'] as const).map((aggregate) =>
+      cells('metric', () => METRIC_VALUE_SQL[aggregate], (spec) => (spec.aggregate ?? 'latest') === aggregate),
     );
-    return { params: keyValueCells('params', 'param'), metrics: concatJsonArrays(metricParts), tags: keyValueCells('tags', 'tag') };
+    return { params: cellsJson([params]), metrics: cellsJson(metrics), tags: cellsJson([tags]) };
   }
 }

@@ -1,0 +1,42 @@
+// The bar at the top of every page: the app's name (home), the MLflow tracking address with a
+// button copying the export line, and the theme switch.
+import { routeHref } from '../router';
+import { useAppStore } from '../stores/app-store';
+import { CopyButton } from './copy-button';
+import { trackingExportLine } from './getting-started';
+import { ThemeToggle } from './theme-toggle';
+
+/** The app header. */
+export function AppHeader() {
+  const trackingUri = useAppStore((state) => state.appInfo?.trackingUri ?? null);
+  const appInfoLoaded = useAppStore((state) => state.appInfo !== null);
+  return (
+    <header className="app-header">
+      <a className="app-brand" href={routeHref({ name: 'experiments' })} data-testid="app-home">
+        <span className="app-logo" aria-hidden>
+          ▲
+        </span>
+        Cairn
+      </a>
+      <div className="app-header-spacer" />
+      {appInfoLoaded && (
+        <div className="tracking-address" data-testid="tracking-address">
+          {trackingUri ? (
+            <>
+              <span className="tracking-label">MLFLOW_TRACKING_URI</span>
+              <code className="tracking-uri" data-testid="tracking-uri">
+                {trackingUri}
+              </code>
+              <CopyButton text={trackingExportLine(trackingUri)} label="Copy export" testId="copy-tracking-uri" className="ghost" />
+            </>
+          ) : (
+            <span className="muted" title="Clients cannot log to this Cairn: its MLflow tracking API is not running.">
+              Tracking API off
+            </span>
+          )}
+        </div>
+      )}
+      <ThemeToggle />
+    </header>
+  );
+}

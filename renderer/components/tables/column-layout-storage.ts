@@ -1,0 +1,47 @@
+// Remembers each experiment's column layout (which columns, order, widths, metric values) in
+// localStorage, so a table opens as the user left it.
+import type { MetricAggregate } from '../../../shared/runs-table';
+import { EMPTY_LAYOUT, type ColumnLayout } from './runs-table-columns';
+
+const PREFIX = 'cairn.runsTable.columns.';
+
+function stringList(value: unknown): string[] | null {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string') ? (value as string[]) : null;
+}
+
+function record<T>(value: unknown, accept: (item: unknown) => item is T): Record<string, T> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
+  const out: Record<string, T> = {};
+  for (const [key, item] of Object.entries(value)) if (accept(item)) out[key] = item;
+  return out;
+}
+
+const isWidth = (item: unknown): item is number => typeof item === 'number' && Number.isFinite(item) && item > 0;
+const isAggregate = (item: unknown): item is MetricAggregate => item === 'latest' || item === 'min' || item === 'max';
+
+/** The layout saved for an experiment, or the empty layout (also for anything unreadable). */
+export function loadColumnLayout(experimentId: string): ColumnLayout {
+  try {
+    const text = window.localStorage.getItem(PREFIX + experimentId);
+    if (!text) return EMPTY_LAYOUT;
+    const saved = JSON.parse(text) as Record<string, unknown>;
+    return {
+      chosen: stringList(saved.chosen),
+      hiddenAttributes: stringList(saved.hiddenAttributes) ?? [],
+      order: stringList(saved.order) ?? [],
+      widths: record(saved.widths, isWidth),
+      aggregates: record(saved.aggregates, isAggregate),
+    };
+  } catch {
+    return EMPTY_LAYOUT;
+  }
+}
+
+/** Saves an experiment's layout. */
+export function saveColumnLayout(experimentId: string, layout: ColumnLayout): void {
+  try {
+    window.localStorage.setItem(PREFIX + experimentId, JSON.stringify(layout));
+  } catch {
+    // Storage full or unavailable: the layout still holds until the page reloads.
+  }
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { MetricCellState, type RunsTableColumnSpec } from '../../../shared/runs-table';
+import { mergeChangedRuns, mergeKeys, tableDataFromPage } from './runs-table-data';
+import { testPage } from './runs-table-fixture';
+
+const COLUMNS: RunsTableColumnSpec[] = [
+  { kind: 'metric', key: 'loss', aggregate: 'latest' },
+  { kind: 'param', key: 'lr' },
+];
+const KEYS = { params: ['lr'], metrics: ['loss'], tags: [] };
+const QUERY = { filter: 'metrics.loss < 1', orderBy: [] };
+
+describe('table data', () => {
+  it('decodes a page into runs and columns, telling NaN from a missing value', () => {
+    const data = tableDataFromPage(
+      testPage([{ id: 'a', values: { loss: 0.5, lr: '0.1' } }, { id: 'b', values: { loss: Number.NaN } }, { id: 'c' }], COLUMNS),
+      KEYS,
+      QUERY,
+    );
+    expect(data.complete).toBe(true);
+    expect(data.rowOf.get('b')).toBe(1);
+    const loss = data.columns.get('metric:loss');
+    expect(loss?.type === 'number' && [...loss.states]).toEqual([MetricCellState.Value, MetricCellState.NaN, MetricCellState.Missing]);
+    expect(data.columns.get('param:lr')?.values).toEqual(['0.1', null, null]);
+  });
+
+  it('knows a first window from all the matching runs', () => {
+    expect(tableDataFromPage(testPage([{ id: 'a' }], COLUMNS, 50), KEYS, QUERY).complete).toBe(false);
+  });
+
+  it('patches changed runs: updates rows, adds new matches, drops runs that stopped matching', () => {
+    const data = tableDataFromPage(
+      testPage([{ id: 'a', values: { loss: 0.5 } }, { id: 'b', values: { loss: 0.6 } }, { id: 'c', values: { loss: 0.7, lr: '1' } }], COLUMNS),
+      KEYS,
+      QUERY,
+    );
+    // b changed and no longer matches; c changed; d is new.
+    const page = { ...testPage([{ id: 'c', values: { loss: 0.1 } }, { id: 'd', status: 'RUNNING', values: { lr: '0.3' } }], COLUMNS), keys: { params: ['lr', 'momentum'], metrics: [], tags: [] } };
+    const merged = mergeChangedRuns(data, page, ['b', 'c', 'd']);
+    expect(merged.runIds).toEqual(['a', 'c', 'd']);
+    expect(merged.total).toBe(3);
+    expect(merged.rowOf.get('d')).toBe(2);
+    expect(merged.statuses).toEqual(['FINISHED', 'FINISHED', 'RUNNING']);
+    const loss = merged.columns.get('metric:loss');
+    expect(loss?.type === 'number' && [...loss.values.slice(0, 2)]).toEqual([0.5, 0.1]);
+    expect(loss?.type === 'number' && loss.states[2]).toBe(MetricCellState.Missing);
+    expect(merged.columns.get('param:lr')?.values).toEqual([null, null, '0.3']);
+    expect(merged.keys.params).toEqual(['lr', 'momentum']);
+  });
+
+  it('keeps the same keys object when a change brings no new key', () => {
+    const keys = { params: ['a'], metrics: ['m'], tags: [] };
+    expect(mergeKeys(keys, { params: ['a'], metrics: [], tags: [] })).toBe(keys);
+    expect(mergeKeys(keys, { params: ['b'], metrics: [], tags: [] }).params).toEqual(['a', 'b']);
+  });
+});

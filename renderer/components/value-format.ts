@@ -1,0 +1,60 @@
+// How values read in tables: metric numbers, durations, times and counts.
+
+const COUNT = new Intl.NumberFormat('en-US');
+const DATE_TIME = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const DATE_TIME_YEAR = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const FULL = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'long' });
+
+/** A count with thousands separators: 10,000. */
+export function formatCount(count: number): string {
+  return COUNT.format(count);
+}
+
+/** A metric value in at most 5 significant digits (exponent form when very large or small); NaN and infinities by name. */
+export function formatMetricValue(value: number): string {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Number.POSITIVE_INFINITY) return '∞';
+  if (value === Number.NEGATIVE_INFINITY) return '−∞';
+  if (value === 0) return '0';
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e6 || magnitude < 1e-4) return value.toExponential(3).replace(/\.?0+e/, 'e');
+  if (Number.isInteger(value)) return String(value);
+  return String(Number(value.toPrecision(5)));
+}
+
+/** A duration: 850 ms, 42 s, 3 min 5 s, 2 h 4 min, 3 d 2 h. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < 60) return `${(ms / 1000).toFixed(seconds < 10 ? 1 : 0)} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min ${seconds % 60} s`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h ${minutes % 60} min`;
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
+
+/** A time of day with its date, the year only when it is not this year. */
+export function formatDateTime(ms: number, now = Date.now()): string {
+  const date = new Date(ms);
+  return (date.getFullYear() === new Date(now).getFullYear() ? DATE_TIME : DATE_TIME_YEAR).format(date);
+}
+
+/** The full date and time, for tooltips. */
+export function formatFullDateTime(ms: number): string {
+  return FULL.format(new Date(ms));
+}
+
+/** How long ago: just now, 5 min ago, 3 h ago, 2 days ago, then the date. */
+export function formatRelativeTime(ms: number, now = Date.now()): string {
+  const seconds = Math.round((now - ms) / 1000);
+  if (seconds < 45) return 'just now';
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  const days = Math.round(hours / 24);
+  if (days < 7) return days === 1 ? 'yesterday' : `${days} days ago`;
+  return formatDateTime(ms, now);
+}

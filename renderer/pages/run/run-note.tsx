@@ -1,0 +1,81 @@
+// The run's note: markdown shown safely, edited in place with a preview, saved as the
+// mlflow.note.content tag (where MLflow's own UI keeps it).
+import { useState } from 'react';
+import { RUN_NOTE_TAG } from '../../../shared/metric-series';
+import type { Run } from '../../../shared/models';
+import { MarkdownView } from '../../components/markdown/markdown-view';
+import { useAppStore } from '../../stores/app-store';
+
+/** Views and edits a run's note. */
+export function RunNote({ run }: { run: Run }) {
+  const note = run.tags.find((tag) => tag.key === RUN_NOTE_TAG)?.value ?? '';
+  const noteStatus = useAppStore((s) => s.runPage.noteStatus);
+  const noteError = useAppStore((s) => s.runPage.noteError);
+  const saveRunNote = useAppStore((s) => s.saveRunNote);
+  const [draft, setDraft] = useState<string | null>(null);
+  const [preview, setPreview] = useState(false);
+  const editable = run.info.lifecycleStage === 'active';
+
+  if (draft === null) {
+    return (
+      <div className="run-note">
+        {note ? (
+          <MarkdownView text={note} testId="run-note" />
+        ) : (
+          <p className="empty-state" data-testid="run-note">
+            No note yet. Write down what this run tried and what you learned; markdown works.
+          </p>
+        )}
+        {editable && (
+          <button type="button" data-testid="run-note-edit" onClick={() => setDraft(note)}>
+            {note ? 'Edit note' : 'Add a note'}
+          </button>
+        )}
+      </div>
+    );
+  }
+
+  const save = async () => {
+    await saveRunNote(draft);
+    if (useAppStore.getState().runPage.noteStatus === 'saved') {
+      setDraft(null);
+      setPreview(false);
+    }
+  };
+  return (
+    <div className="run-note is-editing">
+      <div className="tabs" role="tablist">
+        <button type="button" role="tab" aria-selected={!preview} onClick={() => setPreview(false)}>
+          Write
+        </button>
+        <button type="button" role="tab" aria-selected={preview} data-testid="run-note-preview" onClick={() => setPreview(true)}>
+          Preview
+        </button>
+      </div>
+      {preview ? (
+        <MarkdownView text={draft} testId="run-note-preview-body" />
+      ) : (
+        <textarea
+          data-testid="run-note-editor"
+          value={draft}
+          rows={10}
+          placeholder="## What changed&#10;- lr 3e-4 → 1e-3&#10;&#10;**Result:** …"
+          onChange={(event) => setDraft(event.target.value)}
+        />
+      )}
+      {noteStatus === 'error' && (
+        <p className="error-state" role="alert">
+          The note was not saved: {noteError}
+        </p>
+      )}
+      <div className="actions">
+        <button type="button" className="primary" data-testid="run-note-save" disabled={noteStatus === 'saving'} onClick={() => void save()}>
+          {noteStatus === 'saving' ? 'Saving…' : 'Save note'}
+        </button>
+        <button type="button" onClick={() => setDraft(null)}>
+          Cancel
+        </button>
+      </div>
+    </div>
+  );
+}

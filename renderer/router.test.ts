@@ -1,0 +1,26 @@
+import { describe, expect, it, vi } from 'vitest';
+
+// The router writes the route into the app store; parsing and formatting need none of it.
+vi.mock('./stores/app-store', () => ({ useAppStore: { getState: () => ({ setRoute: () => undefined }) } }));
+const { parseRoute, routeHref } = await import('./router');
+
+describe('routes', () => {
+  it.each([
+    ['', { name: 'experiments' }],
+    ['#/', { name: 'experiments' }],
+    ['#/experiments/12', { name: 'runs', experimentId: '12' }],
+    ['#/runs/abc123', { name: 'run', runId: 'abc123' }],
+    ['#/compare?runs=a,b,c', { name: 'compare', runIds: ['a', 'b', 'c'] }],
+    ['#/compare?runs=a,,a,b', { name: 'compare', runIds: ['a', 'b'] }],
+    ['#/compare', { name: 'compare', runIds: [] }],
+    ['#/experiments', { name: 'not-found', path: '/experiments' }],
+    ['#/runs/a/b', { name: 'not-found', path: '/runs/a/b' }],
+    ['#/runs/%E0%A4%A', { name: 'not-found', path: '/runs/%E0%A4%A' }],
+  ])('reads %s', (hash, route) => {
+    expect(parseRoute(hash)).toEqual(route);
+  });
+
+  it('writes what it reads', () => {
+    for (const hash of ['#/', '#/experiments/3', '#/runs/f00', '#/compare?runs=a,b']) expect(routeHref(parseRoute(hash))).toBe(hash);
+  });
+});
