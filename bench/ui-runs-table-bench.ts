@@ -170,6 +170,8 @@ export async function runUiRunsTableBench(): Promise<BenchFigure[]> {
   let serve: ChildProcess | null = null;
   let browser: Browser | null = null;
   try {
+    // Figures are wall-clock times: on a shared machine they grow with the load of other processes.
+    const loadAverage = os.loadavg()[0] ?? 0;
     const seedStarted = performance.now();
     const experimentId = await seedRuns(dataDir);
     const seedSeconds = (performance.now() - seedStarted) / 1000;
@@ -189,10 +191,12 @@ export async function runUiRunsTableBench(): Promise<BenchFigure[]> {
 
     const scale = `${RUNS.toLocaleString('en')} runs × ${PARAMS + METRICS} columns`;
     return [
+      { name: 'ui runs table: 1-minute load average of the machine when the benchmark started', value: Math.round(loadAverage * 10) / 10, unit: '', target: 'none set' },
       { name: `ui runs table: seed ${scale} with the SQLite store`, value: Math.round(seedSeconds), unit: 's', target: 'none set' },
       { name: `ui runs table: main side answers the first window (${FIRST_WINDOW_ROWS} rows and the count)`, value: Math.round(service.windowMs), unit: 'ms', target: 'none set' },
       { name: `ui runs table: main side answers the whole table (${scale}) with the experiment's keys`, value: Math.round(service.fullMs), unit: 'ms', target: 'none set' },
       { name: `ui runs table: experiment opened → first rows painted, median of ${OPENS}`, value: Math.round(median(opens.map((o) => o.firstRowsMs))), unit: 'ms', target: '≤ 300 ms' },
+      { name: `ui runs table: experiment opened → first rows painted, best of ${OPENS}`, value: Math.round(Math.min(...opens.map((o) => o.firstRowsMs))), unit: 'ms', target: '≤ 300 ms' },
       { name: `ui runs table: experiment opened → all ${RUNS.toLocaleString('en')} runs loaded, median of ${OPENS}`, value: Math.round(median(opens.map((o) => o.allRowsMs))), unit: 'ms', target: 'none set' },
       { name: `ui runs table: re-sort by a column (${scale}), median of ${SORTS}`, value: Math.round(median(sorts)), unit: 'ms', target: '≤ 150 ms' },
       { name: `ui runs table: re-sort by a column, slowest of ${SORTS}`, value: Math.round(Math.max(...sorts)), unit: 'ms', target: '≤ 150 ms' },

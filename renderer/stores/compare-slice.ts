@@ -146,10 +146,11 @@ export const createCompareSlice: StateCreator<AppState, [], [], CompareSlice> = 
     }
   };
 
-  const refetchAll = (clear: boolean) => {
+  /** Refetches the charted series (after a new x-axis or zoom); series of metrics not charted are dropped, as they no longer match. */
+  const refetchAll = (clearCharted: boolean) => {
     generation++;
-    if (clear) update({ series: {} });
     const { chartKeys, runIds } = get().compare;
+    update((state) => ({ series: clearCharted ? {} : Object.fromEntries(chartKeys.flatMap((key) => (state.series[key] ? [[key, state.series[key]]] : []))) }));
     return fetchSeries(chartKeys, runIds);
   };
 

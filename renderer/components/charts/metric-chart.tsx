@@ -26,6 +26,8 @@ export interface MetricChartProps {
   readonly onDrawn?: (points: number) => void;
   readonly height?: number;
   readonly testId?: string;
+  /** Shown over the empty axes instead of "No points to draw yet." (e.g. while loading). */
+  readonly emptyMessage?: string;
 }
 
 interface ChartView {
@@ -46,6 +48,11 @@ const MARGIN = { top: 10, right: 16, bottom: 0, left: 0 };
 const Y_AXIS_WIDTH = 58;
 const X_AXIS_HEIGHT = 26;
 const NO_DATA: never[] = [];
+/**
+ * The axes drawn before there are lines: mounting recharts is the costly part of a chart's first
+ * render, so it happens while the series are still being fetched, and the chart keeps its layout.
+ */
+const EMPTY_VIEW: ChartView = { xDomain: [0, 1], yDomain: [0, 1], xTicks: [0, 0.5, 1], yTicks: [0, 0.5, 1] };
 const X_TICK = { fontSize: 11, fill: 'var(--chart-tick, #888)', className: 'chart-x-tick' };
 const Y_TICK = { fontSize: 11, fill: 'var(--chart-tick, #888)', className: 'chart-y-tick' };
 
@@ -134,7 +141,7 @@ const ChartAxes = memo(function ChartAxes({ width, height, view, xKind, yScale, 
 });
 
 /** A metric chart of one or many lines, with a hover tooltip and drag-to-zoom. */
-export function MetricChart({ source, xKind, yScale, smoothing, xRange, onZoom, onResetZoom, onDrawn, height = 240, testId }: MetricChartProps) {
+export function MetricChart({ source, xKind, yScale, smoothing, xRange, onZoom, onResetZoom, onDrawn, height = 240, testId, emptyMessage }: MetricChartProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(0);
@@ -249,19 +256,25 @@ export function MetricChart({ source, xKind, yScale, smoothing, xRange, onZoom, 
     [draw],
   );
 
+  const emptyText = emptyMessage ?? (yScale === 'log' ? 'No positive values to draw on a log scale.' : 'No points to draw yet.');
   return (
     <div ref={containerRef} className="metric-chart" style={{ height }} data-testid={testId} data-ready={view ? 'true' : 'empty'}>
-      {view && width > 0 ? (
+      {width > 0 && (
         <>
-          <ChartAxes width={width} height={height} view={view} xKind={xKind} yScale={yScale} onPlotArea={setPlot} />
-          {plot && (
+          <ChartAxes width={width} height={height} view={view ?? EMPTY_VIEW} xKind={xKind} yScale={yScale} onPlotArea={setPlot} />
+          {!view && (
+            <div className="metric-chart-empty" style={plot ? { left: plot.left, top: plot.top, width: plot.width, height: plot.height } : undefined}>
+              {emptyText}
+            </div>
+          )}
+          {view && plot && (
             <canvas
               ref={canvasRef}
               className="metric-chart-canvas"
               style={{ left: plot.left, top: plot.top, width: plot.width, height: plot.height }}
             />
           )}
-          {plot && mappings && (
+          {view && plot && mappings && (
             <PointerLayer
               box={plot}
               mappings={mappings}
@@ -274,8 +287,6 @@ export function MetricChart({ source, xKind, yScale, smoothing, xRange, onZoom, 
             />
           )}
         </>
-      ) : (
-        <div className="metric-chart-empty">{view ? '' : yScale === 'log' ? 'No positive values to draw on a log scale.' : 'No points to draw yet.'}</div>
       )}
     </div>
   );

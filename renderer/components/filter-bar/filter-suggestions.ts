@@ -37,7 +37,7 @@ function quoteName(name: string): string {
 }
 
 /** A string value in single quotes (a quote inside is doubled). */
-export function quoteValue(value: string): string {
+function quoteValue(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 

@@ -2,7 +2,9 @@
 // fixed height, so the range follows from the scroll offset alone. The range has a fixed length
 // for a given viewport and moves in steps of a few rows, so scrolling re-renders the list every
 // few rows, and a row's slot (its position modulo the length) stays put while it is in range.
-import { useLayoutEffect, useState, type RefObject } from 'react';
+// The very first render draws only the rows that fit, and the margin follows a frame later:
+// the first paint comes sooner, and the margin's rows take free slots without moving the others.
+import { useEffect, useLayoutEffect, useState, type RefObject } from 'react';
 
 /** The rendered slice of rows, [start, end), and the fixed length that slots are counted in. */
 export interface RowRange {
@@ -33,6 +35,11 @@ export function useVirtualRows(
   headerHeight: number,
   overscan = 4,
 ): RowRange {
+  const [painted, setPainted] = useState(false);
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => setPainted(true));
+    return () => cancelAnimationFrame(frame);
+  }, []);
   // Before the element is measured, the window's height bounds it: the first render is usually the right one.
   const [range, setRange] = useState<RowRange>(() => {
     const length = lengthFor(window.innerHeight, rowHeight, overscan);
@@ -56,5 +63,7 @@ export function useVirtualRows(
       observer.disconnect();
     };
   }, [scrollRef, rowCount, rowHeight, headerHeight, overscan]);
-  return range;
+  if (painted) return range;
+  const fits = Math.ceil(window.innerHeight / rowHeight);
+  return range.end - range.start > fits ? { ...range, end: range.start + fits } : range;
 }

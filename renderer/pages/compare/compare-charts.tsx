@@ -219,6 +219,7 @@ function CompareChartCard({ metricKey, xKind, xName, onDrawn }: CompareChartCard
         onResetZoom={() => void zoomCompare(null)}
         onDrawn={handleDrawn}
         testId={`metric-chart-${metricKey}`}
+        emptyMessage={loading ? 'Loading…' : undefined}
       />
     </div>
   );
