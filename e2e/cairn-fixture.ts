@@ -67,36 +67,78 @@ async function startDesktopApp(dataDir: string): Promise<{ app: ElectronApplicat
   return { app, url: window.url(), trackingUri: info.trackingUri };
 }
 
+/** A running Cairn and how to stop it. */
+interface StartedCairn {
+  readonly server: CairnServer;
+  stop(): Promise<void>;
+}
+
+async function startCairn(target: 'browser' | 'electron'): Promise<StartedCairn> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-e2e-'));
+  const removeData = () => fs.rmSync(dataDir, { recursive: true, force: true });
+  if (target === 'electron') {
+    const { app, url, trackingUri } = await startDesktopApp(dataDir);
+    return {
+      server: { url, trackingUri, dataDir, mlflow: new MlflowRestClient(trackingUri), electronApp: app },
+      stop: async () => {
+        await app.close();
+        removeData();
+      },
+    };
+  }
+  const { child, url, trackingUri } = await startServe(dataDir);
+  return {
+    server: { url, trackingUri, dataDir, mlflow: new MlflowRestClient(trackingUri), electronApp: null },
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      removeData();
+    },
+  };
+}
+
+/** Keeps one Cairn per test file within a worker: a new file gets a fresh data folder. */
+class CairnPerFile {
+  private current: { file: string; started: StartedCairn } | null = null;
+
+  constructor(private readonly target: 'browser' | 'electron') {}
+
+  /** The Cairn of `file`, starting it (and stopping the previous file's) when the file changes. */
+  async forFile(file: string): Promise<CairnServer> {
+    if (this.current?.file !== file) {
+      await this.stop();
+      this.current = { file, started: await startCairn(this.target) };
+    }
+    return this.current.started.server;
+  }
+
+  async stop(): Promise<void> {
+    const current = this.current;
+    this.current = null;
+    await current?.started.stop();
+  }
+}
+
 /** Playwright's test, with a `cairn` instance shared by the tests of one file and a `shot` helper. */
 export const test = base.extend<
-  { shot: (page: Page, name: string) => Promise<void> },
-  { cairn: CairnServer; cairnTarget: 'browser' | 'electron' }
+  { shot: (page: Page, name: string) => Promise<void>; cairn: CairnServer },
+  { cairnPerFile: CairnPerFile; cairnTarget: 'browser' | 'electron' }
 >({
   cairnTarget: ['browser', { scope: 'worker', option: true }],
-  cairn: [
+  cairnPerFile: [
     async ({ cairnTarget }, use) => {
-      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-e2e-'));
-      if (cairnTarget === 'electron') {
-        const { app, url, trackingUri } = await startDesktopApp(dataDir);
-        try {
-          await use({ url, trackingUri, dataDir, mlflow: new MlflowRestClient(trackingUri), electronApp: app });
-        } finally {
-          await app.close();
-          fs.rmSync(dataDir, { recursive: true, force: true });
-        }
-        return;
-      }
-      const { child, url, trackingUri } = await startServe(dataDir);
+      const perFile = new CairnPerFile(cairnTarget);
       try {
-        await use({ url, trackingUri, dataDir, mlflow: new MlflowRestClient(trackingUri), electronApp: null });
+        await use(perFile);
       } finally {
-        child.kill('SIGTERM');
-        await new Promise((resolve) => child.once('exit', resolve));
-        fs.rmSync(dataDir, { recursive: true, force: true });
+        await perFile.stop();
       }
     },
     { scope: 'worker' },
   ],
+  cairn: async ({ cairnPerFile }, use, testInfo) => {
+    await use(await cairnPerFile.forFile(testInfo.file));
+  },
   // In the electron project the page is the desktop window itself.
   page: async ({ cairn, page }, use) => {
     await use(cairn.electronApp ? await cairn.electronApp.firstWindow() : page);
