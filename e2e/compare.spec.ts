@@ -44,6 +44,17 @@ async function openCompare(page: Page, cairn: CairnServer, runIds: readonly stri
   await expect(page.getByTestId('compare-ready')).toBeAttached();
 }
 
+/**
+ * Scrolls a deferred panel into view until its content is there: the panel's placeholder is
+ * replaced by the mounted panel as it scrolls in, so a single scroll can land on a detached node.
+ */
+async function revealPanel(page: Page, panelTestId: string, content: Locator): Promise<void> {
+  await expect(async () => {
+    await page.getByTestId(panelTestId).scrollIntoViewIfNeeded({ timeout: 1_000 });
+    await expect(content).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
+}
+
 async function drawCount(chart: Locator): Promise<number> {
   return Number(await chart.getAttribute('data-drawn'));
 }
@@ -60,10 +71,9 @@ test('every chart kind is drawn, in light and dark', async ({ cairn, page, shot 
   await expect(page.getByTestId('parallel-selection-count')).toHaveAttribute('data-count', String(RUNS.length));
   await shot(page, 'compare');
   // The panels below the charts mount as they scroll into view.
-  await page.getByTestId('compare-scatter').scrollIntoViewIfNeeded();
+  await revealPanel(page, 'compare-scatter', page.getByTestId('scatter-plot'));
   await expect(page.getByTestId('scatter-plot')).toHaveAttribute('data-point-count', String(RUNS.length));
-  await page.getByTestId('compare-diff').scrollIntoViewIfNeeded();
-  await expect(page.getByTestId('diff-table')).toBeVisible();
+  await revealPanel(page, 'compare-diff', page.getByTestId('diff-table'));
   await page.getByRole('heading', { name: /Comparing/ }).scrollIntoViewIfNeeded();
 
   // The tooltip lists every run's value at the hovered step.
@@ -82,7 +92,7 @@ test('every chart kind is drawn, in light and dark', async ({ cairn, page, shot 
   await page.emulateMedia({ colorScheme: 'light' });
   await page.getByTestId('compare-parallel').scrollIntoViewIfNeeded();
   await shot(page, 'compare-parallel');
-  await page.getByTestId('compare-diff').scrollIntoViewIfNeeded();
+  await revealPanel(page, 'compare-diff', page.getByTestId('diff-table'));
   await shot(page, 'compare-diff');
 });
 
@@ -159,7 +169,7 @@ test('grouping draws one mean line per group; brushing filters; the diff hides i
   await page.getByTestId('parallel-clear-brushes').click();
   await expect(count).toHaveAttribute('data-count', String(RUNS.length));
 
-  await page.getByTestId('compare-diff').scrollIntoViewIfNeeded();
+  await revealPanel(page, 'compare-diff', page.getByTestId('diff-table'));
   const rows = page.getByTestId('diff-row');
   await expect(rows.first()).toBeVisible();
   const all = await rows.count();
