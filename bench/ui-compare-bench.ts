@@ -7,7 +7,7 @@
 // window.performance, since a bundler may rename a bare `performance`. Also measured: the main
 // side alone answering the four metric-series requests.
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,8 @@ import { MetricSeriesService } from '../electron/services/metrics/metric-series-
 import { SqliteTrackerStore } from '../electron/services/tracker/sqlite-tracker-store';
 import type { MetricInput } from '../electron/services/tracker/tracker-store';
 import { COMPARE_MARKS } from '../renderer/pages/compare/compare-marks';
+import { startCairnServe } from '../e2e/cairn-serve-process';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium-options';
 import { median, type BenchFigure } from './bench-result';
 
 const RUNS = 100;
@@ -26,16 +28,6 @@ const SMOOTHING_CHANGES = 6;
 const IN_APP_OPENS = 3;
 // `npm run bench` runs from the repository root.
 const ROOT = process.cwd();
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** A training-like value of a metric at a step: decaying curves with noise, one run a little different from the next. */
 function metricValue(metric: (typeof METRICS)[number], run: number, step: number, noise: number): number {
@@ -102,30 +94,6 @@ function timeSeriesService(dataDir: string, runIds: readonly string[], maxPoints
   }
 }
 
-async function startServe(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'cairn.js'), 'serve', '--port', '0', '--tracking-port', '0', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, CAIRN_DATA_DIR: '' },
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`cairn serve did not start in time:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /^\s*(http:\/\/127\.0\.0\.1:\d+\/\?token=\w+)\s*$/m.exec(output)?.[1];
-      if (url) {
-        clearTimeout(timer);
-        resolve({ child, url });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`cairn serve exited with ${code}:\n${output}`));
-    });
-  });
-}
 
 /** Resolves once the page has set the mark, with the time it was set (ms since navigation). */
 async function markTime(page: Page, mark: string): Promise<number> {
@@ -178,9 +146,9 @@ export async function runUiCompareBench(): Promise<BenchFigure[]> {
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     const serviceMs = timeSeriesService(dataDir, runIds, 650);
 
-    const started = await startServe(dataDir);
+    const started = await startCairnServe(ROOT, dataDir, 60_000);
     serve = started.child;
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
     const cold = await loadCompare(browser, started.url, runIds);
     await cold.page.close();
     const inApp: number[] = [];

@@ -6,7 +6,7 @@
 // that this reads. Also measured: the main side alone answering the table's two requests.
 // (`performance` is the global one throughout: functions passed to page.evaluate run in the page.)
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,8 @@ import { RunsTableService, type RunsTableRequest } from '../electron/services/ru
 import { SqliteTrackerStore } from '../electron/services/tracker/sqlite-tracker-store';
 import { FIRST_WINDOW_ROWS } from '../shared/runs-table';
 import { RUNS_TABLE_MARKS } from '../renderer/components/tables/runs-table-marks';
+import { startCairnServe } from '../e2e/cairn-serve-process';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium-options';
 import { median, type BenchFigure } from './bench-result';
 
 const RUNS = 10_000;
@@ -26,16 +28,6 @@ const SCROLL_SECONDS = 5;
 const SCROLL_PIXELS_PER_SECOND = 4000;
 // `npm run bench` runs from the repository root.
 const ROOT = process.cwd();
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Writes the runs into a fresh database in `dataDir`; returns the experiment id. */
 async function seedRuns(dataDir: string): Promise<string> {
@@ -87,30 +79,6 @@ function timeService(dataDir: string, experimentId: string): { windowMs: number;
   }
 }
 
-async function startServe(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'cairn.js'), 'serve', '--port', '0', '--tracking-port', '0', '--data-dir', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, CAIRN_DATA_DIR: '' },
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`cairn serve did not start in time:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /^\s*(http:\/\/127\.0\.0\.1:\d+\/\?token=\w+)\s*$/m.exec(output)?.[1];
-      if (url) {
-        clearTimeout(timer);
-        resolve({ child, url });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`cairn serve exited with ${code}:\n${output}`));
-    });
-  });
-}
 
 /** Milliseconds between the last marks of two names, waiting for the second. */
 async function between(page: Page, from: string, to: string, count = 1): Promise<number> {
@@ -177,9 +145,9 @@ export async function runUiRunsTableBench(): Promise<BenchFigure[]> {
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     const service = timeService(dataDir, experimentId);
 
-    const started = await startServe(dataDir);
+    const started = await startCairnServe(ROOT, dataDir, 60_000);
     serve = started.child;
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const opens: Array<{ firstRowsMs: number; allRowsMs: number }> = [];
     for (let i = 0; i < OPENS; i++) opens.push(await openFromList(page, started.url, experimentId));

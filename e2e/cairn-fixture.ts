@@ -3,10 +3,10 @@
 // project (only where the binary exists) — a client for its MLflow-compatible API to seed data,
 // and a helper that saves screenshots under e2e/artifacts/ as test artifacts.
 import { _electron, test as base, expect, type ElectronApplication, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { startCairnServe } from './cairn-serve-process';
 import { electronBinaryPath } from './electron-binary';
 import { MlflowRestClient } from './mlflow-rest-client';
 
@@ -24,33 +24,6 @@ export interface CairnServer {
   readonly mlflow: MlflowRestClient;
   /** The desktop app, in the electron project only. */
   readonly electronApp: ElectronApplication | null;
-}
-
-async function startServe(dataDir: string): Promise<{ child: ChildProcess; url: string; trackingUri: string }> {
-  const child = spawn(
-    process.execPath,
-    [path.join(ROOT, 'bin', 'cairn.js'), 'serve', '--port', '0', '--tracking-port', '0', '--data-dir', dataDir],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CAIRN_DATA_DIR: '' } },
-  );
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`cairn serve did not start in time:\n${output}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const url = /^\s*(http:\/\/127\.0\.0\.1:\d+\/\?token=\w+)\s*$/m.exec(output)?.[1];
-      const trackingUri = /^MLFLOW_TRACKING_URI=(\S+)\s*$/m.exec(output)?.[1];
-      if (url && trackingUri) {
-        clearTimeout(timer);
-        resolve({ child, url, trackingUri });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`cairn serve exited with ${code}:\n${output}`));
-    });
-  });
 }
 
 async function startDesktopApp(dataDir: string): Promise<{ app: ElectronApplication; url: string; trackingUri: string }> {
@@ -86,7 +59,7 @@ async function startCairn(target: 'browser' | 'electron'): Promise<StartedCairn>
       },
     };
   }
-  const { child, url, trackingUri } = await startServe(dataDir);
+  const { child, url, trackingUri } = await startCairnServe(ROOT, dataDir);
   return {
     server: { url, trackingUri, dataDir, mlflow: new MlflowRestClient(trackingUri), electronApp: null },
     stop: async () => {
