@@ -16,7 +16,7 @@ import { MetricSeriesService } from '../electron/services/metrics/metric-series-
 import { SqliteTrackerStore } from '../electron/services/tracker/sqlite-tracker-store';
 import type { MetricInput } from '../electron/services/tracker/tracker-store';
 import { COMPARE_MARKS } from '../renderer/pages/compare/compare-marks';
-import { startCairnServe } from '../e2e/cairn-serve-process';
+import { startCairnServe, stopCairnServe } from '../e2e/cairn-serve-process';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium-options';
 import { median, type BenchFigure } from './bench-result';
 
@@ -172,11 +172,7 @@ export async function runUiCompareBench(): Promise<BenchFigure[]> {
     ];
   } finally {
     await browser?.close();
-    if (serve) {
-      const exited = new Promise((resolve) => serve!.once('exit', resolve));
-      serve.kill('SIGTERM');
-      await exited;
-    }
+    if (serve) await stopCairnServe(serve);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -15,7 +15,7 @@ import { RunsTableService, type RunsTableRequest } from '../electron/services/ru
 import { SqliteTrackerStore } from '../electron/services/tracker/sqlite-tracker-store';
 import { FIRST_WINDOW_ROWS } from '../shared/runs-table';
 import { RUNS_TABLE_MARKS } from '../renderer/components/tables/runs-table-marks';
-import { startCairnServe } from '../e2e/cairn-serve-process';
+import { startCairnServe, stopCairnServe } from '../e2e/cairn-serve-process';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium-options';
 import { median, type BenchFigure } from './bench-result';
 
@@ -173,11 +173,7 @@ export async function runUiRunsTableBench(): Promise<BenchFigure[]> {
     ];
   } finally {
     await browser?.close();
-    if (serve) {
-      const exited = new Promise((resolve) => serve!.once('exit', resolve));
-      serve.kill('SIGTERM');
-      await exited;
-    }
+    if (serve) await stopCairnServe(serve);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -6,7 +6,7 @@ import { _electron, test as base, expect, type ElectronApplication, type Page } 
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startCairnServe } from './cairn-serve-process';
+import { startCairnServe, stopCairnServe } from './cairn-serve-process';
 import { electronBinaryPath } from './electron-binary';
 import { MlflowRestClient } from './mlflow-rest-client';
 
@@ -63,8 +63,7 @@ async function startCairn(target: 'browser' | 'electron'): Promise<StartedCairn>
   return {
     server: { url, trackingUri, dataDir, mlflow: new MlflowRestClient(trackingUri), electronApp: null },
     stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await stopCairnServe(child);
       removeData();
     },
   };

@@ -39,3 +39,11 @@ export function startCairnServe(root: string, dataDir: string, timeoutMs = 20_00
     });
   });
 }
+
+/** Stops a `cairn serve` child process and waits until it has exited. */
+export async function stopCairnServe(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}

@@ -8,18 +8,8 @@ import { EXPERIMENT_SEARCH, RUN_SEARCH, type SearchDomain } from './search-domai
 import { parseFilter, parseOrderBy } from './search-parser';
 import { SearchSyntaxError } from './search-syntax-error';
 import type { FilterNode } from './search-ast';
+import { seededRandom } from '../seeded-random';
 
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Random = () => number;
 const pick = <T,>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
@@ -153,7 +143,7 @@ function completesCleanly(text: string, random: Random, domain: SearchDomain): v
 
 describe('search parser fuzzing', () => {
   it('parses every generated valid filter back to the tree it was generated from', () => {
-    const random = prng(20240611);
+    const random = seededRandom(20240611);
     for (let i = 0; i < 2000; i++) {
       const { text, shape: expected } = validFilter(random);
       expect(shape(parseFilter(text, RUN_SEARCH)), text).toBe(expected);
@@ -161,7 +151,7 @@ describe('search parser fuzzing', () => {
   });
 
   it('returns a tree or throws SearchSyntaxError for random text', () => {
-    const random = prng(1);
+    const random = seededRandom(1);
     let parsed = 0;
     for (let i = 0; i < 5000; i++) {
       const text = randomText(random);
@@ -178,7 +168,7 @@ describe('search parser fuzzing', () => {
   });
 
   it('returns a tree or throws SearchSyntaxError for mutated valid filters', () => {
-    const random = prng(42);
+    const random = seededRandom(42);
     let failed = 0;
     for (let i = 0; i < 5000; i++) {
       const text = mutate(random, validFilter(random).text);
@@ -190,7 +180,7 @@ describe('search parser fuzzing', () => {
   });
 
   it('stays fast on long and pathological input', () => {
-    const random = prng(7);
+    const random = seededRandom(7);
     const long = Array.from({ length: 2000 }, () => validFilter(random).text).join(' OR ');
     const started = performance.now();
     expect(parseFilter(long, RUN_SEARCH)?.kind).toBe('or');
