@@ -135,12 +135,15 @@ export const calls = {
   ),
 } as const;
 
-/** What changed in the tracker, so that views showing it can refetch. */
+/** What changed in the tracker, the model registry or the logged models, so that views showing it can refetch. */
 export interface TrackerChange {
+  /** Experiments whose contents changed (a logged model's experiment among them). */
   readonly experimentIds: readonly string[];
   readonly runIds: readonly string[];
   /** Which kinds of thing changed. */
-  readonly entities: ReadonlyArray<'experiment' | 'run' | 'metric' | 'param' | 'tag'>;
+  readonly entities: ReadonlyArray<
+    'experiment' | 'run' | 'metric' | 'param' | 'tag' | 'registered-model' | 'model-version' | 'logged-model'
+  >;
 }
 
 /** Every event the main side pushes, with its payload type. */

@@ -2,6 +2,7 @@
 // the browser mode, the CLI and the tests all start Cairn through this one function.
 import type { AppInfo } from '../../shared/contract';
 import { createCallHandlers, type CallHandlers } from './api/call-handlers';
+import { startChangeFeed } from './change-feed';
 import { trackerDatabaseFile } from './data-dir';
 import { EventHub } from './event-hub';
 import { MetricSeriesService } from './metrics/metric-series-service';
@@ -9,7 +10,6 @@ import { RunsTableService } from './runs-table/runs-table-service';
 import { createTrackingContext } from './tracking-api/create-tracking-context';
 import type { TrackingContext } from './tracking-api/tracking-context';
 import { SqliteTrackerStore } from './tracker/sqlite-tracker-store';
-import { startTrackerChangeFeed } from './tracker/tracker-change-feed';
 import type { TrackerStore } from './tracker/tracker-store';
 import { CAIRN_VERSION } from './version';
 
@@ -34,13 +34,17 @@ export interface CairnServices {
   close(): Promise<void>;
 }
 
-/** Opens the tracker in `dataDir` and wires the call handlers and the change events. */
+/** Opens the tracker in `dataDir` and wires the call handlers and the change events of the tracker, registry and logged models. */
 export function startCairnServices(options: CairnServicesOptions): CairnServices {
   const store = new SqliteTrackerStore({ file: trackerDatabaseFile(options.dataDir) });
   const events = new EventHub();
   let trackingUri: string | null = null;
-  const stopFeed = startTrackerChangeFeed(store, (change) => events.publish('tracker.changed', change), options.changeIntervalMs);
   const tracking = createTrackingContext({ store, db: store.db, dataDir: options.dataDir });
+  const stopChangeFeed = startChangeFeed(
+    [store, tracking.registry, tracking.loggedModels],
+    (change) => events.publish('tracker.changed', change),
+    options.changeIntervalMs,
+  );
   const handlers = createCallHandlers({
     store,
     metricSeries: new MetricSeriesService(store.db),
@@ -58,7 +62,7 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
       trackingUri = uri;
     },
     async close() {
-      stopFeed();
+      stopChangeFeed();
       store.close();
     },
   };

@@ -34,6 +34,9 @@ import { RUNS_TABLE_MARKS } from '../components/tables/runs-table-marks';
 import type { AppState } from './app-store';
 import { describeError } from './describe-error';
 
+/** The kinds of change that alter rows of the runs table. */
+const RUN_CONTENT_ENTITIES: ReadonlySet<TrackerChange['entities'][number]> = new Set(['run', 'metric', 'param', 'tag']);
+
 /** Changed runs patched in place by a live refresh; more changes reload the table. */
 const MAX_PATCHED_RUNS = 500;
 
@@ -453,7 +456,8 @@ export const createRunsTableSlice: StateCreator<AppState, [], [], RunsTableSlice
       const { route, runsTable } = get();
       const id = runsTable.openId;
       if (id === null || route.name !== 'runs' || route.experimentId !== id || !change.experimentIds.includes(id)) return;
-      if (!change.entities.some((entity) => entity !== 'experiment')) return;
+      // Only changes to runs and what they hold touch the table (not the experiment itself, nor models).
+      if (!change.entities.some((entity) => RUN_CONTENT_ENTITIES.has(entity))) return;
       await inFlight.get(id);
       try {
         if (await refreshChanged(id, change.runIds)) return;

@@ -151,6 +151,21 @@ describe('logged models', () => {
     expect((await server.post('logged-models/search', { filter: "size = 'big'" })).status).toBe(400);
   });
 
+  it('gives no page token when a page ends exactly at the last model, as MLflow does', async () => {
+    // MLflow's SQL store reads max_results + 1 models and gives a token only when the extra one exists.
+    const a = (await createModel({ name: 'a' })).info.model_id;
+    const b = (await createModel({ name: 'b' })).info.model_id;
+    const order = [{ field_name: 'name', ascending: true }];
+    const whole = await server.post('logged-models/search', { experiment_ids: ['0'], order_by: order, max_results: 2 });
+    expect(whole.json.models.map((m: any) => m.info.model_id)).toEqual([a, b]);
+    expect(whole.json.next_page_token).toBeUndefined();
+    const first = await server.post('logged-models/search', { experiment_ids: ['0'], order_by: order, max_results: 1 });
+    expect(typeof first.json.next_page_token).toBe('string');
+    const last = await server.post('logged-models/search', { experiment_ids: ['0'], order_by: order, max_results: 1, page_token: first.json.next_page_token });
+    expect(last.json.models.map((m: any) => m.info.model_id)).toEqual([b]);
+    expect(last.json.next_page_token).toBeUndefined();
+  });
+
   it('deletes a model: gone from get and search, still readable with allow_deleted', async () => {
     const { info } = await createModel();
     expect((await send('DELETE', `logged-models/${info.model_id}`)).json).toEqual({});

@@ -178,6 +178,28 @@ describe('registered models', () => {
     expect(none.json).toEqual({ registered_models: [] });
   });
 
+  it('gives no page token when a page of models or versions ends exactly at the last one, as MLflow does', async () => {
+    // MLflow's registry store reads max_results + 1 rows and gives a token only when the extra one exists.
+    for (const name of ['a', 'b']) await server.post('registered-models/create', { name });
+    await registerVersion('a');
+    await registerVersion('a');
+    const models = await server.get('registered-models/search', { max_results: 2 });
+    expect(models.json.registered_models.map((m: any) => m.name)).toEqual(['a', 'b']);
+    expect(models.json.next_page_token).toBeUndefined();
+    const firstModel = await server.get('registered-models/search', { max_results: 1 });
+    expect(typeof firstModel.json.next_page_token).toBe('string');
+    const lastModel = await server.get('registered-models/search', { max_results: 1, page_token: firstModel.json.next_page_token });
+    expect(lastModel.json).toEqual({ registered_models: [expect.objectContaining({ name: 'b' })] });
+
+    const versions = await server.get('model-versions/search', { filter: "name = 'a'", max_results: 2 });
+    expect(versions.json.model_versions.map((v: any) => v.version)).toEqual(['2', '1']);
+    expect(versions.json.next_page_token).toBeUndefined();
+    const firstVersion = await server.get('model-versions/search', { filter: "name = 'a'", max_results: 1 });
+    expect(typeof firstVersion.json.next_page_token).toBe('string');
+    const lastVersion = await server.get('model-versions/search', { filter: "name = 'a'", max_results: 1, page_token: firstVersion.json.next_page_token });
+    expect(lastVersion.json).toEqual({ model_versions: [expect.objectContaining({ version: '1' })] });
+  });
+
   it('searches versions by name, run_id, source_path, version_number and tags', async () => {
     await server.post('registered-models/create', { name: 'a' });
     await server.post('model-versions/create', { name: 'a', source: 'runs:/r1/model', run_id: 'r1' });
