@@ -56,9 +56,12 @@ describe('dispatchCall', () => {
     services.events.subscribe((name, payload) => events.push({ name, payload }));
     const { experimentId } = await services.store.createExperiment({ name: 'live' });
     const run = await services.store.createRun({ experimentId });
-    for (let step = 0; step < 20; step++) {
-      await services.store.logBatch(run.info.runId, { metrics: [{ key: 'loss', value: 1 / (step + 1), step, timestamp: step }] });
-    }
+    // Twenty requests arriving together, as from a training script's logging thread.
+    await Promise.all(
+      Array.from({ length: 20 }, (_, step) =>
+        services.store.logBatch(run.info.runId, { metrics: [{ key: 'loss', value: 1 / (step + 1), step, timestamp: step }] }),
+      ),
+    );
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({

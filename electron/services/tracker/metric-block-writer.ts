@@ -30,11 +30,16 @@ function replaces(extreme: 'min' | 'max'): string {
 
 const REPLACES_NAN = 'excluded.nan_step IS NOT NULL AND (nan_step IS NULL OR excluded.nan_step < nan_step)';
 
-const UPSERT_BLOCK_SQL = `
+/** Columns bound per block, in the order blockArgs() lists them. */
+const BLOCK_COLUMNS = 12;
+
+/** An upsert of `count` blocks in one statement (fewer statements, and positional binding). */
+function upsertBlocksSql(count: number): string {
+  const row = `(${new Array(BLOCK_COLUMNS).fill('?').join(', ')})`;
+  return `
 INSERT INTO metric_blocks (series_id, level, block, point_count, min_step, min_timestamp, min_value,
                            max_step, max_timestamp, max_value, nan_step, nan_timestamp)
-VALUES (@seriesId, @level, @block, @count, @minStep, @minTimestamp, @minValue,
-        @maxStep, @maxTimestamp, @maxValue, @nanStep, @nanTimestamp)
+VALUES ${new Array(count).fill(row).join(', ')}
 ON CONFLICT (series_id, level, block) DO UPDATE SET
   point_count = point_count + excluded.point_count,
   min_step = iif(${replaces('min')}, excluded.min_step, min_step),
@@ -45,6 +50,10 @@ ON CONFLICT (series_id, level, block) DO UPDATE SET
   max_value = iif(${replaces('max')}, excluded.max_value, max_value),
   nan_step = iif(${REPLACES_NAN}, excluded.nan_step, nan_step),
   nan_timestamp = iif(${REPLACES_NAN}, excluded.nan_timestamp, nan_timestamp)`;
+}
+
+/** The most blocks upserted by one statement. */
+const BLOCKS_PER_UPSERT = 32;
 
 /** Whether (value, step) is further out than the current extreme (earlier step on ties). */
 function isFurther(value: number, step: number, current: number | null, currentStep: number | null, sign: 1 | -1): boolean {
@@ -80,11 +89,10 @@ WHERE ${matches};`;
 
 /** Keeps one series' blocks in step with the points the store inserts into it. */
 export class MetricBlockWriter {
-  private readonly upsert: Statement;
+  private readonly upserts = new Map<number, Statement>();
   private readonly rebuild: Statement[];
 
-  constructor(db: SqliteDatabase) {
-    this.upsert = db.prepare(UPSERT_BLOCK_SQL);
+  constructor(private readonly db: SqliteDatabase) {
     this.rebuild = METRIC_BLOCK_SHIFTS.flatMap((level) =>
       rebuildLevelSql(level)
         .split(';')
@@ -104,13 +112,20 @@ export class MetricBlockWriter {
       // The points fold into the finest blocks; each coarser level folds the level below it.
       let level: number = METRIC_BLOCK_SHIFTS[0];
       let blocks = finestBlocks(seriesId, level, points);
+      const args: Array<number | null> = [];
       for (;;) {
-        for (const block of blocks.values()) this.upsert.run(block);
+        for (const block of blocks.values()) pushBlockArgs(args, block);
         const next = METRIC_BLOCK_SHIFTS.find((shift) => shift > level);
-        if (next === undefined) return;
+        if (next === undefined) break;
         blocks = coarserBlocks(blocks.values(), next, next - level);
         level = next;
       }
+      const chunk = BLOCKS_PER_UPSERT * BLOCK_COLUMNS;
+      for (let start = 0; start < args.length; start += chunk) {
+        const rows = args.slice(start, start + chunk);
+        this.upsertOf(rows.length / BLOCK_COLUMNS).run(rows);
+      }
+      return;
     }
     let fromStep = Infinity;
     let toStep = -Infinity;
@@ -127,6 +142,34 @@ export class MetricBlockWriter {
     };
     for (const statement of this.rebuild) statement.run(range);
   }
+
+  /** The cached upsert statement for `count` blocks. */
+  private upsertOf(count: number): Statement {
+    let statement = this.upserts.get(count);
+    if (!statement) {
+      statement = this.db.prepare(upsertBlocksSql(count));
+      this.upserts.set(count, statement);
+    }
+    return statement;
+  }
+}
+
+/** Appends a block's columns, in BLOCK_COLUMNS order. */
+function pushBlockArgs(args: Array<number | null>, block: PendingBlock): void {
+  args.push(
+    block.seriesId,
+    block.level,
+    block.block,
+    block.count,
+    block.minStep,
+    block.minTimestamp,
+    block.minValue,
+    block.maxStep,
+    block.maxTimestamp,
+    block.maxValue,
+    block.nanStep,
+    block.nanTimestamp,
+  );
 }
 
 function emptyBlock(seriesId: number, level: number, block: number): PendingBlock {

@@ -26,6 +26,7 @@ import type {
   DatasetInput,
   ImportedRun,
   LogBatchInput,
+  MetricHistoryJsonPage,
   MetricHistoryQuery,
   MetricInput,
   RunImportCompletion,
@@ -37,7 +38,9 @@ import type {
 } from './tracker-store';
 import { buildRunSearchSql } from './run-search-sql';
 import { buildExperimentSearchSql } from './experiment-search-sql';
+import { GroupCommit } from './group-commit';
 import { MetricBlockWriter } from './metric-block-writer';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer';
 
 /** The system tag holding a run's display name. */
 export const RUN_NAME_TAG = 'mlflow.runName';
@@ -229,12 +232,22 @@ export class SqliteTrackerStore implements TrackerStore {
   private readonly statements;
   private readonly pointInserters = new Map<number, Statement>();
   private readonly metricBlocks: MetricBlockWriter;
+  private readonly checkpointer: WalCheckpointer | null;
+  private readonly groupCommit: GroupCommit;
 
   constructor(options: SqliteTrackerStoreOptions) {
     this.db = openDatabase(options.file);
+    this.checkpointer = this.db.memory ? null : startWalCheckpointer(options.file);
+    if (this.checkpointer) {
+      // The worker copies the log back; this connection's own autocheckpoint (every 8 MB of log) then
+      // finds nearly every frame copied, and only restarts the log, which the worker cannot do.
+      this.db.pragma('wal_autocheckpoint = 2000');
+      this.db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+    }
     this.artifactRoot = (options.artifactRoot ?? 'mlflow-artifacts:').replace(/\/+$/, '');
     const db = this.db;
     this.metricBlocks = new MetricBlockWriter(db);
+    this.groupCommit = new GroupCommit(db);
     this.statements = {
       experimentById: db.prepare<[number], ExperimentRow>('SELECT * FROM experiments WHERE experiment_id = ?'),
       experimentByName: db.prepare<[string], ExperimentRow>('SELECT * FROM experiments WHERE name = ?'),
@@ -299,6 +312,22 @@ export class SqliteTrackerStore implements TrackerStore {
       historyPage: db
         .prepare<[number, number, number], [step: number, timestamp: number, value: number, isNan: number]>(
           'SELECT step, timestamp, value, is_nan FROM metric_points WHERE series_id = ? ORDER BY step, timestamp, value LIMIT ? OFFSET ?',
+        )
+        .raw(true),
+      // SQLite writes the JSON: a double as the shortest text that reads back as the same value
+      // (17 digits where needed), NaN and ±Infinity (9e999 is SQLite's infinity) as MLflow's strings.
+      // The aggregate takes the rows in the subquery's order: SQLite never flattens a LIMITed
+      // subquery into an aggregate, so the page stays in step order without a second sort.
+      historyJsonPage: db
+        .prepare<{ key: string; seriesId: number; limit: number; offset: number }, [json: string, count: number]>(
+          `SELECT json_group_array(json_object(
+                    'key', @key,
+                    'value', CASE WHEN is_nan THEN 'NaN' WHEN value = 9e999 THEN 'Infinity' WHEN value = -9e999 THEN '-Infinity' ELSE value END,
+                    'timestamp', timestamp,
+                    'step', step)),
+                  count(*)
+           FROM (SELECT step, timestamp, value, is_nan FROM metric_points WHERE series_id = @seriesId
+                 ORDER BY step, timestamp, value LIMIT @limit OFFSET @offset)`,
         )
         .raw(true),
     };
@@ -398,6 +427,18 @@ export class SqliteTrackerStore implements TrackerStore {
     this.emit({ entity: 'experiment', experimentId });
   }
 
+  async deleteExperimentTag(experimentId: string, key: string): Promise<void> {
+    this.db.transaction(() => {
+      const row = this.requireExperimentRow(experimentId);
+      requireActiveExperiment(row);
+      const result = this.db.prepare('DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?').run(row.experiment_id, key);
+      if (result.changes === 0) {
+        throw new CairnError('RESOURCE_DOES_NOT_EXIST', `No tag with name: ${key} in experiment with id ${experimentId}`);
+      }
+    })();
+    this.emit({ entity: 'experiment', experimentId });
+  }
+
   // ---------------------------------------------------------------- runs
 
   async createRun(input: CreateRunInput): Promise<Run> {
@@ -460,13 +501,14 @@ export class SqliteTrackerStore implements TrackerStore {
     const params = batch.params ?? [];
     const tags = batch.tags ?? [];
     for (const metric of metrics) checkMetric(metric);
-    const experimentId = this.db.transaction(() => {
+    // The hot write path (every mlflow.log_* call ends here): committed with the other writes of this turn.
+    const experimentId = await this.groupCommit.run(() => {
       const run = this.requireActiveRun(runId);
       for (const param of params) this.writeParam(runId, param);
       for (const tag of tags) this.writeRunTag(runId, tag);
       if (metrics.length > 0) this.writeMetrics(runId, metrics);
       return String(run.experiment_id);
-    })();
+    });
     if (params.length) this.emit({ entity: 'param', experimentId, runId });
     if (tags.length) this.emit({ entity: 'tag', experimentId, runId });
     if (metrics.length) this.emit({ entity: 'metric', experimentId, runId });
@@ -622,6 +664,17 @@ export class SqliteTrackerStore implements TrackerStore {
     return rows.length > limit ? { items, nextPageToken: encodePageToken(offset + limit) } : { items };
   }
 
+  async getMetricHistoryJson(query: MetricHistoryQuery): Promise<MetricHistoryJsonPage> {
+    this.requireRunRow(query.runId);
+    const limit = Math.min(query.maxResults ?? DEFAULT_METRIC_HISTORY_PAGE, MAX_METRIC_HISTORY_PAGE);
+    const offset = decodePageToken(query.pageToken);
+    const series = this.statements.seriesByKey.get(query.runId, query.key);
+    if (!series) return { metricsJson: '[]', count: 0 };
+    const [metricsJson, count] = this.statements.historyJsonPage.get({ key: query.key, seriesId: series.series_id, limit, offset })!;
+    // point_count is kept exact on every write, so it tells whether points follow this page.
+    return offset + count < series.point_count ? { metricsJson, count, nextPageToken: encodePageToken(offset + limit) } : { metricsJson, count };
+  }
+
   onChange(listener: (change: StoreChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -629,6 +682,8 @@ export class SqliteTrackerStore implements TrackerStore {
 
   close(): void {
     this.listeners.clear();
+    // The worker lets go first, so that closing this last connection checkpoints and removes the log.
+    this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 

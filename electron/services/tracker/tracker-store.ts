@@ -109,6 +109,17 @@ export interface MetricHistoryQuery {
   readonly pageToken?: string;
 }
 
+/**
+ * A page of a metric's history already written as MLflow's JSON: `metricsJson` is the text of an
+ * array of Metric messages ({key, value, timestamp, step}, NaN and ±Infinity as strings), in step order.
+ */
+export interface MetricHistoryJsonPage {
+  readonly metricsJson: string;
+  /** How many points the page holds. */
+  readonly count: number;
+  readonly nextPageToken?: string;
+}
+
 /** What a write changed, announced after it commits. */
 export interface StoreChange {
   readonly entity: 'experiment' | 'run' | 'metric' | 'param' | 'tag';
@@ -128,6 +139,8 @@ export interface TrackerStore {
   deleteExperiment(experimentId: string): Promise<void>;
   restoreExperiment(experimentId: string): Promise<void>;
   setExperimentTag(experimentId: string, tag: Tag): Promise<void>;
+  /** Removes a tag of an active experiment; RESOURCE_DOES_NOT_EXIST when it has no tag with that key. */
+  deleteExperimentTag(experimentId: string, key: string): Promise<void>;
 
   createRun(input: CreateRunInput): Promise<Run>;
   getRun(runId: string): Promise<Run>;
@@ -152,6 +165,8 @@ export interface TrackerStore {
   completeRunImport(runId: string, completion: RunImportCompletion): Promise<void>;
   searchRuns(query: SearchRunsQuery): Promise<Page<Run>>;
   getMetricHistory(query: MetricHistoryQuery): Promise<Page<MetricPoint>>;
+  /** The same page as getMetricHistory, as MLflow's JSON text: a long history is answered without building an object per point. */
+  getMetricHistoryJson(query: MetricHistoryQuery): Promise<MetricHistoryJsonPage>;
 
   /** Registers a listener called after each committed write; returns the unsubscribe function. */
   onChange(listener: (change: StoreChange) => void): () => void;

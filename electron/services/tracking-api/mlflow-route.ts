@@ -20,8 +20,16 @@ export interface MlflowRequest {
   readonly raw: IncomingMessage;
 }
 
-/** A route answers with a JSON value, or writes the response itself (streams) and returns RESPONSE_SENT. */
+/** A route answers with a JSON value (or JsonText), or writes the response itself (streams) and returns RESPONSE_SENT. */
 export const RESPONSE_SENT = Symbol('response-sent');
+
+/**
+ * An answer already written as JSON text, sent as it is. For answers so large that building their
+ * objects and serialising them would dominate the request (a 20,000-step metric history).
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
 
 /** One route of the API. */
 export interface MlflowRoute {

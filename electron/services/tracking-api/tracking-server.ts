@@ -7,6 +7,7 @@
 //
 // Routes answer JSON values that are written with JSON.stringify: a double that may be NaN or
 // ±Infinity must be written with mlflowDouble() (see mlflow-json.ts), or it would become null.
+// A route may instead answer JsonText, JSON it wrote itself, which is sent as it is.
 import { timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,7 +21,7 @@ import {
 } from '../http/request-guards';
 import { CAIRN_VERSION } from '../version';
 import { parseMlflowJson } from './mlflow-json';
-import { RESPONSE_SENT, type HttpMethod, type MlflowRoute } from './mlflow-route';
+import { JsonText, RESPONSE_SENT, type HttpMethod, type MlflowRoute } from './mlflow-route';
 import { allMlflowRoutes } from './routes';
 import type { TrackingContext } from './tracking-context';
 
@@ -217,7 +218,7 @@ function bearerToken(request: IncomingMessage): string | undefined {
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
+  const text = body instanceof JsonText ? body.text : JSON.stringify(body);
   response.writeHead(status, {
     'content-type': 'application/json',
     'content-length': String(Buffer.byteLength(text)),

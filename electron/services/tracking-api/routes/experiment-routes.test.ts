@@ -151,6 +151,54 @@ describe('experiment routes', () => {
     await expectRefused(() => server.post('experiments/set-experiment-tag', { experiment_id: '1', key: 'k', value: 'v' }), 400, 'INVALID_PARAMETER_VALUE');
   });
 
+  it('deletes an experiment tag, announcing the change as setting one does', async () => {
+    await server.post('experiments/create', { name: 'tagged', tags: [{ key: 'k', value: 'v' }, { key: 'keep', value: 'yes' }] });
+    const changes: unknown[] = [];
+    server.store.onChange((change) => changes.push(change));
+    await server.post('experiments/set-experiment-tag', { experiment_id: '1', key: 'other', value: 'x' });
+    const deleted = await server.post('experiments/delete-experiment-tag', { experiment_id: '1', key: 'k' });
+    expect(deleted.status).toBe(200);
+    expect(deleted.json).toEqual({});
+    expect(changes).toHaveLength(2);
+    expect(changes[1]).toEqual(changes[0]);
+    expect(changes[1]).toEqual({ entity: 'experiment', experimentId: '1' });
+    const { json } = await server.get('experiments/get', { experiment_id: '1' });
+    expect(json.experiment.tags).toEqual([
+      { key: 'keep', value: 'yes' },
+      { key: 'other', value: 'x' },
+    ]);
+  });
+
+  it('refuses bad delete-experiment-tag requests as MLflow does, changing nothing', async () => {
+    await server.post('experiments/create', { name: 'tagged', tags: [{ key: 'k', value: 'v' }] });
+    await server.post('experiments/create', { name: 'gone', tags: [{ key: 'k', value: 'v' }] });
+    await server.post('experiments/delete', { experiment_id: '2' });
+    const changes: unknown[] = [];
+    server.store.onChange((change) => changes.push(change));
+    const deleteTag = (body: unknown) => () => server.post('experiments/delete-experiment-tag', body);
+
+    expect(await expectRefused(deleteTag({ key: 'k' }), 400, 'INVALID_PARAMETER_VALUE')).toMatch("'experiment_id'");
+    expect(await expectRefused(deleteTag({ experiment_id: '1' }), 400, 'INVALID_PARAMETER_VALUE')).toMatch("'key'");
+    expect(await expectRefused(deleteTag({ experiment_id: '1', key: '' }), 400, 'INVALID_PARAMETER_VALUE')).toMatch("'key'");
+    expect(await expectRefused(deleteTag({ experiment_id: '1', key: ['k'] }), 400, 'INVALID_PARAMETER_VALUE')).toMatch("'key'");
+    expect(await expectRefused(deleteTag({ experiment_id: 1, key: 'k' }), 400, 'INVALID_PARAMETER_VALUE')).toMatch("'experiment_id'");
+    expect(await expectRefused(deleteTag({ experiment_id: '9', key: 'k' }), 404, 'RESOURCE_DOES_NOT_EXIST')).toBe(
+      'No Experiment with id=9 exists',
+    );
+    expect(await expectRefused(deleteTag({ experiment_id: '1', key: 'nope' }), 404, 'RESOURCE_DOES_NOT_EXIST')).toBe(
+      'No tag with name: nope in experiment with id 1',
+    );
+    // Keys are matched exactly, as MLflow's SQL store matches them.
+    await expectRefused(deleteTag({ experiment_id: '1', key: 'K' }), 404, 'RESOURCE_DOES_NOT_EXIST');
+    expect(await expectRefused(deleteTag({ experiment_id: '2', key: 'k' }), 400, 'INVALID_PARAMETER_VALUE')).toBe(
+      "The experiment 2 must be in the 'active' state. Current state is deleted.",
+    );
+    // A POST-only endpoint, as in MLflow.
+    expect((await server.get('experiments/delete-experiment-tag', { experiment_id: '1', key: 'k' })).status).toBe(405);
+    expect(changes).toEqual([]);
+    expect((await server.get('experiments/get', { experiment_id: '1' })).json.experiment.tags).toEqual([{ key: 'k', value: 'v' }]);
+  });
+
   describe('search', () => {
     beforeEach(async () => {
       for (const name of ['alpha', 'beta', 'gamma']) await server.post('experiments/create', { name });
@@ -188,6 +236,17 @@ describe('experiment routes', () => {
       const second = await server.post('experiments/search', { max_results: 2, order_by: ['name ASC'], page_token: first.json.next_page_token });
       expect(second.json.experiments.map((e: { name: string }) => e.name)).toEqual(['beta']);
       expect(second.json).not.toHaveProperty('next_page_token');
+    });
+
+    it('gives no page token when a page ends exactly at the last experiment, as MLflow does', async () => {
+      // MLflow's SQL store reads max_results + 1 rows and gives a token only when the extra one exists.
+      const whole = await server.post('experiments/search', { max_results: 3, order_by: ['name ASC'] });
+      expect(whole.json.experiments.map((e: { name: string }) => e.name)).toEqual(['Default', 'alpha', 'beta']);
+      expect(whole.json).not.toHaveProperty('next_page_token');
+      const first = await server.post('experiments/search', { max_results: 1, order_by: ['name ASC'] });
+      const rest = await server.post('experiments/search', { max_results: 2, order_by: ['name ASC'], page_token: first.json.next_page_token });
+      expect(rest.json.experiments.map((e: { name: string }) => e.name)).toEqual(['alpha', 'beta']);
+      expect(rest.json).not.toHaveProperty('next_page_token');
     });
 
     it('refuses bad max_results, page tokens, view types and filters', async () => {

@@ -1,5 +1,5 @@
 // MLflow's experiment routes: create, get, get-by-name, search, update (rename), delete,
-// restore and set-experiment-tag, with MLflow's defaults, limits and errors.
+// restore, set-experiment-tag and delete-experiment-tag, with MLflow's defaults, limits and errors.
 import { CairnError } from '../../../../shared/errors';
 import type { Tag } from '../../../../shared/models';
 import { validateExperimentName, validateExperimentTag } from '../mlflow-entity-validation';
@@ -110,6 +110,14 @@ export function experimentRoutes(context: TrackingContext): MlflowRoute[] {
         const value = args.value ?? '';
         if (typeof value !== 'string') throw invalidParameter('value', value, 'Values are strings.');
         await store.setExperimentTag(experimentId, validateExperimentTag(key, value, ''));
+        return {};
+      },
+    },
+    {
+      method: 'POST',
+      path: 'experiments/delete-experiment-tag',
+      async handle({ args }) {
+        await store.deleteExperimentTag(requiredString(args, 'experiment_id'), requiredString(args, 'key'));
         return {};
       },
     },

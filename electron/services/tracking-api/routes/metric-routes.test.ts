@@ -72,6 +72,48 @@ describe('metric routes', () => {
       expect(pages).toBe(3);
     });
 
+    it('round-trips every double exactly, ±Infinity as strings, and non-ASCII keys', async () => {
+      const runId = (await server.post('runs/create', { experiment_id: '0' })).json.run.info.run_id;
+      const key = 'val loss: ünï/日本';
+      const values = [0.1 + 0.2, 1 / 3, 5e-324, -1.7976931348623157e308, 123456789.123456789, -0.5, 1e21, 2 ** 53 + 2];
+      const metrics = [
+        ...values.map((value, step) => ({ key, value, timestamp: 1_700_000_000_000 + step, step })),
+        { key, value: 'Infinity', timestamp: 1, step: values.length },
+        { key, value: '-Infinity', timestamp: 2, step: values.length + 1 },
+      ];
+      expect((await server.post('runs/log-batch', { run_id: runId, metrics })).status).toBe(200);
+      const response = await server.get('metrics/get-history', { run_id: runId, metric_key: key, max_results: 100 });
+      expect(response.status).toBe(200);
+      expect(response.json).toEqual({ metrics });
+    });
+
+    it('keeps step order over many batches logged out of order, and pages through them exactly', async () => {
+      const runId = (await server.post('runs/create', { experiment_id: '0' })).json.run.info.run_id;
+      const steps = Array.from({ length: 3000 }, (_, i) => i);
+      for (let batch = 2; batch >= 0; batch--) {
+        const chunk = steps.slice(batch * 1000, (batch + 1) * 1000).reverse();
+        await server.post('runs/log-batch', {
+          run_id: runId,
+          metrics: chunk.map((step) => ({ key: 'loss', value: 1 / (step + 1), timestamp: 5000 - step, step })),
+        });
+      }
+      const whole = await server.get('metrics/get-history', { run_id: runId, metric_key: 'loss' });
+      expect(whole.json.metrics.map((m: { step: number }) => m.step)).toEqual(steps);
+      expect(whole.json.next_page_token).toBeUndefined();
+      // A page that ends exactly at the last point has no next page.
+      const exact = await server.get('metrics/get-history', { run_id: runId, metric_key: 'loss', max_results: 3000 });
+      expect(exact.json.metrics).toHaveLength(3000);
+      expect(exact.json.next_page_token).toBeUndefined();
+      const first = await server.get('metrics/get-history', { run_id: runId, metric_key: 'loss', max_results: 2999 });
+      const rest = await server.get('metrics/get-history', {
+        run_id: runId,
+        metric_key: 'loss',
+        max_results: 2999,
+        page_token: first.json.next_page_token,
+      });
+      expect(rest.json).toEqual({ metrics: [{ key: 'loss', value: 1 / 3000, timestamp: 5000 - 2999, step: 2999 }] });
+    });
+
     it('answers a metric never logged with no points, and refuses bad requests', async () => {
       const runId = await runWithSteps([0]);
       expect((await server.get('metrics/get-history', { run_id: runId, metric_key: 'absent' })).json).toEqual({});

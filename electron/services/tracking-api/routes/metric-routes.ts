@@ -6,7 +6,7 @@ import type { MetricPoint } from '../../../../shared/models';
 import type { TrackerStore } from '../../tracker/tracker-store';
 import { metricJson } from '../mlflow-entity-json';
 import { optionalInt, optionalString, requiredString, stringList } from '../mlflow-request-args';
-import type { MlflowRoute } from '../mlflow-route';
+import { JsonText, type MlflowRoute } from '../mlflow-route';
 import { invalidParameter, maxResultsArg, missingParameter, requiredRunId } from '../tracking-request-args';
 import type { TrackingContext } from '../tracking-context';
 
@@ -69,19 +69,23 @@ export function metricRoutes(context: TrackingContext): MlflowRoute[] {
       async handle({ args }) {
         const runId = requiredRunId(args);
         const key = requiredString(args, 'metric_key');
-        const pageToken = optionalString(args, 'page_token') || undefined;
+        let pageToken = optionalString(args, 'page_token') || undefined;
         // Without max_results MLflow answers the whole history at once.
         const hasMaxResults = args.max_results !== undefined && args.max_results !== null && args.max_results !== '';
-        if (!hasMaxResults) {
-          const points = await wholeHistory(store, runId, key, pageToken);
-          return points.length > 0 ? { metrics: points.map((point) => metricJson(key, point)) } : {};
-        }
-        const maxResults = maxResultsArg(args, { fallback: WHOLE_HISTORY_PAGE, max: Number.MAX_SAFE_INTEGER });
-        const page = await store.getMetricHistory({ runId, key, maxResults, pageToken });
-        const json: Record<string, unknown> = {};
-        if (page.items.length > 0) json.metrics = page.items.map((point) => metricJson(key, point));
-        if (page.nextPageToken) json.next_page_token = page.nextPageToken;
-        return json;
+        const maxResults = hasMaxResults ? maxResultsArg(args, { fallback: WHOLE_HISTORY_PAGE, max: Number.MAX_SAFE_INTEGER }) : WHOLE_HISTORY_PAGE;
+        // The points arrive as JSON text from the store; the answer is assembled around them.
+        const pages: string[] = [];
+        let nextPageToken: string | undefined;
+        do {
+          const page = await store.getMetricHistoryJson({ runId, key, maxResults, pageToken });
+          if (page.count > 0) pages.push(page.metricsJson.slice(1, -1));
+          nextPageToken = page.nextPageToken;
+          pageToken = nextPageToken;
+        } while (!hasMaxResults && nextPageToken);
+        const fields: string[] = [];
+        if (pages.length > 0) fields.push(`"metrics":[${pages.join(',')}]`);
+        if (nextPageToken) fields.push(`"next_page_token":${JSON.stringify(nextPageToken)}`);
+        return new JsonText(`{${fields.join(',')}}`);
       },
     },
     {
