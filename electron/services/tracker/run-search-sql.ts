@@ -32,6 +32,14 @@ const RUN_COLUMNS: Readonly<Record<string, string>> = {
   end_time: 'runs.end_time',
 };
 
+/**
+ * Metric tests and orderings read a run's latest value from migration 6's index alone. SQLite's
+ * planner, without statistics, prefers the (run, key) unique index, whose every probe then also
+ * reads the metric_series row: three times slower over 10,000 runs. INDEXED BY fails loudly
+ * should the index ever be missing.
+ */
+const LATEST_VALUE_INDEX = 'INDEXED BY metric_series_latest';
+
 const DATASET_COLUMNS: Readonly<Record<string, string>> = { name: 'd.name', digest: 'd.digest' };
 
 /** Turns a LIKE pattern into a GLOB pattern, because MLflow's LIKE is case-sensitive and SQLite's is not. */
@@ -83,7 +91,7 @@ function runComparisonSql(comparison: Comparison, bind: Bind): string {
       return comparisonSql(RUN_COLUMNS[name] as string, comparison, bind);
     case 'metric':
       return (
-        'EXISTS (SELECT 1 FROM metric_series m WHERE m.run_uuid = runs.run_uuid ' +
+        `EXISTS (SELECT 1 FROM metric_series m ${LATEST_VALUE_INDEX} WHERE m.run_uuid = runs.run_uuid ` +
         `AND m.key = ${bind(name)} AND ${comparisonSql('m.last_value', comparison, bind)})`
       );
     case 'param':
@@ -116,7 +124,9 @@ function orderSql(clauses: readonly OrderByClause[], bind: Bind): { joins: strin
     if (key.entity === 'attribute') {
       terms.push(`${RUN_COLUMNS[key.name] as string} ${direction} NULLS LAST`);
     } else if (key.entity === 'metric') {
-      joins.push(`LEFT JOIN metric_series ${alias} ON ${alias}.run_uuid = runs.run_uuid AND ${alias}.key = ${bind(key.name)}`);
+      joins.push(
+        `LEFT JOIN metric_series ${alias} ${LATEST_VALUE_INDEX} ON ${alias}.run_uuid = runs.run_uuid AND ${alias}.key = ${bind(key.name)}`,
+      );
       terms.push(`CASE WHEN ${alias}.run_uuid IS NULL THEN 2 WHEN ${alias}.last_is_nan = 1 THEN 1 ELSE 0 END`);
       terms.push(`${alias}.last_value ${direction}`);
     } else {

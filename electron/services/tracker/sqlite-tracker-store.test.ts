@@ -274,3 +274,50 @@ describe('metrics', () => {
     expect(seen).toEqual(['metric:1']);
   });
 });
+
+describe('run cache', () => {
+  const search = async (experimentId: string, viewType: 'ACTIVE_ONLY' | 'ALL' = 'ACTIVE_ONLY') =>
+    (await store.searchRuns({ experimentIds: [experimentId], viewType })).items;
+
+  it('answers every read with the runs as they are after each committed write', async () => {
+    const { experimentId } = await store.createExperiment({ name: 'cached' });
+    const run = await store.createRun({ experimentId });
+    const runId = run.info.runId;
+    const first = (await search(experimentId))[0]!;
+    // An unchanged run is handed out again as the same object.
+    expect((await search(experimentId))[0]).toBe(first);
+    expect(await store.getRun(runId)).toBe(first);
+
+    await store.logBatch(runId, { metrics: [{ key: 'loss', value: 0.5, timestamp: 1, step: 1 }], params: [{ key: 'lr', value: '0.1' }] });
+    let [fresh] = await search(experimentId);
+    expect(fresh!.metrics.map((m) => [m.key, m.value])).toEqual([['loss', 0.5]]);
+    expect(fresh!.params).toEqual([{ key: 'lr', value: '0.1' }]);
+
+    await store.logBatch(runId, { tags: [{ key: 'stage', value: 'tuned' }] });
+    await store.updateRun(runId, { status: 'FINISHED', endTime: 99 });
+    [fresh] = await search(experimentId);
+    expect(fresh!.tags).toContainEqual({ key: 'stage', value: 'tuned' });
+    expect(fresh!.info).toMatchObject({ status: 'FINISHED', endTime: 99 });
+
+    await store.deleteTag(runId, 'stage');
+    expect((await store.getRun(runId)).tags).not.toContainEqual({ key: 'stage', value: 'tuned' });
+
+    // A change to the experiment moves its runs: nothing cached survives it.
+    await store.deleteExperiment(experimentId);
+    expect((await search(experimentId, 'ALL'))[0]!.info.lifecycleStage).toBe('deleted');
+  });
+
+  it('sees writes made through another connection to the same file', async () => {
+    const { experimentId } = await store.createExperiment({ name: 'shared' });
+    const run = await store.createRun({ experimentId });
+    expect((await search(experimentId))[0]!.tags.find((t) => t.key === 'from')).toBeUndefined();
+    const other = new SqliteTrackerStore({ file: path.join(dir, 'cairn.db') });
+    try {
+      await other.logBatch(run.info.runId, { tags: [{ key: 'from', value: 'cairn import' }] });
+    } finally {
+      other.close();
+    }
+    expect((await search(experimentId))[0]!.tags).toContainEqual({ key: 'from', value: 'cairn import' });
+    expect((await store.getRun(run.info.runId)).tags).toContainEqual({ key: 'from', value: 'cairn import' });
+  });
+});

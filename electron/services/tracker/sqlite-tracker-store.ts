@@ -39,6 +39,7 @@ import type {
 import { buildRunSearchSql } from './run-search-sql';
 import { buildExperimentSearchSql } from './experiment-search-sql';
 import { GroupCommit } from './group-commit';
+import { RunCache } from './run-cache';
 import { MetricBlockWriter } from './metric-block-writer';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer';
 
@@ -234,6 +235,9 @@ export class SqliteTrackerStore implements TrackerStore {
   private readonly metricBlocks: MetricBlockWriter;
   private readonly checkpointer: WalCheckpointer | null;
   private readonly groupCommit: GroupCommit;
+  private readonly runCache = new RunCache();
+  /** PRAGMA data_version when the run cache was last known fresh: it changes when another connection commits. */
+  private cachedDataVersion = -1;
 
   constructor(options: SqliteTrackerStoreOptions) {
     this.db = openDatabase(options.file);
@@ -299,6 +303,7 @@ export class SqliteTrackerStore implements TrackerStore {
       runOutputs: db.prepare<[string], RunOutputRow>(
         'SELECT run_uuid, model_id, step FROM run_outputs WHERE run_uuid IN (SELECT value FROM json_each(?)) ORDER BY rowid',
       ),
+      dataVersion: db.prepare('PRAGMA data_version').pluck(),
       seriesByKey: db.prepare<[string, string], SeriesRow>('SELECT * FROM metric_series WHERE run_uuid = ? AND key = ?'),
       insertSeries: db.prepare(
         `INSERT INTO metric_series (run_uuid, key, last_step, last_timestamp, last_value, last_is_nan, min_value, max_value, point_count)
@@ -644,7 +649,13 @@ export class SqliteTrackerStore implements TrackerStore {
       orderBy: query.orderBy ?? [],
       stages: lifecycleStagesFor(query.viewType ?? 'ACTIVE_ONLY'),
     });
-    const rows = this.db.prepare(`${sql} LIMIT ? OFFSET ?`).all(...params, maxResults + 1, offset) as RunRow[];
+    // The first page goes without OFFSET: with one, SQLite's sort keeps every row rather than the
+    // best LIMIT, which doubled a 10,000-run search.
+    const rows = (
+      offset === 0
+        ? this.db.prepare(`${sql} LIMIT ?`).all(...params, maxResults + 1)
+        : this.db.prepare(`${sql} LIMIT ? OFFSET ?`).all(...params, maxResults + 1, offset)
+    ) as RunRow[];
     const items = this.assembleRuns(rows.slice(0, maxResults));
     return rows.length > maxResults ? { items, nextPageToken: encodePageToken(offset + maxResults) } : { items };
   }
@@ -690,6 +701,7 @@ export class SqliteTrackerStore implements TrackerStore {
   // ---------------------------------------------------------------- internals
 
   private emit(change: StoreChange): void {
+    this.runCache.forget(change);
     for (const listener of this.listeners) listener(change);
   }
 
@@ -876,8 +888,36 @@ export class SqliteTrackerStore implements TrackerStore {
     return statement;
   }
 
-  /** Loads params, tags, latest metrics, datasets and model outputs for many runs in three queries. */
+  /** The runs of `rows`, from the run cache where they are in it and read in four queries where not. */
   private assembleRuns(rows: readonly RunRow[]): Run[] {
+    if (rows.length === 0) return [];
+    // Writes by another process (a `cairn import`) are not announced here: any of them empties the cache.
+    const dataVersion = this.statements.dataVersion.get() as number;
+    if (dataVersion !== this.cachedDataVersion) {
+      this.runCache.clear();
+      this.cachedDataVersion = dataVersion;
+    }
+    const runs = new Array<Run>(rows.length);
+    const missing: RunRow[] = [];
+    const missingAt: number[] = [];
+    rows.forEach((row, index) => {
+      const cached = this.runCache.get(row.run_uuid);
+      if (cached) {
+        runs[index] = cached;
+      } else {
+        missing.push(row);
+        missingAt.push(index);
+      }
+    });
+    this.readRuns(missing).forEach((run, i) => {
+      runs[missingAt[i]!] = run;
+      this.runCache.set(run.info.runId, run);
+    });
+    return runs;
+  }
+
+  /** Loads params, tags, latest metrics, datasets and model outputs for many runs in four queries. */
+  private readRuns(rows: readonly RunRow[]): Run[] {
     if (rows.length === 0) return [];
     const ids = JSON.stringify(rows.map((row) => row.run_uuid));
     const parts = this.statements.runParts.all(ids);

@@ -88,3 +88,16 @@ export function runJson(run: Run): JsonObject {
   }
   return json;
 }
+
+/** Each run's JSON text, kept as long as the run object lives (the store hands out one object per unchanged run). */
+const runJsonTexts = new WeakMap<Run, string>();
+
+/** MLflow's Run message as JSON text, written once per run object. */
+export function runJsonText(run: Run): string {
+  let text = runJsonTexts.get(run);
+  if (text === undefined) {
+    text = JSON.stringify(runJson(run));
+    runJsonTexts.set(run, text);
+  }
+  return text;
+}

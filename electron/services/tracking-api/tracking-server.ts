@@ -218,14 +218,15 @@ function bearerToken(request: IncomingMessage): string | undefined {
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = body instanceof JsonText ? body.text : JSON.stringify(body);
+  // Encoded once: the length and the bytes sent come from the same buffer.
+  const bytes = Buffer.from(body instanceof JsonText ? body.text : JSON.stringify(body));
   response.writeHead(status, {
     'content-type': 'application/json',
-    'content-length': String(Buffer.byteLength(text)),
+    'content-length': String(bytes.length),
     'cache-control': 'no-store',
     ...headers,
   });
-  response.end(text);
+  response.end(bytes);
 }
 
 function sendText(response: ServerResponse, text: string): void {

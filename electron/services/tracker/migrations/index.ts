@@ -5,6 +5,7 @@ import { runInputsOutputsSql } from './002-run-inputs-outputs';
 import { modelRegistrySql } from './003-model-registry';
 import { loggedModelsSql } from './004-logged-models';
 import { metricBlocksSql } from './005-metric-blocks';
+import { metricSeriesLatestIndexSql } from './006-metric-series-latest-index';
 
 /** One schema migration; versions are consecutive from 1. */
 export interface Migration {
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'model-registry', sql: modelRegistrySql },
   { version: 4, name: 'logged-models', sql: loggedModelsSql },
   { version: 5, name: 'metric-blocks', sql: metricBlocksSql },
+  { version: 6, name: 'metric-series-latest-index', sql: metricSeriesLatestIndexSql },
 ];

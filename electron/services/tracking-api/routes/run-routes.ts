@@ -17,9 +17,9 @@ import {
   validateParamKeysUnique,
   validateTag,
 } from '../mlflow-entity-validation';
-import { runInfoJson, runJson } from '../mlflow-entity-json';
+import { runInfoJson, runJson, runJsonText } from '../mlflow-entity-json';
 import { optionalInt, optionalString, requiredString, stringList, type MlflowArgs } from '../mlflow-request-args';
-import type { MlflowRoute } from '../mlflow-route';
+import { JsonText, type MlflowRoute } from '../mlflow-route';
 import {
   invalidParameter,
   maxResultsArg,
@@ -246,14 +246,15 @@ export function runRoutes(context: TrackingContext): MlflowRoute[] {
           pageToken,
           viewType: viewTypeArg(args, 'run_view_type'),
         });
-        const json: Record<string, unknown> = {};
-        if (page.items.length > 0) json.runs = page.items.map(runJson);
         // MLflow hands out a next-page token whenever a page is full, even when it ends exactly at the last run.
         const nextPageToken =
           page.nextPageToken ??
           (page.items.length === maxResults ? encodePageToken(decodePageToken(pageToken) + maxResults) : undefined);
-        if (nextPageToken) json.next_page_token = nextPageToken;
-        return json;
+        // Written as text around each run's own JSON text, which is kept while the run is unchanged.
+        const fields: string[] = [];
+        if (page.items.length > 0) fields.push(`"runs":[${page.items.map(runJsonText).join(',')}]`);
+        if (nextPageToken) fields.push(`"next_page_token":${JSON.stringify(nextPageToken)}`);
+        return new JsonText(`{${fields.join(',')}}`);
       },
     },
     {
