@@ -5,8 +5,8 @@
 import type { Run } from '../../../shared/models';
 import type { StoreChange } from './tracker-store';
 
-/** How many runs the cache holds before it drops the oldest. */
-const DEFAULT_CAPACITY = 20_000;
+/** How many runs the cache holds before it drops the oldest: a few full search pages, some 25 MB at most for runs of 20 params and 10 metrics. */
+const DEFAULT_CAPACITY = 5_000;
 
 /** A bounded map from run id to its assembled run; the runs it hands out are shared and must not be changed. */
 export class RunCache {
