@@ -134,6 +134,45 @@ describe('metric routes', () => {
     });
   });
 
+  describe('get-history-bulk', () => {
+    it("answers each named run's whole history with its run_id, as MLflow's web UI asks for it", async () => {
+      const first = await runWithSteps([2, 0, 1]);
+      const second = await runWithSteps([5]);
+      await server.post('runs/log-metric', { run_id: second, key: 'loss', value: 'NaN', timestamp: 1, step: 6 });
+      const response = await server.get('metrics/get-history-bulk', { run_id: [first, 'f'.repeat(32), second], metric_key: 'loss' });
+      expect(response.status, response.text).toBe(200);
+      expect(response.json).toEqual({
+        metrics: [
+          { key: 'loss', value: 0, timestamp: 1000, step: 0, run_id: first },
+          { key: 'loss', value: 0.1, timestamp: 1001, step: 1, run_id: first },
+          { key: 'loss', value: 0.2, timestamp: 1002, step: 2, run_id: first },
+          { key: 'loss', value: 0.5, timestamp: 1005, step: 5, run_id: second },
+          { key: 'loss', value: 'NaN', timestamp: 1, step: 6, run_id: second },
+        ],
+      });
+      // The same route under the prefix MLflow's web UI uses, and max_results over all runs together.
+      const query = new URLSearchParams([['run_id', first], ['run_id', second], ['metric_key', 'loss'], ['max_results', '4']]);
+      const capped = await server.raw({ method: 'GET', path: `/ajax-api/2.0/mlflow/metrics/get-history-bulk?${query}` });
+      expect(capped.json.metrics.map((m: { step: number }) => m.step)).toEqual([0, 1, 2, 5]);
+      expect((await server.get('metrics/get-history-bulk', { run_id: first, metric_key: 'absent' })).json).toEqual({ metrics: [] });
+    });
+
+    it('refuses a request without runs, with more than 100, or without a metric key', async () => {
+      const runId = await runWithSteps([0]);
+      for (const [query, message] of [
+        [{ metric_key: 'loss' }, /at least one run_id/],
+        [{ run_id: Array.from({ length: 101 }, () => runId), metric_key: 'loss' }, /more than 100 run_ids/],
+        [{ run_id: runId }, /must specify a metric_key/],
+        [{ run_id: runId, metric_key: 'loss', max_results: 'all' }, /max_results/],
+      ] as const) {
+        const response = await server.get('metrics/get-history-bulk', query);
+        expect(response.status, JSON.stringify(query)).toBe(400);
+        expect(response.json.error_code).toBe('INVALID_PARAMETER_VALUE');
+        expect(response.json.message).toMatch(message);
+      }
+    });
+  });
+
   describe('get-history-bulk-interval', () => {
     it('answers every point when the runs have no more steps than max_results, with run_id', async () => {
       const a = await runWithSteps([0, 1, 2]);

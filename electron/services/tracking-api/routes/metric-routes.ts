@@ -1,4 +1,5 @@
-// MLflow's metric-history routes: metrics/get-history (paged, in step order) and
+// MLflow's metric-history routes: metrics/get-history (paged, in step order),
+// metrics/get-history-bulk (whole histories of up to 100 runs, for MLflow's web UI) and
 // metrics/get-history-bulk-interval, which samples up to max_results steps of one metric
 // across up to 100 runs for charts, as MLflow's server does.
 import { CairnError } from '../../../../shared/errors';
@@ -10,6 +11,9 @@ import { JsonText, type MlflowRoute } from '../mlflow-route';
 import { invalidParameter, maxResultsArg, missingParameter, requiredRunId } from '../tracking-request-args';
 import type { TrackingContext } from '../tracking-context';
 
+/** The most runs one get-history-bulk request may name, and the most points it answers. */
+const MAX_RUNS_PER_BULK = 100;
+const MAX_BULK_RESULTS = 25_000;
 /** The most runs one bulk-interval request may name. */
 const MAX_RUNS_PER_BULK_INTERVAL = 100;
 /** The most steps sampled per request when max_results is not given, and the most it may ask for. */
@@ -86,6 +90,42 @@ export function metricRoutes(context: TrackingContext): MlflowRoute[] {
         if (pages.length > 0) fields.push(`"metrics":[${pages.join(',')}]`);
         if (nextPageToken) fields.push(`"next_page_token":${JSON.stringify(nextPageToken)}`);
         return new JsonText(`{${fields.join(',')}}`);
+      },
+    },
+    {
+      // What MLflow's own web UI asks for (served under /ajax-api/ too): up to 100 runs' whole
+      // histories of one metric, each point with its run_id, at most max_results points in all.
+      method: 'GET',
+      path: 'metrics/get-history-bulk',
+      async handle({ args }) {
+        const runIds = stringList(args, 'run_id');
+        if (runIds.length === 0) {
+          throw new CairnError('INVALID_PARAMETER_VALUE', 'GetMetricHistoryBulk request must specify at least one run_id.');
+        }
+        if (runIds.length > MAX_RUNS_PER_BULK) {
+          throw new CairnError(
+            'INVALID_PARAMETER_VALUE',
+            `GetMetricHistoryBulk request cannot specify more than ${MAX_RUNS_PER_BULK} run_ids. Received ${runIds.length} run_ids.`,
+          );
+        }
+        const key = optionalString(args, 'metric_key');
+        if (key === undefined) throw new CairnError('INVALID_PARAMETER_VALUE', 'GetMetricHistoryBulk request must specify a metric_key.');
+        const maxResults = Math.min(maxResultsArg(args, { fallback: MAX_BULK_RESULTS, max: Number.MAX_SAFE_INTEGER }), MAX_BULK_RESULTS);
+        const metrics: Array<Record<string, unknown>> = [];
+        for (const runId of runIds) {
+          if (metrics.length >= maxResults) break;
+          let points: MetricPoint[];
+          try {
+            points = await wholeHistory(store, runId, key);
+          } catch (error) {
+            // As MLflow's SQL store: a run it does not know has no points.
+            if (error instanceof CairnError && error.code === 'RESOURCE_DOES_NOT_EXIST') continue;
+            throw error;
+          }
+          for (const point of points.slice(0, maxResults - metrics.length)) metrics.push({ ...metricJson(key, point), run_id: runId });
+        }
+        // A plain JSON answer in MLflow (not a protobuf message): the list is there even when empty.
+        return { metrics };
       },
     },
     {
