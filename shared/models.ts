@@ -174,7 +174,19 @@ export interface RegisteredModel {
 /** Whether a logged model's files are complete (MLflow's LoggedModelStatus without its prefix). */
 export type LoggedModelStatus = 'PENDING' | 'READY' | 'FAILED';
 
-/** A model logged by an MLflow 3 client: an entity of its own with files, params and tags. */
+/** One metric point logged with a logged model's id, and the dataset it was computed on when named. */
+export interface LoggedModelMetric {
+  readonly key: string;
+  readonly value: number;
+  /** Milliseconds since the epoch. */
+  readonly timestamp: number;
+  readonly step: number;
+  readonly runId: string;
+  readonly datasetName: string | null;
+  readonly datasetDigest: string | null;
+}
+
+/** A model logged by an MLflow 3 client: an entity of its own with files, params, tags and metrics. */
 export interface LoggedModel {
   /** "m-" followed by 32 hex digits. */
   readonly modelId: string;
@@ -192,4 +204,6 @@ export interface LoggedModel {
   readonly lifecycleStage: LifecycleStage;
   readonly tags: readonly Tag[];
   readonly params: readonly Param[];
+  /** The metrics logged with its id, by key, then step and timestamp. */
+  readonly metrics: readonly LoggedModelMetric[];
 }

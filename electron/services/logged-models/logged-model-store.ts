@@ -51,8 +51,11 @@ export interface LoggedModelStore {
   searchLoggedModels(query: SearchLoggedModelsQuery): Promise<Page<LoggedModel>>;
   /** Adds {name, version} to the model's mlflow.modelVersions tag, as MLflow does on registration. */
   recordRegistration(modelId: string, name: string, version: number): Promise<void>;
-  /** Writes a logged model read from another store (the importer), with its own id and times. */
-  importLoggedModel(model: LoggedModel): Promise<void>;
+  /**
+   * Writes a logged model read from another store (the importer), with its own id and times. Its
+   * metrics arrive as the run's metrics logged with its id, through the tracker.
+   */
+  importLoggedModel(model: Omit<LoggedModel, 'metrics'>): Promise<void>;
 
   /** Registers a listener called after each committed write; returns the unsubscribe function. */
   onChange(listener: (change: LoggedModelChange) => void): () => void;

@@ -23,6 +23,17 @@ export const MODEL_VERSIONS_TAG = 'mlflow.modelVersions';
 
 const DEFAULT_SEARCH_PAGE = 50;
 
+interface LoggedModelMetricRow {
+  key: string;
+  value: number;
+  is_nan: number;
+  timestamp: number;
+  step: number;
+  run_uuid: string;
+  dataset_name: string | null;
+  dataset_digest: string | null;
+}
+
 interface LoggedModelRow {
   model_id: string;
   experiment_id: number;
@@ -58,8 +69,11 @@ function comparisonSql(comparison: Comparison): SqlCondition {
   const { entity, name } = comparison.key;
   if (entity === 'tag') return keyValueComparisonSql('logged_model_tags', 'kv.model_id = m.model_id', comparison);
   if (entity === 'param') return keyValueComparisonSql('logged_model_params', 'kv.model_id = m.model_id', comparison);
-  // Cairn keeps no metrics linked to logged models, so no model satisfies a metric comparison.
-  if (entity === 'metric') return { sql: '0', params: [] };
+  if (entity === 'metric') {
+    // The key is bound first: it is in the subject, ahead of the compared values.
+    const latest = columnComparisonSql(LATEST_METRIC_SQL, comparison);
+    return { sql: latest.sql, params: [name, ...latest.params] };
+  }
   if (name === 'status' && comparison.operand !== 'number') {
     const value = comparison.operand === 'list' ? comparison.value.map(normalizeStatus) : normalizeStatus(comparison.value);
     return columnComparisonSql('m.status', { ...comparison, value } as Comparison);
@@ -67,17 +81,30 @@ function comparisonSql(comparison: Comparison): SqlCondition {
   return columnComparisonSql(ATTRIBUTE_COLUMNS[name] as string, comparison);
 }
 
-function orderSql(orders: readonly LoggedModelOrder[]): string {
+/**
+ * A model's latest value of the metric bound to its placeholder (latest timestamp, then step, as
+ * MLflow picks it); NULL when the model has none, or its latest is NaN.
+ */
+const LATEST_METRIC_SQL = `(SELECT CASE WHEN lm.is_nan THEN NULL ELSE lm.value END FROM logged_model_metrics lm
+  WHERE lm.model_id = m.model_id AND lm.key = ? ORDER BY lm.timestamp DESC, lm.step DESC LIMIT 1)`;
+
+/** The ORDER BY terms of a search and their bound parameters; models lacking an ordering metric come last. */
+function orderSql(orders: readonly LoggedModelOrder[]): SqlCondition {
   const terms: string[] = [];
+  const params: unknown[] = [];
   for (const order of orders) {
     const key = parseKey(order.fieldName, LOGGED_MODEL_SEARCH, 'order');
-    // Ordering by a metric changes nothing: no logged model has metrics here.
-    if (key.entity === 'metric') continue;
-    terms.push(`${ATTRIBUTE_COLUMNS[key.name] as string} ${order.ascending ? 'ASC' : 'DESC'}`);
+    const direction = order.ascending ? 'ASC' : 'DESC';
+    if (key.entity === 'metric') {
+      terms.push(`${LATEST_METRIC_SQL} ${direction} NULLS LAST`);
+      params.push(key.name);
+    } else {
+      terms.push(`${ATTRIBUTE_COLUMNS[key.name] as string} ${direction}`);
+    }
   }
   if (terms.length === 0) terms.push('m.creation_time DESC');
   terms.push('m.model_id ASC');
-  return terms.join(', ');
+  return { sql: terms.join(', '), params };
 }
 
 /** The logged-model store over the tracker's SQLite database. */
@@ -190,9 +217,10 @@ export class SqliteLoggedModelStore implements LoggedModelStore {
     }
     conditions.push(filterSql(parseFilter(query.filter ?? '', LOGGED_MODEL_SEARCH), comparisonSql));
     const where = allOf(conditions);
+    const order = orderSql(query.orderBy ?? []);
     const rows = this.db
-      .prepare(`SELECT m.* FROM logged_models m WHERE ${where.sql} ORDER BY ${orderSql(query.orderBy ?? [])} LIMIT ? OFFSET ?`)
-      .all(...where.params, maxResults + 1, offset) as LoggedModelRow[];
+      .prepare(`SELECT m.* FROM logged_models m WHERE ${where.sql} ORDER BY ${order.sql} LIMIT ? OFFSET ?`)
+      .all(...where.params, ...order.params, maxResults + 1, offset) as LoggedModelRow[];
     const items = rows.slice(0, maxResults).map((row) => this.toLoggedModel(row));
     return rows.length > maxResults ? { items, nextPageToken: encodePageToken(offset + maxResults) } : { items };
   }
@@ -216,7 +244,7 @@ export class SqliteLoggedModelStore implements LoggedModelStore {
     this.emit(String(row.experiment_id), modelId);
   }
 
-  async importLoggedModel(model: LoggedModel): Promise<void> {
+  async importLoggedModel(model: Omit<LoggedModel, 'metrics'>): Promise<void> {
     await this.tracker.getExperiment(model.experimentId);
     this.db.transaction(() => {
       if (this.db.prepare('SELECT 1 FROM logged_models WHERE model_id = ?').get(model.modelId)) {
@@ -302,6 +330,21 @@ export class SqliteLoggedModelStore implements LoggedModelStore {
     const params = this.db
       .prepare<[string], Param>('SELECT key, value FROM logged_model_params WHERE model_id = ? ORDER BY key')
       .all(row.model_id);
+    const metrics = this.db
+      .prepare<[string], LoggedModelMetricRow>(
+        `SELECT key, value, is_nan, timestamp, step, run_uuid, dataset_name, dataset_digest
+         FROM logged_model_metrics WHERE model_id = ? ORDER BY key, step, timestamp, run_uuid`,
+      )
+      .all(row.model_id)
+      .map((metric) => ({
+        key: metric.key,
+        value: metric.is_nan ? Number.NaN : metric.value,
+        timestamp: metric.timestamp,
+        step: metric.step,
+        runId: metric.run_uuid,
+        datasetName: metric.dataset_name,
+        datasetDigest: metric.dataset_digest,
+      }));
     return {
       modelId: row.model_id,
       experimentId: String(row.experiment_id),
@@ -316,6 +359,7 @@ export class SqliteLoggedModelStore implements LoggedModelStore {
       lifecycleStage: row.lifecycle_stage,
       tags,
       params,
+      metrics,
     };
   }
 }

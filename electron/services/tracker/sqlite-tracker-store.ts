@@ -304,6 +304,11 @@ export class SqliteTrackerStore implements TrackerStore {
         'SELECT run_uuid, model_id, step FROM run_outputs WHERE run_uuid IN (SELECT value FROM json_each(?)) ORDER BY rowid',
       ),
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
+      upsertLoggedModelMetric: db.prepare(
+        `INSERT OR REPLACE INTO logged_model_metrics
+           (model_id, key, timestamp, step, run_uuid, value, is_nan, dataset_name, dataset_digest)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
       seriesByKey: db.prepare<[string, string], SeriesRow>('SELECT * FROM metric_series WHERE run_uuid = ? AND key = ?'),
       insertSeries: db.prepare(
         `INSERT INTO metric_series (run_uuid, key, last_step, last_timestamp, last_value, last_is_nan, min_value, max_value, point_count)
@@ -842,6 +847,7 @@ export class SqliteTrackerStore implements TrackerStore {
       }
       const inserted = this.insertPoints(seriesId, points);
       this.metricBlocks.write(seriesId, points, inserted);
+      for (const point of points) if (point.modelId) this.writeLoggedModelMetric(runId, point);
       const lastIsNan = Number.isNaN(update.lastValue);
       this.statements.updateSeries.run(
         update.lastStep,
@@ -854,6 +860,22 @@ export class SqliteTrackerStore implements TrackerStore {
         seriesId,
       );
     }
+  }
+
+  /** Keeps a point logged with a model id with that logged model too (migration 7). */
+  private writeLoggedModelMetric(runId: string, point: MetricInput): void {
+    const isNan = Number.isNaN(point.value);
+    this.statements.upsertLoggedModelMetric.run(
+      point.modelId,
+      point.key,
+      point.timestamp,
+      point.step,
+      runId,
+      isNan ? 0 : point.value,
+      isNan ? 1 : 0,
+      point.datasetName ?? null,
+      point.datasetDigest ?? null,
+    );
   }
 
   /** Inserts one series' points, skipping exact duplicates; returns how many were new. */

@@ -22,6 +22,11 @@ export interface MetricInput {
   /** Milliseconds since the epoch. */
   readonly timestamp: number;
   readonly step: number;
+  /** The MLflow 3 logged model the point measures, if any: it is then kept with that model too. */
+  readonly modelId?: string;
+  /** The dataset the point was computed on, when the client names it. */
+  readonly datasetName?: string;
+  readonly datasetDigest?: string;
 }
 
 /** What createRun needs; everything but the experiment is optional. */

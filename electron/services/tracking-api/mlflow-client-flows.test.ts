@@ -217,6 +217,8 @@ describe('MLflow client flows', () => {
     // log_model_artifacts: get_logged_model for the artifact location, then one PUT per file.
     const forUpload = answered(await server.get(`logged-models/${modelId}`)).model;
     expect(forUpload.info.artifact_uri).toBe(modelArtifactUri);
+    // The linked metrics are the model's own now (ModelInfo.metrics reads them).
+    expect(forUpload.data.metrics).toEqual([{ key: 'accuracy', value: 0.93, timestamp: metricTime, step: 0, run_id: runId, model_id: modelId }]);
     const mlmodel =
       `artifact_path: ${modelArtifactUri}\n${SKLEARN_FLAVORS_YAML}is_signature_from_type_hint: false\nmlflow_version: 3.1.0\n` +
       `model_id: ${modelId}\nmodel_size_bytes: 31\nmodel_uuid: ${modelId}\nprompts: null\nrun_id: ${runId}\n` +

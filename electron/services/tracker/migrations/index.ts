@@ -6,6 +6,7 @@ import { modelRegistrySql } from './003-model-registry';
 import { loggedModelsSql } from './004-logged-models';
 import { metricBlocksSql } from './005-metric-blocks';
 import { metricSeriesLatestIndexSql } from './006-metric-series-latest-index';
+import { loggedModelMetricsSql } from './007-logged-model-metrics';
 
 /** One schema migration; versions are consecutive from 1. */
 export interface Migration {
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'logged-models', sql: loggedModelsSql },
   { version: 5, name: 'metric-blocks', sql: metricBlocksSql },
   { version: 6, name: 'metric-series-latest-index', sql: metricSeriesLatestIndexSql },
+  { version: 7, name: 'logged-model-metrics', sql: loggedModelMetricsSql },
 ];

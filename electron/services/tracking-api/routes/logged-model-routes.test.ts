@@ -88,6 +88,75 @@ describe('logged models', () => {
     expect((await server.get(`logged-models/${modelId}/artifacts/files`, { artifact_file_path: '../../../etc/passwd' })).status).toBe(400);
   });
 
+  it('keeps metrics logged with a model id as that model\'s, and searches and orders models by them', async () => {
+    const runId = (await server.post('runs/create', { experiment_id: '0', start_time: 1 })).json.run.info.run_id;
+    const good = await createModel({ name: 'good', source_run_id: runId });
+    const poor = await createModel({ name: 'poor', source_run_id: runId });
+    const unmeasured = await createModel({ name: 'unmeasured' });
+    const log = (modelId: string, value: number | string, step: number, extra: Record<string, unknown> = {}) =>
+      server.post('runs/log-batch', {
+        run_id: runId,
+        metrics: [{ key: 'accuracy', value, timestamp: 100 + step, step, model_id: modelId, ...extra }],
+      });
+    expect((await log(good.info.model_id, 0.8, 0)).status).toBe(200);
+    expect((await log(good.info.model_id, 0.95, 1, { dataset_name: 'holdout', dataset_digest: 'abc123' })).status).toBe(200);
+    expect((await log(poor.info.model_id, 0.6, 0)).status).toBe(200);
+    expect((await log(poor.info.model_id, 'NaN', 1)).status).toBe(200);
+
+    const read = (await server.get(`logged-models/${good.info.model_id}`)).json.model;
+    expect(read.data.metrics).toEqual([
+      { key: 'accuracy', value: 0.8, timestamp: 100, step: 0, run_id: runId, model_id: good.info.model_id },
+      {
+        key: 'accuracy',
+        value: 0.95,
+        timestamp: 101,
+        step: 1,
+        run_id: runId,
+        model_id: good.info.model_id,
+        dataset_name: 'holdout',
+        dataset_digest: 'abc123',
+      },
+    ]);
+    expect((await server.get(`logged-models/${poor.info.model_id}`)).json.model.data.metrics.at(-1).value).toBe('NaN');
+    // The run keeps them as its own metrics too: at a tie of step and timestamp the larger value is the latest.
+    const run = (await server.get('runs/get', { run_id: runId })).json.run;
+    expect(run.data.metrics).toEqual([{ key: 'accuracy', value: 0.95, timestamp: 101, step: 1 }]);
+
+    const search = async (body: Record<string, unknown>) =>
+      ((await server.post('logged-models/search', { experiment_ids: ['0'], ...body })).json.models ?? []).map(
+        (model: { info: { name: string } }) => model.info.name,
+      );
+    // The latest value counts: poor's latest is NaN, which no comparison matches.
+    expect(await search({ filter: 'metrics.accuracy > 0.5' })).toEqual(['good']);
+    expect(await search({ filter: 'metrics.accuracy < 0.9' })).toEqual([]);
+    // Models without a (non-NaN) latest value come last in both directions.
+    for (const ascending of [false, true]) {
+      const names = await search({ order_by: [{ field_name: 'metrics.accuracy', ascending }] });
+      expect(names[0]).toBe('good');
+      expect(new Set(names.slice(1))).toEqual(new Set(['poor', 'unmeasured']));
+    }
+    await log(poor.info.model_id, 0.7, 2);
+    expect(await search({ order_by: [{ field_name: 'metrics.accuracy', ascending: true }] })).toEqual(['poor', 'good', 'unmeasured']);
+    expect(await search({ order_by: [{ field_name: 'metrics.accuracy', ascending: false }] })).toEqual(['good', 'poor', 'unmeasured']);
+    expect(unmeasured.data.metrics).toBeUndefined();
+  });
+
+  it('refuses a metric whose model id is not a string, and writes nothing of its batch', async () => {
+    const runId = (await server.post('runs/create', { experiment_id: '0', start_time: 1 })).json.run.info.run_id;
+    const before = server.snapshot();
+    const response = await server.post('runs/log-batch', {
+      run_id: runId,
+      metrics: [
+        { key: 'loss', value: 1, timestamp: 1, step: 0 },
+        { key: 'accuracy', value: 0.9, timestamp: 1, step: 0, model_id: 42 },
+      ],
+    });
+    expect(response.status).toBe(400);
+    expect(response.json.error_code).toBe('INVALID_PARAMETER_VALUE');
+    expect(response.json.message).toMatch(/metrics\[1\]\.model_id/);
+    expect(server.snapshot()).toBe(before);
+  });
+
   it('accepts the status as an enum number and refuses statuses that do not finalize', async () => {
     const { info } = await createModel();
     const failed = await send('PATCH', `logged-models/${info.model_id}`, JSON.stringify({ model_id: info.model_id, status: 3 }));

@@ -5,6 +5,7 @@ import type { LoggedModel, LoggedModelStatus } from '../../../../shared/models';
 import { parseArtifactRelativePath } from '../../artifacts/artifact-path';
 import type { LoggedModelOrder } from '../../logged-models/logged-model-store';
 import { keyValueList, optionalInt, optionalString, requiredString, stringList, type MlflowArgs } from '../mlflow-request-args';
+import { mlflowDouble } from '../mlflow-json';
 import type { MlflowRoute } from '../mlflow-route';
 import type { TrackingContext } from '../tracking-context';
 import { fileInfoJson, sendArtifact } from './artifact-routes';
@@ -31,7 +32,22 @@ export function loggedModelJson(model: LoggedModel): Record<string, unknown> {
   if (model.modelType !== null) info.model_type = model.modelType;
   if (model.sourceRunId !== null) info.source_run_id = model.sourceRunId;
   if (model.statusMessage !== null) info.status_message = model.statusMessage;
-  return { info, data: { params: model.params.map((param) => ({ key: param.key, value: param.value })) } };
+  const metrics = model.metrics.map((metric) => {
+    const json: Record<string, unknown> = {
+      key: metric.key,
+      value: mlflowDouble(metric.value),
+      timestamp: metric.timestamp,
+      step: metric.step,
+      run_id: metric.runId,
+      model_id: model.modelId,
+    };
+    if (metric.datasetName !== null) json.dataset_name = metric.datasetName;
+    if (metric.datasetDigest !== null) json.dataset_digest = metric.datasetDigest;
+    return json;
+  });
+  const data: Record<string, unknown> = { params: model.params.map((param) => ({ key: param.key, value: param.value })) };
+  if (metrics.length > 0) data.metrics = metrics;
+  return { info, data };
 }
 
 /** The status a finalize request asks for: MLflow's enum name or number (2 ready, 3 upload failed). */

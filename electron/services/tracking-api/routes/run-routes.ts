@@ -81,7 +81,24 @@ function readMetric(raw: JsonRecord, path: string): MetricInput {
       : typeof rawStep === 'number' && Number.isSafeInteger(rawStep)
         ? rawStep
         : toInt64(rawStep, `${path}step`);
-  return { key, value, timestamp, step };
+  // MLflow 3 clients link a metric to a logged model and the dataset it was computed on.
+  const modelId = optionalLink(raw.model_id, `${path}model_id`);
+  if (modelId === undefined) return { key, value, timestamp, step };
+  return {
+    key,
+    value,
+    timestamp,
+    step,
+    modelId,
+    datasetName: optionalLink(raw.dataset_name, `${path}dataset_name`),
+    datasetDigest: optionalLink(raw.dataset_digest, `${path}dataset_digest`),
+  };
+}
+
+/** An optional id or name a metric carries: a non-empty string of at most 500 characters, or absent. */
+function optionalLink(raw: unknown, path: string): string | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  return limitedString(raw, path, 500, true)!;
 }
 
 function readInputTags(raw: unknown, path: string): Tag[] {
