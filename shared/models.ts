@@ -107,6 +107,8 @@ export interface Run {
   readonly datasets: readonly RunDataset[];
   /** The logged models it produced. */
   readonly modelOutputs: readonly RunModelOutput[];
+  /** The ids of the logged models it used as inputs. */
+  readonly modelInputs: readonly string[];
 }
 
 /** A page of a paged listing; nextPageToken is absent on the last page. */

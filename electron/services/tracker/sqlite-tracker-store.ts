@@ -300,6 +300,10 @@ export class SqliteTrackerStore implements TrackerStore {
          FROM run_inputs ri JOIN datasets d ON d.dataset_uuid = ri.dataset_uuid
          WHERE ri.run_uuid IN (SELECT value FROM json_each(?)) ORDER BY ri.rowid`,
       ),
+      insertRunModelInput: db.prepare('INSERT OR IGNORE INTO run_model_inputs (run_uuid, model_id) VALUES (?, ?)'),
+      runModelInputs: db.prepare<[string], { run_uuid: string; model_id: string }>(
+        'SELECT run_uuid, model_id FROM run_model_inputs WHERE run_uuid IN (SELECT value FROM json_each(?)) ORDER BY rowid',
+      ),
       runOutputs: db.prepare<[string], RunOutputRow>(
         'SELECT run_uuid, model_id, step FROM run_outputs WHERE run_uuid IN (SELECT value FROM json_each(?)) ORDER BY rowid',
       ),
@@ -537,7 +541,7 @@ export class SqliteTrackerStore implements TrackerStore {
     this.emit({ entity: 'tag', experimentId, runId });
   }
 
-  async logInputs(runId: string, datasets: readonly DatasetInput[]): Promise<void> {
+  async logInputs(runId: string, datasets: readonly DatasetInput[], modelIds: readonly string[] = []): Promise<void> {
     const experimentId = this.db.transaction(() => {
       const run = this.requireActiveRun(runId);
       const seen = new Set<string>();
@@ -563,9 +567,10 @@ export class SqliteTrackerStore implements TrackerStore {
         const context = dataset.tags.find((tag) => tag.key === DATASET_CONTEXT_TAG)?.value ?? null;
         this.statements.insertRunInput.run(runId, datasetUuid, context, JSON.stringify(dataset.tags));
       }
+      for (const modelId of modelIds) this.statements.insertRunModelInput.run(runId, modelId);
       return String(run.experiment_id);
     })();
-    if (datasets.length) this.emit({ entity: 'run', experimentId, runId });
+    if (datasets.length || modelIds.length) this.emit({ entity: 'run', experimentId, runId });
   }
 
   async logOutputs(runId: string, models: readonly RunModelOutput[]): Promise<void> {
@@ -958,10 +963,12 @@ export class SqliteTrackerStore implements TrackerStore {
         metrics,
         datasets: [] as RunDataset[],
         modelOutputs: [] as RunModelOutput[],
+        modelInputs: [] as string[],
       };
     });
     const indexOf = new Map(rows.map((row, index) => [row.run_uuid, index]));
     for (const d of this.statements.runDatasets.all(ids)) runs[indexOf.get(d.run_uuid)!]!.datasets.push(toRunDataset(d));
+    for (const i of this.statements.runModelInputs.all(ids)) runs[indexOf.get(i.run_uuid)!]!.modelInputs.push(i.model_id);
     for (const o of this.statements.runOutputs.all(ids)) {
       runs[indexOf.get(o.run_uuid)!]!.modelOutputs.push({ modelId: o.model_id, step: o.step });
     }

@@ -155,7 +155,7 @@ export interface TrackerStore {
   logBatch(runId: string, batch: LogBatchInput): Promise<void>;
   deleteTag(runId: string, key: string): Promise<void>;
   /** Records datasets a run used; a dataset already recorded for the run is left as it was. */
-  logInputs(runId: string, datasets: readonly DatasetInput[]): Promise<void>;
+  logInputs(runId: string, datasets: readonly DatasetInput[], modelIds?: readonly string[]): Promise<void>;
   /** Records logged models a run produced, at their steps. */
   logOutputs(runId: string, models: readonly RunModelOutput[]): Promise<void>;
   /** Appends an MLflow 2.x model description (the MLmodel as JSON) to the run's mlflow.log-model.history tag. */

@@ -81,7 +81,11 @@ export function runJson(run: Run): JsonObject {
   const json: JsonObject = {
     info: runInfoJson(run.info),
     data,
-    inputs: putList({}, 'dataset_inputs', run.datasets.map(datasetInputJson)),
+    inputs: putList(
+      putList({}, 'dataset_inputs', run.datasets.map(datasetInputJson)),
+      'model_inputs',
+      run.modelInputs.map((modelId) => ({ model_id: modelId })),
+    ),
   };
   if (run.modelOutputs.length > 0) {
     json.outputs = { model_outputs: run.modelOutputs.map((output) => ({ model_id: output.modelId, step: output.step })) };

@@ -63,6 +63,8 @@ const TRACKER_TABLES = [
   'datasets',
   'run_inputs',
   'run_outputs',
+  'run_model_inputs',
+  'logged_model_metrics',
 ] as const;
 
 function send(port: number, request: RawRequest): Promise<TestResponse> {

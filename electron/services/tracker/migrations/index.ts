@@ -7,6 +7,7 @@ import { loggedModelsSql } from './004-logged-models';
 import { metricBlocksSql } from './005-metric-blocks';
 import { metricSeriesLatestIndexSql } from './006-metric-series-latest-index';
 import { loggedModelMetricsSql } from './007-logged-model-metrics';
+import { runModelInputsSql } from './008-run-model-inputs';
 
 /** One schema migration; versions are consecutive from 1. */
 export interface Migration {
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'metric-blocks', sql: metricBlocksSql },
   { version: 6, name: 'metric-series-latest-index', sql: metricSeriesLatestIndexSql },
   { version: 7, name: 'logged-model-metrics', sql: loggedModelMetricsSql },
+  { version: 8, name: 'run-model-inputs', sql: runModelInputsSql },
 ];

@@ -476,6 +476,22 @@ describe('run routes', () => {
       expect(found.json.runs.map((r: { info: { run_id: string } }) => r.info.run_id)).toEqual([runId]);
     });
 
+    it('records the logged models a run used, answered as inputs.model_inputs', async () => {
+      const runId = await createRun();
+      const models = [{ model_id: 'm-0123456789abcdef0123456789abcdef' }, { model_id: 'm-fedcba9876543210fedcba9876543210' }];
+      expect((await server.post('runs/log-inputs', { run_id: runId, models })).status).toBe(200);
+      // MLflow 3 clients send the same model again with each metric they log for it: kept once.
+      expect((await server.post('runs/log-inputs', { run_id: runId, models: [models[0]] })).status).toBe(200);
+      expect((await getRun(runId)).inputs).toEqual({ model_inputs: models });
+      const before = server.snapshot();
+      await expectRefused(
+        () => server.post('runs/log-inputs', { run_id: runId, datasets: [{ dataset }], models: [{ model_id: 'm-1' }, {}] }),
+        400,
+        'INVALID_PARAMETER_VALUE',
+      );
+      expect(server.snapshot()).toBe(before);
+    });
+
     it('refuses bad inputs and records nothing', async () => {
       const runId = await createRun();
       const bad = [

@@ -280,11 +280,12 @@ export function runRoutes(context: TrackingContext): MlflowRoute[] {
       async handle({ args }) {
         const runId = requiredString(args, 'run_id');
         const datasets = objectList(args, 'datasets').map(readDatasetInput);
-        // Model inputs (MLflow 3's LoggedModel inputs) are checked and accepted but not recorded.
-        objectList(args, 'models').forEach((model, index) => {
+        // MLflow 3's model inputs: the logged models the run used.
+        const modelIds = objectList(args, 'models').map((model, index) => {
           if (typeof model.model_id !== 'string' || !model.model_id) throw missingParameter(`models[${index}].model_id`);
+          return model.model_id;
         });
-        await store.logInputs(runId, datasets);
+        await store.logInputs(runId, datasets, modelIds);
         return {};
       },
     },
