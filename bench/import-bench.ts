@@ -26,7 +26,7 @@ export async function runImportBench(): Promise<BenchFigure[]> {
     const store = new SqliteTrackerStore({ file: path.join(dataDir, 'cairn.db') });
     try {
       const context = createTrackingContext({ store, db: store.db, dataDir });
-      const options = { source: mlruns, store, artifacts: context.artifacts, registry: context.registry };
+      const options = { source: mlruns, store, artifacts: context.artifacts, registry: context.registry, loggedModels: context.loggedModels };
 
       let started = performance.now();
       const dryRun = await importMlflowFileStore({ ...options, dryRun: true });

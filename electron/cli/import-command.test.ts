@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeMlflowExperiment, writeMlflowRun } from '../services/importer/mlflow-file-store-writer';
+import { writeMlflowExperiment, writeMlflowLoggedModel, writeMlflowRun } from '../services/importer/mlflow-file-store-writer';
 import { runImportCommand, type CommandOutput } from './import-command';
 
 const RUN = '5f2c9a0b1c2d3e4f5a6b7c8d9e0f1a2b';
+const MODEL = 'm-6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d';
 const T0 = 1_700_000_000_000;
 
 let dir: string;
@@ -37,6 +38,16 @@ beforeEach(() => {
     metrics: { loss: Array.from({ length: 50 }, (_, step) => `${T0 + step} ${1 / (step + 1)} ${step}`) },
     artifacts: { 'model/MLmodel': 'flavors: {}\n' },
   });
+  writeMlflowLoggedModel(mlruns, {
+    experimentId: '1',
+    modelId: MODEL,
+    name: 'model',
+    creationTimestamp: T0 + 60_000,
+    sourceRunId: RUN,
+    params: { lr: '0.1' },
+    metrics: { loss: [`${T0 + 49} 0.02 49 ${RUN}`] },
+    artifacts: { MLmodel: 'flavors: {}\n' },
+  });
   fs.mkdirSync(path.join(mlruns, '1', 'not-a-run'));
   fs.writeFileSync(path.join(mlruns, '1', 'not-a-run', 'meta.yaml'), 'run_id: [broken\n');
 });
@@ -49,27 +60,31 @@ describe('cairn import', () => {
   it('imports, prints a summary on stdout and progress on stderr; a second import adds nothing', async () => {
     const first = capture();
     expect(await runImportCommand([mlruns, '--data-dir', dataDir], first)).toBe(0);
-    expect(first.err()).toContain('Importing 1 run (');
+    expect(first.err()).toContain('Importing 1 run and 1 logged model (');
     expect(first.out()).toContain(`Imported from ${mlruns} into ${dataDir}:`);
     expect(first.out()).toMatch(/ {2}experiments {5}1 \(1 new, 0 existing\), 0 tags\n/);
     expect(first.out()).toMatch(/ {2}runs {12}1\n/);
     expect(first.out()).toMatch(/ {2}metric points {3}50\n/);
-    expect(first.out()).toMatch(/ {2}artifacts {7}1 file, 12 B\n/);
+    expect(first.out()).toMatch(/ {2}logged models {3}1 \(1 param, 0 tags, 1 metric point\)\n/);
+    expect(first.out()).toMatch(/ {2}artifacts {7}2 files, 24 B\n/);
     expect(first.out()).toContain('Malformed (skipped) (1):');
     expect(first.out()).toContain(`run folder not-a-run in experiment 'churn': flow collections other than [] and {} need a full YAML parser [${path.join('1', 'not-a-run', 'meta.yaml')}:1]`);
     expect(fs.readFileSync(path.join(dataDir, 'artifacts', '1', RUN, 'artifacts', 'model', 'MLmodel'), 'utf8')).toBe('flavors: {}\n');
+    expect(fs.readFileSync(path.join(dataDir, 'artifacts', '1', 'models', MODEL, 'artifacts', 'MLmodel'), 'utf8')).toBe('flavors: {}\n');
 
     const second = capture();
     expect(await runImportCommand([mlruns, '--data-dir', dataDir], second)).toBe(0);
     expect(second.out()).toMatch(/ {2}runs {12}0\n/);
-    expect(second.out()).toContain('Already in Cairn (1):');
+    expect(second.out()).toMatch(/ {2}logged models {3}0 \(0 params, 0 tags, 0 metric points\)\n/);
+    expect(second.out()).toContain('Already in Cairn (2):');
     expect(second.out()).toContain(`run ${RUN} in experiment 'churn': already imported`);
+    expect(second.out()).toContain(`logged model ${MODEL} in experiment 'churn': already imported`);
   });
 
   it('draws one line in place on a terminal', async () => {
     const output = capture(true);
     await runImportCommand([mlruns, '--data-dir', dataDir], output);
-    expect(output.err()).toContain('\r\x1b[2K0/1 runs');
+    expect(output.err()).toContain('\r\x1b[2K0/1 runs  0/1 logged models  0%');
     expect(output.err().endsWith('\r\x1b[2K')).toBe(true);
   });
 
@@ -78,6 +93,7 @@ describe('cairn import', () => {
     expect(await runImportCommand([mlruns, '--data-dir', dataDir, '--dry-run'], output)).toBe(0);
     expect(output.out()).toContain(`Dry run: would import from ${mlruns} into ${dataDir}:`);
     expect(output.out()).toMatch(/ {2}metric points {3}50\n/);
+    expect(output.out()).toMatch(/ {2}logged models {3}1 \(1 param, 0 tags, 1 metric point\)\n/);
     expect(fs.existsSync(dataDir)).toBe(false);
   });
 

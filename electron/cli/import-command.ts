@@ -22,8 +22,9 @@ export const IMPORT_HELP = `Usage: cairn import PATH [options]
 Brings an MLflow file store (an mlruns folder, or a folder holding one) into Cairn:
 experiments (matched by name: an existing experiment of the same name receives the runs),
 runs with their MLflow run ids, params, tags, metric histories, dataset inputs and artifact
-files (copied into Cairn's data folder), and the model registry (models, versions, aliases).
-Deleted experiments and runs stay deleted. Importing again adds nothing; an import that was
+files (copied into Cairn's data folder), MLflow 3 logged models with their ids, params, tags,
+metrics and files, and the model registry (models, versions, aliases). Deleted experiments,
+runs and logged models stay deleted. Importing again adds nothing; an import that was
 interrupted is resumed by running it again.
 
 Options:
@@ -33,9 +34,9 @@ Options:
                        is read; one that does not is not created)
   -h, --help           Show this help
 
-Artifacts in remote stores (s3://, gs://, ...) are not copied: the imported runs keep pointing
-at them. Progress goes to stderr, the summary to stdout. Exit status 1 when a run or model
-could not be written.
+Artifacts in remote stores (s3://, gs://, ...) are not copied: the imported runs and logged
+models keep pointing at them. Progress goes to stderr, the summary to stdout. Exit status 1
+when a run or model could not be written.
 `;
 
 /** Where the command writes; process.stdout and process.stderr unless a test passes its own. */
@@ -90,11 +91,13 @@ export async function runImportCommand(args: string[], output: CommandOutput = p
   process.once('SIGINT', onInterrupt);
   try {
     const context = dryRun ? null : createTrackingContext({ store, db: store.db, dataDir });
+    const loggedModels = context?.loggedModels ?? new SqliteLoggedModelStore(store.db, store);
     const summary = await importMlflowFileStore({
       source,
       store,
       artifacts: context?.artifacts ?? null,
-      registry: context?.registry ?? new SqliteRegistryStore(store.db, new SqliteLoggedModelStore(store.db, store)),
+      registry: context?.registry ?? new SqliteRegistryStore(store.db, loggedModels),
+      loggedModels,
       dryRun,
       experimentName: values.experiment,
       onProgress: (update) => progress.update(update),
@@ -120,8 +123,9 @@ class ProgressLine {
   update(progress: MlflowImportProgress): void {
     if (!this.announced) {
       this.announced = true;
+      const models = progress.modelsTotal > 0 ? ` and ${count(progress.modelsTotal, 'logged model')}` : '';
       this.stream.write(
-        `Importing ${count(progress.runsTotal, 'run')} (${formatBytes(progress.metricBytesTotal)} of metric files)\n`,
+        `Importing ${count(progress.runsTotal, 'run')}${models} (${formatBytes(progress.metricBytesTotal)} of metric files)\n`,
       );
     }
     const now = Date.now();
@@ -147,11 +151,13 @@ class ProgressLine {
 function describeProgress(progress: MlflowImportProgress): string {
   const seconds = progress.elapsedMs / 1000;
   const rate = seconds > 0 ? progress.metricPoints / seconds : 0;
-  let fraction = progress.runsTotal > 0 ? progress.runsDone / progress.runsTotal : 1;
+  const total = progress.runsTotal + progress.modelsTotal;
+  let fraction = total > 0 ? (progress.runsDone + progress.modelsDone) / total : 1;
   if (progress.metricBytesTotal > 0) fraction = progress.metricBytesDone / progress.metricBytesTotal;
   const eta = fraction > 0 && fraction < 1 ? formatDuration((seconds * (1 - fraction)) / fraction) : '--';
+  const models = progress.modelsTotal > 0 ? `  ${progress.modelsDone}/${progress.modelsTotal} logged models` : '';
   return (
-    `${progress.runsDone}/${progress.runsTotal} runs  ${Math.floor(fraction * 100)}%  ` +
+    `${progress.runsDone}/${progress.runsTotal} runs${models}  ${Math.floor(fraction * 100)}%  ` +
     `${progress.metricPoints.toLocaleString('en')} points  ${Math.round(rate).toLocaleString('en')} points/s  ETA ${eta}`
   );
 }
@@ -172,6 +178,11 @@ function formatImportSummary(summary: MlflowImportSummary, dataDir: string): str
     row('metric points', summary.metricPoints.toLocaleString('en')),
     row('tags', summary.tags.toLocaleString('en')),
     row('dataset inputs', summary.datasetInputs.toLocaleString('en')),
+    row(
+      'logged models',
+      `${summary.loggedModels} (${count(summary.loggedModelParams, 'param')}, ${count(summary.loggedModelTags, 'tag')}, ` +
+        `${count(summary.loggedModelMetricPoints, 'metric point')})`,
+    ),
     row('artifacts', `${count(summary.artifactFiles, 'file')}, ${formatBytes(summary.artifactBytes)}`),
     row(
       'registry',

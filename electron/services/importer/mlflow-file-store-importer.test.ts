@@ -1,14 +1,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CairnError } from '../../../shared/errors';
 import type { Run } from '../../../shared/models';
+import type { LoggedModelStore } from '../logged-models/logged-model-store';
 import { SqliteLoggedModelStore } from '../logged-models/sqlite-logged-model-store';
 import { SqliteRegistryStore } from '../registry/sqlite-registry-store';
 import { SqliteTrackerStore } from '../tracker/sqlite-tracker-store';
 import type { TrackerStore } from '../tracker/tracker-store';
 import { createTrackingContext } from '../tracking-api/create-tracking-context';
+import { loggedModelJson } from '../tracking-api/routes/logged-model-routes';
 import type { TrackingContext } from '../tracking-api/tracking-context';
 import {
   IMPORT_SOURCE_TAG,
@@ -17,7 +20,7 @@ import {
   type MlflowImportProgress,
   type MlflowImportSummary,
 } from './mlflow-file-store-importer';
-import { writeMlflowExperiment, writeMlflowRegisteredModel, writeMlflowRun } from './mlflow-file-store-writer';
+import { writeMlflowExperiment, writeMlflowLoggedModel, writeMlflowRegisteredModel, writeMlflowRun } from './mlflow-file-store-writer';
 
 const PARENT = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 const CHILD = 'b1b2c3d4e5f60718293a4b5c6d7e8f91';
@@ -26,6 +29,13 @@ const REMOTE = 'd1b2c3d4e5f60718293a4b5c6d7e8f93';
 const MALFORMED = 'e1b2c3d4e5f60718293a4b5c6d7e8f94';
 const IN_DEFAULT = 'f1b2c3d4e5f60718293a4b5c6d7e8f95';
 const IN_TRASH = '01b2c3d4e5f60718293a4b5c6d7e8f96';
+/** A run id that no run folder has. */
+const UNKNOWN_RUN = '99b2c3d4e5f60718293a4b5c6d7e8f99';
+const MODEL = 'm-1f2e3d4c5b6a79880716253443526170';
+const FAILED_MODEL = 'm-2f2e3d4c5b6a79880716253443526171';
+const BROKEN_MODEL = 'm-3f2e3d4c5b6a79880716253443526172';
+const TRASHED_MODEL = 'm-4f2e3d4c5b6a79880716253443526173';
+const MLMODEL = `artifact_path: null\nflavors:\n  sklearn: {}\nmodel_id: ${MODEL}\n`;
 const EXPERIMENT = '436172150399485423';
 const TRASHED_EXPERIMENT = '7';
 const T0 = 1_700_000_000_000;
@@ -37,7 +47,11 @@ let mlruns: string;
 let dataDir: string;
 let opened: { store: SqliteTrackerStore; context: TrackingContext }[] = [];
 
-/** A realistic mlruns folder, in the layout and meta.yaml format MLflow 2.x writes. */
+/**
+ * A realistic mlruns folder, in the layout and meta.yaml format MLflow 2.x writes, with MLflow 3's
+ * logged models as its FileStore writes them (mlflow/store/tracking/file_store.py): a metric logged
+ * with a model id is in the run's metric file and in the model's, with the run id.
+ */
 function writeFixture(root: string): void {
   writeMlflowExperiment(root, { experimentId: '0', name: 'Default', creationTime: T0 - 86_400_000 });
   writeMlflowRun(root, {
@@ -78,6 +92,9 @@ function writeFixture(root: string): void {
       'eval/loss': [`${T0 + 1500} 1.1 0`, `${T0 + 3500} 0.7 2`],
       // Written by an MLflow older than 1.0: no step.
       acc: [`${T0 + 6000} 0.5`],
+      // Logged with the id of MODEL, and (val_f1) a dataset, by MLflow 3.
+      accuracy: [`${T0 + 7500} 0.9 0`],
+      val_f1: [`${T0 + 7000} 0.8 0 eval_set 3a5c1e9f`, `${T0 + 8000} 0.85 1 eval_set 3a5c1e9f`],
     },
     artifacts: {
       'model/MLmodel': 'artifact_path: model\nflavors:\n  sklearn: {}\n',
@@ -108,7 +125,7 @@ function writeFixture(root: string): void {
     lifecycleStage: 'deleted',
     meta: { deleted_time: T0 + 40_000 },
     params: { lr: '1.0' },
-    metrics: { loss: [`${T0 + 31_000} 9.5 0`] },
+    metrics: { loss: [`${T0 + 31_000} 9.5 0`], accuracy: [`${T0 + 32_000} 0.4 0`] },
   });
   writeMlflowRun(root, {
     experimentId: EXPERIMENT,
@@ -124,6 +141,39 @@ function writeFixture(root: string): void {
     `artifact_uri: file:///x\nexperiment_id: '${EXPERIMENT}'\nrun_id: ${MALFORMED}\nstart_time: 'unterminated\nstatus: 3\n`,
   );
 
+  writeMlflowLoggedModel(root, {
+    experimentId: EXPERIMENT,
+    modelId: MODEL,
+    name: 'churn-clf',
+    creationTimestamp: T0 + 6500,
+    lastUpdatedTimestamp: T0 + 9000,
+    status: 'READY',
+    sourceRunId: PARENT,
+    // Finalized: finalize_logged_model rewrote meta.yaml without lifecycle_stage.
+    lifecycleStage: null,
+    params: { alpha: '0.5', 'optimizer/name': 'adam' },
+    tags: { 'mlflow.source.name': 'train.py', 'mlflow.modelVersions': '[{"name": "churn-classifier", "version": 3}]' },
+    metrics: {
+      accuracy: [`${T0 + 7500} 0.9 0 ${PARENT}`, `${T0 + 32_000} 0.4 0 ${DELETED}`, `${T0 + 33_000} 0.7 0 ${UNKNOWN_RUN}`, `${T0 + 34_000} 0.7`],
+      val_f1: [`${T0 + 7000} 0.8 0 ${PARENT} eval_set 3a5c1e9f`, `${T0 + 8000} 0.85 1 ${PARENT} eval_set 3a5c1e9f`],
+    },
+    artifacts: { MLmodel: MLMODEL, 'model.pkl': 'model bytes' },
+  });
+  // Written by a later MLflow (status as a number), deleted, and never given any files.
+  writeMlflowLoggedModel(root, {
+    experimentId: EXPERIMENT,
+    modelId: FAILED_MODEL,
+    name: 'churn-agent',
+    creationTimestamp: T0 + 50_000,
+    lastUpdatedTimestamp: T0 + 55_000,
+    status: 3,
+    statusMessage: 'upload interrupted',
+    modelType: 'agent',
+    lifecycleStage: 'deleted',
+    tags: { note: 'retry later' },
+  });
+  writeMlflowLoggedModel(root, { experimentId: EXPERIMENT, modelId: BROKEN_MODEL, name: 'broken', creationTimestamp: T0, status: 7 });
+
   writeMlflowExperiment(root, { experimentId: TRASHED_EXPERIMENT, name: 'old-experiment', trashed: true, creationTime: T0 - 1000 });
   writeMlflowRun(root, {
     experimentId: TRASHED_EXPERIMENT,
@@ -133,6 +183,18 @@ function writeFixture(root: string): void {
     lifecycleStage: 'deleted',
     params: { kind: 'baseline' },
     metrics: { loss: [`${T0 - 400} 1.25 0`] },
+  });
+  // Its meta.yaml still names the folder the experiment had before it went to the trash.
+  writeMlflowLoggedModel(root, {
+    experimentId: TRASHED_EXPERIMENT,
+    trashedExperiment: true,
+    modelId: TRASHED_MODEL,
+    name: 'baseline',
+    creationTimestamp: T0 - 450,
+    status: 2,
+    sourceRunId: IN_TRASH,
+    params: { kind: 'baseline' },
+    artifacts: { 'weights.bin': 'w' },
   });
 
   writeMlflowRegisteredModel(root, {
@@ -151,6 +213,15 @@ function writeFixture(root: string): void {
         tags: { validated: 'false' },
       },
       { version: 2, source: `runs:/${PARENT}/model`, runId: PARENT, creationTimestamp: T0 + 800_000, stage: 'Production', description: 'retrained' },
+      // Registered from an MLflow 3 logged model.
+      {
+        version: 3,
+        source: `models:/${MODEL}`,
+        runId: PARENT,
+        modelId: MODEL,
+        storageLocation: pathToFileURL(path.join(root, EXPERIMENT, 'models', MODEL, 'artifacts')).href,
+        creationTimestamp: T0 + 900_000,
+      },
     ],
   });
 }
@@ -171,13 +242,32 @@ async function importInto(
     store: entry.store,
     artifacts: entry.context.artifacts,
     registry: entry.context.registry,
+    loggedModels: entry.context.loggedModels,
     metricChunkSize: 3,
     ...extra,
   });
 }
 
 function tableCounts(store: SqliteTrackerStore): Record<string, number> {
-  const tables = ['experiments', 'experiment_tags', 'runs', 'params', 'tags', 'metric_series', 'metric_points', 'datasets', 'run_inputs', 'registered_models', 'model_versions', 'model_version_tags', 'registered_model_aliases'];
+  const tables = [
+    'experiments',
+    'experiment_tags',
+    'runs',
+    'params',
+    'tags',
+    'metric_series',
+    'metric_points',
+    'datasets',
+    'run_inputs',
+    'logged_models',
+    'logged_model_tags',
+    'logged_model_params',
+    'logged_model_metrics',
+    'registered_models',
+    'model_versions',
+    'model_version_tags',
+    'registered_model_aliases',
+  ];
   return Object.fromEntries(tables.map((table) => [table, (store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n]));
 }
 
@@ -211,7 +301,7 @@ afterEach(() => {
 });
 
 describe('importMlflowFileStore', () => {
-  it('imports experiments, runs, params, metrics, tags, inputs, artifacts and the registry field by field', async () => {
+  it('imports experiments, runs, params, metrics, tags, inputs, artifacts, logged models and the registry field by field', async () => {
     const { store, context } = open();
     const progress: MlflowImportProgress[] = [];
     const summary = await importInto({ store, context }, { onProgress: (p) => progress.push(p) });
@@ -226,16 +316,22 @@ describe('importMlflowFileStore', () => {
       runsResumed: 0,
       params: 8,
       tags: 10,
-      metricPoints: 15,
+      metricPoints: 19,
       datasetInputs: 1,
-      artifactFiles: 4,
-      artifactBytes: 'artifact_path: model\nflavors:\n  sklearn: {}\n'.length + 'pickled bytes'.length + 'read me'.length + PNG.length,
+      artifactFiles: 7,
+      artifactBytes:
+        'artifact_path: model\nflavors:\n  sklearn: {}\n'.length + 'pickled bytes'.length + 'read me'.length + PNG.length +
+        MLMODEL.length + 'model bytes'.length + 'w'.length,
+      loggedModels: 3,
+      loggedModelParams: 3,
+      loggedModelTags: 3,
+      loggedModelMetricPoints: 3,
       registeredModels: 1,
-      modelVersions: 2,
+      modelVersions: 3,
       aliases: 1,
     });
-    // The malformed run is not counted: it was set aside before the import began.
-    expect(progress.at(-1)).toMatchObject({ runsDone: 6, runsTotal: 6, metricPoints: 15 });
+    // The malformed run and logged model are not counted: they were set aside before the import began.
+    expect(progress.at(-1)).toMatchObject({ runsDone: 6, runsTotal: 6, modelsDone: 3, modelsTotal: 3, metricPoints: 22 });
     expect(progress.at(-1)!.metricBytesDone).toBe(progress.at(-1)!.metricBytesTotal);
 
     // Experiments: Default matched by name, the others created with Cairn's own ids.
@@ -290,6 +386,11 @@ describe('importMlflowFileStore', () => {
       { step: 2, timestamp: T0 + 3500, value: 0.7 },
     ]);
     expect(await history(store, PARENT, 'acc')).toEqual([{ step: 0, timestamp: T0 + 6000, value: 0.5 }]);
+    // Read from the run's file (with its dataset) and again from the model's: kept once.
+    expect(await history(store, PARENT, 'val_f1')).toEqual([
+      { step: 0, timestamp: T0 + 7000, value: 0.8 },
+      { step: 1, timestamp: T0 + 8000, value: 0.85 },
+    ]);
     expect(parent.metrics.find((m) => m.key === 'loss')).toMatchObject({ step: 4, value: 0.25, min: 0.25, max: Number.POSITIVE_INFINITY });
     expect(parent.datasets).toEqual([
       {
@@ -359,6 +460,12 @@ describe('importMlflowFileStore', () => {
     });
     const v2 = await context.registry.getModelVersion('churn-classifier', '2');
     expect(v2).toMatchObject({ source: `runs:/${PARENT}/model`, currentStage: 'Production', description: 'retrained', aliases: ['champion'] });
+    // A version made from a logged model: its storage location (what clients download) is now Cairn's copy of the model's files.
+    const v3 = await context.registry.getModelVersion('churn-classifier', '3');
+    expect(v3).toMatchObject({ source: `models:/${MODEL}`, modelId: MODEL, runId: PARENT });
+    expect(await context.registry.getModelVersionDownloadUri('churn-classifier', '3')).toBe(
+      `mlflow-artifacts:/${churn.experimentId}/models/${MODEL}/artifacts`,
+    );
 
     // What was skipped, and why.
     const skipped = summary.skipped.map((skip) => [skip.kind, skip.subject, skip.path && path.relative(mlruns, skip.path), skip.line]);
@@ -368,9 +475,136 @@ describe('importMlflowFileStore', () => {
         ['malformed', `1 line(s) of metric 'grad_norm' of run ${CHILD}`, path.join(EXPERIMENT, CHILD, 'metrics', 'grad_norm'), 2],
         ['remote-artifacts', `artifacts of run ${REMOTE} in experiment 'churn-model'`, path.join(EXPERIMENT, REMOTE), null],
         ['unknown-field', "field 'custom_field' of run meta.yaml", path.join(EXPERIMENT, CHILD, 'meta.yaml'), null],
+        ['malformed', `logged model folder ${BROKEN_MODEL} in experiment 'churn-model'`, path.join(EXPERIMENT, 'models', BROKEN_MODEL, 'meta.yaml'), 10],
+        ['malformed', `1 line(s) of metric 'accuracy' of logged model ${MODEL}`, path.join(EXPERIMENT, 'models', MODEL, 'metrics', 'accuracy'), 4],
+        ['unsupported', `1 metric point(s) of logged model ${MODEL} logged in run ${DELETED}`, path.join(EXPERIMENT, 'models', MODEL, 'metrics'), null],
+        ['unsupported', `1 metric point(s) of logged model ${MODEL} logged in run ${UNKNOWN_RUN}`, path.join(EXPERIMENT, 'models', MODEL, 'metrics'), null],
       ]),
     );
-    expect(summary.skipped).toHaveLength(4);
+    expect(summary.skipped).toHaveLength(8);
+    expect(summary.skipped.filter((skip) => skip.kind === 'unsupported').map((skip) => skip.reason)).toEqual([
+      `the run ${DELETED} is deleted, and Cairn logs metrics to active runs only`,
+      `the run ${UNKNOWN_RUN} is not in Cairn (it was not imported)`,
+    ]);
+  });
+
+  it('imports MLflow 3 logged models with their ids, fields, params, tags, metrics and files', async () => {
+    const { store, context } = open();
+    await importInto({ store, context });
+    const churn = (await store.getExperimentByName('churn-model'))!;
+
+    const model = await context.loggedModels.getLoggedModel(MODEL);
+    const artifactLocation = `mlflow-artifacts:/${churn.experimentId}/models/${MODEL}/artifacts`;
+    expect(model).toEqual({
+      modelId: MODEL,
+      experimentId: churn.experimentId,
+      name: 'churn-clf',
+      artifactLocation,
+      creationTimestamp: T0 + 6500,
+      lastUpdatedTimestamp: T0 + 9000,
+      status: 'READY',
+      statusMessage: null,
+      modelType: null,
+      sourceRunId: PARENT,
+      lifecycleStage: 'active',
+      tags: [
+        { key: 'mlflow.modelVersions', value: '[{"name": "churn-classifier", "version": 3}]' },
+        { key: 'mlflow.source.name', value: 'train.py' },
+      ],
+      params: [
+        { key: 'alpha', value: '0.5' },
+        { key: 'optimizer/name', value: 'adam' },
+      ],
+      // Only the points of the run that is in Cairn and active.
+      metrics: [
+        { key: 'accuracy', value: 0.9, timestamp: T0 + 7500, step: 0, runId: PARENT, datasetName: null, datasetDigest: null },
+        { key: 'val_f1', value: 0.8, timestamp: T0 + 7000, step: 0, runId: PARENT, datasetName: 'eval_set', datasetDigest: '3a5c1e9f' },
+        { key: 'val_f1', value: 0.85, timestamp: T0 + 8000, step: 1, runId: PARENT, datasetName: 'eval_set', datasetDigest: '3a5c1e9f' },
+      ],
+    });
+    // As the tracking API answers GET logged-models/{id}.
+    expect(loggedModelJson(model)).toEqual({
+      info: {
+        model_id: MODEL,
+        experiment_id: churn.experimentId,
+        name: 'churn-clf',
+        creation_timestamp_ms: T0 + 6500,
+        last_updated_timestamp_ms: T0 + 9000,
+        artifact_uri: artifactLocation,
+        status: 'LOGGED_MODEL_READY',
+        source_run_id: PARENT,
+        tags: model.tags,
+      },
+      data: {
+        params: model.params,
+        metrics: [
+          { key: 'accuracy', value: 0.9, timestamp: T0 + 7500, step: 0, run_id: PARENT, model_id: MODEL },
+          { key: 'val_f1', value: 0.8, timestamp: T0 + 7000, step: 0, run_id: PARENT, model_id: MODEL, dataset_name: 'eval_set', dataset_digest: '3a5c1e9f' },
+          { key: 'val_f1', value: 0.85, timestamp: T0 + 8000, step: 1, run_id: PARENT, model_id: MODEL, dataset_name: 'eval_set', dataset_digest: '3a5c1e9f' },
+        ],
+      },
+    });
+    // Its files, where Cairn keeps a logged model's files.
+    expect((await context.artifacts.listArtifacts(artifactLocation)).map((entry) => entry.path)).toEqual(['MLmodel', 'model.pkl']);
+    expect(fs.readFileSync(path.join(dataDir, 'artifacts', churn.experimentId, 'models', MODEL, 'artifacts', 'MLmodel'), 'utf8')).toBe(MLMODEL);
+    // Its metrics are searchable as any logged model's.
+    const found = await context.loggedModels.searchLoggedModels({ experimentIds: [churn.experimentId], filter: 'metrics.val_f1 > 0.84' });
+    expect(found.items.map((item) => item.modelId)).toEqual([MODEL]);
+
+    // Deleted in MLflow, written with a later MLflow's numeric status: deleted in Cairn, no files, no metrics.
+    await expect(context.loggedModels.getLoggedModel(FAILED_MODEL)).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
+    expect(await context.loggedModels.getLoggedModel(FAILED_MODEL, { allowDeleted: true })).toEqual({
+      modelId: FAILED_MODEL,
+      experimentId: churn.experimentId,
+      name: 'churn-agent',
+      artifactLocation: `mlflow-artifacts:/${churn.experimentId}/models/${FAILED_MODEL}/artifacts`,
+      creationTimestamp: T0 + 50_000,
+      lastUpdatedTimestamp: T0 + 55_000,
+      status: 'FAILED',
+      statusMessage: 'upload interrupted',
+      modelType: 'agent',
+      sourceRunId: null,
+      lifecycleStage: 'deleted',
+      tags: [{ key: 'note', value: 'retry later' }],
+      params: [],
+      metrics: [],
+    });
+
+    // In a deleted experiment: its files are found in the trash, though meta.yaml names the old folder.
+    const old = (await store.getExperimentByName('old-experiment'))!;
+    const trashed = await context.loggedModels.getLoggedModel(TRASHED_MODEL);
+    expect(trashed).toMatchObject({
+      experimentId: old.experimentId,
+      status: 'READY',
+      sourceRunId: IN_TRASH,
+      lastUpdatedTimestamp: T0 - 450,
+      params: [{ key: 'kind', value: 'baseline' }],
+    });
+    expect(fs.readFileSync(path.join(dataDir, 'artifacts', old.experimentId, 'models', TRASHED_MODEL, 'artifacts', 'weights.bin'), 'utf8')).toBe('w');
+
+    // The malformed one is not there; everything else is.
+    await expect(context.loggedModels.getLoggedModel(BROKEN_MODEL, { allowDeleted: true })).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
+  });
+
+  it('resumes a logged model whose import was interrupted, without duplicating its metrics', async () => {
+    const { store, context } = open();
+    // A logged-model store that dies when the model itself is written, after its metrics and files.
+    const failing: LoggedModelStore = Object.assign(Object.create(context.loggedModels) as LoggedModelStore, {
+      importLoggedModel: async () => {
+        throw new Error('disk unplugged');
+      },
+    });
+    const interrupted = await importInto({ store, context }, { loggedModels: failing });
+    expect(interrupted.skipped.find((skip) => skip.kind === 'failed' && skip.subject.startsWith(`logged model ${MODEL}`))).toMatchObject({
+      reason: 'writing the logged model failed: disk unplugged; the logged model is not in Cairn, and the next import brings it in whole',
+    });
+    await expect(context.loggedModels.getLoggedModel(MODEL)).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
+    const before = tableCounts(store);
+
+    const resumed = await importInto({ store, context });
+    expect(resumed).toMatchObject({ runs: 0, loggedModels: 3, loggedModelMetricPoints: 3, artifactFiles: 3 });
+    expect((await context.loggedModels.getLoggedModel(MODEL)).metrics).toHaveLength(3);
+    expect(tableCounts(store)).toEqual({ ...before, logged_models: 3, logged_model_tags: 3, logged_model_params: 3 });
   });
 
   it('adds nothing when importing again, and says so', async () => {
@@ -390,6 +624,10 @@ describe('importMlflowFileStore', () => {
       metricPoints: 0,
       datasetInputs: 0,
       artifactFiles: 0,
+      loggedModels: 0,
+      loggedModelParams: 0,
+      loggedModelTags: 0,
+      loggedModelMetricPoints: 0,
       registeredModels: 0,
       modelVersions: 0,
       aliases: 0,
@@ -399,12 +637,16 @@ describe('importMlflowFileStore', () => {
       expect.arrayContaining([
         `run ${PARENT} in experiment 'churn-model'`,
         `run ${IN_TRASH} in experiment 'old-experiment'`,
+        `logged model ${MODEL} in experiment 'churn-model'`,
+        `logged model ${FAILED_MODEL} in experiment 'churn-model'`,
+        `logged model ${TRASHED_MODEL} in experiment 'old-experiment'`,
         "registered model 'churn-classifier'",
         "version 1 of registered model 'churn-classifier'",
         "alias 'champion' of registered model 'churn-classifier'",
       ]),
     );
     expect(already.filter((subject) => subject.startsWith('run '))).toHaveLength(6);
+    expect(already.filter((subject) => subject.startsWith('logged model '))).toHaveLength(3);
     expect(tableCounts(first.store)).toEqual(before);
     expect(filesUnder(path.join(dataDir, 'artifacts'))).toEqual(artifactsBefore);
   });
@@ -435,7 +677,8 @@ describe('importMlflowFileStore', () => {
     expect((await history(store, PARENT, 'loss')).length).toBeLessThan(5);
 
     const resumed = await importInto({ store, context });
-    expect(resumed).toMatchObject({ runs: 1, runsResumed: 1, metricPoints: 8, artifactFiles: 4 });
+    // The logged model came in with the interrupted import: its points went to the unfinished run.
+    expect(resumed).toMatchObject({ runs: 1, runsResumed: 1, metricPoints: 11, artifactFiles: 4, loggedModels: 0 });
     const complete = await store.getRun(PARENT);
     expect(tagMap(complete)[IMPORT_SOURCE_TAG]).toBe(mlruns);
     expect(await history(store, PARENT, 'loss')).toHaveLength(5);
@@ -444,17 +687,21 @@ describe('importMlflowFileStore', () => {
       .all(PARENT) as { key: string; n: number }[];
     expect(counts).toEqual([
       { key: 'acc', n: 1 },
+      { key: 'accuracy', n: 1 },
       { key: 'eval/loss', n: 2 },
       { key: 'loss', n: 5 },
+      { key: 'val_f1', n: 2 },
     ]);
+    expect((await context.loggedModels.getLoggedModel(MODEL)).metrics).toHaveLength(3);
     expect(complete.datasets).toHaveLength(1);
   });
 
   it('writes nothing in a dry run, and reports what a real import would bring', async () => {
     // A data folder without a database is a fresh Cairn: an empty database in memory stands in for it.
     const fresh = new SqliteTrackerStore({ file: ':memory:' });
-    const registry = new SqliteRegistryStore(fresh.db, new SqliteLoggedModelStore(fresh.db, fresh));
-    const dry = await importMlflowFileStore({ source: mlruns, store: fresh, artifacts: null, registry, dryRun: true });
+    const loggedModels = new SqliteLoggedModelStore(fresh.db, fresh);
+    const registry = new SqliteRegistryStore(fresh.db, loggedModels);
+    const dry = await importMlflowFileStore({ source: mlruns, store: fresh, artifacts: null, registry, loggedModels, dryRun: true });
     fresh.close();
     expect(fs.existsSync(dataDir)).toBe(false);
 
@@ -471,14 +718,14 @@ describe('importMlflowFileStore', () => {
     await importInto({ store, context });
     const before = tableCounts(store);
     const dry = await importInto({ store, context }, { dryRun: true });
-    expect(dry).toMatchObject({ dryRun: true, runs: 0, metricPoints: 0, modelVersions: 0 });
+    expect(dry).toMatchObject({ dryRun: true, runs: 0, metricPoints: 0, loggedModels: 0, loggedModelMetricPoints: 0, modelVersions: 0 });
     expect(tableCounts(store)).toEqual(before);
   });
 
   it('imports one experiment with --experiment, leaving out the registry', async () => {
     const { store, context } = open();
     const summary = await importInto({ store, context }, { experimentName: 'old-experiment' });
-    expect(summary).toMatchObject({ experimentsCreated: 1, runs: 1, registeredModels: 0 });
+    expect(summary).toMatchObject({ experimentsCreated: 1, runs: 1, loggedModels: 1, registeredModels: 0 });
     expect(summary.skipped).toEqual([expect.objectContaining({ kind: 'unsupported', subject: 'the model registry' })]);
     expect((await store.listExperiments('ALL')).map((e) => e.name).sort()).toEqual(['Default', 'old-experiment']);
     await expect(importInto({ store, context }, { experimentName: 'nope' })).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
@@ -488,13 +735,13 @@ describe('importMlflowFileStore', () => {
     const empty = path.join(dir, 'empty');
     fs.mkdirSync(empty);
     const { store } = open();
-    await expect(importMlflowFileStore({ source: empty, store, artifacts: null, registry: null, dryRun: true })).rejects.toMatchObject({
+    await expect(importMlflowFileStore({ source: empty, store, artifacts: null, registry: null, loggedModels: null, dryRun: true })).rejects.toMatchObject({
       code: 'INVALID_PARAMETER_VALUE',
     });
-    const summary = await importMlflowFileStore({ source: path.dirname(mlruns), store, artifacts: null, registry: null, dryRun: true });
+    const summary = await importMlflowFileStore({ source: path.dirname(mlruns), store, artifacts: null, registry: null, loggedModels: null, dryRun: true });
     expect(summary.source).toBe(mlruns);
     expect(summary.skipped).toContainEqual(
-      expect.objectContaining({ kind: 'unsupported', subject: "registered model 'churn-classifier' (2 version(s))", reason: 'no model registry store is available' }),
+      expect.objectContaining({ kind: 'unsupported', subject: "registered model 'churn-classifier' (3 version(s))", reason: 'no model registry store is available' }),
     );
   });
 
@@ -504,12 +751,14 @@ describe('importMlflowFileStore', () => {
     await store.deleteExperiment(existing.experimentId);
     const summary = await importInto({ store, context });
     expect(summary.skipped).toContainEqual(
-      expect.objectContaining({ kind: 'conflict', subject: "experiment 'churn-model' and its 4 run(s)" }),
+      expect.objectContaining({ kind: 'conflict', subject: "experiment 'churn-model' and its 4 run(s) and 2 logged model(s)" }),
     );
     await expect(store.getRun(PARENT)).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
     // Version 1's run was not imported, so its source stays as MLflow recorded it.
     expect((await context.registry.getModelVersion('churn-classifier', '1')).source).toBe(
       `file://${OLD_LOCATION}/${EXPERIMENT}/${PARENT}/artifacts/model`,
     );
+    await expect(context.loggedModels.getLoggedModel(MODEL)).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
+    expect(await context.registry.getModelVersionDownloadUri('churn-classifier', '3')).toMatch(/^file:\/\//);
   });
 });

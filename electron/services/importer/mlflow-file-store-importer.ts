@@ -1,6 +1,6 @@
 // Brings an MLflow file store (an mlruns folder) into Cairn: experiments (matched by name),
 // runs with MLflow's own run ids, params, tags, metric histories, dataset inputs and artifacts,
-// then the model registry. Importing again adds nothing.
+// MLflow 3 logged models with their own ids, then the model registry. Importing again adds nothing.
 //
 // How a run is imported, and what an interruption leaves:
 //   1. importRun writes the run row, params and tags in one transaction (the run is active);
@@ -14,31 +14,46 @@
 // Everything that decides whether a run can be imported (meta.yaml, params, tags, inputs) is
 // read before anything is written, so a malformed run is skipped whole. A malformed line in a
 // metric file skips that line only, and is reported with its file and line.
+//
+// How a logged model is imported, after the runs of its experiment:
+//   1. its metric points are logged, with its id, to the runs that logged them (logBatch keeps them
+//      with the model too); a point whose run is not an active run in Cairn is skipped and reported;
+//   2. its artifact files are copied;
+//   3. importLoggedModel writes it with its tags and params in one transaction. Only then is it in Cairn.
+// An interrupted model is therefore not in Cairn, and the next import writes all of it again:
+// identical metric points are ignored, artifact files are replaced. A model that is in Cairn is skipped.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CairnError } from '../../../shared/errors';
-import type { Run, Tag } from '../../../shared/models';
+import type { LifecycleStage, LoggedModel, Run, Tag } from '../../../shared/models';
 import { joinArtifactPath, parseArtifactRelativePath, storePathOfArtifactUri } from '../artifacts/artifact-path';
 import type { ArtifactStore } from '../artifacts/artifact-store';
+import type { LoggedModelStore } from '../logged-models/logged-model-store';
 import type { ImportedModelVersion, RegistryStore } from '../registry/registry-store';
 import type { DatasetInput, MetricInput, TrackerStore } from '../tracker/tracker-store';
 import {
   hasMetaFile,
   listExperimentFolders,
+  listLoggedModelFolders,
   listMetricFiles,
   listRegisteredModelFolders,
   listRunFolders,
   listSubfolders,
   MalformedSourceError,
+  parseLoggedModelMetricLine,
   readDatasetInputs,
   readExperiment,
   readKeyValueFolder,
+  readLoggedModel,
+  readMetricLines,
   readMetricPoints,
   readRegisteredModel,
   readRunMeta,
+  type LoggedModelMetricPoint,
   type MalformedMetricLine,
   type MlflowExperiment,
+  type MlflowLoggedModel,
   type MlflowMetricFile,
   type MlflowModelVersion,
   type MlflowRegisteredModel,
@@ -62,11 +77,13 @@ export interface MlflowImportOptions {
   readonly artifacts: ArtifactStore | null;
   /** The model registry; when null, registered models are skipped with a reason. */
   readonly registry: RegistryStore | null;
+  /** The store of MLflow 3 logged models (only read in a dry run); when null, logged models are skipped with a reason. */
+  readonly loggedModels: LoggedModelStore | null;
   /** Report what would be imported and write nothing. */
   readonly dryRun?: boolean;
   /** Import only the experiment with this name (and not the registry). */
   readonly experimentName?: string;
-  /** Called as the import advances (after each chunk of metric points and each run). */
+  /** Called as the import advances (after each chunk of metric points, each run and each logged model). */
   readonly onProgress?: (progress: MlflowImportProgress) => void;
   /** Metric points per logBatch call. */
   readonly metricChunkSize?: number;
@@ -76,8 +93,11 @@ export interface MlflowImportOptions {
 export interface MlflowImportProgress {
   readonly runsDone: number;
   readonly runsTotal: number;
+  readonly modelsDone: number;
+  readonly modelsTotal: number;
+  /** Metric points of runs and of logged models. */
   readonly metricPoints: number;
-  /** Bytes of metric files read, of all the metric files of the runs to import. */
+  /** Bytes of metric files read, of all the metric files of the runs and logged models to import. */
   readonly metricBytesDone: number;
   readonly metricBytesTotal: number;
   readonly elapsedMs: number;
@@ -122,8 +142,14 @@ export interface MlflowImportSummary {
   readonly tags: number;
   readonly metricPoints: number;
   readonly datasetInputs: number;
+  /** Of runs and logged models. */
   readonly artifactFiles: number;
   readonly artifactBytes: number;
+  /** MLflow 3 logged models, with their params, tags and metric points (which are their runs' points too). */
+  readonly loggedModels: number;
+  readonly loggedModelParams: number;
+  readonly loggedModelTags: number;
+  readonly loggedModelMetricPoints: number;
   readonly registeredModels: number;
   readonly modelVersions: number;
   readonly aliases: number;
@@ -154,9 +180,9 @@ async function resolveMlrunsFolder(source: string): Promise<string> {
   );
 }
 
-/** Where a run's artifacts come from and go to. */
+/** Where a run's or logged model's artifacts come from and go to. */
 interface ArtifactPlan {
-  /** The imported run's artifact URI. */
+  /** The imported run's or logged model's artifact URI. */
   readonly cairnUri: string;
   /** The local folder to copy from; null when there is nothing to copy. */
   readonly sourceFolder: string | null;
@@ -171,15 +197,20 @@ interface TargetExperiment {
   readonly artifactLocation: string | null;
 }
 
-interface PlannedRun {
-  readonly meta: MlflowRunMeta;
+/** A run or logged model found in the source: its meta.yaml and its metric files. */
+interface PlannedEntity<Meta> {
+  readonly meta: Meta;
   readonly metricFiles: readonly MlflowMetricFile[];
   readonly metricBytes: number;
 }
 
+type PlannedRun = PlannedEntity<MlflowRunMeta>;
+type PlannedLoggedModel = PlannedEntity<MlflowLoggedModel>;
+
 interface PlannedExperiment {
   readonly experiment: MlflowExperiment;
   readonly runs: readonly PlannedRun[];
+  readonly models: readonly PlannedLoggedModel[];
   readonly reserved: readonly string[];
 }
 
@@ -204,16 +235,27 @@ class MlflowFileStoreImport {
     datasetInputs: 0,
     artifactFiles: 0,
     artifactBytes: 0,
+    loggedModels: 0,
+    loggedModelParams: 0,
+    loggedModelTags: 0,
+    loggedModelMetricPoints: 0,
     registeredModels: 0,
     modelVersions: 0,
     aliases: 0,
   };
+  /** Artifact plans of runs and logged models, by run id or model id (which never collide: a model id starts with 'm-'). */
   private readonly artifactPlans = new Map<string, ArtifactPlan>();
+  /** The lifecycle stage each run imported (or, in a dry run, to be imported) ends in. */
+  private readonly importedRunStages = new Map<string, LifecycleStage>();
+  /** Why a run cannot take a logged model's metric points, by run id; null when it can. */
+  private readonly modelMetricRunRefusals = new Map<string, string | null>();
   private runsDone = 0;
   private runsTotal = 0;
-  /** Metric bytes of the runs done, and bytes read so far of the run being imported. */
+  private modelsDone = 0;
+  private modelsTotal = 0;
+  /** Metric bytes of the runs and models done, and bytes read so far of the one being imported. */
   private metricBytesSettled = 0;
-  private currentRunBytes = 0;
+  private currentEntryBytes = 0;
   private metricBytesTotal = 0;
 
   constructor(
@@ -226,7 +268,9 @@ class MlflowFileStoreImport {
   async run(): Promise<MlflowImportSummary> {
     const plan = await this.discover();
     this.runsTotal = plan.reduce((sum, entry) => sum + entry.runs.length, 0);
-    this.metricBytesTotal = plan.reduce((sum, entry) => sum + entry.runs.reduce((s, r) => s + r.metricBytes, 0), 0);
+    this.modelsTotal = plan.reduce((sum, entry) => sum + entry.models.length, 0);
+    const metricBytes = (entries: readonly { metricBytes: number }[]) => entries.reduce((sum, entry) => sum + entry.metricBytes, 0);
+    this.metricBytesTotal = plan.reduce((sum, entry) => sum + metricBytes(entry.runs) + metricBytes(entry.models), 0);
     this.reportProgress();
     for (const entry of plan) await this.importExperiment(entry);
     if (this.options.experimentName === undefined) {
@@ -242,7 +286,7 @@ class MlflowFileStoreImport {
 
   // ---------------------------------------------------------------- discovery
 
-  /** Reads every experiment's and run's meta.yaml and sizes the metric files, before anything is written. */
+  /** Reads every experiment's, run's and logged model's meta.yaml and sizes the metric files, before anything is written. */
   private async discover(): Promise<PlannedExperiment[]> {
     const planned: PlannedExperiment[] = [];
     let matchedName = false;
@@ -254,26 +298,20 @@ class MlflowFileStoreImport {
       } catch (error) {
         if (!(error instanceof MalformedSourceError)) throw error;
         const runCount = (await listRunFolders(found.folder)).runs.length;
-        this.skipMalformed(`experiment folder ${found.experimentId} and its ${runCount} run folder(s)`, error);
+        const modelCount = (await listLoggedModelFolders(found.folder)).length;
+        const contents = `its ${runCount} run folder(s)${andLoggedModels(modelCount, 'logged model folder(s)')}`;
+        this.skipMalformed(`experiment folder ${found.experimentId} and ${contents}`, error);
         continue;
       }
       if (this.options.experimentName !== undefined && experiment.name.trim() !== this.options.experimentName.trim()) continue;
       matchedName = true;
       this.noteUnknownFields('experiment meta.yaml', experiment.unknownFields, path.join(found.folder, 'meta.yaml'));
       const { runs: runFolders, reserved } = await listRunFolders(found.folder);
-      const runs: PlannedRun[] = [];
-      for (const folder of runFolders) {
-        try {
-          const meta = await readRunMeta(folder, found.experimentId);
-          this.noteUnknownFields('run meta.yaml', meta.unknownFields, path.join(folder, 'meta.yaml'));
-          const metricFiles = await listMetricFiles(folder);
-          runs.push({ meta, metricFiles, metricBytes: metricFiles.reduce((sum, file) => sum + file.size, 0) });
-        } catch (error) {
-          if (!(error instanceof MalformedSourceError)) throw error;
-          this.skipMalformed(`run folder ${path.basename(folder)} in experiment '${experiment.name}'`, error);
-        }
-      }
-      planned.push({ experiment, runs, reserved });
+      const runs = await this.planFolders('run', runFolders, experiment.name, (folder) => readRunMeta(folder, found.experimentId));
+      const models = await this.planFolders('logged model', await listLoggedModelFolders(found.folder), experiment.name, (folder) =>
+        readLoggedModel(folder, found.experimentId),
+      );
+      planned.push({ experiment, runs, models, reserved });
     }
     if (this.options.experimentName !== undefined && !matchedName) {
       throw new CairnError('RESOURCE_DOES_NOT_EXIST', `${this.root} has no experiment named '${this.options.experimentName}'.`);
@@ -286,25 +324,31 @@ class MlflowFileStoreImport {
   private async importExperiment(entry: PlannedExperiment): Promise<void> {
     const { experiment } = entry;
     for (const folder of entry.reserved) await this.skipReservedFolder(experiment, folder);
+    const contents = `its ${entry.runs.length} run(s)${andLoggedModels(entry.models.length)}`;
     let target: TargetExperiment | null;
     try {
-      target = await this.resolveExperiment(experiment, entry.runs.length);
+      target = await this.resolveExperiment(experiment, contents);
     } catch (error) {
-      this.skip('failed', `experiment '${experiment.name}' and its ${entry.runs.length} run(s)`, experiment.folder, null, messageOf(error));
+      this.skip('failed', `experiment '${experiment.name}' and ${contents}`, experiment.folder, null, messageOf(error));
       target = null;
     }
     if (target === null) {
       for (const run of entry.runs) this.finishRunProgress(run);
+      for (const model of entry.models) this.finishModelProgress(model);
       return;
     }
     for (const run of entry.runs) {
       await this.importRun(experiment, target, run);
       this.finishRunProgress(run);
     }
+    for (const model of entry.models) {
+      await this.importLoggedModel(experiment, target, model);
+      this.finishModelProgress(model);
+    }
   }
 
-  /** Finds the Cairn experiment of the same name, or creates it (deleted when MLflow had deleted it); null to skip its runs. */
-  private async resolveExperiment(experiment: MlflowExperiment, runCount: number): Promise<TargetExperiment | null> {
+  /** Finds the Cairn experiment of the same name, or creates it (deleted when MLflow had deleted it); null to skip its contents. */
+  private async resolveExperiment(experiment: MlflowExperiment, contents: string): Promise<TargetExperiment | null> {
     const store = this.options.store;
     const name = experiment.name.trim();
     const existing = await store.getExperimentByName(name);
@@ -312,7 +356,7 @@ class MlflowFileStoreImport {
       if (existing.lifecycleStage === 'deleted' && experiment.lifecycleStage === 'active') {
         this.skip(
           'conflict',
-          `experiment '${name}' and its ${runCount} run(s)`,
+          `experiment '${name}' and ${contents}`,
           experiment.folder,
           null,
           `Cairn's experiment '${name}' is deleted; restore it in Cairn and import again`,
@@ -339,9 +383,7 @@ class MlflowFileStoreImport {
   private async skipReservedFolder(experiment: MlflowExperiment, folder: string): Promise<void> {
     const full = path.join(experiment.folder, folder);
     const count = (await listSubfolders(full)).length;
-    if (folder === 'models' && count > 0) {
-      this.skip('unsupported', `${count} MLflow 3 logged model(s) of experiment '${experiment.name}'`, full, null, 'logged models are not imported yet');
-    } else if (folder === 'traces' && count > 0) {
+    if (folder === 'traces' && count > 0) {
       this.skip('unsupported', `${count} trace(s) of experiment '${experiment.name}'`, full, null, 'Cairn does not store traces');
     }
   }
@@ -352,7 +394,7 @@ class MlflowFileStoreImport {
     const { meta } = planned;
     const subject = `run ${meta.runId} in experiment '${experiment.name}'`;
     const existing = await this.findRun(meta.runId);
-    const plan = this.planArtifacts(meta, target, existing);
+    const plan = this.planArtifacts(meta.artifactUri, meta.folder, existing?.info.artifactUri ?? artifactUriIn(target, `${meta.runId}/artifacts`), 'run');
     this.artifactPlans.set(meta.runId, plan);
     if (existing?.tags.some((tag) => tag.key === IMPORT_SOURCE_TAG)) {
       this.skip('already-imported', subject, meta.folder, null, 'already imported');
@@ -429,6 +471,7 @@ class MlflowFileStoreImport {
       return;
     }
     this.counters.runs++;
+    this.importedRunStages.set(meta.runId, meta.lifecycleStage);
     if (existing) this.counters.runsResumed++;
     this.counters.params += params.length;
     this.counters.tags += tags.length;
@@ -455,14 +498,10 @@ class MlflowFileStoreImport {
       chunk = [];
       this.reportProgress();
     };
-    const malformed = new Map<string, { first: MalformedMetricLine; count: number }>();
+    const malformed = new MalformedLineTally();
     for (const file of files) {
-      for await (const batch of readMetricPoints(file, (line) => {
-        const seen = malformed.get(line.file);
-        if (seen) seen.count++;
-        else malformed.set(line.file, { first: line, count: 1 });
-      })) {
-        this.currentRunBytes += batch.bytesRead;
+      for await (const batch of readMetricPoints(file, (line) => malformed.add(line))) {
+        this.currentEntryBytes += batch.bytesRead;
         for (const point of batch.points) {
           chunk.push(point);
           if (chunk.length >= chunkSize) await flush();
@@ -470,26 +509,160 @@ class MlflowFileStoreImport {
       }
     }
     await flush();
-    for (const { first, count } of malformed.values()) {
+    this.skipped.push(...malformed.skips(`run ${meta.runId}`));
+  }
+
+  // ---------------------------------------------------------------- logged models
+
+  private async importLoggedModel(experiment: MlflowExperiment, target: TargetExperiment, planned: PlannedLoggedModel): Promise<void> {
+    const { meta } = planned;
+    const subject = `logged model ${meta.modelId} in experiment '${experiment.name}'`;
+    const loggedModels = this.options.loggedModels;
+    if (!loggedModels) {
+      this.skip('unsupported', subject, meta.folder, null, 'no logged-model store is available');
+      return;
+    }
+    const existing = await findLoggedModel(loggedModels, meta.modelId);
+    const cairnUri = existing?.artifactLocation ?? artifactUriIn(target, `models/${meta.modelId}/artifacts`);
+    const plan = this.planArtifacts(meta.artifactLocation, meta.folder, cairnUri, 'logged model');
+    this.artifactPlans.set(meta.modelId, plan);
+    if (existing) {
+      if (existing.experimentId === target.experimentId) {
+        this.skip('already-imported', subject, meta.folder, null, 'already imported');
+      } else {
+        this.skip('conflict', subject, meta.folder, null, `Cairn already has a logged model with this id in experiment ${existing.experimentId}`);
+      }
+      return;
+    }
+
+    let params: Tag[];
+    let tags: Tag[];
+    try {
+      params = await readKeyValueFolder(path.join(meta.folder, 'params'));
+      tags = await readKeyValueFolder(path.join(meta.folder, 'tags'));
+    } catch (error) {
+      this.skip('malformed', subject, meta.folder, null, messageOf(error));
+      return;
+    }
+    if (plan.skip) this.skip(plan.skip.kind, `artifacts of ${subject}`, meta.folder, null, plan.skip.reason);
+
+    const now = Date.now();
+    let step = 'importing metrics';
+    try {
+      await this.importLoggedModelMetrics(meta, planned.metricFiles);
+      step = 'copying artifacts';
+      if (plan.sourceFolder) await this.copyArtifacts(plan, subject);
+      step = 'writing the logged model';
+      if (!this.dryRun) {
+        await loggedModels.importLoggedModel({
+          modelId: meta.modelId,
+          experimentId: target.experimentId!,
+          name: meta.name,
+          artifactLocation: plan.cairnUri,
+          creationTimestamp: meta.creationTimestamp ?? meta.lastUpdatedTimestamp ?? now,
+          lastUpdatedTimestamp: meta.lastUpdatedTimestamp ?? meta.creationTimestamp ?? now,
+          status: meta.status,
+          statusMessage: meta.statusMessage,
+          modelType: meta.modelType,
+          sourceRunId: meta.sourceRunId,
+          lifecycleStage: meta.lifecycleStage,
+          tags,
+          params,
+        });
+      }
+    } catch (error) {
+      this.skip(
+        'failed',
+        subject,
+        meta.folder,
+        null,
+        `${step} failed: ${messageOf(error)}` + (this.dryRun ? '' : '; the logged model is not in Cairn, and the next import brings it in whole'),
+      );
+      return;
+    }
+    this.counters.loggedModels++;
+    this.counters.loggedModelParams += params.length;
+    this.counters.loggedModelTags += tags.length;
+  }
+
+  /**
+   * Streams a logged model's metric files into logBatch calls, with the model's id, on the runs
+   * that logged the points. Points of a run that is not an active run in Cairn are counted and reported.
+   */
+  private async importLoggedModelMetrics(model: MlflowLoggedModel, files: readonly MlflowMetricFile[]): Promise<void> {
+    const chunkSize = this.options.metricChunkSize ?? DEFAULT_METRIC_CHUNK;
+    let chunk: LoggedModelMetricPoint[] = [];
+    const refused = new Map<string, { reason: string; count: number }>();
+    const flush = async () => {
+      const byRun = new Map<string, MetricInput[]>();
+      for (const point of chunk) {
+        const metrics = byRun.get(point.runId);
+        if (metrics) metrics.push(point.metric);
+        else byRun.set(point.runId, [point.metric]);
+      }
+      chunk = [];
+      for (const [runId, metrics] of byRun) {
+        const refusal = await this.refusalOfModelMetricRun(runId);
+        if (refusal !== null) {
+          const seen = refused.get(runId);
+          if (seen) seen.count += metrics.length;
+          else refused.set(runId, { reason: refusal, count: metrics.length });
+          continue;
+        }
+        if (!this.dryRun) await this.options.store.logBatch(runId, { metrics });
+        this.counters.loggedModelMetricPoints += metrics.length;
+      }
+      this.reportProgress();
+    };
+    const malformed = new MalformedLineTally();
+    const parseLine = (key: string, line: string) => parseLoggedModelMetricLine(key, model.modelId, line);
+    for (const file of files) {
+      for await (const batch of readMetricLines(file, parseLine, (line) => malformed.add(line))) {
+        this.currentEntryBytes += batch.bytesRead;
+        for (const point of batch.points) {
+          chunk.push(point);
+          if (chunk.length >= chunkSize) await flush();
+        }
+      }
+    }
+    await flush();
+    this.skipped.push(...malformed.skips(`logged model ${model.modelId}`));
+    for (const [runId, { reason, count }] of refused) {
       this.skipped.push({
-        kind: 'malformed',
-        subject: `${count} line(s) of metric '${path.basename(first.file)}' of run ${meta.runId}`,
-        path: first.file,
-        line: first.line,
-        reason: count > 1 ? `${first.reason} (first of ${count} malformed lines)` : first.reason,
+        kind: 'unsupported',
+        subject: `${count} metric point(s) of logged model ${model.modelId} logged in run ${runId}`,
+        path: path.join(model.folder, 'metrics'),
+        line: null,
+        reason,
         count,
       });
     }
   }
 
+  /** Why a run cannot take a logged model's metric points (Cairn logs them to active runs only); null when it can. */
+  private async refusalOfModelMetricRun(runId: string): Promise<string | null> {
+    const known = this.modelMetricRunRefusals.get(runId);
+    if (known !== undefined) return known;
+    const stage = this.importedRunStages.get(runId) ?? (await this.findRun(runId))?.info.lifecycleStage;
+    const refusal =
+      stage === undefined
+        ? `the run ${runId} is not in Cairn (it was not imported)`
+        : stage === 'active'
+          ? null
+          : `the run ${runId} is deleted, and Cairn logs metrics to active runs only`;
+    this.modelMetricRunRefusals.set(runId, refusal);
+    return refusal;
+  }
+
   // ---------------------------------------------------------------- artifacts
 
-  /** Decides where a run's artifacts come from (a local folder) and which artifact URI the imported run gets. */
-  private planArtifacts(meta: MlflowRunMeta, target: TargetExperiment, existing: Run | null): ArtifactPlan {
-    const location = target.artifactLocation ?? 'mlflow-artifacts:/<new experiment>';
-    const cairnUri = existing?.info.artifactUri ?? `${location.replace(/\/+$/, '')}/${meta.runId}/artifacts`;
-    const fallback = path.join(meta.folder, 'artifacts');
-    const uri = meta.artifactUri;
+  /**
+   * Decides where a run's or logged model's artifacts come from (a local folder: where `uri`, the
+   * location MLflow recorded, points, else the artifacts folder inside `ownFolder`) and which
+   * artifact URI it gets in Cairn (`cairnUri`, unless its files stay in a remote store).
+   */
+  private planArtifacts(uri: string | null, ownFolder: string, cairnUri: string, owner: 'run' | 'logged model'): ArtifactPlan {
+    const fallback = path.join(ownFolder, 'artifacts');
     const scheme = uri === null ? null : /^([a-zA-Z][a-zA-Z0-9+.-]+):/.exec(uri)?.[1]?.toLowerCase() ?? null;
     let originalPath: string | null = null;
     const candidates: string[] = [];
@@ -509,7 +682,7 @@ class MlflowFileStoreImport {
         cairnUri: uri,
         sourceFolder: null,
         originalPath: null,
-        skip: { kind: 'remote-artifacts', reason: `the artifacts stay at ${uri} (the imported run points there): remote artifact stores are not copied` },
+        skip: { kind: 'remote-artifacts', reason: `the artifacts stay at ${uri} (the imported ${owner} points there): remote artifact stores are not copied` },
       };
     } else if (uri !== null) {
       originalPath = path.isAbsolute(uri) ? uri : path.resolve(path.dirname(this.root), uri);
@@ -525,7 +698,8 @@ class MlflowFileStoreImport {
         skip: sourceFolder ? { kind: 'unsupported', reason: `the Cairn experiment keeps artifacts at ${cairnUri}, which the importer does not write to` } : null,
       };
     }
-    if (sourceFolder === null && uri !== null) {
+    // MLflow makes a run's artifacts folder with the run, but a logged model's only when files are logged to it.
+    if (sourceFolder === null && uri !== null && owner === 'run') {
       return { cairnUri, sourceFolder, originalPath, skip: { kind: 'malformed', reason: `no artifact folder at ${candidates.join(' or ')}` } };
     }
     return { cairnUri, sourceFolder, originalPath, skip: null };
@@ -661,8 +835,8 @@ class MlflowFileStoreImport {
       description: version.description,
       userId: version.userId,
       currentStage: version.currentStage as Exclude<MlflowModelVersion['currentStage'], 'Deleted_Internal'>,
-      source: this.mapModelSource(version.source, version.runId),
-      storageLocation: version.storageLocation === null ? null : this.mapModelSource(version.storageLocation, version.runId),
+      source: this.mapModelSource(version.source, version),
+      storageLocation: version.storageLocation === null ? null : this.mapModelSource(version.storageLocation, version),
       runId: version.runId,
       runLink: version.runLink,
       status: version.status,
@@ -672,10 +846,8 @@ class MlflowFileStoreImport {
     };
   }
 
-  /** A model source inside an imported run's local artifact folder, as the same place in Cairn's copy. */
-  private mapModelSource(source: string, runId: string | null): string {
-    const plan = runId === null ? undefined : this.artifactPlans.get(runId);
-    if (!plan?.sourceFolder || !plan.cairnUri.startsWith('mlflow-artifacts:')) return source;
+  /** A model source inside the local artifact folder of the version's imported run or logged model, as the same place in Cairn's copy. */
+  private mapModelSource(source: string, version: MlflowModelVersion): string {
     let local: string;
     try {
       local = source.startsWith('file:') ? fileURLToPath(source) : source;
@@ -683,11 +855,15 @@ class MlflowFileStoreImport {
       return source;
     }
     if (!path.isAbsolute(local)) return source;
-    for (const folder of [plan.originalPath, plan.sourceFolder]) {
-      if (folder === null) continue;
-      const relative = path.relative(folder, local);
-      if (relative === '') return plan.cairnUri;
-      if (!relative.startsWith('..') && !path.isAbsolute(relative)) return `${plan.cairnUri}/${relative.split(path.sep).join('/')}`;
+    for (const id of [version.runId, version.modelId]) {
+      const plan = id === null ? undefined : this.artifactPlans.get(id);
+      if (!plan?.sourceFolder || !plan.cairnUri.startsWith('mlflow-artifacts:')) continue;
+      for (const folder of [plan.originalPath, plan.sourceFolder]) {
+        if (folder === null) continue;
+        const relative = path.relative(folder, local);
+        if (relative === '') return plan.cairnUri;
+        if (!relative.startsWith('..') && !path.isAbsolute(relative)) return `${plan.cairnUri}/${relative.split(path.sep).join('/')}`;
+      }
     }
     return source;
   }
@@ -696,6 +872,28 @@ class MlflowFileStoreImport {
 
   private skip(kind: ImportSkipKind, subject: string, file: string | null, line: number | null, reason: string): void {
     this.skipped.push({ kind, subject, path: file, line, reason, count: 1 });
+  }
+
+  /** Reads each folder's meta.yaml and lists its metric files; a malformed folder is skipped with its reason. */
+  private async planFolders<Meta extends { readonly unknownFields: readonly string[] }>(
+    kind: 'run' | 'logged model',
+    folders: readonly string[],
+    experimentName: string,
+    readMeta: (folder: string) => Promise<Meta>,
+  ): Promise<Array<PlannedEntity<Meta>>> {
+    const planned: Array<PlannedEntity<Meta>> = [];
+    for (const folder of folders) {
+      try {
+        const meta = await readMeta(folder);
+        this.noteUnknownFields(`${kind} meta.yaml`, meta.unknownFields, path.join(folder, 'meta.yaml'));
+        const metricFiles = await listMetricFiles(folder);
+        planned.push({ meta, metricFiles, metricBytes: metricFiles.reduce((sum, file) => sum + file.size, 0) });
+      } catch (error) {
+        if (!(error instanceof MalformedSourceError)) throw error;
+        this.skipMalformed(`${kind} folder ${path.basename(folder)} in experiment '${experimentName}'`, error);
+      }
+    }
+    return planned;
   }
 
   private skipMalformed(subject: string, error: MalformedSourceError): void {
@@ -714,8 +912,18 @@ class MlflowFileStoreImport {
   /** Counts a run as done, imported or skipped: all its metric bytes are settled, so the estimate stays right. */
   private finishRunProgress(run: PlannedRun): void {
     this.runsDone++;
-    this.metricBytesSettled += run.metricBytes;
-    this.currentRunBytes = 0;
+    this.settleMetricBytes(run.metricBytes);
+  }
+
+  /** Counts a logged model as done, imported or skipped, as finishRunProgress does a run. */
+  private finishModelProgress(model: PlannedLoggedModel): void {
+    this.modelsDone++;
+    this.settleMetricBytes(model.metricBytes);
+  }
+
+  private settleMetricBytes(bytes: number): void {
+    this.metricBytesSettled += bytes;
+    this.currentEntryBytes = 0;
     this.reportProgress();
   }
 
@@ -723,11 +931,57 @@ class MlflowFileStoreImport {
     this.options.onProgress?.({
       runsDone: this.runsDone,
       runsTotal: this.runsTotal,
-      metricPoints: this.counters.metricPoints,
-      metricBytesDone: this.metricBytesSettled + this.currentRunBytes,
+      modelsDone: this.modelsDone,
+      modelsTotal: this.modelsTotal,
+      metricPoints: this.counters.metricPoints + this.counters.loggedModelMetricPoints,
+      metricBytesDone: this.metricBytesSettled + this.currentEntryBytes,
       metricBytesTotal: this.metricBytesTotal,
       elapsedMs: Date.now() - this.started,
     });
+  }
+}
+
+/** Malformed lines of metric files, tallied per file: each file is reported once, with its first bad line. */
+class MalformedLineTally {
+  private readonly byFile = new Map<string, { first: MalformedMetricLine; count: number }>();
+
+  add(line: MalformedMetricLine): void {
+    const seen = this.byFile.get(line.file);
+    if (seen) seen.count++;
+    else this.byFile.set(line.file, { first: line, count: 1 });
+  }
+
+  /** One skip per file, naming the run or logged model (`owner`) the file belongs to. */
+  skips(owner: string): ImportSkip[] {
+    return [...this.byFile.values()].map(({ first, count }) => ({
+      kind: 'malformed',
+      subject: `${count} line(s) of metric '${path.basename(first.file)}' of ${owner}`,
+      path: first.file,
+      line: first.line,
+      reason: count > 1 ? `${first.reason} (first of ${count} malformed lines)` : first.reason,
+      count,
+    }));
+  }
+}
+
+/** The artifact URI of `relative` under the target experiment's artifact location (a placeholder for one a dry run would create). */
+function artifactUriIn(target: TargetExperiment, relative: string): string {
+  const location = target.artifactLocation ?? 'mlflow-artifacts:/<new experiment>';
+  return `${location.replace(/\/+$/, '')}/${relative}`;
+}
+
+/** " and N logged model(s)", when there are any, for the subject of a skipped experiment. */
+function andLoggedModels(count: number, noun = 'logged model(s)'): string {
+  return count > 0 ? ` and ${count} ${noun}` : '';
+}
+
+/** The logged model with this id, deleted or not; null when Cairn has none. */
+async function findLoggedModel(store: LoggedModelStore, modelId: string): Promise<LoggedModel | null> {
+  try {
+    return await store.getLoggedModel(modelId, { allowDeleted: true });
+  } catch (error) {
+    if (error instanceof CairnError && error.code === 'RESOURCE_DOES_NOT_EXIST') return null;
+    throw error;
   }
 }
 

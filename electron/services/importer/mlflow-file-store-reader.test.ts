@@ -5,14 +5,21 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MetricInput } from '../tracker/tracker-store';
 import {
   listExperimentFolders,
+  listLoggedModelFolders,
   MalformedSourceError,
+  parseLoggedModelMetricLine,
   parseMetricLine,
   readExperiment,
+  readLoggedModel,
   readMetricPoints,
   readRunMeta,
   type MalformedMetricLine,
 } from './mlflow-file-store-reader';
-import { writeMlflowExperiment, writeMlflowRun } from './mlflow-file-store-writer';
+import { writeMlflowExperiment, writeMlflowLoggedModel, writeMlflowRun } from './mlflow-file-store-writer';
+
+const RUN_LINE = '"timestamp value [step]" or "timestamp value step dataset_name dataset_digest"';
+const MODEL = 'm-0123456789abcdef0123456789abcdef';
+const RUN = '0123456789abcdef0123456789abcdef';
 
 let root: string;
 
@@ -47,14 +54,49 @@ describe('parseMetricLine', () => {
     expect(parseMetricLine('loss', '')).toBeNull();
   });
 
+  it('reads the dataset MLflow 3 writes after the step (FileStore._log_run_metric)', () => {
+    expect(parseMetricLine('f1', '1700000000000 0.75 2 eval_set 3a5c1e9f')).toEqual({
+      key: 'f1',
+      timestamp: 1700000000000,
+      value: 0.75,
+      step: 2,
+      datasetName: 'eval_set',
+      datasetDigest: '3a5c1e9f',
+    });
+    expect(parseMetricLine('f1', '1 2 x eval_set 3a5c1e9f')).toBe("the step 'x' is not an integer");
+  });
+
   it('says why a line is malformed', () => {
-    expect(parseMetricLine('loss', '1700000000000')).toBe('expected "timestamp value [step]", found 1 field(s)');
-    expect(parseMetricLine('loss', '1 2 3 4')).toBe('expected "timestamp value [step]", found 4 field(s)');
+    expect(parseMetricLine('loss', '1700000000000')).toBe(`expected ${RUN_LINE}, found 1 field(s)`);
+    expect(parseMetricLine('loss', '1 2 3 4')).toBe(`expected ${RUN_LINE}, found 4 field(s)`);
+    expect(parseMetricLine('loss', '1 2 3 4 5 6')).toBe(`expected ${RUN_LINE}, found 6 field(s)`);
     expect(parseMetricLine('loss', '1  2')).toBe("the value '' is not a number");
     expect(parseMetricLine('loss', '1.5 2 3')).toBe("the timestamp '1.5' is not an integer");
     expect(parseMetricLine('loss', '1 0x10 3')).toBe("the value '0x10' is not a number");
     expect(parseMetricLine('loss', '1 2 three')).toBe("the step 'three' is not an integer");
     expect(parseMetricLine('loss', '99999999999999999999 2 3')).toBe("the timestamp '99999999999999999999' is not an integer");
+  });
+});
+
+describe('parseLoggedModelMetricLine', () => {
+  it('reads lines as FileStore._get_model_metric_from_line does: with the run id, and the dataset when named', () => {
+    expect(parseLoggedModelMetricLine('acc', MODEL, `1700000000000 0.9 3 ${RUN}\n`)).toEqual({
+      runId: RUN,
+      metric: { key: 'acc', timestamp: 1700000000000, value: 0.9, step: 3, modelId: MODEL },
+    });
+    expect(parseLoggedModelMetricLine('acc', MODEL, `1700000000000 nan 0 ${RUN} eval_set 3a5c1e9f`)).toEqual({
+      runId: RUN,
+      metric: { key: 'acc', timestamp: 1700000000000, value: Number.NaN, step: 0, modelId: MODEL, datasetName: 'eval_set', datasetDigest: '3a5c1e9f' },
+    });
+    expect(parseLoggedModelMetricLine('acc', MODEL, ' ')).toBeNull();
+  });
+
+  it('says why a line is malformed', () => {
+    const expected = '"timestamp value step run_id [dataset_name dataset_digest]"';
+    expect(parseLoggedModelMetricLine('acc', MODEL, '1 0.9 3')).toBe(`expected ${expected}, found 3 field(s)`);
+    expect(parseLoggedModelMetricLine('acc', MODEL, `1 0.9 3 ${RUN} eval_set`)).toBe(`expected ${expected}, found 5 field(s)`);
+    expect(parseLoggedModelMetricLine('acc', MODEL, `1 high 3 ${RUN}`)).toBe("the value 'high' is not a number");
+    expect(parseLoggedModelMetricLine('acc', MODEL, '1 0.9 3 ../../etc')).toBe("'../../etc' is not a valid run id");
   });
 });
 
@@ -78,7 +120,7 @@ describe('readMetricPoints', () => {
     expect(points).toHaveLength(60_000);
     expect(points[41_234]).toEqual({ key: 'loss', timestamp: 1_700_000_041_235, value: 41_235 / 7, step: 41_235 });
     expect(points.at(-1)).toEqual({ key: 'loss', timestamp: 1_700_000_000_000, value: 1.5, step: 0 });
-    expect(bad).toEqual([{ file, line: 41_235, reason: 'expected "timestamp value [step]", found 1 field(s)' }]);
+    expect(bad).toEqual([{ file, line: 41_235, reason: `expected ${RUN_LINE}, found 1 field(s)` }]);
   });
 });
 
@@ -135,5 +177,62 @@ describe('experiments and runs', () => {
     await expect(readRunMeta(folder, '2')).rejects.toThrow('experiment_id is 1, but the run is in experiment folder 2');
     fs.rmSync(path.join(folder, 'meta.yaml'));
     await expect(readRunMeta(folder, '1')).rejects.toThrow('meta.yaml is missing');
+  });
+
+  it("reads a logged model's meta.yaml as MLflow 3.x writes it, and as later versions write it", async () => {
+    writeMlflowExperiment(root, { experimentId: '1', name: 'x' });
+    const folder = writeMlflowLoggedModel(root, {
+      experimentId: '1',
+      modelId: MODEL,
+      name: 'classifier',
+      creationTimestamp: 5,
+      lastUpdatedTimestamp: 9,
+      status: 'FAILED',
+      statusMessage: 'upload failed',
+      modelType: 'agent',
+      sourceRunId: RUN,
+      lifecycleStage: null,
+      meta: { model_uri: `models:/${MODEL}` },
+    });
+    expect(await listLoggedModelFolders(path.join(root, '1'))).toEqual([folder]);
+    expect(await readLoggedModel(folder, '1')).toEqual({
+      folder,
+      modelId: MODEL,
+      experimentId: '1',
+      name: 'classifier',
+      artifactLocation: expect.stringMatching(new RegExp(`^file://.*/1/models/${MODEL}/artifacts$`)),
+      creationTimestamp: 5,
+      lastUpdatedTimestamp: 9,
+      status: 'FAILED',
+      statusMessage: 'upload failed',
+      modelType: 'agent',
+      sourceRunId: RUN,
+      // finalize_logged_model rewrites meta.yaml without lifecycle_stage: the model is active.
+      lifecycleStage: 'active',
+      unknownFields: ['model_uri'],
+    });
+    const meta = fs.readFileSync(path.join(folder, 'meta.yaml'), 'utf8');
+    for (const [written, read] of [
+      ['2', 'READY'],
+      ['1', 'PENDING'],
+      ['3', 'FAILED'],
+      ['LoggedModelStatus.READY', 'READY'],
+      ['PENDING', 'PENDING'],
+    ] as const) {
+      fs.writeFileSync(path.join(folder, 'meta.yaml'), meta.replace('status: FAILED', `status: ${written}`));
+      expect((await readLoggedModel(folder, '1')).status).toBe(read);
+    }
+    fs.writeFileSync(path.join(folder, 'meta.yaml'), meta.replace('status: FAILED', 'status: toString'));
+    const badStatus = await malformed(readLoggedModel(folder, '1'));
+    expect([badStatus.line, badStatus.message]).toEqual([
+      meta.split('\n').findIndex((l) => l === 'status: FAILED') + 1,
+      'status should be a logged model status (PENDING, READY, FAILED, or 0 to 3), found "toString"',
+    ]);
+    fs.writeFileSync(path.join(folder, 'meta.yaml'), meta.replace(`model_id: ${MODEL}`, 'model_id: m-other'));
+    await expect(readLoggedModel(folder, '1')).rejects.toThrow(`model_id is m-other, but the folder is named ${MODEL}`);
+    fs.writeFileSync(path.join(folder, 'meta.yaml'), meta);
+    await expect(readLoggedModel(folder, '2')).rejects.toThrow('experiment_id is 1, but the logged model is in experiment folder 2');
+    fs.writeFileSync(path.join(folder, 'meta.yaml'), meta.replace('name: classifier', 'name: null'));
+    await expect(readLoggedModel(folder, '1')).rejects.toThrow('name is missing');
   });
 });

@@ -2,14 +2,18 @@
 //   <root>/<experiment id>/meta.yaml, tags/<key>            an experiment (deleted ones under <root>/.trash/)
 //   <experiment>/<run id>/meta.yaml                          a run (status as MLflow's 1..5 enum)
 //   <run>/params/<key>, tags/<key>                           one value per file; '/' in a key is a subfolder
-//   <run>/metrics/<key>                                      lines "timestamp value step" (older: no step)
+//   <run>/metrics/<key>                                      lines "timestamp value step" (older: no step;
+//                                                            "... step dataset_name dataset_digest" when MLflow 3 names a dataset)
 //   <run>/inputs/<id>/meta.yaml + <experiment>/datasets/<id>/meta.yaml   dataset inputs
+//   <experiment>/models/<model id>/meta.yaml, params/, tags/  an MLflow 3 logged model (FileStore.create_logged_model)
+//   <logged model>/metrics/<key>                             lines "timestamp value step run_id [dataset_name dataset_digest]"
+//   <logged model>/artifacts/                                its files, when its artifact_location is the default
 //   <root>/models/<name>/meta.yaml, aliases/, tags/, version-<n>/meta.yaml   the model registry
 // Plain Node: no store, no Cairn state. Malformed files are reported as MalformedSourceError.
 import fs from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import type { LifecycleStage, ModelVersionStage, ModelVersionStatus, RunStatus, Tag } from '../../../shared/models';
+import type { LifecycleStage, LoggedModelStatus, ModelVersionStage, ModelVersionStatus, RunStatus, Tag } from '../../../shared/models';
 import type { DatasetInput, MetricInput } from '../tracker/tracker-store';
 import { MetaYamlError, parseMetaYaml, type MetaYamlDocument, type MetaYamlValue } from './meta-yaml-parser';
 
@@ -17,8 +21,10 @@ import { MetaYamlError, parseMetaYaml, type MetaYamlDocument, type MetaYamlValue
 const TRASH_FOLDER = '.trash';
 /** The model registry's folder inside an mlruns folder. */
 const REGISTRY_FOLDER = 'models';
+/** The folder of MLflow 3's logged models inside an experiment folder. */
+const LOGGED_MODELS_FOLDER = 'models';
 /** Folders inside an experiment folder that are not runs: its tags, datasets, traces, and MLflow 3's logged models. */
-const EXPERIMENT_RESERVED_FOLDERS: readonly string[] = ['tags', 'datasets', 'traces', 'models'];
+const EXPERIMENT_RESERVED_FOLDERS: readonly string[] = ['tags', 'datasets', 'traces', LOGGED_MODELS_FOLDER];
 
 /** A file or folder in the source that cannot be read as MLflow writes it. */
 export class MalformedSourceError extends Error {
@@ -79,7 +85,7 @@ export interface MlflowMetricFile {
   readonly size: number;
 }
 
-/** A line of a metric file that is not "timestamp value [step]". */
+/** A line of a metric file that MLflow could not read. */
 export interface MalformedMetricLine {
   readonly file: string;
   readonly line: number;
@@ -118,6 +124,31 @@ export interface MlflowModelVersion {
   readonly modelId: string | null;
   readonly tags: readonly Tag[];
   readonly unknownFields: readonly string[];
+}
+
+/** An MLflow 3 logged model's meta.yaml; its params, tags and metrics are files beside it. */
+export interface MlflowLoggedModel {
+  readonly folder: string;
+  readonly modelId: string;
+  readonly experimentId: string;
+  readonly name: string;
+  readonly artifactLocation: string | null;
+  /** Milliseconds since the epoch; null when not recorded. */
+  readonly creationTimestamp: number | null;
+  readonly lastUpdatedTimestamp: number | null;
+  readonly status: LoggedModelStatus;
+  readonly statusMessage: string | null;
+  readonly modelType: string | null;
+  readonly sourceRunId: string | null;
+  readonly lifecycleStage: LifecycleStage;
+  readonly unknownFields: readonly string[];
+}
+
+/** A point of a logged model's metric file, and the run that logged it. */
+export interface LoggedModelMetricPoint {
+  readonly runId: string;
+  /** The point as logged to that run, with the model's id and the dataset when named. */
+  readonly metric: MetricInput;
 }
 
 const META_FILE = 'meta.yaml';
@@ -166,6 +197,32 @@ const MODEL_VERSION_FIELDS = new Set([
   'params',
   'deployment_job_state',
 ]);
+// What FileStore.create_logged_model writes: LoggedModel.to_dictionary() without tags, params and
+// metrics, plus lifecycle_stage (which finalize_logged_model drops again when it rewrites the file).
+const LOGGED_MODEL_FIELDS = new Set([
+  'model_id',
+  'experiment_id',
+  'name',
+  'artifact_location',
+  'creation_timestamp',
+  'last_updated_timestamp',
+  'model_type',
+  'source_run_id',
+  'status',
+  'status_message',
+  'lifecycle_stage',
+]);
+// LoggedModelStatus as MLflow writes it: its name (str(status) in 3.x, 'LoggedModelStatus.READY'
+// from builds whose enum had no __str__), or its number (to_int(), later). UNSPECIFIED is never
+// written by MLflow's own calls; like PENDING, it says nothing about the files being complete.
+const LOGGED_MODEL_STATUS_BY_NAME: Readonly<Record<string, LoggedModelStatus>> = {
+  UNSPECIFIED: 'PENDING',
+  PENDING: 'PENDING',
+  READY: 'READY',
+  FAILED: 'FAILED',
+};
+const LOGGED_MODEL_STATUS_BY_CODE: Readonly<Record<number, LoggedModelStatus>> = { 0: 'PENDING', 1: 'PENDING', 2: 'READY', 3: 'FAILED' };
+const MLFLOW_ID = /^[a-zA-Z0-9][\w-]{0,255}$/;
 const MODEL_VERSION_STAGES: readonly string[] = ['None', 'Staging', 'Production', 'Archived', 'Deleted_Internal'];
 const MODEL_VERSION_STATUSES: readonly string[] = ['PENDING_REGISTRATION', 'FAILED_REGISTRATION', 'READY'];
 
@@ -242,7 +299,7 @@ export async function readRunMeta(runFolder: string, experimentId: string): Prom
   if (runId === null) throw new MalformedSourceError(file, null, 'the run has no run_id');
   const runIdLine = meta.lineOf('run_id') ?? meta.lineOf('run_uuid');
   if (runId !== folderName) throw new MalformedSourceError(file, runIdLine, `run_id is ${runId}, but the folder is named ${folderName}`);
-  if (!/^[a-zA-Z0-9][\w-]{0,255}$/.test(runId)) throw new MalformedSourceError(file, runIdLine, `'${runId}' is not a valid run id`);
+  if (!MLFLOW_ID.test(runId)) throw new MalformedSourceError(file, runIdLine, `'${runId}' is not a valid run id`);
   const recordedExperiment = field.idText('experiment_id');
   if (recordedExperiment !== null && recordedExperiment !== experimentId) {
     throw new MalformedSourceError(file, meta.lineOf('experiment_id'), `experiment_id is ${recordedExperiment}, but the run is in experiment folder ${experimentId}`);
@@ -277,30 +334,31 @@ export async function listMetricFiles(runFolder: string): Promise<MlflowMetricFi
 }
 
 /** Points read from one piece of a metric file, and that piece's size in bytes. */
-export interface MetricPointBatch {
-  readonly points: MetricInput[];
+export interface MetricPointBatch<Point = MetricInput> {
+  readonly points: Point[];
   readonly bytesRead: number;
 }
 
 /**
- * Streams a metric file's points, in batches as the file is read (never the whole file at once).
- * Lines MLflow could not read are passed to onMalformed and skipped; blank lines are ignored.
+ * Streams a metric file's lines through parseLine, in batches as the file is read (never the whole
+ * file at once). Lines parseLine refuses (it returns why) go to onMalformed; blank lines (null) are ignored.
  */
-export async function* readMetricPoints(
+export async function* readMetricLines<Point>(
   metric: MlflowMetricFile,
+  parseLine: (key: string, line: string) => Point | null | string,
   onMalformed: (line: MalformedMetricLine) => void,
-): AsyncGenerator<MetricPointBatch> {
+): AsyncGenerator<MetricPointBatch<Point>> {
   const stream = fs.createReadStream(metric.file, { highWaterMark: 1 << 20 });
   const decoder = new StringDecoder('utf8');
   let rest = '';
   let lineNumber = 0;
-  const parseLines = (text: string, batch: MetricInput[]): void => {
+  const parseLines = (text: string, batch: Point[]): void => {
     let start = 0;
     for (;;) {
       const end = text.indexOf('\n', start);
       if (end < 0) break;
       lineNumber++;
-      const point = parseMetricLine(metric.key, text.slice(start, end));
+      const point = parseLine(metric.key, text.slice(start, end));
       if (typeof point === 'string') onMalformed({ file: metric.file, line: lineNumber, reason: point });
       else if (point !== null) batch.push(point);
       start = end + 1;
@@ -308,38 +366,75 @@ export async function* readMetricPoints(
     rest = text.slice(start);
   };
   for await (const chunk of stream) {
-    const points: MetricInput[] = [];
+    const points: Point[] = [];
     parseLines(rest + decoder.write(chunk as Buffer), points);
     yield { points, bytesRead: (chunk as Buffer).length };
   }
   const tail = rest + decoder.end();
   if (tail !== '') {
-    const points: MetricInput[] = [];
+    const points: Point[] = [];
     parseLines(`${tail}\n`, points);
     yield { points, bytesRead: 0 };
   }
 }
 
+/** Streams a run's metric file as points (see readMetricLines). */
+export function readMetricPoints(metric: MlflowMetricFile, onMalformed: (line: MalformedMetricLine) => void): AsyncGenerator<MetricPointBatch> {
+  return readMetricLines(metric, parseMetricLine, onMalformed);
+}
+
 const DECIMAL_WITH_UNDERSCORES = /^[+-]?(?:\d+(?:_\d+)*(?:\.(?:\d+(?:_\d+)*)?)?|\.\d+(?:_\d+)*)(?:[eE][+-]?\d+(?:_\d+)*)?$/;
 const SPECIAL_FLOAT = /^([+-]?)(inf|infinity|nan)$/i;
+const RUN_METRIC_LINE = '"timestamp value [step]" or "timestamp value step dataset_name dataset_digest"';
+const LOGGED_MODEL_METRIC_LINE = '"timestamp value step run_id [dataset_name dataset_digest]"';
 
-/** One metric line as MLflow reads it ("timestamp value [step]"); null for a blank line, a reason when malformed. */
+/**
+ * One line of a run's metric file as MLflow reads it (FileStore._get_metric_from_line): "timestamp
+ * value [step]", or MLflow 3's "timestamp value step dataset_name dataset_digest". Null for a blank
+ * line, a reason when malformed.
+ */
 export function parseMetricLine(key: string, line: string): MetricInput | null | string {
   const trimmed = line.trim();
   if (trimmed === '') return null;
+  // The common lines are read without splitting: a history can run to millions of them.
   const first = trimmed.indexOf(' ');
   const second = first < 0 ? -1 : trimmed.indexOf(' ', first + 1);
-  if (first < 0 || (second >= 0 && trimmed.indexOf(' ', second + 1) >= 0)) {
-    return `expected "timestamp value [step]", found ${trimmed.split(' ').length} field(s)`;
+  if (second >= 0 && trimmed.indexOf(' ', second + 1) >= 0) {
+    const fields = trimmed.split(' ');
+    if (fields.length !== 5) return `expected ${RUN_METRIC_LINE}, found ${fields.length} field(s)`;
+    const point = metricPoint(key, fields[0]!, fields[1]!, fields[2]!);
+    return typeof point === 'string' ? point : { ...point, datasetName: fields[3]!, datasetDigest: fields[4]! };
   }
-  const timestampText = trimmed.slice(0, first);
-  const valueText = second < 0 ? trimmed.slice(first + 1) : trimmed.slice(first + 1, second);
+  if (first < 0) return `expected ${RUN_METRIC_LINE}, found 1 field(s)`;
+  return second < 0
+    ? metricPoint(key, trimmed.slice(0, first), trimmed.slice(first + 1), null)
+    : metricPoint(key, trimmed.slice(0, first), trimmed.slice(first + 1, second), trimmed.slice(second + 1));
+}
+
+/**
+ * One line of a logged model's metric file as MLflow reads it (FileStore._get_model_metric_from_line):
+ * "timestamp value step run_id", with "dataset_name dataset_digest" after it when a dataset was named.
+ */
+export function parseLoggedModelMetricLine(key: string, modelId: string, line: string): LoggedModelMetricPoint | null | string {
+  const trimmed = line.trim();
+  if (trimmed === '') return null;
+  const fields = trimmed.split(' ');
+  if (fields.length !== 4 && fields.length !== 6) return `expected ${LOGGED_MODEL_METRIC_LINE}, found ${fields.length} field(s)`;
+  const point = metricPoint(key, fields[0]!, fields[1]!, fields[2]!);
+  if (typeof point === 'string') return point;
+  const runId = fields[3]!;
+  if (!MLFLOW_ID.test(runId)) return `'${runId}' is not a valid run id`;
+  const dataset = fields.length === 6 ? { datasetName: fields[4]!, datasetDigest: fields[5]! } : {};
+  return { runId, metric: { ...point, modelId, ...dataset } };
+}
+
+/** A point from the texts of its fields; a reason when one of them is not what MLflow writes. A missing step is 0. */
+function metricPoint(key: string, timestampText: string, valueText: string, stepText: string | null): MetricInput | string {
   const timestamp = parsePythonInt(timestampText);
   if (timestamp === null) return `the timestamp '${timestampText}' is not an integer`;
   const value = parsePythonFloat(valueText);
   if (value === null) return `the value '${valueText}' is not a number`;
-  if (second < 0) return { key, timestamp, value, step: 0 };
-  const stepText = trimmed.slice(second + 1);
+  if (stepText === null) return { key, timestamp, value, step: 0 };
   const step = parsePythonInt(stepText);
   if (step === null) return `the step '${stepText}' is not an integer`;
   return { key, timestamp, value, step };
@@ -498,6 +593,48 @@ async function readModelVersion(folder: string): Promise<MlflowModelVersion> {
   };
 }
 
+/** The logged model folders of an experiment folder (<experiment>/models/<model id>), sorted; [] when it has none. */
+export async function listLoggedModelFolders(experimentFolder: string): Promise<string[]> {
+  const folder = path.join(experimentFolder, LOGGED_MODELS_FOLDER);
+  return (await listSubfolders(folder)).map((name) => path.join(folder, name));
+}
+
+/** Reads a logged model's meta.yaml, checking it against the folders it is in. */
+export async function readLoggedModel(modelFolder: string, experimentId: string): Promise<MlflowLoggedModel> {
+  const meta = await readMetaFile(modelFolder);
+  const file = path.join(modelFolder, META_FILE);
+  const field = fieldReader(meta, file);
+  const folderName = path.basename(modelFolder);
+  const modelId = field.requiredString('model_id');
+  if (modelId !== folderName) throw new MalformedSourceError(file, meta.lineOf('model_id'), `model_id is ${modelId}, but the folder is named ${folderName}`);
+  if (!MLFLOW_ID.test(modelId)) throw new MalformedSourceError(file, meta.lineOf('model_id'), `'${modelId}' is not a valid model id`);
+  const recordedExperiment = field.idText('experiment_id');
+  if (recordedExperiment !== null && recordedExperiment !== experimentId) {
+    throw new MalformedSourceError(
+      file,
+      meta.lineOf('experiment_id'),
+      `experiment_id is ${recordedExperiment}, but the logged model is in experiment folder ${experimentId}`,
+    );
+  }
+  const name = field.requiredString('name');
+  if (name.trim() === '') throw new MalformedSourceError(file, meta.lineOf('name'), 'the logged model has no name');
+  return {
+    folder: modelFolder,
+    modelId,
+    experimentId,
+    name,
+    artifactLocation: field.string('artifact_location'),
+    creationTimestamp: field.integer('creation_timestamp'),
+    lastUpdatedTimestamp: field.integer('last_updated_timestamp'),
+    status: field.loggedModelStatus('status'),
+    statusMessage: field.string('status_message'),
+    modelType: field.string('model_type'),
+    sourceRunId: field.string('source_run_id'),
+    lifecycleStage: field.lifecycleStage('lifecycle_stage'),
+    unknownFields: Object.keys(meta.root).filter((key) => !LOGGED_MODEL_FIELDS.has(key)),
+  };
+}
+
 // ---------------------------------------------------------------- internals
 
 /** The names of a folder's subfolders, sorted; [] when the folder is missing. */
@@ -585,6 +722,15 @@ function fieldReader(document: MetaYamlDocument, file: string) {
       if (typeof value === 'number' && RUN_STATUS_BY_CODE[value]) return RUN_STATUS_BY_CODE[value]!;
       if (typeof value === 'string' && Object.values(RUN_STATUS_BY_CODE).includes(value as RunStatus)) return value as RunStatus;
       throw wrong(key, 'a run status (1 to 5)');
+    },
+    /** A status MLflow wrote as its name or its number; READY when absent, as LoggedModel's default. */
+    loggedModelStatus(key: string): LoggedModelStatus {
+      const value = meta[key];
+      if (value === undefined || value === null) return 'READY';
+      const name = typeof value === 'string' ? value.replace(/^LoggedModelStatus\./, '') : null;
+      if (typeof value === 'number' && Object.hasOwn(LOGGED_MODEL_STATUS_BY_CODE, value)) return LOGGED_MODEL_STATUS_BY_CODE[value]!;
+      if (name !== null && Object.hasOwn(LOGGED_MODEL_STATUS_BY_NAME, name)) return LOGGED_MODEL_STATUS_BY_NAME[name]!;
+      throw wrong(key, 'a logged model status (PENDING, READY, FAILED, or 0 to 3)');
     },
   };
   return reader;

@@ -1,6 +1,7 @@
 // Writes folders in MLflow's file-store layout, as MLflow 2.x writes them, for the importer's
 // tests and benchmark: experiments (also in .trash), runs with params, tags, metric files and
-// artifacts, dataset inputs, and registered models with versions and aliases.
+// artifacts, dataset inputs, and registered models with versions and aliases; and MLflow 3's
+// logged models, as its FileStore.create_logged_model and _log_model_metric write them.
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -68,7 +69,37 @@ export interface MlflowRegisteredModelFixture {
     readonly creationTimestamp: number;
     readonly description?: string | null;
     readonly tags?: Readonly<Record<string, string>>;
+    /** The logged model an MLflow 3 version was made from; its storage_location is then the model's artifact location. */
+    readonly modelId?: string;
+    /** storage_location; `source` when absent. */
+    readonly storageLocation?: string;
   }[];
+}
+
+/** An MLflow 3 logged model, written under <experiment>/models/<model id>. */
+export interface MlflowLoggedModelFixture {
+  readonly experimentId: string;
+  readonly modelId: string;
+  readonly trashedExperiment?: boolean;
+  readonly name: string;
+  readonly creationTimestamp: number;
+  readonly lastUpdatedTimestamp?: number;
+  /** As MLflow wrote it: its name ('READY', MLflow 3.0 to 3.x) or its number (2, later). */
+  readonly status?: string | number;
+  readonly statusMessage?: string | null;
+  readonly modelType?: string | null;
+  readonly sourceRunId?: string | null;
+  /** Left out of meta.yaml when null, as finalize_logged_model leaves it out. */
+  readonly lifecycleStage?: 'active' | 'deleted' | null;
+  /** The artifact_location field; the model's own artifacts folder as a file:// URI when absent. */
+  readonly artifactLocation?: string;
+  readonly params?: Readonly<Record<string, string>>;
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Metric files: key to lines ("timestamp value step run_id [dataset_name dataset_digest]"). */
+  readonly metrics?: Readonly<Record<string, readonly string[]>>;
+  /** Artifact files: path relative to the model's artifacts folder to content. */
+  readonly artifacts?: Readonly<Record<string, string>>;
+  readonly meta?: Readonly<Record<string, MetaYamlInput>>;
 }
 
 const YAML_SPECIAL = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|[-+]?[0-9][0-9_.eE+-]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
@@ -226,12 +257,44 @@ export function writeMlflowRegisteredModel(root: string, model: MlflowRegistered
         source: version.source,
         status: 'READY',
         status_message: null,
-        storage_location: version.source,
+        storage_location: version.storageLocation ?? version.source,
         user_id: null,
         version: version.version,
+        ...(version.modelId === undefined ? {} : { model_id: version.modelId }),
       }),
     );
     writeKeyValues(path.join(versionFolder, 'tags'), version.tags);
   }
+  return folder;
+}
+
+/** Writes a logged model: meta.yaml, params, tags, metric files and artifacts. Returns its folder. */
+export function writeMlflowLoggedModel(root: string, model: MlflowLoggedModelFixture): string {
+  const folder = path.join(experimentFolder(root, model.experimentId, model.trashedExperiment), 'models', model.modelId);
+  const lifecycleStage = model.lifecycleStage === undefined ? 'active' : model.lifecycleStage;
+  writeFile(
+    path.join(folder, 'meta.yaml'),
+    formatMetaYaml({
+      artifact_location: model.artifactLocation ?? pathToFileURL(path.join(root, model.experimentId, 'models', model.modelId, 'artifacts')).href,
+      creation_timestamp: model.creationTimestamp,
+      experiment_id: model.experimentId,
+      last_updated_timestamp: model.lastUpdatedTimestamp ?? model.creationTimestamp,
+      ...(lifecycleStage === null ? {} : { lifecycle_stage: lifecycleStage }),
+      model_id: model.modelId,
+      model_type: model.modelType ?? null,
+      name: model.name,
+      source_run_id: model.sourceRunId ?? null,
+      status: model.status ?? 'READY',
+      status_message: model.statusMessage ?? null,
+      ...model.meta,
+    }),
+  );
+  for (const sub of ['metrics', 'params']) fs.mkdirSync(path.join(folder, sub), { recursive: true });
+  writeKeyValues(path.join(folder, 'params'), model.params);
+  writeKeyValues(path.join(folder, 'tags'), model.tags);
+  for (const [key, lines] of Object.entries(model.metrics ?? {})) {
+    writeFile(path.join(folder, 'metrics', ...key.split('/')), lines.map((line) => `${line}\n`).join(''));
+  }
+  writeKeyValues(path.join(folder, 'artifacts'), model.artifacts);
   return folder;
 }
