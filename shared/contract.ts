@@ -3,7 +3,17 @@
 // from this file; adding a call is one entry in `calls`.
 import { z } from 'zod';
 import type { ErrorPayload } from './errors';
-import type { ArtifactFileInfo, Experiment, ExperimentSummary, MetricPoint, Page, Run } from './models';
+import type {
+  ArtifactFileInfo,
+  Experiment,
+  ExperimentSummary,
+  MetricPoint,
+  ModelVersion,
+  Page,
+  RegisteredModel,
+  Run,
+  RunModels,
+} from './models';
 import type { MetricSeriesResult } from './metric-series';
 import { MAX_RUNS_TABLE_ROWS, type RunsTablePage } from './runs-table';
 
@@ -72,6 +82,12 @@ export const calls = {
       .strict(),
   ),
   getRun: call<Run>()(z.object({ runId }).strict()),
+  /** The logged models a run produced and the registry versions made from it. */
+  getRunModels: call<RunModels>()(z.object({ runId }).strict()),
+  /** Every registered model, most recently updated first, with its latest versions and aliases. */
+  listRegisteredModels: call<RegisteredModel[]>()(z.object({}).strict()),
+  /** One registered model's versions, newest first. */
+  listModelVersions: call<ModelVersion[]>()(z.object({ name: z.string().min(1).max(500) }).strict()),
   getMetricHistory: call<MetricPoint[]>()(
     z.object({ runId, key: z.string().min(1).max(250) }).strict(),
   ),

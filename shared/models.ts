@@ -173,6 +173,12 @@ export interface RegisteredModel {
   readonly aliases: readonly RegisteredModelAlias[];
 }
 
+/** The models a run produced or registered: its MLflow 3 logged models and the registry versions made from it. */
+export interface RunModels {
+  readonly loggedModels: readonly LoggedModel[];
+  readonly modelVersions: readonly ModelVersion[];
+}
+
 /** Whether a logged model's files are complete (MLflow's LoggedModelStatus without its prefix). */
 export type LoggedModelStatus = 'PENDING' | 'READY' | 'FAILED';
 

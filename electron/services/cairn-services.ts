@@ -50,6 +50,8 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     metricSeries: new MetricSeriesService(store.db),
     runsTable: new RunsTableService(store.db),
     artifacts: tracking.artifacts,
+    registry: tracking.registry,
+    loggedModels: tracking.loggedModels,
     appInfo: () => ({ version: CAIRN_VERSION, dataDir: options.dataDir, trackingUri, mode: options.mode }),
   });
   return {

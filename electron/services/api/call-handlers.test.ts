@@ -70,3 +70,36 @@ describe('dispatchCall', () => {
     });
   });
 });
+
+describe('model calls', () => {
+  it("answers a run's logged models and registered versions, every registered model, and one model's versions", async () => {
+    const { registry, loggedModels } = services.tracking;
+    const run = await services.store.createRun({ experimentId: '0' });
+    const other = await services.store.createRun({ experimentId: '0' });
+    const logged = await loggedModels.createLoggedModel({ experimentId: '0', name: 'model', sourceRunId: run.info.runId });
+    await loggedModels.createLoggedModel({ experimentId: '0', name: 'elsewhere', sourceRunId: other.info.runId });
+    await registry.createRegisteredModel({ name: "fraud's" });
+    await registry.createModelVersion({ name: "fraud's", source: `models:/${logged.modelId}`, runId: run.info.runId, modelId: logged.modelId });
+    await registry.createModelVersion({ name: "fraud's", source: `runs:/${other.info.runId}/model`, runId: other.info.runId });
+    await registry.setRegisteredModelAlias("fraud's", 'champion', '2');
+    await registry.createRegisteredModel({ name: 'churn' });
+
+    const runModels = await services.handlers.getRunModels({ runId: run.info.runId });
+    expect(runModels.loggedModels.map((model) => model.modelId)).toEqual([logged.modelId]);
+    expect(runModels.modelVersions.map((version) => [version.name, version.version])).toEqual([["fraud's", '1']]);
+
+    const models = await services.handlers.listRegisteredModels({});
+    expect(models.map((model) => model.name)).toEqual(['churn', "fraud's"]);
+
+    const versions = await services.handlers.listModelVersions({ name: "fraud's" });
+    expect(versions.map((version) => [version.version, version.aliases])).toEqual([
+      ['2', ['champion']],
+      ['1', []],
+    ]);
+
+    const missing = await dispatchCall(services.handlers, 'listModelVersions', { name: 'absent' });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'RESOURCE_DOES_NOT_EXIST' } });
+    const unknownRun = await dispatchCall(services.handlers, 'getRunModels', { runId: 'f'.repeat(32) });
+    expect(unknownRun).toMatchObject({ ok: false, error: { code: 'RESOURCE_DOES_NOT_EXIST' } });
+  });
+});

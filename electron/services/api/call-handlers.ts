@@ -9,7 +9,9 @@ import {
   type ValidRequest,
 } from '../../../shared/contract';
 import { CairnError, toErrorPayload } from '../../../shared/errors';
-import type { Run } from '../../../shared/models';
+import type { Page, Run } from '../../../shared/models';
+import type { LoggedModelStore } from '../logged-models/logged-model-store';
+import type { RegistryStore } from '../registry/registry-store';
 import { RUN_NOTE_TAG } from '../../../shared/metric-series';
 import type { ArtifactStore } from '../artifacts/artifact-store';
 import type { MetricSeriesService } from '../metrics/metric-series-service';
@@ -25,7 +27,23 @@ export interface CallContext {
   readonly artifacts: ArtifactStore;
   /** The runs table's compact query. */
   readonly runsTable: RunsTableService;
+  /** The model registry. */
+  readonly registry: RegistryStore;
+  /** MLflow 3 logged models. */
+  readonly loggedModels: LoggedModelStore;
   readonly appInfo: () => AppInfo;
+}
+
+/** Every item of a paged search, page after page. */
+async function everyPage<T>(search: (pageToken: string | undefined) => Promise<Page<T>>): Promise<T[]> {
+  const items: T[] = [];
+  let pageToken: string | undefined;
+  do {
+    const page = await search(pageToken);
+    items.push(...page.items);
+    pageToken = page.nextPageToken;
+  } while (pageToken);
+  return items;
 }
 
 /** A handler for each call, typed from the contract. */
@@ -42,6 +60,27 @@ export function createCallHandlers(context: CallContext): CallHandlers {
     createExperiment: async (request) => store.createExperiment({ name: request.name }),
     searchRuns: async (request) => store.searchRuns(request),
     getRun: async (request) => store.getRun(request.runId),
+    getRunModels: async (request) => {
+      await store.getRun(request.runId);
+      const [loggedModels, modelVersions] = await Promise.all([
+        everyPage((pageToken) =>
+          context.loggedModels.searchLoggedModels({ filter: `source_run_id = '${request.runId}'`, maxResults: 1000, pageToken }),
+        ),
+        everyPage((pageToken) =>
+          context.registry.searchModelVersions({ filter: `run_id = '${request.runId}'`, maxResults: 1000, pageToken }),
+        ),
+      ]);
+      return { loggedModels, modelVersions };
+    },
+    listRegisteredModels: async () =>
+      everyPage((pageToken) => context.registry.searchRegisteredModels({ orderBy: ['last_updated_timestamp DESC'], maxResults: 1000, pageToken })),
+    listModelVersions: async (request) => {
+      await context.registry.getRegisteredModel(request.name);
+      const versions = await everyPage((pageToken) =>
+        context.registry.searchModelVersions({ filter: `name = '${request.name.replaceAll("'", "''")}'`, maxResults: 1000, pageToken }),
+      );
+      return versions.sort((a, b) => Number(b.version) - Number(a.version));
+    },
     getMetricHistory: async (request) => {
       const page = await store.getMetricHistory({ runId: request.runId, key: request.key, maxResults: 1_000_000 });
       return [...page.items];
