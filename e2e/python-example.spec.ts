@@ -1,5 +1,6 @@
 // The training example under examples/ runs against a real Cairn server (Debian's python3
-// with scikit-learn), and its run, metrics and registered model show up in the UI.
+// with scikit-learn), and its run, metrics and registered model show up in the UI: on the run
+// page and on the models page.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { expect, test } from './cairn-fixture';
@@ -7,6 +8,12 @@ import { expect, test } from './cairn-fixture';
 const PYTHON = process.env.CAIRN_PYTHON ?? '/usr/bin/python3';
 
 test('the scikit-learn example logs a run that the UI shows', async ({ cairn, page, shot }) => {
+  // Before the example runs, the models page says how to register one.
+  await page.goto(`${cairn.url}#/models`);
+  await expect(page.getByTestId('models-ready')).toBeAttached();
+  await expect(page.getByTestId('models-empty')).toContainText('mlflow.register_model');
+  await shot(page, 'models-empty');
+
   const output = execFileSync(PYTHON, [path.join(__dirname, '..', 'examples', 'train_sklearn.py'), '--epochs', '8'], {
     env: { ...process.env, MLFLOW_TRACKING_URI: cairn.trackingUri },
     encoding: 'utf8',
@@ -22,4 +29,44 @@ test('the scikit-learn example logs a run that the UI shows', async ({ cairn, pa
   await expect(page.getByText('test_accuracy').first()).toBeVisible();
   await expect(page.getByText('train_loss').first()).toBeVisible();
   await shot(page, 'python-example-run');
+  const runId = decodeURIComponent(new URL(page.url()).hash.replace('#/runs/', ''));
+
+  // The run page lists the version registered from the run, linking to the models page.
+  const runVersion = page.getByTestId('run-model-version');
+  await expect(runVersion).toHaveCount(1);
+  await expect(runVersion).toContainText('digits-classifier v1');
+  await expect(runVersion.getByTestId('model-alias')).toHaveText('@candidate');
+  await runVersion.scrollIntoViewIfNeeded();
+  await shot(page, 'python-example-run-models');
+  await runVersion.getByRole('link').click();
+
+  // The models page opens on that model, its version linked back to the run.
+  await expect(page).toHaveURL(/#\/models\/digits-classifier$/);
+  await expect(page.getByTestId('models-ready')).toBeAttached();
+  const modelRow = page.getByTestId('registered-model-row');
+  await expect(modelRow).toHaveCount(1);
+  await expect(modelRow).toContainText('digits-classifier');
+  await expect(modelRow).toContainText('v1');
+  await expect(modelRow.getByTestId('model-alias')).toContainText('@candidate');
+  const versionRow = page.getByTestId('model-version-row');
+  await expect(versionRow).toHaveCount(1);
+  await expect(versionRow).toHaveAttribute('data-version', '1');
+  await expect(versionRow.getByTestId('model-version-run-link')).toHaveAttribute('href', `#/runs/${runId}`);
+  await shot(page, 'models');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot(page, 'models-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  // Clicking the model again folds its versions away; the header link leads back to it.
+  await modelRow.click();
+  await expect(page.getByTestId('model-version-row')).toHaveCount(0);
+  await page.getByTestId('nav-experiments').click();
+  await expect(page.getByTestId('experiments-ready')).toBeAttached();
+  await page.getByTestId('nav-models').click();
+  await expect(page.getByTestId('registered-model-row')).toHaveCount(1);
+
+  // The version's run link goes to the run page.
+  await page.goto(`${cairn.url}#/models/digits-classifier`);
+  await page.getByTestId('model-version-run-link').click();
+  await expect(page.getByTestId('run-name')).toHaveText('sgd-alpha-0.0001');
 });

@@ -4,6 +4,7 @@ import { useEffect } from 'react';
 import { AppHeader } from './components/app-header';
 import { ComparePage } from './pages/compare/compare-page';
 import { ExperimentsPage } from './pages/experiments/experiments-page';
+import { ModelsPage } from './pages/models/models-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { RunPage } from './pages/run/run-page';
 import { RunsPage } from './pages/runs/runs-page';
@@ -21,6 +22,8 @@ function CurrentPage() {
       return <RunPage />;
     case 'compare':
       return <ComparePage />;
+    case 'models':
+      return <ModelsPage />;
     case 'not-found':
       return <NotFoundPage path={route.path} />;
   }

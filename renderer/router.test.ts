@@ -13,6 +13,10 @@ describe('routes', () => {
     ['#/compare?runs=a,b,c', { name: 'compare', runIds: ['a', 'b', 'c'] }],
     ['#/compare?runs=a,,a,b', { name: 'compare', runIds: ['a', 'b'] }],
     ['#/compare', { name: 'compare', runIds: [] }],
+    ['#/models', { name: 'models', modelName: null }],
+    ['#/models/digits-classifier', { name: 'models', modelName: 'digits-classifier' }],
+    ['#/models/team%2Fmodel%20a', { name: 'models', modelName: 'team/model a' }],
+    ['#/models/a/b', { name: 'not-found', path: '/models/a/b' }],
     ['#/experiments', { name: 'not-found', path: '/experiments' }],
     ['#/runs/a/b', { name: 'not-found', path: '/runs/a/b' }],
     ['#/runs/%E0%A4%A', { name: 'not-found', path: '/runs/%E0%A4%A' }],
@@ -21,6 +25,6 @@ describe('routes', () => {
   });
 
   it('writes what it reads', () => {
-    for (const hash of ['#/', '#/experiments/3', '#/runs/f00', '#/compare?runs=a,b']) expect(routeHref(parseRoute(hash))).toBe(hash);
+    for (const hash of ['#/', '#/experiments/3', '#/runs/f00', '#/compare?runs=a,b', '#/models', '#/models/team%2Fmodel']) expect(routeHref(parseRoute(hash))).toBe(hash);
   });
 });

@@ -1,5 +1,5 @@
 // Hash routes: #/ experiments, #/experiments/:id runs table, #/runs/:runId run page,
-// #/compare?runs=a,b,c compare view. The current route lives in the store (ui slice); this module
+// #/compare?runs=a,b,c compare view, #/models registered models (#/models/:name with one open). The current route lives in the store (ui slice); this module
 // parses and writes the address bar and keeps the two in step.
 import { useAppStore } from './stores/app-store';
 
@@ -9,12 +9,24 @@ export type Route =
   | { readonly name: 'runs'; readonly experimentId: string }
   | { readonly name: 'run'; readonly runId: string }
   | { readonly name: 'compare'; readonly runIds: readonly string[] }
+  /** The model registry; `modelName` is the registered model whose versions are shown, if any. */
+  | { readonly name: 'models'; readonly modelName: string | null }
   | { readonly name: 'not-found'; readonly path: string };
 
 function decodeSegment(segment: string): string | null {
   try {
     const decoded = decodeURIComponent(segment);
     return decoded.length > 0 && !decoded.includes('/') ? decoded : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A registered model's name from its segment: unlike ids, names may contain "/" (written %2F). */
+function decodeName(segment: string): string | null {
+  try {
+    const decoded = decodeURIComponent(segment);
+    return decoded.length > 0 ? decoded : null;
   } catch {
     return null;
   }
@@ -30,6 +42,11 @@ export function parseRoute(hash: string): Route {
   const value = id === undefined ? null : decodeSegment(id);
   if (rest.length === 0 && value !== null && head === 'experiments') return { name: 'runs', experimentId: value };
   if (rest.length === 0 && value !== null && head === 'runs') return { name: 'run', runId: value };
+  if (head === 'models' && segments.length === 1) return { name: 'models', modelName: null };
+  if (head === 'models' && segments.length === 2 && id !== undefined) {
+    const modelName = decodeName(id);
+    if (modelName !== null) return { name: 'models', modelName };
+  }
   if (segments.length === 1 && head === 'compare') {
     const runs = new URLSearchParams(query).get('runs') ?? '';
     return { name: 'compare', runIds: [...new Set(runs.split(',').filter((runId) => runId.length > 0))] };
@@ -48,6 +65,8 @@ export function routeHref(route: Route): string {
       return `#/runs/${encodeURIComponent(route.runId)}`;
     case 'compare':
       return `#/compare?runs=${route.runIds.map(encodeURIComponent).join(',')}`;
+    case 'models':
+      return route.modelName === null ? '#/models' : `#/models/${encodeURIComponent(route.modelName)}`;
     case 'not-found':
       return `#${route.path}`;
   }

@@ -1,6 +1,6 @@
-// The bar at the top of every page: the app's name (home), the MLflow tracking address with a
-// button copying the export line, and the theme switch.
-import { routeHref } from '../router';
+// The bar at the top of every page: the app's name (home), the links to the experiments and the
+// models, the MLflow tracking address with a button copying the export line, and the theme switch.
+import { routeHref, useRoute } from '../router';
 import { useAppStore } from '../stores/app-store';
 import { CopyButton } from './copy-button';
 import { trackingExportLine } from './getting-started';
@@ -10,6 +10,7 @@ import { ThemeToggle } from './theme-toggle';
 export function AppHeader() {
   const trackingUri = useAppStore((state) => state.appInfo?.trackingUri ?? null);
   const appInfoLoaded = useAppStore((state) => state.appInfo !== null);
+  const section = useRoute().name === 'models' ? 'models' : 'experiments';
   return (
     <header className="app-header">
       <a className="app-brand" href={routeHref({ name: 'experiments' })} data-testid="app-home">
@@ -18,6 +19,24 @@ export function AppHeader() {
         </span>
         Cairn
       </a>
+      <nav className="app-nav" aria-label="Sections">
+        <a
+          href={routeHref({ name: 'experiments' })}
+          className={section === 'experiments' ? 'is-current' : undefined}
+          aria-current={section === 'experiments' ? 'page' : undefined}
+          data-testid="nav-experiments"
+        >
+          Experiments
+        </a>
+        <a
+          href={routeHref({ name: 'models', modelName: null })}
+          className={section === 'models' ? 'is-current' : undefined}
+          aria-current={section === 'models' ? 'page' : undefined}
+          data-testid="nav-models"
+        >
+          Models
+        </a>
+      </nav>
       <div className="app-header-spacer" />
       {appInfoLoaded && (
         <div className="tracking-address" data-testid="tracking-address">

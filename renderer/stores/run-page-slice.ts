@@ -1,9 +1,9 @@
 // The run page's state: the run, its parent and children, its metric series (reduced on the main
-// side to a chart's width), its note and its artifacts; kept live while the run logs.
+// side to a chart's width), its note, its artifacts and its models; kept live while the run logs.
 import type { StateCreator } from 'zustand';
 import { MAX_ARTIFACT_READ_BYTES, type ArtifactContent, type TrackerChange } from '../../shared/contract';
 import type { MetricSeries } from '../../shared/metric-series';
-import type { ArtifactFileInfo, Run } from '../../shared/models';
+import type { ArtifactFileInfo, LoggedModel, ModelVersion, Run } from '../../shared/models';
 import { api } from '../api';
 import { bytesOfBase64 } from './base64-bytes';
 import type { AppState } from './app-store';
@@ -36,6 +36,14 @@ export interface RunPageState {
   readonly artifactsError: string | null;
   /** The artifact file being previewed. */
   readonly artifactPreview: ArtifactPreviewState | null;
+  /** The models the run logged and the registry versions made from it; null until loaded. */
+  readonly runModels: RunModelsState | null;
+}
+
+/** A run's models: logged models whose source run it is, and model versions registered from it. */
+export interface RunModelsState {
+  readonly loggedModels: readonly LoggedModel[];
+  readonly modelVersions: readonly ModelVersion[];
 }
 
 /** The previewed artifact: its first bytes once read. */
@@ -84,9 +92,13 @@ const EMPTY_RUN_PAGE: RunPageState = {
   artifactFolders: {},
   artifactsError: null,
   artifactPreview: null,
+  runModels: null,
 };
 
 
+
+/** Kinds of change that can alter a run's models section. */
+const MODEL_ENTITIES = ['registered-model', 'model-version', 'logged-model'] as const;
 
 /** Creates the run page slice. */
 export const createRunPageSlice: StateCreator<AppState, [], [], RunPageSlice> = (set, get) => {
@@ -129,12 +141,17 @@ export const createRunPageSlice: StateCreator<AppState, [], [], RunPageSlice> = 
     patch(runId, { parentRun, childRuns: children.items });
   };
 
+  const loadRunModels = async (runId: string) => {
+    const { loggedModels, modelVersions } = await api.getRunModels({ runId });
+    patch(runId, { runModels: { loggedModels, modelVersions } });
+  };
+
   const refresher = createRunRefresher(async () => {
     const { runId } = get().runPage;
     if (!runId) return;
     const run = await api.getRun({ runId });
     patch(runId, { run });
-    await Promise.all([loadSeries(run), loadRelatives(run)]);
+    await Promise.all([loadSeries(run), loadRelatives(run), loadRunModels(runId)]);
   });
 
   return {
@@ -146,7 +163,13 @@ export const createRunPageSlice: StateCreator<AppState, [], [], RunPageSlice> = 
       try {
         const run = await api.getRun({ runId });
         patch(runId, { run, status: 'ready' });
-        await Promise.all([loadSeries(run), loadRelatives(run), get().loadArtifactFolder('')]);
+        await Promise.all([
+          loadSeries(run),
+          loadRelatives(run),
+          get().loadArtifactFolder(''),
+          // The page works without its models section: a failure here only leaves it out.
+          loadRunModels(runId).catch((error: unknown) => console.warn('cairn: could not load the run models', error)),
+        ]);
       } catch (error) {
         patch(runId, { status: get().runPage.run ? 'ready' : 'error', seriesStatus: 'error', error: describeError(error) });
       }
@@ -212,6 +235,10 @@ export const createRunPageSlice: StateCreator<AppState, [], [], RunPageSlice> = 
       if (!runId || get().route.name !== 'run') return;
       const concerned = change.runIds.some((id) => id === runId || childRuns.some((child) => child.info.runId === id));
       if (concerned) refresher.add([runId]);
+      else if (MODEL_ENTITIES.some((entity) => change.entities.includes(entity))) {
+        // A registry change need not name the run (an alias moved, a version deleted): refetch its models alone.
+        await loadRunModels(runId);
+      }
     },
   };
 };

@@ -28,7 +28,7 @@ export interface UiSlice {
   setTheme(theme: ThemeChoice): void;
   /**
    * Subscribes to tracker changes and refetches what is shown (the experiments list, the open
-   * runs table), merging changes so that refetches start at most every LIVE_REFETCH_INTERVAL_MS
+   * runs table, the models), merging changes so that refetches start at most every LIVE_REFETCH_INTERVAL_MS
    * and one at a time. Returns the function that stops it.
    */
   watchTracker(): () => void;
@@ -110,6 +110,7 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
             state.refreshRunsTableAfter(change),
             state.refreshRunPageAfter(change),
             state.refreshCompareAfter(change),
+            state.refreshModelsAfter(change),
           ]);
           for (const result of results) if (result.status === 'rejected') console.warn('cairn: live refresh failed', result.reason);
         } finally {

@@ -1,5 +1,5 @@
-// The run page (#/runs/:runId): overview, metric charts, params, tags, note, datasets and
-// artifacts of one run, kept live while the run logs.
+// The run page (#/runs/:runId): overview, metric charts, params, tags, note, datasets,
+// artifacts and models of one run, kept live while the run logs.
 import { useEffect } from 'react';
 import { ErrorMessage } from '../../components/error-message';
 import { routeHref, useRoute } from '../../router';
@@ -7,9 +7,10 @@ import { useAppStore } from '../../stores/app-store';
 import { ArtifactsBrowser } from './artifacts-browser';
 import { RunCharts } from './run-charts';
 import { KeyValueTable, RunDatasets, RunOverview, RunTags } from './run-details';
+import { RunModels } from './run-models';
 import { RunNote } from './run-note';
 
-/** One run: overview, params, metric charts, tags, note, artifacts and datasets. */
+/** One run: overview, params, metric charts, tags, note, artifacts, datasets and models. */
 export function RunPage() {
   const route = useRoute();
   const runId = route.name === 'run' ? route.runId : null;
@@ -85,6 +86,7 @@ export function RunPage() {
         <h2>Datasets</h2>
         <RunDatasets run={run} />
       </section>
+      <RunModels />
       <section className="run-section" data-testid="run-artifacts">
         <h2>Artifacts</h2>
         <ArtifactsBrowser />
