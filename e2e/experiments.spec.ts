@@ -75,7 +75,7 @@ test('creates an experiment, opens it, and refuses a taken name where it was typ
   await shot(page, 'runs-empty-experiment-dark');
   await page.emulateMedia({ colorScheme: 'light' });
 
-  await page.getByRole('link', { name: 'Experiments' }).click();
+  await page.getByRole('navigation', { name: 'Breadcrumbs' }).getByRole('link', { name: 'Experiments' }).click();
   await expect(experimentRow(page, 'fraud-detector')).toBeVisible();
   await page.getByTestId('new-experiment').click();
   await page.getByTestId('new-experiment-name').fill('fraud-detector');

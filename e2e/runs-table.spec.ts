@@ -341,7 +341,7 @@ test('keeps the filter, sort, grouping and selection when leaving the page and c
   await page.getByTestId('group-row').filter({ hasText: 'sgd' }).locator('[data-action="select"]').click();
   const selected = await page.getByTestId('selection-count').textContent();
 
-  await page.getByRole('link', { name: 'Experiments' }).click();
+  await page.getByRole('navigation', { name: 'Breadcrumbs' }).getByRole('link', { name: 'Experiments' }).click();
   await expect(page.getByTestId('experiments-ready')).toBeAttached();
   await page.getByTestId('experiment-link').filter({ hasText: 'sweep' }).click();
   await expect(page.getByTestId('runs-table-ready')).toBeAttached();
