@@ -671,10 +671,7 @@ export class SqliteTrackerStore implements TrackerStore {
   }
 
   async getMetricHistory(query: MetricHistoryQuery): Promise<Page<MetricPoint>> {
-    this.requireRunRow(query.runId);
-    const limit = Math.min(query.maxResults ?? DEFAULT_METRIC_HISTORY_PAGE, MAX_METRIC_HISTORY_PAGE);
-    const offset = decodePageToken(query.pageToken);
-    const series = this.statements.seriesByKey.get(query.runId, query.key);
+    const { series, limit, offset } = this.historyPageOf(query);
     if (!series) return { items: [] };
     const rows = this.statements.historyPage.all(series.series_id, limit + 1, offset);
     const items: MetricPoint[] = new Array(Math.min(rows.length, limit));
@@ -686,10 +683,7 @@ export class SqliteTrackerStore implements TrackerStore {
   }
 
   async getMetricHistoryJson(query: MetricHistoryQuery): Promise<MetricHistoryJsonPage> {
-    this.requireRunRow(query.runId);
-    const limit = Math.min(query.maxResults ?? DEFAULT_METRIC_HISTORY_PAGE, MAX_METRIC_HISTORY_PAGE);
-    const offset = decodePageToken(query.pageToken);
-    const series = this.statements.seriesByKey.get(query.runId, query.key);
+    const { series, limit, offset } = this.historyPageOf(query);
     if (!series) return { metricsJson: '[]', count: 0 };
     const [metricsJson, count] = this.statements.historyJsonPage.get({ key: query.key, seriesId: series.series_id, limit, offset })!;
     // point_count is kept exact on every write, so it tells whether points follow this page.
@@ -713,6 +707,16 @@ export class SqliteTrackerStore implements TrackerStore {
   private emit(change: StoreChange): void {
     this.runCache.forget(change);
     for (const listener of this.listeners) listener(change);
+  }
+
+  /** The series a history page reads (undefined when the run never logged the key), its size and its offset. */
+  private historyPageOf(query: MetricHistoryQuery): { series: SeriesRow | undefined; limit: number; offset: number } {
+    this.requireRunRow(query.runId);
+    return {
+      series: this.statements.seriesByKey.get(query.runId, query.key),
+      limit: Math.min(query.maxResults ?? DEFAULT_METRIC_HISTORY_PAGE, MAX_METRIC_HISTORY_PAGE),
+      offset: decodePageToken(query.pageToken),
+    };
   }
 
   private requireExperimentRow(experimentId: string): ExperimentRow {

@@ -31,6 +31,17 @@ export class JsonText {
   constructor(readonly text: string) {}
 }
 
+/**
+ * A paged list answer, `{"<name>": [...], "next_page_token": ...}`, assembled around items already
+ * written as JSON; as protobuf's JSON does, an empty list and an absent token are left out.
+ */
+export function pagedJsonText(name: string, itemsJson: readonly string[], nextPageToken: string | undefined): JsonText {
+  const fields: string[] = [];
+  if (itemsJson.length > 0) fields.push(`${JSON.stringify(name)}:[${itemsJson.join(',')}]`);
+  if (nextPageToken) fields.push(`"next_page_token":${JSON.stringify(nextPageToken)}`);
+  return new JsonText(`{${fields.join(',')}}`);
+}
+
 /** One route of the API. */
 export interface MlflowRoute {
   readonly method: HttpMethod;

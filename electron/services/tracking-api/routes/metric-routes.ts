@@ -7,7 +7,7 @@ import type { MetricPoint } from '../../../../shared/models';
 import type { TrackerStore } from '../../tracker/tracker-store';
 import { metricJson } from '../mlflow-entity-json';
 import { optionalInt, optionalString, requiredString, stringList } from '../mlflow-request-args';
-import { JsonText, type MlflowRoute } from '../mlflow-route';
+import { pagedJsonText, type MlflowRoute } from '../mlflow-route';
 import { invalidParameter, maxResultsArg, missingParameter, requiredRunId } from '../tracking-request-args';
 import type { TrackingContext } from '../tracking-context';
 
@@ -86,10 +86,7 @@ export function metricRoutes(context: TrackingContext): MlflowRoute[] {
           nextPageToken = page.nextPageToken;
           pageToken = nextPageToken;
         } while (!hasMaxResults && nextPageToken);
-        const fields: string[] = [];
-        if (pages.length > 0) fields.push(`"metrics":[${pages.join(',')}]`);
-        if (nextPageToken) fields.push(`"next_page_token":${JSON.stringify(nextPageToken)}`);
-        return new JsonText(`{${fields.join(',')}}`);
+        return pagedJsonText('metrics', pages, nextPageToken);
       },
     },
     {

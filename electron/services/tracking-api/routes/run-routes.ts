@@ -19,7 +19,7 @@ import {
 } from '../mlflow-entity-validation';
 import { runInfoJson, runJson, runJsonText } from '../mlflow-entity-json';
 import { optionalInt, optionalString, requiredString, stringList, type MlflowArgs } from '../mlflow-request-args';
-import { JsonText, type MlflowRoute } from '../mlflow-route';
+import { pagedJsonText, type MlflowRoute } from '../mlflow-route';
 import {
   invalidParameter,
   maxResultsArg,
@@ -268,10 +268,7 @@ export function runRoutes(context: TrackingContext): MlflowRoute[] {
           page.nextPageToken ??
           (page.items.length === maxResults ? encodePageToken(decodePageToken(pageToken) + maxResults) : undefined);
         // Written as text around each run's own JSON text, which is kept while the run is unchanged.
-        const fields: string[] = [];
-        if (page.items.length > 0) fields.push(`"runs":[${page.items.map(runJsonText).join(',')}]`);
-        if (nextPageToken) fields.push(`"next_page_token":${JSON.stringify(nextPageToken)}`);
-        return new JsonText(`{${fields.join(',')}}`);
+        return pagedJsonText('runs', page.items.map(runJsonText), nextPageToken);
       },
     },
     {
