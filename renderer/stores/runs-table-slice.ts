@@ -17,8 +17,8 @@ import {
 } from '../../shared/runs-table';
 import { parseFilter, RUN_SEARCH, SearchSyntaxError } from '../../shared/search';
 import { api } from '../api';
-import { loadColumnLayout, saveColumnLayout } from '../components/tables/column-layout-storage';
-import type { SortSpec } from '../components/tables/run-order';
+import { loadColumnLayout, saveColumnLayout } from '../models/runs-table/column-layout-storage';
+import type { SortSpec } from '../models/runs-table/run-order';
 import {
   chosenValueSpecs,
   clampWidth,
@@ -28,9 +28,9 @@ import {
   requestedSpecs,
   sortsDescendingFirst,
   type ColumnLayout,
-} from '../components/tables/runs-table-columns';
-import { mergeChangedRuns, tableDataFromPage, type RunsTableData } from '../components/tables/runs-table-data';
-import { RUNS_TABLE_MARKS } from '../components/tables/runs-table-marks';
+} from '../models/runs-table/runs-table-columns';
+import { mergeChangedRuns, tableDataFromPage, type RunsTableData } from '../models/runs-table/runs-table-data';
+import { RUNS_TABLE_MARKS } from '../models/runs-table/runs-table-marks';
 import type { AppState } from './app-store';
 import { describeError } from './describe-error';
 

@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeRunsTablePage, MetricCellState, type RunsTablePage } from '../../../shared/runs-table';
-import { columnForId, EMPTY_LAYOUT } from '../../../renderer/components/tables/runs-table-columns';
-import { tableDataFromPage } from '../../../renderer/components/tables/runs-table-data';
-import { sortRows } from '../../../renderer/components/tables/run-order';
+import { columnForId, EMPTY_LAYOUT } from '../../../renderer/models/runs-table/runs-table-columns';
+import { tableDataFromPage } from '../../../renderer/models/runs-table/runs-table-data';
+import { sortRows } from '../../../renderer/models/runs-table/run-order';
 import { SqliteTrackerStore } from '../tracker/sqlite-tracker-store';
 import { RunsTableService, type RunsTableRequest } from './runs-table-service';
 

@@ -7,7 +7,7 @@ import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useStat
 import { CartesianGrid, LineChart, XAxis, YAxis, usePlotArea } from 'recharts';
 import { nearestIndexByX } from '../../../shared/metric-alignment';
 import { lineExtents, smoothedValues, type ChartLine, type LineSource } from './chart-lines';
-import { axisMapping, axisTicks, formatNumber, formatX, niceDomain, type AxisMapping, type XKind, type YScale } from './chart-scales';
+import { axisMapping, axisTicks, formatNumber, formatX, niceDomain, type AxisMapping, type XKind, type YScale } from '../../models/charts/chart-scales';
 import { formatMetricValue } from '../value-format';
 import { drawMetricLines } from './metric-canvas';
 

@@ -7,16 +7,16 @@ import type { MetricAggregate } from '../../../shared/runs-table';
 import { navigate } from '../../router';
 import { useAppStore } from '../../stores/app-store';
 import type { RunsTableView } from '../../stores/runs-table-slice';
-import { sortRows } from './run-order';
-import { chosenValueSpecs, clampWidth, columnForId, parseValueColumnId, placeColumns } from './runs-table-columns';
+import { sortRows } from '../../models/runs-table/run-order';
+import { chosenValueSpecs, clampWidth, columnForId, parseValueColumnId, placeColumns } from '../../models/runs-table/runs-table-columns';
 import { HEADER_HEIGHT, RunsTableHeader } from './runs-table-header';
-import { RUNS_TABLE_MARKS } from './runs-table-marks';
+import { RUNS_TABLE_MARKS } from '../../models/runs-table/runs-table-marks';
 import { cellTitle } from './runs-table-cells';
 import { CHECK_WIDTH, ROW_HEIGHT, RowPart } from './runs-table-row';
-import { buildTableRows, type TableRow } from './runs-table-rows';
+import { buildTableRows, type TableRow } from '../../models/runs-table/runs-table-rows';
 import { useVirtualRows } from './use-virtual-rows';
 import { useVisibleColumns } from './use-visible-columns';
-import type { RunsTableData } from './runs-table-data';
+import type { RunsTableData } from '../../models/runs-table/runs-table-data';
 
 /** Sets a performance mark at the start of the frame after the next: the next frame has been painted by then. */
 function markAfterPaint(name: string): void {

@@ -8,7 +8,7 @@ import {
   isPickableTag,
   NAME_COLUMN_ID,
   type ColumnLayout,
-} from '../../components/tables/runs-table-columns';
+} from '../../models/runs-table/runs-table-columns';
 import { useAppStore } from '../../stores/app-store';
 
 interface Section {
