@@ -174,9 +174,8 @@ function keysOfColumns(columns: readonly RunsTableColumnSpec[]): ExperimentKeys 
 
 /** A filter error from the main side's answer, when the answer was one. */
 function filterErrorOf(error: unknown): FilterError | null {
-  if (!(error instanceof CairnError) || error.code !== 'INVALID_PARAMETER_VALUE') return null;
-  const match = /^(.*) at position (\d+)$/s.exec(error.message);
-  return match ? { message: match[1] as string, position: Number(match[2]) } : null;
+  if (!(error instanceof CairnError) || error.searchText?.text !== 'filter') return null;
+  return { message: error.searchText.problem, position: error.searchText.position };
 }
 
 function mark(name: string): void {
