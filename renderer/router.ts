@@ -1,7 +1,7 @@
 // Hash routes: #/ experiments, #/experiments/:id runs table, #/runs/:runId run page,
 // #/compare?runs=a,b,c compare view, #/models registered models (#/models/:name with one open). The current route lives in the store (ui slice); this module
 // parses and writes the address bar and keeps the two in step.
-import { useAppStore } from './stores/app-store';
+import { useAppStore } from './use-app-store';
 
 /** Where the app is. */
 export type Route =

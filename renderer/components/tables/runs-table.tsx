@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { MetricAggregate } from '../../../shared/runs-table';
 import { navigate } from '../../router';
-import { useAppStore } from '../../stores/app-store';
+import { useAppStore } from '../../use-app-store';
 import type { RunsTableView } from '../../stores/runs-table-slice';
 import { sortRows } from '../../models/runs-table/run-order';
 import { chosenValueSpecs, clampWidth, columnForId, parseValueColumnId, placeColumns } from '../../models/runs-table/runs-table-columns';

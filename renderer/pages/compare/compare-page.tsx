@@ -2,7 +2,7 @@
 // coordinates, a scatter and a diff table, kept live while the runs log.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { MAX_COMPARED_RUNS } from '../../../shared/contract';
-import { useAppStore } from '../../stores/app-store';
+import { useAppStore } from '../../use-app-store';
 import { ErrorMessage } from '../../components/error-message';
 import { routeHref, useRoute } from '../../router';
 import { CompareCharts } from './compare-charts';

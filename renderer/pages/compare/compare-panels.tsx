@@ -5,7 +5,7 @@ import { ParallelCoordinates } from '../../components/charts/parallel-coordinate
 import { ScatterPlot, type ScatterPoint } from '../../components/charts/scatter-plot';
 import { SCALE_GRADIENT_CSS, valueColorScale } from '../../components/charts/value-color-scale';
 import { routeHref } from '../../router';
-import { useAppStore } from '../../stores/app-store';
+import { useAppStore } from '../../use-app-store';
 import { runLabel } from './compare-lines';
 import { selectBrushedRuns, selectComparedRuns, selectParallelAxes, selectRunColors } from './compare-selection';
 import { DiffTable } from './diff-table';

@@ -5,7 +5,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { GettingStarted } from '../../components/getting-started';
 import { formatCount, formatFullDateTime, formatRelativeTime } from '../../components/value-format';
 import { navigate, routeHref } from '../../router';
-import { useAppStore } from '../../stores/app-store';
+import { useAppStore } from '../../use-app-store';
 import { CreateExperimentForm } from './create-experiment-form';
 
 /** The experiments list. */

@@ -3,7 +3,7 @@
 import { AliasChip, ModelStatusBadge, StageBadge } from '../../components/model-badges';
 import { formatDateTime, formatFullDateTime } from '../../components/value-format';
 import { routeHref } from '../../router';
-import { useAppStore } from '../../stores/app-store';
+import { useAppStore } from '../../use-app-store';
 
 /** The run's models; renders nothing until loaded or when the run has none. */
 export function RunModels() {

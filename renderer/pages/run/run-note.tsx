@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { RUN_NOTE_TAG } from '../../../shared/metric-series';
 import type { Run } from '../../../shared/models';
 import { MarkdownView } from '../../components/markdown/markdown-view';
-import { useAppStore } from '../../stores/app-store';
+import { useAppStore } from '../../use-app-store';
 
 /** Views and edits a run's note. */
 export function RunNote({ run }: { run: Run }) {

@@ -3,7 +3,7 @@
 import { useEffect } from 'react';
 import { ErrorMessage } from '../../components/error-message';
 import { routeHref, useRoute } from '../../router';
-import { useAppStore } from '../../stores/app-store';
+import { useAppStore } from '../../use-app-store';
 import { ArtifactsBrowser } from './artifacts-browser';
 import { RunCharts } from './run-charts';
 import { KeyValueTable, RunDatasets, RunOverview, RunTags } from './run-details';

@@ -9,7 +9,7 @@ import {
   NAME_COLUMN_ID,
   type ColumnLayout,
 } from '../../models/runs-table/runs-table-columns';
-import { useAppStore } from '../../stores/app-store';
+import { useAppStore } from '../../use-app-store';
 
 interface Section {
   readonly title: string;

@@ -6,7 +6,7 @@ import { GettingStarted } from '../../components/getting-started';
 import { RunsTable } from '../../components/tables/runs-table';
 import { formatCount } from '../../components/value-format';
 import { routeHref } from '../../router';
-import { useAppStore } from '../../stores/app-store';
+import { useAppStore } from '../../use-app-store';
 import { RunsToolbar } from './runs-toolbar';
 
 /** The runs page of an experiment. */

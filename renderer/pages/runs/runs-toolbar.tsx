@@ -9,7 +9,7 @@ import { isPickableTag } from '../../models/runs-table/runs-table-columns';
 import type { RunsTableData } from '../../models/runs-table/runs-table-data';
 import { formatCount } from '../../components/value-format';
 import { navigate } from '../../router';
-import { useAppStore } from '../../stores/app-store';
+import { useAppStore } from '../../use-app-store';
 import type { RunsTableView } from '../../stores/runs-table-slice';
 import { ColumnPicker } from './column-picker';
 
