@@ -4,7 +4,7 @@ import type { StateCreator } from 'zustand';
 import { createCoalescingThrottle } from '../../shared/coalescing-throttle';
 import type { AppInfo, TrackerChange } from '../../shared/contract';
 import { TrackerChangeBatch } from '../../shared/tracker-change-batch';
-import type { Route } from '../router';
+import type { Route } from '../models/routes';
 import type { AppState, PreferenceStorage, SliceContext } from './app-store';
 import { describeError } from './describe-error';
 

@@ -4,7 +4,7 @@ import { runColor } from '../charts/run-colors';
 import { ChevronIcon } from '../icons';
 import { StatusBadge } from '../status-badge';
 import { formatDateTime, formatDuration, formatFullDateTime, formatMetricValue } from '../value-format';
-import { routeHref } from '../../router';
+import { routeHref } from '../../models/routes';
 import type { PlacedColumn } from '../../models/runs-table/runs-table-columns';
 import type { RunsTableData } from '../../models/runs-table/runs-table-data';
 import type { GroupRow, RunRow, TableRow } from '../../models/runs-table/runs-table-rows';

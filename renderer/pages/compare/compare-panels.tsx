@@ -4,7 +4,7 @@ import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { ParallelCoordinates } from '../../components/charts/parallel-coordinates';
 import { ScatterPlot, type ScatterPoint } from '../../components/charts/scatter-plot';
 import { SCALE_GRADIENT_CSS, valueColorScale } from '../../components/charts/value-color-scale';
-import { routeHref } from '../../router';
+import { routeHref } from '../../models/routes';
 import { useAppStore } from '../../use-app-store';
 import { runLabel } from './compare-lines';
 import { selectBrushedRuns, selectComparedRuns, selectParallelAxes, selectRunColors } from './compare-selection';

@@ -7,7 +7,8 @@ import { ErrorMessage } from '../../components/error-message';
 import { ChevronIcon } from '../../components/icons';
 import { AliasChip, StageBadge } from '../../components/model-badges';
 import { formatCount, formatFullDateTime, formatRelativeTime } from '../../components/value-format';
-import { navigate, routeHref, useRoute } from '../../router';
+import { navigate, useRoute } from '../../router';
+import { routeHref } from '../../models/routes';
 import { useAppStore } from '../../use-app-store';
 import { ModelVersionsTable } from './model-versions-table';
 

@@ -2,7 +2,8 @@
 // artifacts and models of one run, kept live while the run logs.
 import { useEffect } from 'react';
 import { ErrorMessage } from '../../components/error-message';
-import { routeHref, useRoute } from '../../router';
+import { useRoute } from '../../router';
+import { routeHref } from '../../models/routes';
 import { useAppStore } from '../../use-app-store';
 import { ArtifactsBrowser } from './artifacts-browser';
 import { RunCharts } from './run-charts';
