@@ -2,7 +2,7 @@
 // against `cairn serve`: the first rows painted after the experiment is opened (from the
 // experiments list, in a freshly loaded page), a re-sort by a metric, and frames per second
 // while scrolling. The runs are written straight into a temporary data folder with the SQLite
-// store, then served; the page sets performance marks (renderer/components/tables/runs-table-marks.ts)
+// store, then served; the page sets performance marks (renderer/models/runs-table/runs-table-marks.ts)
 // that this reads. Also measured: the main side alone answering the table's two requests.
 // (`performance` is the global one throughout: functions passed to page.evaluate run in the page.)
 import { chromium, type Browser, type Page } from '@playwright/test';
@@ -14,7 +14,7 @@ import { trackerDatabaseFile } from '../electron/services/data-dir';
 import { RunsTableService, type RunsTableRequest } from '../electron/services/runs-table/runs-table-service';
 import { SqliteTrackerStore } from '../electron/services/tracker/sqlite-tracker-store';
 import { FIRST_WINDOW_ROWS } from '../shared/runs-table';
-import { RUNS_TABLE_MARKS } from '../renderer/components/tables/runs-table-marks';
+import { RUNS_TABLE_MARKS } from '../renderer/models/runs-table/runs-table-marks';
 import { startCairnServe, stopCairnServe } from '../e2e/cairn-serve-process';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium-options';
 import { median, type BenchFigure } from './bench-result';

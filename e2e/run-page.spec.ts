@@ -103,12 +103,37 @@ test('the run page shows the overview, params, tags, datasets and a chart per me
   await expect(page.getByTestId('run-children')).toContainText('baseline');
 });
 
+/** A 48×16 gradient PNG, embedded in the note as a data: URL. */
+const NOTE_IMAGE =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAADAAAAAQCAIAAADfzGvmAAAAtElEQVR42mNQTb6hmXxFN+WCYcoZ09QTlqlHbNMOOKbvcU3f6Zmx1S9jY1Dm2rDMlVFZS+OyFyZlz03LmZWVMy0vd1Jxbl95Xld1flt9flNzQV17QXV3YXl/YfHkovzpxdlzitMXlCQvKYlfURqzpjRiQ1nIlvKAHeU+eyo8Dla4HK10OFlpe7bK8mK16dVqw5s1undrNB/Wqj6rU2IYddCog0YdNOqgUQeNOmjUQaMOoq+DAJ/9VO09hCF/AAAAAElFTkSuQmCC';
+
+const NOTE = [
+  '## Baseline',
+  '',
+  'Tried **lr 0.01**; see [the paper](https://example.org).',
+  '',
+  '- keeps `dropout`',
+  '  - at 0.1',
+  '  - and 0.3',
+  '- <img src=x onerror=alert(1)>',
+  '',
+  '| optimizer | loss |',
+  '|-----------|-----:|',
+  '| adam      | 0.21 |',
+  '| sgd       | 0.34 |',
+  '',
+  '- [x] baseline',
+  '- [ ] sweep the learning rate',
+  '',
+  `![loss curve](${NOTE_IMAGE})`,
+].join('\n');
+
 test('the note is edited as markdown, saved, and still there after a reload', async ({ cairn, page, shot }) => {
   const { runId } = await seed(cairn);
   await openRun(page, cairn, runId);
   await expect(page.getByTestId('run-note')).toContainText('No note yet');
   await page.getByTestId('run-note-edit').click();
-  await page.getByTestId('run-note-editor').fill('## Baseline\n\nTried **lr 0.01**; see [the paper](https://example.org).\n\n- keeps `dropout`\n- <img src=x onerror=alert(1)>');
+  await page.getByTestId('run-note-editor').fill(NOTE);
   await page.getByTestId('run-note-preview').click();
   await expect(page.getByTestId('run-note-preview-body').getByRole('heading', { name: 'Baseline' })).toBeVisible();
   await page.getByTestId('run-note-save').click();
@@ -116,10 +141,23 @@ test('the note is edited as markdown, saved, and still there after a reload', as
   await expect(note.getByRole('heading', { name: 'Baseline' })).toBeVisible();
   await expect(note.locator('strong')).toHaveText('lr 0.01');
   await expect(note.getByRole('link', { name: 'the paper' })).toHaveAttribute('rel', 'noopener noreferrer');
+  await expect(note.locator('ul ul li')).toHaveText(['at 0.1', 'and 0.3']);
+  await expect(note.locator('table tbody tr')).toHaveCount(2);
+  await expect(note.locator('table td').first()).toHaveText('adam');
+  await expect(note.locator('input[type=checkbox]')).toHaveCount(2);
+  await expect(note.locator('input[type=checkbox]').first()).toBeChecked();
+  // The embedded image loads (the page's CSP allows data: images) and has its size.
+  const image = note.getByRole('img', { name: 'loss curve' });
+  await expect(image).toBeVisible();
+  await expect.poll(() => image.evaluate((element: HTMLImageElement) => element.naturalWidth)).toBe(48);
   // Markup in a note is text, never an element.
   await expect(note).toContainText('<img src=x onerror=alert(1)>');
-  await expect(note.locator('img')).toHaveCount(0);
+  await expect(note.locator('img')).toHaveCount(1);
+  await note.scrollIntoViewIfNeeded();
   await shot(page, 'run-page-note');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot(page, 'run-page-note-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
 
   await page.reload();
   await expect(page.getByTestId('run-page-ready')).toBeAttached();

@@ -25,7 +25,7 @@ declare global {
 
 function unwrap<T>(result: CallResult<T>): T {
   if (result.ok) return result.value;
-  throw new CairnError(result.error.code, result.error.message);
+  throw CairnError.fromPayload(result.error);
 }
 
 function ipcApi(bridge: RawBridge): CairnApi {

@@ -1,6 +1,6 @@
 // The app shell: header, and the page of the current route. Starts the app-wide loads and the
-// live subscription to tracker changes.
-import { useEffect } from 'react';
+// live subscription to tracker changes, and applies the chosen theme to the page.
+import { useEffect, useLayoutEffect } from 'react';
 import { AppHeader } from './components/app-header';
 import { ComparePage } from './pages/compare/compare-page';
 import { ExperimentsPage } from './pages/experiments/experiments-page';
@@ -9,7 +9,14 @@ import { NotFoundPage } from './pages/not-found-page';
 import { RunPage } from './pages/run/run-page';
 import { RunsPage } from './pages/runs/runs-page';
 import { useRoute } from './router';
-import { useAppStore } from './stores/app-store';
+import type { ThemeChoice } from './stores/ui-slice';
+import { useAppStore } from './use-app-store';
+
+/** Sets the page's theme: the OS's (no attribute; CSS follows prefers-color-scheme) or a forced one. */
+function applyTheme(theme: ThemeChoice): void {
+  if (theme === 'system') delete document.documentElement.dataset.theme;
+  else document.documentElement.dataset.theme = theme;
+}
 
 function CurrentPage() {
   const route = useRoute();
@@ -32,6 +39,8 @@ function CurrentPage() {
 /** The root component. */
 export function App() {
   const ready = useAppStore((state) => state.appInfo !== null || state.appInfoError !== null);
+  const theme = useAppStore((state) => state.theme);
+  useLayoutEffect(() => applyTheme(theme), [theme]);
   useEffect(() => {
     const state = useAppStore.getState();
     void state.loadAppInfo();

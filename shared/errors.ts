@@ -14,25 +14,47 @@ export type ErrorCode =
   | 'INVALID_STATE'
   | 'INTERNAL_ERROR';
 
+/** Where a filter or order_by clause breaks the search grammar, so that a UI can point at it. */
+export interface SearchTextProblem {
+  /** Which text of the request: the filter, or one of the order_by clauses. */
+  readonly text: 'filter' | 'order_by';
+  /** 0-based index into that text (its length when the text ended too early). */
+  readonly position: number;
+  /** The problem without its position. */
+  readonly problem: string;
+}
+
 /** The error shape that crosses IPC and HTTP. */
 export interface ErrorPayload {
   readonly code: ErrorCode;
   readonly message: string;
+  /** Set when the error is a malformed filter or order_by clause of the request. */
+  readonly searchText?: SearchTextProblem;
 }
 
 /** An error a caller can act on: a code for programs, a message for people. */
 export class CairnError extends Error {
   readonly code: ErrorCode;
+  /** Where in a search text of the request the problem is, when it is there. */
+  readonly searchText: SearchTextProblem | undefined;
 
-  constructor(code: ErrorCode, message: string) {
+  constructor(code: ErrorCode, message: string, searchText?: SearchTextProblem) {
     super(message);
     this.name = 'CairnError';
     this.code = code;
+    this.searchText = searchText;
+  }
+
+  /** The error a payload from across a boundary describes. */
+  static fromPayload(payload: ErrorPayload): CairnError {
+    return new CairnError(payload.code, payload.message, payload.searchText);
   }
 
   /** The serialisable form sent across a process or network boundary. */
   toPayload(): ErrorPayload {
-    return { code: this.code, message: this.message };
+    return this.searchText
+      ? { code: this.code, message: this.message, searchText: { ...this.searchText } }
+      : { code: this.code, message: this.message };
   }
 }
 

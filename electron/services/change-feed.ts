@@ -1,7 +1,9 @@
 // Coalesces the change notices of the tracker, the model registry and the logged-model store into
 // at most one `tracker.changed` event per interval, so that a training script logging thousands of
 // points a second, or a client registering many model versions, costs the UI a few refetches.
+import { createCoalescingThrottle } from '../../shared/coalescing-throttle';
 import type { TrackerChange } from '../../shared/contract';
+import { TrackerChangeBatch } from '../../shared/tracker-change-batch';
 
 /** Default time between two pushed change events, in milliseconds. */
 export const DEFAULT_CHANGE_INTERVAL_MS = 150;
@@ -24,31 +26,23 @@ export function startChangeFeed(
   publish: (change: TrackerChange) => void,
   intervalMs = DEFAULT_CHANGE_INTERVAL_MS,
 ): () => void {
-  let experimentIds = new Set<string>();
-  let runIds = new Set<string>();
-  let entities = new Set<ChangeNotice['entity']>();
-  let timer: NodeJS.Timeout | null = null;
-
-  const flush = () => {
-    timer = null;
-    const change: TrackerChange = { experimentIds: [...experimentIds], runIds: [...runIds], entities: [...entities] };
-    experimentIds = new Set();
-    runIds = new Set();
-    entities = new Set();
-    publish(change);
-  };
-
-  const unsubscribes = sources.map((source) =>
-    source.onChange((change) => {
-      entities.add(change.entity);
-      if (change.experimentId !== undefined) experimentIds.add(change.experimentId);
-      if (change.runId) runIds.add(change.runId);
-      timer ??= setTimeout(flush, intervalMs);
-    }),
-  );
-
+  // Trailing: a burst of writes waits one interval and goes out as one event.
+  const throttle = createCoalescingThrottle<ChangeNotice, TrackerChangeBatch>({
+    intervalMs,
+    edge: 'trailing',
+    createBatch: () => new TrackerChangeBatch(),
+    addToBatch: (batch, notice) =>
+      batch.add({
+        entities: [notice.entity],
+        experimentIds: notice.experimentId !== undefined ? [notice.experimentId] : [],
+        runIds: notice.runId ? [notice.runId] : [],
+      }),
+    flush: (batch) => publish(batch.toChange()),
+    onError: (error) => console.error('cairn: publishing a tracker change failed', error),
+  });
+  const unsubscribes = sources.map((source) => source.onChange((notice) => throttle.add(notice)));
   return () => {
     for (const unsubscribe of unsubscribes) unsubscribe();
-    if (timer) clearTimeout(timer);
+    throttle.stop();
   };
 }

@@ -1,7 +1,8 @@
 // The bar at the top of every page: the app's name (home), the links to the experiments and the
 // models, the MLflow tracking address with a button copying the export line, and the theme switch.
-import { routeHref, useRoute } from '../router';
-import { useAppStore } from '../stores/app-store';
+import { useRoute } from '../router';
+import { routeHref } from '../models/routes';
+import { useAppStore } from '../use-app-store';
 import { CopyButton } from './copy-button';
 import { trackingExportLine } from './getting-started';
 import { ThemeToggle } from './theme-toggle';

@@ -1,6 +1,6 @@
 // What a newcomer needs to log a first run into Cairn: the tracking address to export and a
 // minimal Python script, each with a copy button.
-import { useAppStore } from '../stores/app-store';
+import { useAppStore } from '../use-app-store';
 import { CopyButton } from './copy-button';
 
 /** The shell line that points the mlflow client at this Cairn. */

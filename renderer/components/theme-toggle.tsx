@@ -1,6 +1,6 @@
 // The theme switch: follow the OS, light, or dark; the choice is remembered.
 import type { ReactElement } from 'react';
-import { useAppStore } from '../stores/app-store';
+import { useAppStore } from '../use-app-store';
 import type { ThemeChoice } from '../stores/ui-slice';
 import { AutoThemeIcon, MoonIcon, SunIcon } from './icons';
 

@@ -1,5 +1,5 @@
 // The page for an address Cairn does not know.
-import { routeHref } from '../router';
+import { routeHref } from '../models/routes';
 
 /** Says the address leads nowhere and offers the way home. */
 export function NotFoundPage({ path }: { path: string }) {

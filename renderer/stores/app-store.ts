@@ -1,6 +1,9 @@
 // The one store of the renderer, composed from slices (zustand's slices pattern). Components
-// select single fields or use useShallow; actions, not components, call the API.
-import { create } from 'zustand';
+// select single fields or use useShallow; actions, not components, call the API. The store is
+// built from the API it is given: the app builds it once over the bridge (renderer/use-app-store.ts),
+// tests over the in-process API (test-support/in-process-api.ts).
+import { create, type StoreApi, type UseBoundStore } from 'zustand';
+import type { CairnApi } from '../../shared/contract';
 import { createCompareSlice, type CompareSlice } from './compare-slice';
 import { createExperimentsSlice, type ExperimentsSlice } from './experiments-slice';
 import { createModelsSlice, type ModelsSlice } from './models-slice';
@@ -11,12 +14,27 @@ import { createUiSlice, type UiSlice } from './ui-slice';
 /** The whole renderer state: every slice's fields and actions. */
 export type AppState = UiSlice & ExperimentsSlice & RunsTableSlice & RunPageSlice & CompareSlice & ModelsSlice;
 
-/** The app store hook; `useAppStore.getState()` outside React. */
-export const useAppStore = create<AppState>()((...args) => ({
-  ...createUiSlice(...args),
-  ...createExperimentsSlice(...args),
-  ...createRunsTableSlice(...args),
-  ...createRunPageSlice(...args),
-  ...createCompareSlice(...args),
-  ...createModelsSlice(...args),
-}));
+/** The app store: a hook for components, and getState/setState/subscribe outside React. */
+export type AppStore = UseBoundStore<StoreApi<AppState>>;
+
+/** Where choices are remembered across sessions (the theme, column layouts): localStorage in the app. */
+export type PreferenceStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+/** What the slices work with: the API their actions call, and where they remember choices (null: nowhere). */
+export interface SliceContext {
+  readonly api: CairnApi;
+  readonly preferences: PreferenceStorage | null;
+}
+
+/** Builds an app store whose actions call `api`. */
+export function createAppStore(api: CairnApi, options: { preferences?: PreferenceStorage | null } = {}): AppStore {
+  const context: SliceContext = { api, preferences: options.preferences ?? null };
+  return create<AppState>()((...args) => ({
+    ...createUiSlice(context)(...args),
+    ...createExperimentsSlice(context)(...args),
+    ...createRunsTableSlice(context)(...args),
+    ...createRunPageSlice(context)(...args),
+    ...createCompareSlice(context)(...args),
+    ...createModelsSlice(context)(...args),
+  }));
+}

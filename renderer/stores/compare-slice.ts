@@ -7,10 +7,9 @@ import type { TrackerChange } from '../../shared/contract';
 import { CairnError } from '../../shared/errors';
 import type { MetricSeries, MetricXAxis } from '../../shared/metric-series';
 import type { Run } from '../../shared/models';
-import { api } from '../api';
-import type { YScale } from '../components/charts/chart-scales';
-import type { ParallelBrush } from '../components/charts/parallel-coordinates';
-import type { AppState } from './app-store';
+import type { YScale } from '../models/charts/chart-scales';
+import type { ParallelBrush } from '../models/charts/parallel-brushes';
+import type { AppState, SliceContext } from './app-store';
 import { describeError } from './describe-error';
 import { createRunRefresher } from './live-refresh';
 import type { LoadStatus } from './run-page-slice';
@@ -105,167 +104,169 @@ function defaultParallelFields(runs: readonly Run[], metricKeys: readonly string
 }
 
 /** Creates the compare slice. */
-export const createCompareSlice: StateCreator<AppState, [], [], CompareSlice> = (set, get) => {
-  /** Bumped whenever what the series mean changes (runs, x-axis, zoom): answers to older requests are dropped. */
-  let generation = 0;
+export function createCompareSlice({ api }: SliceContext): StateCreator<AppState, [], [], CompareSlice> {
+  return (set, get) => {
+    /** Bumped whenever what the series mean changes (runs, x-axis, zoom): answers to older requests are dropped. */
+    let generation = 0;
 
-  const update = (change: Partial<CompareState> | ((state: CompareState) => Partial<CompareState>)) =>
-    set((state) => ({ compare: { ...state.compare, ...(typeof change === 'function' ? change(state.compare) : change) } }));
+    const update = (change: Partial<CompareState> | ((state: CompareState) => Partial<CompareState>)) =>
+      set((state) => ({ compare: { ...state.compare, ...(typeof change === 'function' ? change(state.compare) : change) } }));
 
-  /** Fetches the given runs' series of the given keys, one request per key; a live refresh does not show as loading. */
-  const fetchSeries = async (keys: readonly string[], runIds: readonly string[], live = false) => {
-    const asked = generation;
-    const { xAxis, xRange, maxPoints } = get().compare;
-    if (keys.length === 0 || runIds.length === 0) {
-      if (!live) update({ seriesStatus: 'ready' });
-      return;
-    }
-    if (!live) update({ seriesStatus: 'loading' });
-    try {
-      await Promise.all(
-        keys.map(async (key) => {
-          const { series } = await api.getMetricSeries({
-            runIds: [...runIds],
-            keys: [key],
-            xAxis,
-            maxPoints,
-            ...(xRange ? { xRange: [xRange[0], xRange[1]] as [number, number] } : {}),
-          });
-          if (asked !== generation) return;
-          update((state) => {
-            const merged: Record<string, MetricSeries> = { ...state.series[key] };
-            for (const runId of runIds) delete merged[runId];
-            for (const one of series) merged[one.runId] = one;
-            return { series: { ...state.series, [key]: merged } };
-          });
-        }),
-      );
-      if (asked === generation && !live) update({ seriesStatus: 'ready' });
-    } catch (error) {
-      if (asked === generation) update({ seriesStatus: live ? get().compare.seriesStatus : 'error', error: describeError(error) });
-    }
-  };
-
-  /** Refetches the charted series (after a new x-axis or zoom); series of metrics not charted are dropped, as they no longer match. */
-  const refetchAll = (clearCharted: boolean) => {
-    generation++;
-    const { chartKeys, runIds } = get().compare;
-    update((state) => ({ series: clearCharted ? {} : Object.fromEntries(chartKeys.flatMap((key) => (state.series[key] ? [[key, state.series[key]]] : []))) }));
-    return fetchSeries(chartKeys, runIds);
-  };
-
-  const refresher = createRunRefresher(async (runIds) => {
-    const runs = await api.getRuns({ runIds: [...runIds] });
-    update((state) => ({ runs: { ...state.runs, ...Object.fromEntries(runs.map((run) => [run.info.runId, run])) } }));
-    // Metrics a run started logging since the view opened are charted while there is room.
-    const known = new Set(Object.values(get().compare.runs).flatMap((run) => run.metrics.map((metric) => metric.key)));
-    const { chartKeys } = get().compare;
-    const newKeys = [...known].filter((key) => !chartKeys.includes(key)).sort();
-    if (chartKeys.length < DEFAULT_CHARTED_METRICS && newKeys.length > 0) {
-      update({ chartKeys: [...chartKeys, ...newKeys.slice(0, DEFAULT_CHARTED_METRICS - chartKeys.length)] });
-    }
-    await fetchSeries(get().compare.chartKeys, runIds, true);
-  });
-
-  return {
-    compare: EMPTY_COMPARE,
-
-    async openCompare(runIds, maxPoints) {
-      const current = get().compare;
-      if (current.status !== 'error' && current.runIds.join(',') === runIds.join(',') && current.maxPoints === maxPoints) {
-        // Back to the same runs: what they logged meanwhile is fetched.
-        refresher.add(runIds);
+    /** Fetches the given runs' series of the given keys, one request per key; a live refresh does not show as loading. */
+    const fetchSeries = async (keys: readonly string[], runIds: readonly string[], live = false) => {
+      const asked = generation;
+      const { xAxis, xRange, maxPoints } = get().compare;
+      if (keys.length === 0 || runIds.length === 0) {
+        if (!live) update({ seriesStatus: 'ready' });
         return;
       }
-      generation++;
-      refresher.clear();
-      set({ compare: { ...EMPTY_COMPARE, runIds, maxPoints, status: 'loading' } });
+      if (!live) update({ seriesStatus: 'loading' });
       try {
-        const runs = await api.getRuns({ runIds: [...runIds] });
-        if (get().compare.runIds !== runIds) return;
-        if (runs.length === 0) throw new CairnError('RESOURCE_DOES_NOT_EXIST', 'None of these runs exist any more; they may have been deleted for good.');
-        const metricKeys = [...new Set(runs.flatMap((run) => run.metrics.map((metric) => metric.key)))].sort();
-        const chartKeys = metricKeys.slice(0, DEFAULT_CHARTED_METRICS);
-        const parallelFields = defaultParallelFields(runs, metricKeys);
-        update({
-          runs: Object.fromEntries(runs.map((run) => [run.info.runId, run])),
-          status: 'ready',
-          chartKeys,
-          parallelFields,
-          parallelColorBy: metricKeys[0] ? `metric:${metricKeys[0]}` : null,
-          scatterFields: {
-            x: parallelFields[0] ?? null,
-            y: metricKeys[0] ? `metric:${metricKeys[0]}` : null,
-            color: metricKeys[1] ? `metric:${metricKeys[1]}` : null,
-          },
-        });
-        await fetchSeries(chartKeys, runIds);
+        await Promise.all(
+          keys.map(async (key) => {
+            const { series } = await api.getMetricSeries({
+              runIds: [...runIds],
+              keys: [key],
+              xAxis,
+              maxPoints,
+              ...(xRange ? { xRange: [xRange[0], xRange[1]] as [number, number] } : {}),
+            });
+            if (asked !== generation) return;
+            update((state) => {
+              const merged: Record<string, MetricSeries> = { ...state.series[key] };
+              for (const runId of runIds) delete merged[runId];
+              for (const one of series) merged[one.runId] = one;
+              return { series: { ...state.series, [key]: merged } };
+            });
+          }),
+        );
+        if (asked === generation && !live) update({ seriesStatus: 'ready' });
       } catch (error) {
-        if (get().compare.runIds === runIds) update({ status: 'error', error: describeError(error) });
+        if (asked === generation) update({ seriesStatus: live ? get().compare.seriesStatus : 'error', error: describeError(error) });
       }
-    },
+    };
 
-    async setCompareChartKeys(keys) {
-      const added = keys.filter((key) => !get().compare.series[key]);
-      update({ chartKeys: keys });
-      await fetchSeries(added, get().compare.runIds);
-    },
+    /** Refetches the charted series (after a new x-axis or zoom); series of metrics not charted are dropped, as they no longer match. */
+    const refetchAll = (clearCharted: boolean) => {
+      generation++;
+      const { chartKeys, runIds } = get().compare;
+      update((state) => ({ series: clearCharted ? {} : Object.fromEntries(chartKeys.flatMap((key) => (state.series[key] ? [[key, state.series[key]]] : []))) }));
+      return fetchSeries(chartKeys, runIds);
+    };
 
-    async setCompareXAxis(xAxis) {
-      update({ xAxis, xRange: null });
-      await refetchAll(true);
-    },
+    const refresher = createRunRefresher(async (runIds) => {
+      const runs = await api.getRuns({ runIds: [...runIds] });
+      update((state) => ({ runs: { ...state.runs, ...Object.fromEntries(runs.map((run) => [run.info.runId, run])) } }));
+      // Metrics a run started logging since the view opened are charted while there is room.
+      const known = new Set(Object.values(get().compare.runs).flatMap((run) => run.metrics.map((metric) => metric.key)));
+      const { chartKeys } = get().compare;
+      const newKeys = [...known].filter((key) => !chartKeys.includes(key)).sort();
+      if (chartKeys.length < DEFAULT_CHARTED_METRICS && newKeys.length > 0) {
+        update({ chartKeys: [...chartKeys, ...newKeys.slice(0, DEFAULT_CHARTED_METRICS - chartKeys.length)] });
+      }
+      await fetchSeries(get().compare.chartKeys, runIds, true);
+    });
 
-    setCompareYScale(yScale) {
-      update({ yScale });
-    },
+    return {
+      compare: EMPTY_COMPARE,
 
-    setCompareSmoothing(weight) {
-      update({ smoothing: Math.min(0.999, Math.max(0, weight)) });
-    },
+      async openCompare(runIds, maxPoints) {
+        const current = get().compare;
+        if (current.status !== 'error' && current.runIds.join(',') === runIds.join(',') && current.maxPoints === maxPoints) {
+          // Back to the same runs: what they logged meanwhile is fetched.
+          refresher.add(runIds);
+          return;
+        }
+        generation++;
+        refresher.clear();
+        set({ compare: { ...EMPTY_COMPARE, runIds, maxPoints, status: 'loading' } });
+        try {
+          const runs = await api.getRuns({ runIds: [...runIds] });
+          if (get().compare.runIds !== runIds) return;
+          if (runs.length === 0) throw new CairnError('RESOURCE_DOES_NOT_EXIST', 'None of these runs exist any more; they may have been deleted for good.');
+          const metricKeys = [...new Set(runs.flatMap((run) => run.metrics.map((metric) => metric.key)))].sort();
+          const chartKeys = metricKeys.slice(0, DEFAULT_CHARTED_METRICS);
+          const parallelFields = defaultParallelFields(runs, metricKeys);
+          update({
+            runs: Object.fromEntries(runs.map((run) => [run.info.runId, run])),
+            status: 'ready',
+            chartKeys,
+            parallelFields,
+            parallelColorBy: metricKeys[0] ? `metric:${metricKeys[0]}` : null,
+            scatterFields: {
+              x: parallelFields[0] ?? null,
+              y: metricKeys[0] ? `metric:${metricKeys[0]}` : null,
+              color: metricKeys[1] ? `metric:${metricKeys[1]}` : null,
+            },
+          });
+          await fetchSeries(chartKeys, runIds);
+        } catch (error) {
+          if (get().compare.runIds === runIds) update({ status: 'error', error: describeError(error) });
+        }
+      },
 
-    async zoomCompare(range) {
-      update({ xRange: range ? [range[0], range[1]] : null });
-      // The charts zoom at once on what they have; the range's full detail follows.
-      await refetchAll(false);
-    },
+      async setCompareChartKeys(keys) {
+        const added = keys.filter((key) => !get().compare.series[key]);
+        update({ chartKeys: keys });
+        await fetchSeries(added, get().compare.runIds);
+      },
 
-    setCompareGroupBy(fieldId) {
-      update({ groupBy: fieldId });
-    },
+      async setCompareXAxis(xAxis) {
+        update({ xAxis, xRange: null });
+        await refetchAll(true);
+      },
 
-    setParallelFields(fieldIds) {
-      update((state) => ({
-        parallelFields: fieldIds,
-        brushes: Object.fromEntries(Object.entries(state.brushes).filter(([id]) => fieldIds.includes(id))),
-      }));
-    },
+      setCompareYScale(yScale) {
+        update({ yScale });
+      },
 
-    setParallelColorBy(fieldId) {
-      update({ parallelColorBy: fieldId });
-    },
+      setCompareSmoothing(weight) {
+        update({ smoothing: Math.min(0.999, Math.max(0, weight)) });
+      },
 
-    setBrush(fieldId, brush) {
-      update((state) => {
-        const brushes = { ...state.brushes };
-        if (brush) brushes[fieldId] = brush;
-        else delete brushes[fieldId];
-        return { brushes };
-      });
-    },
+      async zoomCompare(range) {
+        update({ xRange: range ? [range[0], range[1]] : null });
+        // The charts zoom at once on what they have; the range's full detail follows.
+        await refetchAll(false);
+      },
 
-    setScatterField(which, fieldId) {
-      update((state) => ({ scatterFields: { ...state.scatterFields, [which]: fieldId } }));
-    },
+      setCompareGroupBy(fieldId) {
+        update({ groupBy: fieldId });
+      },
 
-    setHideIdenticalRows(hide) {
-      update({ hideIdenticalRows: hide });
-    },
+      setParallelFields(fieldIds) {
+        update((state) => ({
+          parallelFields: fieldIds,
+          brushes: Object.fromEntries(Object.entries(state.brushes).filter(([id]) => fieldIds.includes(id))),
+        }));
+      },
 
-    async refreshCompareAfter(change) {
-      const { runs } = get().compare;
-      if (get().route.name !== 'compare') return;
-      refresher.add(change.runIds.filter((runId) => runId in runs));
-    },
+      setParallelColorBy(fieldId) {
+        update({ parallelColorBy: fieldId });
+      },
+
+      setBrush(fieldId, brush) {
+        update((state) => {
+          const brushes = { ...state.brushes };
+          if (brush) brushes[fieldId] = brush;
+          else delete brushes[fieldId];
+          return { brushes };
+        });
+      },
+
+      setScatterField(which, fieldId) {
+        update((state) => ({ scatterFields: { ...state.scatterFields, [which]: fieldId } }));
+      },
+
+      setHideIdenticalRows(hide) {
+        update({ hideIdenticalRows: hide });
+      },
+
+      async refreshCompareAfter(change) {
+        const { runs } = get().compare;
+        if (get().route.name !== 'compare') return;
+        refresher.add(change.runIds.filter((runId) => runId in runs));
+      },
+    };
   };
-};
+}

@@ -3,8 +3,7 @@
 import type { StateCreator } from 'zustand';
 import type { TrackerChange } from '../../shared/contract';
 import type { Experiment, ExperimentSummary } from '../../shared/models';
-import { api } from '../api';
-import type { AppState } from './app-store';
+import type { AppState, SliceContext } from './app-store';
 import { describeError } from './describe-error';
 
 /** Where a load stands. */
@@ -29,32 +28,34 @@ export interface ExperimentsSlice {
 }
 
 /** Builds the experiments slice. */
-export const createExperimentsSlice: StateCreator<AppState, [], [], ExperimentsSlice> = (set, get) => {
-  let generation = 0;
-  const update = (patch: Partial<ExperimentsState>) => set((state) => ({ experiments: { ...state.experiments, ...patch } }));
-  return {
-    experiments: { items: [], status: 'idle', error: null },
+export function createExperimentsSlice({ api }: SliceContext): StateCreator<AppState, [], [], ExperimentsSlice> {
+  return (set, get) => {
+    let generation = 0;
+    const update = (patch: Partial<ExperimentsState>) => set((state) => ({ experiments: { ...state.experiments, ...patch } }));
+    return {
+      experiments: { items: [], status: 'idle', error: null },
 
-    async loadExperiments() {
-      const mine = ++generation;
-      if (get().experiments.status !== 'ready') update({ status: 'loading', error: null });
-      try {
-        const items = await api.listExperiments({});
-        if (mine === generation) update({ items, status: 'ready', error: null });
-      } catch (error) {
-        if (mine === generation) update({ status: 'error', error: describeError(error) });
-      }
-    },
+      async loadExperiments() {
+        const mine = ++generation;
+        if (get().experiments.status !== 'ready') update({ status: 'loading', error: null });
+        try {
+          const items = await api.listExperiments({});
+          if (mine === generation) update({ items, status: 'ready', error: null });
+        } catch (error) {
+          if (mine === generation) update({ status: 'error', error: describeError(error) });
+        }
+      },
 
-    async createExperiment(name) {
-      const experiment = await api.createExperiment({ name });
-      await get().loadExperiments();
-      return experiment;
-    },
+      async createExperiment(name) {
+        const experiment = await api.createExperiment({ name });
+        await get().loadExperiments();
+        return experiment;
+      },
 
-    async refreshExperimentsAfter(change) {
-      if (get().experiments.status === 'idle') return;
-      if (change.entities.includes('experiment') || change.entities.includes('run')) await get().loadExperiments();
-    },
+      async refreshExperimentsAfter(change) {
+        if (get().experiments.status === 'idle') return;
+        if (change.entities.includes('experiment') || change.entities.includes('run')) await get().loadExperiments();
+      },
+    };
   };
-};
+}

@@ -2,6 +2,7 @@
 // subscription (ui-slice.ts) hands each change to the page's slice, which passes the affected run
 // ids here; they are refreshed at most once per interval and one refresh at a time, so runs
 // logging hundreds of points a second cost the page about one request per metric a second.
+import { createCoalescingThrottle, type CoalescingThrottle } from '../../shared/coalescing-throttle';
 
 /** Least time between two refreshes of a chart page, in milliseconds. */
 const CHART_REFRESH_INTERVAL_MS = 1000;
@@ -16,39 +17,20 @@ export interface RunRefresher {
 
 /** A refresher that calls `refresh` with the runs collected since its last call. */
 export function createRunRefresher(refresh: (runIds: readonly string[]) => Promise<void>, intervalMs = CHART_REFRESH_INTERVAL_MS): RunRefresher {
-  let pending = new Set<string>();
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  let running = false;
-  let lastStart = 0;
-
-  const schedule = () => {
-    if (timer || running || pending.size === 0) return;
-    timer = setTimeout(() => void flush(), Math.max(0, lastStart + intervalMs - Date.now()));
-  };
-  const flush = async () => {
-    timer = null;
-    const runIds = [...pending];
-    pending = new Set();
-    running = true;
-    lastStart = Date.now();
-    try {
-      await refresh(runIds);
-    } catch (error) {
-      console.warn('cairn: live refresh failed', error);
-    } finally {
-      running = false;
-      schedule();
-    }
-  };
+  const throttle: CoalescingThrottle<string> = createCoalescingThrottle<string, Set<string>>({
+    intervalMs,
+    edge: 'leading',
+    createBatch: () => new Set(),
+    addToBatch: (batch, runId) => batch.add(runId),
+    flush: (batch) => refresh([...batch]),
+    onError: (error) => console.warn('cairn: live refresh failed', error),
+  });
   return {
     add(runIds) {
-      for (const runId of runIds) pending.add(runId);
-      schedule();
+      for (const runId of runIds) throttle.add(runId);
     },
     clear() {
-      pending = new Set();
-      if (timer) clearTimeout(timer);
-      timer = null;
+      throttle.clear();
     },
   };
 }

@@ -3,8 +3,7 @@
 import type { StateCreator } from 'zustand';
 import type { TrackerChange } from '../../shared/contract';
 import type { ModelVersion, RegisteredModel } from '../../shared/models';
-import { api } from '../api';
-import type { AppState } from './app-store';
+import type { AppState, SliceContext } from './app-store';
 import { describeError } from './describe-error';
 import type { ListStatus } from './experiments-slice';
 
@@ -41,50 +40,52 @@ export function changesRegistry(change: TrackerChange): boolean {
 }
 
 /** Builds the models slice. */
-export const createModelsSlice: StateCreator<AppState, [], [], ModelsSlice> = (set, get) => {
-  let generation = 0;
-  const versionGenerations = new Map<string, number>();
-  const update = (patch: Partial<RegisteredModelsState>) =>
-    set((state) => ({ registeredModels: { ...state.registeredModels, ...patch } }));
-  const updateVersions = (name: string, patch: Partial<ModelVersionsState>) =>
-    set((state) => ({
-      modelVersions: {
-        ...state.modelVersions,
-        [name]: { items: [], status: 'idle', error: null, ...state.modelVersions[name], ...patch },
+export function createModelsSlice({ api }: SliceContext): StateCreator<AppState, [], [], ModelsSlice> {
+  return (set, get) => {
+    let generation = 0;
+    const versionGenerations = new Map<string, number>();
+    const update = (patch: Partial<RegisteredModelsState>) =>
+      set((state) => ({ registeredModels: { ...state.registeredModels, ...patch } }));
+    const updateVersions = (name: string, patch: Partial<ModelVersionsState>) =>
+      set((state) => ({
+        modelVersions: {
+          ...state.modelVersions,
+          [name]: { items: [], status: 'idle', error: null, ...state.modelVersions[name], ...patch },
+        },
+      }));
+    return {
+      registeredModels: { items: [], status: 'idle', error: null },
+      modelVersions: {},
+
+      async loadRegisteredModels() {
+        const mine = ++generation;
+        if (get().registeredModels.status !== 'ready') update({ status: 'loading', error: null });
+        try {
+          const items = await api.listRegisteredModels({});
+          if (mine === generation) update({ items, status: 'ready', error: null });
+        } catch (error) {
+          if (mine === generation) update({ status: 'error', error: describeError(error) });
+        }
       },
-    }));
-  return {
-    registeredModels: { items: [], status: 'idle', error: null },
-    modelVersions: {},
 
-    async loadRegisteredModels() {
-      const mine = ++generation;
-      if (get().registeredModels.status !== 'ready') update({ status: 'loading', error: null });
-      try {
-        const items = await api.listRegisteredModels({});
-        if (mine === generation) update({ items, status: 'ready', error: null });
-      } catch (error) {
-        if (mine === generation) update({ status: 'error', error: describeError(error) });
-      }
-    },
+      async loadModelVersions(name) {
+        const mine = (versionGenerations.get(name) ?? 0) + 1;
+        versionGenerations.set(name, mine);
+        if (get().modelVersions[name]?.status !== 'ready') updateVersions(name, { status: 'loading', error: null });
+        try {
+          const items = await api.listModelVersions({ name });
+          if (versionGenerations.get(name) === mine) updateVersions(name, { items, status: 'ready', error: null });
+        } catch (error) {
+          if (versionGenerations.get(name) === mine) updateVersions(name, { status: 'error', error: describeError(error) });
+        }
+      },
 
-    async loadModelVersions(name) {
-      const mine = (versionGenerations.get(name) ?? 0) + 1;
-      versionGenerations.set(name, mine);
-      if (get().modelVersions[name]?.status !== 'ready') updateVersions(name, { status: 'loading', error: null });
-      try {
-        const items = await api.listModelVersions({ name });
-        if (versionGenerations.get(name) === mine) updateVersions(name, { items, status: 'ready', error: null });
-      } catch (error) {
-        if (versionGenerations.get(name) === mine) updateVersions(name, { status: 'error', error: describeError(error) });
-      }
-    },
-
-    async refreshModelsAfter(change) {
-      // Off the models page nothing is refetched: the page loads afresh when it opens.
-      if (get().route.name !== 'models' || get().registeredModels.status === 'idle' || !changesRegistry(change)) return;
-      const opened = Object.keys(get().modelVersions);
-      await Promise.all([get().loadRegisteredModels(), ...opened.map((name) => get().loadModelVersions(name))]);
-    },
+      async refreshModelsAfter(change) {
+        // Off the models page nothing is refetched: the page loads afresh when it opens.
+        if (get().route.name !== 'models' || get().registeredModels.status === 'idle' || !changesRegistry(change)) return;
+        const opened = Object.keys(get().modelVersions);
+        await Promise.all([get().loadRegisteredModels(), ...opened.map((name) => get().loadModelVersions(name))]);
+      },
+    };
   };
-};
+}

@@ -4,9 +4,8 @@ import type { StateCreator } from 'zustand';
 import { MAX_ARTIFACT_READ_BYTES, type ArtifactContent, type TrackerChange } from '../../shared/contract';
 import type { MetricSeries } from '../../shared/metric-series';
 import type { ArtifactFileInfo, LoggedModel, ModelVersion, Run } from '../../shared/models';
-import { api } from '../api';
 import { bytesOfBase64 } from './base64-bytes';
-import type { AppState } from './app-store';
+import type { AppState, SliceContext } from './app-store';
 import { describeError } from './describe-error';
 import { createRunRefresher } from './live-refresh';
 
@@ -101,144 +100,146 @@ const EMPTY_RUN_PAGE: RunPageState = {
 const MODEL_ENTITIES = ['registered-model', 'model-version', 'logged-model'] as const;
 
 /** Creates the run page slice. */
-export const createRunPageSlice: StateCreator<AppState, [], [], RunPageSlice> = (set, get) => {
-  const patch = (runId: string, change: Partial<RunPageState>) => {
-    // Answers for a run the page no longer shows are dropped.
-    if (get().runPage.runId !== runId) return;
-    set((state) => ({ runPage: { ...state.runPage, ...change } }));
-  };
+export function createRunPageSlice({ api }: SliceContext): StateCreator<AppState, [], [], RunPageSlice> {
+  return (set, get) => {
+    const patch = (runId: string, change: Partial<RunPageState>) => {
+      // Answers for a run the page no longer shows are dropped.
+      if (get().runPage.runId !== runId) return;
+      set((state) => ({ runPage: { ...state.runPage, ...change } }));
+    };
 
-  const loadSeries = async (run: Run) => {
-    const runId = run.info.runId;
-    const keys = run.metrics.map((metric) => metric.key);
-    if (keys.length === 0) {
-      patch(runId, { series: {}, seriesStatus: 'ready' });
-      return;
-    }
-    const xRange = get().runPage.xRange;
-    const { series } = await api.getMetricSeries({
-      runIds: [runId],
-      keys,
-      xAxis: 'step',
-      maxPoints: RUN_CHART_POINTS,
-      ...(xRange ? { xRange: [xRange[0], xRange[1]] as [number, number] } : {}),
+    const loadSeries = async (run: Run) => {
+      const runId = run.info.runId;
+      const keys = run.metrics.map((metric) => metric.key);
+      if (keys.length === 0) {
+        patch(runId, { series: {}, seriesStatus: 'ready' });
+        return;
+      }
+      const xRange = get().runPage.xRange;
+      const { series } = await api.getMetricSeries({
+        runIds: [runId],
+        keys,
+        xAxis: 'step',
+        maxPoints: RUN_CHART_POINTS,
+        ...(xRange ? { xRange: [xRange[0], xRange[1]] as [number, number] } : {}),
+      });
+      if (get().runPage.xRange !== xRange) return;
+      patch(runId, { series: Object.fromEntries(series.map((one) => [one.key, one])), seriesStatus: 'ready' });
+    };
+
+    const loadRelatives = async (run: Run) => {
+      const runId = run.info.runId;
+      const [parentRun, children] = await Promise.all([
+        run.info.parentRunId ? api.getRun({ runId: run.info.parentRunId }).catch(() => null) : Promise.resolve(null),
+        api.searchRuns({
+          experimentIds: [run.info.experimentId],
+          filter: `tags.\`mlflow.parentRunId\` = '${runId}'`,
+          orderBy: ['attributes.start_time ASC'],
+          maxResults: 200,
+        }),
+      ]);
+      patch(runId, { parentRun, childRuns: children.items });
+    };
+
+    const loadRunModels = async (runId: string) => {
+      const { loggedModels, modelVersions } = await api.getRunModels({ runId });
+      patch(runId, { runModels: { loggedModels, modelVersions } });
+    };
+
+    const refresher = createRunRefresher(async () => {
+      const { runId } = get().runPage;
+      if (!runId) return;
+      const run = await api.getRun({ runId });
+      patch(runId, { run });
+      await Promise.all([loadSeries(run), loadRelatives(run), loadRunModels(runId)]);
     });
-    if (get().runPage.xRange !== xRange) return;
-    patch(runId, { series: Object.fromEntries(series.map((one) => [one.key, one])), seriesStatus: 'ready' });
+
+    return {
+      runPage: EMPTY_RUN_PAGE,
+
+      async openRunPage(runId) {
+        refresher.clear();
+        set({ runPage: { ...EMPTY_RUN_PAGE, runId, status: 'loading', seriesStatus: 'loading' } });
+        try {
+          const run = await api.getRun({ runId });
+          patch(runId, { run, status: 'ready' });
+          await Promise.all([
+            loadSeries(run),
+            loadRelatives(run),
+            get().loadArtifactFolder(''),
+            // The page works without its models section: a failure here only leaves it out.
+            loadRunModels(runId).catch((error: unknown) => console.warn('cairn: could not load the run models', error)),
+          ]);
+        } catch (error) {
+          patch(runId, { status: get().runPage.run ? 'ready' : 'error', seriesStatus: 'error', error: describeError(error) });
+        }
+      },
+
+      async zoomRunCharts(range) {
+        const { run } = get().runPage;
+        if (!run) return;
+        set((state) => ({ runPage: { ...state.runPage, xRange: range ? [range[0], range[1]] : null } }));
+        try {
+          await loadSeries(run);
+        } catch (error) {
+          patch(run.info.runId, { error: describeError(error) });
+        }
+      },
+
+      async saveRunNote(note) {
+        const { runId } = get().runPage;
+        if (!runId) return;
+        patch(runId, { noteStatus: 'saving', noteError: null });
+        try {
+          const run = await api.setRunNote({ runId, note });
+          patch(runId, { run, noteStatus: 'saved' });
+        } catch (error) {
+          patch(runId, { noteStatus: 'error', noteError: describeError(error) });
+        }
+      },
+
+      async loadArtifactFolder(path) {
+        const { runId } = get().runPage;
+        if (!runId) return;
+        try {
+          const entries = await api.listArtifacts({ runId, path });
+          patch(runId, { artifactFolders: { ...get().runPage.artifactFolders, [path]: entries } });
+        } catch (error) {
+          patch(runId, { artifactsError: describeError(error) });
+        }
+      },
+
+      async previewArtifact(file, bytes) {
+        const { runId } = get().runPage;
+        if (!runId) return;
+        const base = { path: file.path, size: file.fileSize ?? 0, content: null, error: null };
+        patch(runId, { artifactPreview: { ...base, status: bytes > 0 ? 'loading' : 'ready' } });
+        if (bytes <= 0) return;
+        try {
+          const content = await api.readArtifact({ runId, path: file.path, maxBytes: Math.min(bytes, MAX_ARTIFACT_READ_BYTES) });
+          if (get().runPage.artifactPreview?.path === file.path) patch(runId, { artifactPreview: { ...base, status: 'ready', content } });
+        } catch (error) {
+          if (get().runPage.artifactPreview?.path === file.path) patch(runId, { artifactPreview: { ...base, status: 'error', error: describeError(error) } });
+        }
+      },
+
+      async readArtifactFile(file) {
+        const { runId } = get().runPage;
+        if (!runId) throw new Error('No run is open.');
+        const content = await api.readArtifact({ runId, path: file.path, maxBytes: Math.min(Math.max(1, file.fileSize ?? 1), MAX_ARTIFACT_READ_BYTES) });
+        return bytesOfBase64(content.base64);
+      },
+
+      async refreshRunPageAfter(change) {
+        const { runId, childRuns } = get().runPage;
+        if (!runId || get().route.name !== 'run') return;
+        const concerned = change.runIds.some((id) => id === runId || childRuns.some((child) => child.info.runId === id));
+        if (concerned) refresher.add([runId]);
+        else if (MODEL_ENTITIES.some((entity) => change.entities.includes(entity))) {
+          // A registry change need not name the run (an alias moved, a version deleted): refetch its models alone.
+          await loadRunModels(runId);
+        }
+      },
+    };
   };
-
-  const loadRelatives = async (run: Run) => {
-    const runId = run.info.runId;
-    const [parentRun, children] = await Promise.all([
-      run.info.parentRunId ? api.getRun({ runId: run.info.parentRunId }).catch(() => null) : Promise.resolve(null),
-      api.searchRuns({
-        experimentIds: [run.info.experimentId],
-        filter: `tags.\`mlflow.parentRunId\` = '${runId}'`,
-        orderBy: ['attributes.start_time ASC'],
-        maxResults: 200,
-      }),
-    ]);
-    patch(runId, { parentRun, childRuns: children.items });
-  };
-
-  const loadRunModels = async (runId: string) => {
-    const { loggedModels, modelVersions } = await api.getRunModels({ runId });
-    patch(runId, { runModels: { loggedModels, modelVersions } });
-  };
-
-  const refresher = createRunRefresher(async () => {
-    const { runId } = get().runPage;
-    if (!runId) return;
-    const run = await api.getRun({ runId });
-    patch(runId, { run });
-    await Promise.all([loadSeries(run), loadRelatives(run), loadRunModels(runId)]);
-  });
-
-  return {
-    runPage: EMPTY_RUN_PAGE,
-
-    async openRunPage(runId) {
-      refresher.clear();
-      set({ runPage: { ...EMPTY_RUN_PAGE, runId, status: 'loading', seriesStatus: 'loading' } });
-      try {
-        const run = await api.getRun({ runId });
-        patch(runId, { run, status: 'ready' });
-        await Promise.all([
-          loadSeries(run),
-          loadRelatives(run),
-          get().loadArtifactFolder(''),
-          // The page works without its models section: a failure here only leaves it out.
-          loadRunModels(runId).catch((error: unknown) => console.warn('cairn: could not load the run models', error)),
-        ]);
-      } catch (error) {
-        patch(runId, { status: get().runPage.run ? 'ready' : 'error', seriesStatus: 'error', error: describeError(error) });
-      }
-    },
-
-    async zoomRunCharts(range) {
-      const { run } = get().runPage;
-      if (!run) return;
-      set((state) => ({ runPage: { ...state.runPage, xRange: range ? [range[0], range[1]] : null } }));
-      try {
-        await loadSeries(run);
-      } catch (error) {
-        patch(run.info.runId, { error: describeError(error) });
-      }
-    },
-
-    async saveRunNote(note) {
-      const { runId } = get().runPage;
-      if (!runId) return;
-      patch(runId, { noteStatus: 'saving', noteError: null });
-      try {
-        const run = await api.setRunNote({ runId, note });
-        patch(runId, { run, noteStatus: 'saved' });
-      } catch (error) {
-        patch(runId, { noteStatus: 'error', noteError: describeError(error) });
-      }
-    },
-
-    async loadArtifactFolder(path) {
-      const { runId } = get().runPage;
-      if (!runId) return;
-      try {
-        const entries = await api.listArtifacts({ runId, path });
-        patch(runId, { artifactFolders: { ...get().runPage.artifactFolders, [path]: entries } });
-      } catch (error) {
-        patch(runId, { artifactsError: describeError(error) });
-      }
-    },
-
-    async previewArtifact(file, bytes) {
-      const { runId } = get().runPage;
-      if (!runId) return;
-      const base = { path: file.path, size: file.fileSize ?? 0, content: null, error: null };
-      patch(runId, { artifactPreview: { ...base, status: bytes > 0 ? 'loading' : 'ready' } });
-      if (bytes <= 0) return;
-      try {
-        const content = await api.readArtifact({ runId, path: file.path, maxBytes: Math.min(bytes, MAX_ARTIFACT_READ_BYTES) });
-        if (get().runPage.artifactPreview?.path === file.path) patch(runId, { artifactPreview: { ...base, status: 'ready', content } });
-      } catch (error) {
-        if (get().runPage.artifactPreview?.path === file.path) patch(runId, { artifactPreview: { ...base, status: 'error', error: describeError(error) } });
-      }
-    },
-
-    async readArtifactFile(file) {
-      const { runId } = get().runPage;
-      if (!runId) throw new Error('No run is open.');
-      const content = await api.readArtifact({ runId, path: file.path, maxBytes: Math.min(Math.max(1, file.fileSize ?? 1), MAX_ARTIFACT_READ_BYTES) });
-      return bytesOfBase64(content.base64);
-    },
-
-    async refreshRunPageAfter(change) {
-      const { runId, childRuns } = get().runPage;
-      if (!runId || get().route.name !== 'run') return;
-      const concerned = change.runIds.some((id) => id === runId || childRuns.some((child) => child.info.runId === id));
-      if (concerned) refresher.add([runId]);
-      else if (MODEL_ENTITIES.some((entity) => change.entities.includes(entity))) {
-        // A registry change need not name the run (an alias moved, a version deleted): refetch its models alone.
-        await loadRunModels(runId);
-      }
-    },
-  };
-};
+}

@@ -16,22 +16,20 @@ import {
   type RunsTableColumnSpec,
 } from '../../shared/runs-table';
 import { parseFilter, RUN_SEARCH, SearchSyntaxError } from '../../shared/search';
-import { api } from '../api';
-import { loadColumnLayout, saveColumnLayout } from '../components/tables/column-layout-storage';
-import type { SortSpec } from '../components/tables/run-order';
+import { loadColumnLayout, saveColumnLayout } from '../models/runs-table/column-layout-storage';
+import type { SortSpec } from '../models/runs-table/run-order';
 import {
   chosenValueSpecs,
   clampWidth,
   columnForId,
-  EMPTY_LAYOUT,
   orderByClause,
   requestedSpecs,
   sortsDescendingFirst,
   type ColumnLayout,
-} from '../components/tables/runs-table-columns';
-import { mergeChangedRuns, tableDataFromPage, type RunsTableData } from '../components/tables/runs-table-data';
-import { RUNS_TABLE_MARKS } from '../components/tables/runs-table-marks';
-import type { AppState } from './app-store';
+} from '../models/runs-table/runs-table-columns';
+import { mergeChangedRuns, tableDataFromPage, type RunsTableData } from '../models/runs-table/runs-table-data';
+import { RUNS_TABLE_MARKS } from '../models/runs-table/runs-table-marks';
+import type { AppState, SliceContext } from './app-store';
 import { describeError } from './describe-error';
 
 /** The kinds of change that alter rows of the runs table. */
@@ -118,7 +116,7 @@ export interface RunsTableSlice {
   refreshRunsTableAfter(change: TrackerChange): Promise<void>;
 }
 
-function newView(experimentId: string): RunsTableView {
+function newView(experimentId: string, layout: ColumnLayout): RunsTableView {
   return {
     experimentId,
     filter: '',
@@ -131,7 +129,7 @@ function newView(experimentId: string): RunsTableView {
     anchor: null,
     focused: null,
     scrollTop: 0,
-    layout: typeof window === 'undefined' ? EMPTY_LAYOUT : loadColumnLayout(experimentId),
+    layout,
     status: 'loading',
     error: null,
     data: null,
@@ -174,9 +172,8 @@ function keysOfColumns(columns: readonly RunsTableColumnSpec[]): ExperimentKeys 
 
 /** A filter error from the main side's answer, when the answer was one. */
 function filterErrorOf(error: unknown): FilterError | null {
-  if (!(error instanceof CairnError) || error.code !== 'INVALID_PARAMETER_VALUE') return null;
-  const match = /^(.*) at position (\d+)$/s.exec(error.message);
-  return match ? { message: match[1] as string, position: Number(match[2]) } : null;
+  if (!(error instanceof CairnError) || error.searchText?.text !== 'filter') return null;
+  return { message: error.searchText.problem, position: error.searchText.position };
 }
 
 function mark(name: string): void {
@@ -184,287 +181,289 @@ function mark(name: string): void {
 }
 
 /** Builds the runs table slice. */
-export const createRunsTableSlice: StateCreator<AppState, [], [], RunsTableSlice> = (set, get) => {
-  /** Per experiment: the latest load's number (older answers are dropped) and the load in flight. */
-  const generations = new Map<string, number>();
-  const inFlight = new Map<string, Promise<void>>();
+export function createRunsTableSlice({ api, preferences }: SliceContext): StateCreator<AppState, [], [], RunsTableSlice> {
+  return (set, get) => {
+    /** Per experiment: the latest load's number (older answers are dropped) and the load in flight. */
+    const generations = new Map<string, number>();
+    const inFlight = new Map<string, Promise<void>>();
 
-  const view = (experimentId: string): RunsTableView | undefined => get().runsTable.views[experimentId];
-  const openView = (): RunsTableView | undefined => {
-    const id = get().runsTable.openId;
-    return id === null ? undefined : view(id);
-  };
-  const patch = (experimentId: string, change: Partial<RunsTableView> | ((current: RunsTableView) => Partial<RunsTableView>)) =>
-    set((state) => {
-      const current = state.runsTable.views[experimentId];
-      if (!current) return {};
-      const next = { ...current, ...(typeof change === 'function' ? change(current) : change) };
-      return { runsTable: { ...state.runsTable, views: { ...state.runsTable.views, [experimentId]: next } } };
-    });
-  const patchOpen = (change: Partial<RunsTableView> | ((current: RunsTableView) => Partial<RunsTableView>)) => {
-    const id = get().runsTable.openId;
-    if (id !== null) patch(id, change);
-  };
-
-  /**
-   * Loads a view: with `window`, a first window of rows to paint at once, then every matching
-   * run; with `keys`, also the experiment's keys (the picker's and the filter bar's vocabulary).
-   */
-  const load = (experimentId: string, { window: quick, keys: withKeys }: { window: boolean; keys: boolean }): Promise<void> => {
-    const generation = (generations.get(experimentId) ?? 0) + 1;
-    generations.set(experimentId, generation);
-    const current = () => generations.get(experimentId) === generation;
-    const run = async () => {
-      const start = view(experimentId);
-      if (!start) return;
-      const filter = start.filter;
-      const orderBy = serverOrderBy(start);
-      const base: CallRequest<'getRunsTable'> = { experimentId, filter, orderBy };
-      patch(experimentId, { status: start.data ? start.status : 'loading', error: null, busy: true });
-      try {
-        let columns = neededSpecs(start);
-        let keys = start.data?.keys ?? null;
-        if (quick) {
-          const window = await api.getRunsTable({ ...base, columns, limit: FIRST_WINDOW_ROWS, includeKeys: false });
-          if (!current()) return;
-          // Until the full load brings the experiment's keys, the window's columns stand in for them.
-          const data = tableDataFromPage(window, keys ?? keysOfColumns(window.columns), { filter, orderBy });
-          patch(experimentId, { data, status: 'ready', error: null, loadingRest: !data.complete });
-          if (data.complete && keys) return;
-          columns = neededSpecs({ ...start, data });
-        }
-        const page = await api.getRunsTable({ ...base, columns, limit: MAX_RUNS_TABLE_ROWS, includeKeys: withKeys || !keys });
-        if (!current()) return;
-        keys = page.keys ?? keys ?? keysOfColumns(page.columns);
-        const data = tableDataFromPage(page, keys, { filter, orderBy });
-        patch(experimentId, { data, status: 'ready', error: null, loadingRest: false });
-        // The defaults follow the keys: when the keys change them, load the new columns too.
-        const after = view(experimentId);
-        if (after && after.layout.chosen === null && !hasNeededColumns(after)) void load(experimentId, { window: false, keys: false });
-      } catch (error) {
-        if (!current()) return;
-        const filterError = filterErrorOf(error);
-        if (filterError && filter) {
-          // The main side refused the filter: show where, and go back to the last filter that worked.
-          patch(experimentId, (v) => ({
-            filterError,
-            filterDraft: v.filterDraft || filter,
-            filter: v.data?.filter ?? '',
-            status: v.data ? 'ready' : 'error',
-            loadingRest: false,
-          }));
-          return;
-        }
-        patch(experimentId, { status: 'error', error: describeError(error), loadingRest: false });
-      } finally {
-        if (current()) patch(experimentId, { busy: false });
-      }
+    const view = (experimentId: string): RunsTableView | undefined => get().runsTable.views[experimentId];
+    const openView = (): RunsTableView | undefined => {
+      const id = get().runsTable.openId;
+      return id === null ? undefined : view(id);
     };
-    const promise = run().finally(() => {
-      if (inFlight.get(experimentId) === promise) inFlight.delete(experimentId);
-    });
-    inFlight.set(experimentId, promise);
-    return promise;
-  };
-
-  /** After a change to the chosen columns: saves the layout, and loads columns that are not loaded yet. */
-  const changeLayout = (change: (layout: ColumnLayout) => ColumnLayout) => {
-    const id = get().runsTable.openId;
-    const current = id === null ? undefined : view(id);
-    if (id === null || !current) return;
-    const layout = change(current.layout);
-    saveColumnLayout(id, layout);
-    patch(id, { layout });
-    const next = view(id);
-    if (next && next.data && !hasNeededColumns(next)) void load(id, { window: false, keys: false });
-  };
-
-  /** Patches the changed runs of complete data, or reloads; returns false when it must reload. */
-  const refreshChanged = async (experimentId: string, runIds: readonly string[]): Promise<boolean> => {
-    const start = view(experimentId);
-    const data = start?.data;
-    if (!start || !data || !data.complete || runIds.length === 0 || runIds.length > MAX_PATCHED_RUNS) return false;
-    const columns = [...data.columns.values()].map((column) => column.spec);
-    const generation = generations.get(experimentId) ?? 0;
-    const page = await api.getRunsTable({
-      experimentId,
-      filter: data.filter,
-      orderBy: data.orderBy as string[],
-      columns,
-      runIds: runIds as string[],
-      includeKeys: true,
-    });
-    const latest = view(experimentId);
-    if (generations.get(experimentId) !== generation || !latest?.data || latest.data !== data) return true;
-    const merged = mergeChangedRuns(data, page, runIds);
-    patch(experimentId, { data: merged });
-    // New keys can change the default columns.
-    const after = view(experimentId);
-    if (after && merged.keys !== data.keys && !hasNeededColumns(after)) return false;
-    return true;
-  };
-
-  return {
-    runsTable: { openId: null, views: {} },
-
-    async openRunsTable(experimentId) {
-      mark(RUNS_TABLE_MARKS.opened);
-      const existing = view(experimentId);
-      set((state) => ({
-        runsTable: {
-          openId: experimentId,
-          views: existing ? state.runsTable.views : { ...state.runsTable.views, [experimentId]: newView(experimentId) },
-        },
-      }));
-      await load(experimentId, { window: !existing?.data, keys: true });
-    },
-
-    async reloadRunsTable() {
+    const patch = (experimentId: string, change: Partial<RunsTableView> | ((current: RunsTableView) => Partial<RunsTableView>)) =>
+      set((state) => {
+        const current = state.runsTable.views[experimentId];
+        if (!current) return {};
+        const next = { ...current, ...(typeof change === 'function' ? change(current) : change) };
+        return { runsTable: { ...state.runsTable, views: { ...state.runsTable.views, [experimentId]: next } } };
+      });
+    const patchOpen = (change: Partial<RunsTableView> | ((current: RunsTableView) => Partial<RunsTableView>)) => {
       const id = get().runsTable.openId;
-      if (id !== null) await load(id, { window: !view(id)?.data, keys: true });
-    },
+      if (id !== null) patch(id, change);
+    };
 
-    setRunsFilterDraft(text) {
-      patchOpen({ filterDraft: text, filterError: null });
-    },
+    /**
+     * Loads a view: with `window`, a first window of rows to paint at once, then every matching
+     * run; with `keys`, also the experiment's keys (the picker's and the filter bar's vocabulary).
+     */
+    const load = (experimentId: string, { window: quick, keys: withKeys }: { window: boolean; keys: boolean }): Promise<void> => {
+      const generation = (generations.get(experimentId) ?? 0) + 1;
+      generations.set(experimentId, generation);
+      const current = () => generations.get(experimentId) === generation;
+      const run = async () => {
+        const start = view(experimentId);
+        if (!start) return;
+        const filter = start.filter;
+        const orderBy = serverOrderBy(start);
+        const base: CallRequest<'getRunsTable'> = { experimentId, filter, orderBy };
+        patch(experimentId, { status: start.data ? start.status : 'loading', error: null, busy: true });
+        try {
+          let columns = neededSpecs(start);
+          let keys = start.data?.keys ?? null;
+          if (quick) {
+            const window = await api.getRunsTable({ ...base, columns, limit: FIRST_WINDOW_ROWS, includeKeys: false });
+            if (!current()) return;
+            // Until the full load brings the experiment's keys, the window's columns stand in for them.
+            const data = tableDataFromPage(window, keys ?? keysOfColumns(window.columns), { filter, orderBy });
+            patch(experimentId, { data, status: 'ready', error: null, loadingRest: !data.complete });
+            if (data.complete && keys) return;
+            columns = neededSpecs({ ...start, data });
+          }
+          const page = await api.getRunsTable({ ...base, columns, limit: MAX_RUNS_TABLE_ROWS, includeKeys: withKeys || !keys });
+          if (!current()) return;
+          keys = page.keys ?? keys ?? keysOfColumns(page.columns);
+          const data = tableDataFromPage(page, keys, { filter, orderBy });
+          patch(experimentId, { data, status: 'ready', error: null, loadingRest: false });
+          // The defaults follow the keys: when the keys change them, load the new columns too.
+          const after = view(experimentId);
+          if (after && after.layout.chosen === null && !hasNeededColumns(after)) void load(experimentId, { window: false, keys: false });
+        } catch (error) {
+          if (!current()) return;
+          const filterError = filterErrorOf(error);
+          if (filterError && filter) {
+            // The main side refused the filter: show where, and go back to the last filter that worked.
+            patch(experimentId, (v) => ({
+              filterError,
+              filterDraft: v.filterDraft || filter,
+              filter: v.data?.filter ?? '',
+              status: v.data ? 'ready' : 'error',
+              loadingRest: false,
+            }));
+            return;
+          }
+          patch(experimentId, { status: 'error', error: describeError(error), loadingRest: false });
+        } finally {
+          if (current()) patch(experimentId, { busy: false });
+        }
+      };
+      const promise = run().finally(() => {
+        if (inFlight.get(experimentId) === promise) inFlight.delete(experimentId);
+      });
+      inFlight.set(experimentId, promise);
+      return promise;
+    };
 
-    async applyRunsFilter(text) {
+    /** After a change to the chosen columns: saves the layout, and loads columns that are not loaded yet. */
+    const changeLayout = (change: (layout: ColumnLayout) => ColumnLayout) => {
       const id = get().runsTable.openId;
-      if (id === null) return;
-      try {
-        parseFilter(text, RUN_SEARCH);
-      } catch (error) {
-        if (error instanceof SearchSyntaxError) {
-          patch(id, { filterDraft: text, filterError: { message: error.detail, position: error.position } });
-          return;
+      const current = id === null ? undefined : view(id);
+      if (id === null || !current) return;
+      const layout = change(current.layout);
+      saveColumnLayout(preferences, id, layout);
+      patch(id, { layout });
+      const next = view(id);
+      if (next && next.data && !hasNeededColumns(next)) void load(id, { window: false, keys: false });
+    };
+
+    /** Patches the changed runs of complete data, or reloads; returns false when it must reload. */
+    const refreshChanged = async (experimentId: string, runIds: readonly string[]): Promise<boolean> => {
+      const start = view(experimentId);
+      const data = start?.data;
+      if (!start || !data || !data.complete || runIds.length === 0 || runIds.length > MAX_PATCHED_RUNS) return false;
+      const columns = [...data.columns.values()].map((column) => column.spec);
+      const generation = generations.get(experimentId) ?? 0;
+      const page = await api.getRunsTable({
+        experimentId,
+        filter: data.filter,
+        orderBy: data.orderBy as string[],
+        columns,
+        runIds: runIds as string[],
+        includeKeys: true,
+      });
+      const latest = view(experimentId);
+      if (generations.get(experimentId) !== generation || !latest?.data || latest.data !== data) return true;
+      const merged = mergeChangedRuns(data, page, runIds);
+      patch(experimentId, { data: merged });
+      // New keys can change the default columns.
+      const after = view(experimentId);
+      if (after && merged.keys !== data.keys && !hasNeededColumns(after)) return false;
+      return true;
+    };
+
+    return {
+      runsTable: { openId: null, views: {} },
+
+      async openRunsTable(experimentId) {
+        mark(RUNS_TABLE_MARKS.opened);
+        const existing = view(experimentId);
+        set((state) => ({
+          runsTable: {
+            openId: experimentId,
+            views: existing ? state.runsTable.views : { ...state.runsTable.views, [experimentId]: newView(experimentId, loadColumnLayout(preferences, experimentId)) },
+          },
+        }));
+        await load(experimentId, { window: !existing?.data, keys: true });
+      },
+
+      async reloadRunsTable() {
+        const id = get().runsTable.openId;
+        if (id !== null) await load(id, { window: !view(id)?.data, keys: true });
+      },
+
+      setRunsFilterDraft(text) {
+        patchOpen({ filterDraft: text, filterError: null });
+      },
+
+      async applyRunsFilter(text) {
+        const id = get().runsTable.openId;
+        if (id === null) return;
+        try {
+          parseFilter(text, RUN_SEARCH);
+        } catch (error) {
+          if (error instanceof SearchSyntaxError) {
+            patch(id, { filterDraft: text, filterError: { message: error.detail, position: error.position } });
+            return;
+          }
+          throw error;
         }
-        throw error;
-      }
-      const filter = text.trim();
-      const current = view(id);
-      patch(id, { filterDraft: text, filterError: null });
-      if (!current || (current.filter === filter && current.data)) return;
-      patch(id, { filter, focused: null, scrollTop: 0 });
-      await load(id, { window: true, keys: false });
-    },
+        const filter = text.trim();
+        const current = view(id);
+        patch(id, { filterDraft: text, filterError: null });
+        if (!current || (current.filter === filter && current.data)) return;
+        patch(id, { filter, focused: null, scrollTop: 0 });
+        await load(id, { window: true, keys: false });
+      },
 
-    async clearRunsFilter() {
-      await get().applyRunsFilter('');
-    },
+      async clearRunsFilter() {
+        await get().applyRunsFilter('');
+      },
 
-    sortRunsBy(columnId) {
-      const current = openView();
-      const column = current ? columnForId(columnId, current.layout) : null;
-      if (!current || !column) return;
-      mark(RUNS_TABLE_MARKS.sortRequested);
-      const descendingFirst = sortsDescendingFirst(column);
-      const sort = current.sort;
-      let next: SortSpec | null;
-      if (!sort || sort.columnId !== columnId) next = { columnId, ascending: !descendingFirst };
-      else if (sort.ascending === !descendingFirst) next = { columnId, ascending: descendingFirst };
-      else next = null;
-      patchOpen({ sort: next });
-      // Loaded in full: sorted here, in the main side's order. Otherwise the main side sorts.
-      if (!current.data?.complete) void load(current.experimentId, { window: true, keys: false });
-    },
+      sortRunsBy(columnId) {
+        const current = openView();
+        const column = current ? columnForId(columnId, current.layout) : null;
+        if (!current || !column) return;
+        mark(RUNS_TABLE_MARKS.sortRequested);
+        const descendingFirst = sortsDescendingFirst(column);
+        const sort = current.sort;
+        let next: SortSpec | null;
+        if (!sort || sort.columnId !== columnId) next = { columnId, ascending: !descendingFirst };
+        else if (sort.ascending === !descendingFirst) next = { columnId, ascending: descendingFirst };
+        else next = null;
+        patchOpen({ sort: next });
+        // Loaded in full: sorted here, in the main side's order. Otherwise the main side sorts.
+        if (!current.data?.complete) void load(current.experimentId, { window: true, keys: false });
+      },
 
-    setRunsGroupBy(columnId) {
-      const current = openView();
-      if (!current) return;
-      patchOpen({ groupBy: columnId, focused: null });
-      const next = openView();
-      if (next?.data && !hasNeededColumns(next)) void load(next.experimentId, { window: false, keys: false });
-    },
+      setRunsGroupBy(columnId) {
+        const current = openView();
+        if (!current) return;
+        patchOpen({ groupBy: columnId, focused: null });
+        const next = openView();
+        if (next?.data && !hasNeededColumns(next)) void load(next.experimentId, { window: false, keys: false });
+      },
 
-    toggleRunsRowExpanded(key) {
-      patchOpen((current) => {
-        const expanded = new Set(current.expanded);
-        if (!expanded.delete(key)) expanded.add(key);
-        return { expanded };
-      });
-    },
+      toggleRunsRowExpanded(key) {
+        patchOpen((current) => {
+          const expanded = new Set(current.expanded);
+          if (!expanded.delete(key)) expanded.add(key);
+          return { expanded };
+        });
+      },
 
-    setRunsValueColumns(columnIds) {
-      changeLayout((layout) => ({ ...layout, chosen: columnIds === null ? null : [...columnIds] }));
-    },
+      setRunsValueColumns(columnIds) {
+        changeLayout((layout) => ({ ...layout, chosen: columnIds === null ? null : [...columnIds] }));
+      },
 
-    setRunsAttributeHidden(columnId, hidden) {
-      changeLayout((layout) => {
-        const rest = layout.hiddenAttributes.filter((id) => id !== columnId);
-        return { ...layout, hiddenAttributes: hidden ? [...rest, columnId] : rest };
-      });
-    },
+      setRunsAttributeHidden(columnId, hidden) {
+        changeLayout((layout) => {
+          const rest = layout.hiddenAttributes.filter((id) => id !== columnId);
+          return { ...layout, hiddenAttributes: hidden ? [...rest, columnId] : rest };
+        });
+      },
 
-    moveRunsColumn(columnId, beforeId) {
-      changeLayout((layout) => {
-        const data = openView()?.data;
-        const shown = chosenValueSpecs(layout, data?.keys ?? { params: [], metrics: [], tags: [] }).map(valueColumnId);
-        const known = [...layout.order, ...['attr:status', 'attr:start', 'attr:duration', 'attr:user', ...shown].filter((id) => !layout.order.includes(id))];
-        const without = known.filter((id) => id !== columnId);
-        const at = beforeId === null ? without.length : without.indexOf(beforeId);
-        without.splice(at < 0 ? without.length : at, 0, columnId);
-        return { ...layout, order: without };
-      });
-    },
+      moveRunsColumn(columnId, beforeId) {
+        changeLayout((layout) => {
+          const data = openView()?.data;
+          const shown = chosenValueSpecs(layout, data?.keys ?? { params: [], metrics: [], tags: [] }).map(valueColumnId);
+          const known = [...layout.order, ...['attr:status', 'attr:start', 'attr:duration', 'attr:user', ...shown].filter((id) => !layout.order.includes(id))];
+          const without = known.filter((id) => id !== columnId);
+          const at = beforeId === null ? without.length : without.indexOf(beforeId);
+          without.splice(at < 0 ? without.length : at, 0, columnId);
+          return { ...layout, order: without };
+        });
+      },
 
-    resizeRunsColumn(columnId, width) {
-      changeLayout((layout) => ({ ...layout, widths: { ...layout.widths, [columnId]: clampWidth(width) } }));
-    },
+      resizeRunsColumn(columnId, width) {
+        changeLayout((layout) => ({ ...layout, widths: { ...layout.widths, [columnId]: clampWidth(width) } }));
+      },
 
-    setRunsMetricAggregate(columnId, aggregate) {
-      changeLayout((layout) => {
-        const aggregates = { ...layout.aggregates };
-        if (aggregate === 'latest') delete aggregates[columnId];
-        else aggregates[columnId] = aggregate;
-        return { ...layout, aggregates };
-      });
-    },
+      setRunsMetricAggregate(columnId, aggregate) {
+        changeLayout((layout) => {
+          const aggregates = { ...layout.aggregates };
+          if (aggregate === 'latest') delete aggregates[columnId];
+          else aggregates[columnId] = aggregate;
+          return { ...layout, aggregates };
+        });
+      },
 
-    setRunsSelected(runIds, selected) {
-      patchOpen((current) => {
-        const next = new Set(current.selected);
-        for (const runId of runIds) {
-          if (selected) next.add(runId);
-          else next.delete(runId);
+      setRunsSelected(runIds, selected) {
+        patchOpen((current) => {
+          const next = new Set(current.selected);
+          for (const runId of runIds) {
+            if (selected) next.add(runId);
+            else next.delete(runId);
+          }
+          return { selected: next };
+        });
+      },
+
+      setRunsAnchor(runId) {
+        patchOpen({ anchor: runId });
+      },
+
+      selectAllMatchingRuns() {
+        patchOpen((current) => ({ selected: new Set([...current.selected, ...(current.data?.runIds ?? [])]) }));
+      },
+
+      clearRunsSelection() {
+        patchOpen({ selected: new Set(), anchor: null });
+      },
+
+      setRunsFocused(key) {
+        patchOpen({ focused: key });
+      },
+
+      setRunsScrollTop(scrollTop) {
+        const current = openView();
+        if (current && current.scrollTop !== scrollTop) patchOpen({ scrollTop });
+      },
+
+      async refreshRunsTableAfter(change) {
+        const { route, runsTable } = get();
+        const id = runsTable.openId;
+        if (id === null || route.name !== 'runs' || route.experimentId !== id || !change.experimentIds.includes(id)) return;
+        // Only changes to runs and what they hold touch the table (not the experiment itself, nor models).
+        if (!change.entities.some((entity) => RUN_CONTENT_ENTITIES.has(entity))) return;
+        await inFlight.get(id);
+        try {
+          if (await refreshChanged(id, change.runIds)) return;
+        } catch (error) {
+          console.warn('cairn: live refresh of the runs table failed', error);
         }
-        return { selected: next };
-      });
-    },
-
-    setRunsAnchor(runId) {
-      patchOpen({ anchor: runId });
-    },
-
-    selectAllMatchingRuns() {
-      patchOpen((current) => ({ selected: new Set([...current.selected, ...(current.data?.runIds ?? [])]) }));
-    },
-
-    clearRunsSelection() {
-      patchOpen({ selected: new Set(), anchor: null });
-    },
-
-    setRunsFocused(key) {
-      patchOpen({ focused: key });
-    },
-
-    setRunsScrollTop(scrollTop) {
-      const current = openView();
-      if (current && current.scrollTop !== scrollTop) patchOpen({ scrollTop });
-    },
-
-    async refreshRunsTableAfter(change) {
-      const { route, runsTable } = get();
-      const id = runsTable.openId;
-      if (id === null || route.name !== 'runs' || route.experimentId !== id || !change.experimentIds.includes(id)) return;
-      // Only changes to runs and what they hold touch the table (not the experiment itself, nor models).
-      if (!change.entities.some((entity) => RUN_CONTENT_ENTITIES.has(entity))) return;
-      await inFlight.get(id);
-      try {
-        if (await refreshChanged(id, change.runIds)) return;
-      } catch (error) {
-        console.warn('cairn: live refresh of the runs table failed', error);
-      }
-      await load(id, { window: false, keys: true });
-    },
+        await load(id, { window: false, keys: true });
+      },
+    };
   };
-};
+}

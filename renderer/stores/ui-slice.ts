@@ -1,10 +1,11 @@
 // App-wide state: the route, facts about the running app, the colour theme, and the one
 // subscription to tracker changes that keeps what is shown live.
 import type { StateCreator } from 'zustand';
+import { createCoalescingThrottle } from '../../shared/coalescing-throttle';
 import type { AppInfo, TrackerChange } from '../../shared/contract';
-import { api } from '../api';
-import type { Route } from '../router';
-import type { AppState } from './app-store';
+import { TrackerChangeBatch } from '../../shared/tracker-change-batch';
+import type { Route } from '../models/routes';
+import type { AppState, PreferenceStorage, SliceContext } from './app-store';
 import { describeError } from './describe-error';
 
 /** The user's theme choice: follow the OS, or force one. */
@@ -20,6 +21,7 @@ export interface UiSlice {
   readonly route: Route;
   readonly appInfo: AppInfo | null;
   readonly appInfoError: string | null;
+  /** The theme chosen (the app shell applies it to the page). */
   readonly theme: ThemeChoice;
   /** Called by the router when the address changes. */
   setRoute(route: Route): void;
@@ -34,18 +36,13 @@ export interface UiSlice {
   watchTracker(): () => void;
 }
 
-function readTheme(): ThemeChoice {
+function readTheme(preferences: PreferenceStorage | null): ThemeChoice {
   try {
-    const stored = window.localStorage.getItem(THEME_STORAGE_KEY);
+    const stored = preferences?.getItem(THEME_STORAGE_KEY);
     return stored === 'light' || stored === 'dark' ? stored : 'system';
   } catch {
     return 'system';
   }
-}
-
-function applyTheme(theme: ThemeChoice): void {
-  if (theme === 'system') delete document.documentElement.dataset.theme;
-  else document.documentElement.dataset.theme = theme;
 }
 
 function sameRoute(a: Route, b: Route): boolean {
@@ -53,14 +50,12 @@ function sameRoute(a: Route, b: Route): boolean {
 }
 
 /** Builds the ui slice. */
-export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get) => {
-  const theme = readTheme();
-  applyTheme(theme);
-  return {
+export function createUiSlice({ api, preferences }: SliceContext): StateCreator<AppState, [], [], UiSlice> {
+  return (set, get) => ({
     route: { name: 'experiments' },
     appInfo: null,
     appInfoError: null,
-    theme,
+    theme: readTheme(preferences),
 
     setRoute(route) {
       if (!sameRoute(route, get().route)) set({ route });
@@ -76,33 +71,23 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
 
     setTheme(next) {
       try {
-        if (next === 'system') window.localStorage.removeItem(THEME_STORAGE_KEY);
-        else window.localStorage.setItem(THEME_STORAGE_KEY, next);
+        if (next === 'system') preferences?.removeItem(THEME_STORAGE_KEY);
+        else preferences?.setItem(THEME_STORAGE_KEY, next);
       } catch {
         // Storage may be unavailable (private mode); the choice still holds for this session.
       }
-      applyTheme(next);
       set({ theme: next });
     },
 
     watchTracker() {
-      let experimentIds = new Set<string>();
-      let runIds = new Set<string>();
-      let entities = new Set<TrackerChange['entities'][number]>();
-      let timer: ReturnType<typeof setTimeout> | null = null;
-      let running = false;
-      let stopped = false;
-      let lastStart = 0;
-
-      const flush = async () => {
-        timer = null;
-        const change: TrackerChange = { experimentIds: [...experimentIds], runIds: [...runIds], entities: [...entities] };
-        experimentIds = new Set();
-        runIds = new Set();
-        entities = new Set();
-        running = true;
-        lastStart = Date.now();
-        try {
+      // Leading: the first change after a quiet spell is refetched at once.
+      const throttle = createCoalescingThrottle<TrackerChange, TrackerChangeBatch>({
+        intervalMs: LIVE_REFETCH_INTERVAL_MS,
+        edge: 'leading',
+        createBatch: () => new TrackerChangeBatch(),
+        addToBatch: (batch, change) => batch.add(change),
+        flush: async (batch) => {
+          const change = batch.toChange();
           const state = get();
           // Each slice refetches what it shows; add a slice's refresh here.
           const results = await Promise.allSettled([
@@ -113,26 +98,14 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set, get)
             state.refreshModelsAfter(change),
           ]);
           for (const result of results) if (result.status === 'rejected') console.warn('cairn: live refresh failed', result.reason);
-        } finally {
-          running = false;
-          schedule();
-        }
-      };
-      const schedule = () => {
-        if (timer || running || stopped || entities.size === 0) return;
-        timer = setTimeout(() => void flush(), Math.max(0, lastStart + LIVE_REFETCH_INTERVAL_MS - Date.now()));
-      };
-      const unsubscribe = api.onEvent('tracker.changed', (change) => {
-        for (const id of change.experimentIds) experimentIds.add(id);
-        for (const id of change.runIds) runIds.add(id);
-        for (const entity of change.entities) entities.add(entity);
-        schedule();
+        },
+        onError: (error) => console.warn('cairn: live refresh failed', error),
       });
+      const unsubscribe = api.onEvent('tracker.changed', (change) => throttle.add(change));
       return () => {
-        stopped = true;
+        throttle.stop();
         unsubscribe();
-        if (timer) clearTimeout(timer);
       };
     },
-  };
-};
+  });
+}

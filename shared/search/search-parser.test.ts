@@ -314,7 +314,14 @@ describe('parseFilter: errors', () => {
     const error = syntaxError(() => run('metrics.a >'));
     expect(error).toBeInstanceOf(CairnError);
     expect(error.code).toBe('INVALID_PARAMETER_VALUE');
-    expect(error.toPayload()).toEqual({ code: 'INVALID_PARAMETER_VALUE', message: "Expected a value after '>' at position 11" });
+    expect(error.toPayload()).toEqual({
+      code: 'INVALID_PARAMETER_VALUE',
+      message: "Expected a value after '>' at position 11",
+      searchText: { text: 'filter', position: 11, problem: "Expected a value after '>'" },
+    });
+    // What crosses IPC or HTTP comes back as an error with the same fields.
+    const crossed = CairnError.fromPayload(JSON.parse(JSON.stringify(error.toPayload())));
+    expect(crossed.searchText).toEqual({ text: 'filter', position: 11, problem: "Expected a value after '>'" });
   });
 
   it('refuses parentheses nested too deep, quickly', () => {
@@ -372,6 +379,16 @@ describe('parseOrderBy', () => {
     ['IN', "Expected a key, found 'IN' in order_by clause 'IN' at position 0"],
   ])('refuses %j', (clause, message) => {
     expect(syntaxError(() => parseOrderBy(clause, RUN_SEARCH)).message).toBe(message);
+  });
+
+  it('says the problem is in an order_by clause, with its position as a field', () => {
+    const error = syntaxError(() => parseOrderBy('metrics.rmse DOWN', RUN_SEARCH));
+    expect(error.searchText).toEqual({
+      text: 'order_by',
+      position: 13,
+      problem: "Expected ASC or DESC after 'metrics.rmse', found 'DOWN' in order_by clause 'metrics.rmse DOWN'",
+    });
+    expect(error.toPayload().searchText).toEqual(error.searchText);
   });
 
   it('orders experiments by attributes only', () => {

@@ -276,7 +276,7 @@ export function parseOrderBy(clause: string, domain: SearchDomain): OrderByClaus
     return new Parser(clause, tokenize(clause), domain).parseOrderBy();
   } catch (error) {
     if (!(error instanceof SearchSyntaxError)) throw error;
-    throw new SearchSyntaxError(`${error.detail} in order_by clause '${clause}'`, error.position);
+    throw new SearchSyntaxError(`${error.detail} in order_by clause '${clause}'`, error.position, 'order_by');
   }
 }
 
@@ -289,6 +289,7 @@ export function parseOrderByList(clauses: readonly string[], domain: SearchDomai
       throw new SearchSyntaxError(
         `Duplicate key ${formatKey(clause.key)} in order_by clause ${i + 1} '${clauses[i]}' (already in clause ${twin + 1})`,
         clause.key.position,
+        'order_by',
       );
     }
   });

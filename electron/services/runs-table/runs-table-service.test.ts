@@ -3,9 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeRunsTablePage, MetricCellState, type RunsTablePage } from '../../../shared/runs-table';
-import { columnForId, EMPTY_LAYOUT } from '../../../renderer/components/tables/runs-table-columns';
-import { tableDataFromPage } from '../../../renderer/components/tables/runs-table-data';
-import { sortRows } from '../../../renderer/components/tables/run-order';
 import { SqliteTrackerStore } from '../tracker/sqlite-tracker-store';
 import { RunsTableService, type RunsTableRequest } from './runs-table-service';
 
@@ -158,37 +155,5 @@ describe('RunsTableService', () => {
 
   it('answers an unknown experiment with RESOURCE_DOES_NOT_EXIST', () => {
     expect(() => service.query(request({ experimentId: '999' }))).toThrow(/No experiment with id 999/);
-  });
-
-  it('sorts as the renderer sorts loaded rows, for every kind of column and both directions', async () => {
-    // Values with ties, NaN, missing metrics and params, so every tie-break rule is exercised.
-    const metricValues = [0.5, Number.NaN, 0.1, 0.5, Number.NEGATIVE_INFINITY, 2];
-    for (let i = 0; i < 24; i++) {
-      const metric = i % 7 === 6 ? undefined : metricValues[i % metricValues.length]!;
-      await logRun(`run-${i % 5}`, 1000 + (i % 4) * 10, {
-        params: i % 5 === 4 ? {} : { model: ['b', 'a', 'B', 'é', '😀'][i % 5]! },
-        metrics: metric === undefined ? {} : { loss: [metric] },
-      });
-    }
-    const columns = [
-      { kind: 'metric' as const, key: 'loss', aggregate: 'latest' as const },
-      { kind: 'param' as const, key: 'model' },
-    ];
-    const all = service.query(request({ columns }));
-    const data = tableDataFromPage(all, all.keys!, { filter: '', orderBy: [] });
-    const cases: Array<[string, string]> = [
-      ['metric:loss', 'metrics.loss'],
-      ['param:model', 'params.model'],
-      ['attr:name', 'attributes.run_name'],
-      ['attr:start', 'attributes.start_time'],
-    ];
-    for (const [columnId, key] of cases) {
-      for (const ascending of [true, false]) {
-        const server = runsOf(service.query(request({ columns, orderBy: [`${key} ${ascending ? 'ASC' : 'DESC'}`] }))).runIds;
-        const order = sortRows(data, columnForId(columnId, EMPTY_LAYOUT), ascending);
-        expect([...order].map((row) => data.runIds[row]), `${key} ${ascending ? 'ASC' : 'DESC'}`).toEqual(server);
-      }
-    }
-    expect([...sortRows(data, null, true)].map((row) => data.runIds[row])).toEqual(runsOf(all).runIds);
   });
 });

@@ -2,7 +2,7 @@
 // gets them from (a source it subscribes to, so new points are drawn without a React render),
 // and their smoothed values, computed once per series and weight.
 import { debiasedExponentialMovingAverage } from '../../../shared/metric-smoothing';
-import type { YScale } from './chart-scales';
+import type { YScale } from '../../models/charts/chart-scales';
 
 /** A column of numbers: a typed array as fetched, or an array as computed (group means). */
 export type Values = ArrayLike<number> & object;

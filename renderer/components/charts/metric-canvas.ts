@@ -4,7 +4,7 @@
 // Many lines are stroked 1 pixel wide: Chromium's software rasterizer strokes 100 × 650 points
 // in 12 ms at 1 px and in 130-280 ms at 1.5 px (measured here, by join style).
 import { smoothedValues, type ChartLine, type Values } from './chart-lines';
-import type { AxisMapping } from './chart-scales';
+import type { AxisMapping } from '../../models/charts/chart-scales';
 import { withAlpha } from './run-colors';
 
 /** How to draw: the mappings, the smoothing, and which line the pointer is on. */

@@ -3,7 +3,7 @@
 import { memo, useLayoutEffect, useRef, useState } from 'react';
 import { CartesianGrid, Cell, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatMetricValue } from '../value-format';
-import { formatNumber } from './chart-scales';
+import { formatNumber } from '../../models/charts/chart-scales';
 
 /** One run in the scatter. */
 export interface ScatterPoint {

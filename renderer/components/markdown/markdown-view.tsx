@@ -1,62 +1,57 @@
-// Renders markdown as React elements built from the parsed tree: no HTML string is ever built,
-// so a note cannot inject markup. Links to http(s) and mailto open outside the app.
-import { useMemo, type ReactNode } from 'react';
-import { parseMarkdown, type Block, type Inline } from './markdown-parser';
+// Renders markdown (a run's note) with react-markdown and GitHub's extensions (remark-gfm:
+// tables, task lists, strikethrough, autolinks). React elements are built from the syntax tree,
+// never an HTML string, and raw HTML is not enabled: markup in a note shows as text. Links to the
+// web and e-mail open outside the app; other link targets show as text (a "#…" link would move the
+// app's hash router). Images show only when embedded in the note (data:) or local blobs, as the
+// page's Content-Security-Policy allows.
+import Markdown, { defaultUrlTransform, type Components, type UrlTransform } from 'react-markdown';
+import remarkGfm from 'remark-gfm';
 
-function renderInline(inlines: readonly Inline[]): ReactNode[] {
-  return inlines.map((inline, i) => {
-    switch (inline.kind) {
-      case 'text':
-        return inline.text;
-      case 'code':
-        return <code key={i}>{inline.text}</code>;
-      case 'strong':
-        return <strong key={i}>{renderInline(inline.children)}</strong>;
-      case 'em':
-        return <em key={i}>{renderInline(inline.children)}</em>;
-      case 'link':
-        return inline.href ? (
-          <a key={i} href={inline.href} target="_blank" rel="noopener noreferrer">
-            {renderInline(inline.children)}
-          </a>
-        ) : (
-          <span key={i}>{renderInline(inline.children)}</span>
-        );
-    }
-  });
-}
+const REMARK_PLUGINS = [remarkGfm];
 
-function renderBlock(block: Block, key: number): ReactNode {
-  switch (block.kind) {
-    case 'heading': {
-      const Heading = `h${block.level}` as const;
-      return <Heading key={key}>{renderInline(block.children)}</Heading>;
-    }
-    case 'paragraph':
-      return <p key={key}>{renderInline(block.children)}</p>;
-    case 'code':
-      return (
-        <pre key={key} data-language={block.language || undefined}>
-          <code>{block.text}</code>
-        </pre>
-      );
-    case 'list': {
-      const items = block.items.map((item, i) => <li key={i}>{renderInline(item)}</li>);
-      return block.ordered ? <ol key={key}>{items}</ol> : <ul key={key}>{items}</ul>;
-    }
-    case 'quote':
-      return <blockquote key={key}>{block.children.map(renderBlock)}</blockquote>;
-    case 'rule':
-      return <hr key={key} />;
-  }
-}
+/** Link targets that open (outside the app). */
+const OPENABLE_LINK = /^(https?:\/\/|mailto:)/i;
+/** Image sources the page may load. */
+const SHOWN_IMAGE = /^(data:image\/|blob:)/i;
+
+/** Keeps embedded images' data: URLs, which react-markdown's default would drop; every other URL as it does. */
+const urlTransform: UrlTransform = (url, key, node) =>
+  key === 'src' && node.tagName === 'img' && SHOWN_IMAGE.test(url) ? url : defaultUrlTransform(url);
+
+const COMPONENTS: Components = {
+  a({ href, children }) {
+    if (!href || !OPENABLE_LINK.test(href)) return <span className="markdown-link-text">{children}</span>;
+    return (
+      <a href={href} target="_blank" rel="noopener noreferrer">
+        {children}
+      </a>
+    );
+  },
+  img({ src, alt, title }) {
+    if (typeof src === 'string' && SHOWN_IMAGE.test(src)) return <img src={src} alt={alt ?? ''} title={title} loading="lazy" />;
+    return (
+      <span className="markdown-image-missing" title="Only images embedded in the note (data: URLs) are shown.">
+        {alt ? `[image: ${alt}]` : '[image]'}
+      </span>
+    );
+  },
+  // Wide tables scroll on their own instead of widening the page.
+  table({ children }) {
+    return (
+      <div className="markdown-table">
+        <table>{children}</table>
+      </div>
+    );
+  },
+};
 
 /** Shows markdown text (a run's note) safely. */
 export function MarkdownView({ text, testId }: { text: string; testId?: string }) {
-  const blocks = useMemo(() => parseMarkdown(text), [text]);
   return (
     <div className="markdown" data-testid={testId}>
-      {blocks.map(renderBlock)}
+      <Markdown remarkPlugins={REMARK_PLUGINS} components={COMPONENTS} urlTransform={urlTransform}>
+        {text}
+      </Markdown>
     </div>
   );
 }

@@ -4,10 +4,10 @@ import { runColor } from '../charts/run-colors';
 import { ChevronIcon } from '../icons';
 import { StatusBadge } from '../status-badge';
 import { formatDateTime, formatDuration, formatFullDateTime, formatMetricValue } from '../value-format';
-import { routeHref } from '../../router';
-import type { PlacedColumn } from './runs-table-columns';
-import type { RunsTableData } from './runs-table-data';
-import type { GroupRow, RunRow, TableRow } from './runs-table-rows';
+import { routeHref } from '../../models/routes';
+import type { PlacedColumn } from '../../models/runs-table/runs-table-columns';
+import type { RunsTableData } from '../../models/runs-table/runs-table-data';
+import type { GroupRow, RunRow, TableRow } from '../../models/runs-table/runs-table-rows';
 
 const INDENT = 18;
 

@@ -2,8 +2,8 @@
 // latest/min/max switch, a handle to drag its width, and dragging the name to move the column.
 import { memo, useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import type { MetricAggregate } from '../../../shared/runs-table';
-import type { SortSpec } from './run-order';
-import { defaultColumnWidth, NAME_COLUMN_ID, type PlacedColumn } from './runs-table-columns';
+import type { SortSpec } from '../../models/runs-table/run-order';
+import { defaultColumnWidth, NAME_COLUMN_ID, type PlacedColumn } from '../../models/runs-table/runs-table-columns';
 import { CHECK_WIDTH } from './runs-table-row';
 
 /** Height of the header, in pixels. */

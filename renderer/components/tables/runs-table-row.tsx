@@ -5,9 +5,9 @@
 // while scrolling the rows leaving the view are reused for those entering it and the others do
 // not render at all.
 import { memo } from 'react';
-import type { PlacedColumn } from './runs-table-columns';
-import type { RunsTableData } from './runs-table-data';
-import type { TableRow } from './runs-table-rows';
+import type { PlacedColumn } from '../../models/runs-table/runs-table-columns';
+import type { RunsTableData } from '../../models/runs-table/runs-table-data';
+import type { TableRow } from '../../models/runs-table/runs-table-rows';
 import { GroupCell, RunCell } from './runs-table-cells';
 
 /** Height of every row, in pixels. */

@@ -2,7 +2,7 @@
 // so a table of many columns costs what a screenful of them costs. The range changes only when
 // scrolling sideways past the margin.
 import { useLayoutEffect, useState, type RefObject } from 'react';
-import type { PlacedColumn } from './runs-table-columns';
+import type { PlacedColumn } from '../../models/runs-table/runs-table-columns';
 
 /** Pixels rendered beyond each side of the view. */
 const MARGIN = 320;

@@ -3,9 +3,9 @@
 // performance marks the UI benchmark reads: all charts drawn, and a smoothing change redrawn.
 import { useCallback, useMemo, useRef } from 'react';
 import type { MetricXAxis } from '../../../shared/metric-series';
-import type { XKind } from '../../components/charts/chart-scales';
+import type { XKind } from '../../models/charts/chart-scales';
 import { MetricChart } from '../../components/charts/metric-chart';
-import { useAppStore } from '../../stores/app-store';
+import { useAppStore } from '../../use-app-store';
 import { compareLineSource } from './compare-lines';
 import { COMPARE_MARKS } from './compare-marks';
 import { selectComparedRuns, selectRunGroups } from './compare-selection';

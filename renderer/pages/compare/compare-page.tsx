@@ -2,9 +2,10 @@
 // coordinates, a scatter and a diff table, kept live while the runs log.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { MAX_COMPARED_RUNS } from '../../../shared/contract';
-import { useAppStore } from '../../stores/app-store';
+import { useAppStore } from '../../use-app-store';
 import { ErrorMessage } from '../../components/error-message';
-import { routeHref, useRoute } from '../../router';
+import { useRoute } from '../../router';
+import { routeHref } from '../../models/routes';
 import { CompareCharts } from './compare-charts';
 import { COMPARE_MARKS } from './compare-marks';
 import { runLabel } from './compare-lines';

@@ -2,8 +2,7 @@
 // scatter, diff): the runs in order, their colors, the parallel axes and the brushed selection.
 // Each is memoized on the state it reads, so every subscriber gets the same object until that changes.
 import type { Run } from '../../../shared/models';
-import type { ParallelAxis } from '../../components/charts/parallel-coordinates';
-import { runsPassingBrushes } from '../../components/charts/parallel-coordinates';
+import { runsPassingBrushes, type ParallelAxis } from '../../models/charts/parallel-brushes';
 import { assignRunColors } from '../../components/charts/run-colors';
 import type { CompareState } from '../../stores/compare-slice';
 import { fieldColumn, fieldLabel, parseFieldId, rawFieldValue } from './run-fields';

@@ -3,7 +3,7 @@
 import { memo, useMemo } from 'react';
 import type { Run } from '../../../shared/models';
 import { formatMetricValue } from '../../components/value-format';
-import { routeHref } from '../../router';
+import { routeHref } from '../../models/routes';
 import { runLabel } from './compare-lines';
 import { listFields, rawFieldValue, type RunField } from './run-fields';
 

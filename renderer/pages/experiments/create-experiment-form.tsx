@@ -1,7 +1,7 @@
 // Creating an experiment: a button that opens a name field; errors (a taken name) show inline.
 import { useState, type FormEvent } from 'react';
 import { navigate } from '../../router';
-import { useAppStore } from '../../stores/app-store';
+import { useAppStore } from '../../use-app-store';
 import { describeError } from '../../stores/describe-error';
 
 /** The "New experiment" button and its inline form. */

@@ -4,8 +4,9 @@ import { useEffect } from 'react';
 import { ErrorMessage } from '../../components/error-message';
 import { GettingStarted } from '../../components/getting-started';
 import { formatCount, formatFullDateTime, formatRelativeTime } from '../../components/value-format';
-import { navigate, routeHref } from '../../router';
-import { useAppStore } from '../../stores/app-store';
+import { navigate } from '../../router';
+import { routeHref } from '../../models/routes';
+import { useAppStore } from '../../use-app-store';
 import { CreateExperimentForm } from './create-experiment-form';
 
 /** The experiments list. */

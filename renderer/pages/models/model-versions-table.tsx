@@ -3,8 +3,8 @@
 import { ErrorMessage } from '../../components/error-message';
 import { AliasChip, ModelStatusBadge, StageBadge } from '../../components/model-badges';
 import { formatDateTime, formatFullDateTime } from '../../components/value-format';
-import { routeHref } from '../../router';
-import { useAppStore } from '../../stores/app-store';
+import { routeHref } from '../../models/routes';
+import { useAppStore } from '../../use-app-store';
 
 /** The versions of the registered model `name` (loaded by the page). */
 export function ModelVersionsTable({ name }: { name: string }) {

@@ -7,8 +7,9 @@ import { ErrorMessage } from '../../components/error-message';
 import { ChevronIcon } from '../../components/icons';
 import { AliasChip, StageBadge } from '../../components/model-badges';
 import { formatCount, formatFullDateTime, formatRelativeTime } from '../../components/value-format';
-import { navigate, routeHref, useRoute } from '../../router';
-import { useAppStore } from '../../stores/app-store';
+import { navigate, useRoute } from '../../router';
+import { routeHref } from '../../models/routes';
+import { useAppStore } from '../../use-app-store';
 import { ModelVersionsTable } from './model-versions-table';
 
 /** Columns of the registered models table (the versions row spans them all). */

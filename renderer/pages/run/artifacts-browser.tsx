@@ -5,7 +5,7 @@
 import { useMemo, useState } from 'react';
 import type { ArtifactFileInfo } from '../../../shared/models';
 import { MAX_ARTIFACT_READ_BYTES } from '../../../shared/contract';
-import { useAppStore } from '../../stores/app-store';
+import { useAppStore } from '../../use-app-store';
 import { bytesOfBase64 } from '../../stores/base64-bytes';
 import { ARTIFACT_PREVIEW_BYTES, type ArtifactPreviewState } from '../../stores/run-page-slice';
 import { parseDelimited } from './delimited-text';

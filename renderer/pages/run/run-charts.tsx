@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import type { ChartLine, LineSource } from '../../components/charts/chart-lines';
 import { MetricChart } from '../../components/charts/metric-chart';
 import { runColor } from '../../components/charts/run-colors';
-import { useAppStore } from '../../stores/app-store';
+import { useAppStore } from '../../use-app-store';
 import type { RunPageSlice } from '../../stores/run-page-slice';
 
 /** The part of the app store a run chart reads. */

@@ -5,7 +5,7 @@ import type { Run, RunDataset } from '../../../shared/models';
 import { CopyButton } from '../../components/copy-button';
 import { StatusBadge } from '../../components/status-badge';
 import { formatDateTime, formatDuration, formatFullDateTime } from '../../components/value-format';
-import { routeHref } from '../../router';
+import { routeHref } from '../../models/routes';
 
 const SOURCE_NAME_TAG = 'mlflow.source.name';
 const GIT_COMMIT_TAG = 'mlflow.source.git.commit';

@@ -2,8 +2,8 @@
 // versions registered from it, each version linking to its model on the models page.
 import { AliasChip, ModelStatusBadge, StageBadge } from '../../components/model-badges';
 import { formatDateTime, formatFullDateTime } from '../../components/value-format';
-import { routeHref } from '../../router';
-import { useAppStore } from '../../stores/app-store';
+import { routeHref } from '../../models/routes';
+import { useAppStore } from '../../use-app-store';
 
 /** The run's models; renders nothing until loaded or when the run has none. */
 export function RunModels() {

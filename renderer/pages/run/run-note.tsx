@@ -1,10 +1,21 @@
 // The run's note: markdown shown safely, edited in place with a preview, saved as the
 // mlflow.note.content tag (where MLflow's own UI keeps it).
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { RUN_NOTE_TAG } from '../../../shared/metric-series';
 import type { Run } from '../../../shared/models';
-import { MarkdownView } from '../../components/markdown/markdown-view';
-import { useAppStore } from '../../stores/app-store';
+import { useAppStore } from '../../use-app-store';
+
+/** The markdown renderer, loaded with the first note shown: most pages never need its parser. */
+const MarkdownView = lazy(() => import('../../components/markdown/markdown-view').then((module) => ({ default: module.MarkdownView })));
+
+/** A note rendered as markdown; an empty box of the same kind while the renderer loads. */
+function NoteMarkdown({ text, testId }: { text: string; testId: string }) {
+  return (
+    <Suspense fallback={<div className="markdown" data-testid={testId} aria-busy="true" />}>
+      <MarkdownView text={text} testId={testId} />
+    </Suspense>
+  );
+}
 
 /** Views and edits a run's note. */
 export function RunNote({ run }: { run: Run }) {
@@ -20,7 +31,7 @@ export function RunNote({ run }: { run: Run }) {
     return (
       <div className="run-note">
         {note ? (
-          <MarkdownView text={note} testId="run-note" />
+          <NoteMarkdown text={note} testId="run-note" />
         ) : (
           <p className="empty-state" data-testid="run-note">
             No note yet. Write down what this run tried and what you learned; markdown works.
@@ -53,7 +64,7 @@ export function RunNote({ run }: { run: Run }) {
         </button>
       </div>
       {preview ? (
-        <MarkdownView text={draft} testId="run-note-preview-body" />
+        <NoteMarkdown text={draft} testId="run-note-preview-body" />
       ) : (
         <textarea
           data-testid="run-note-editor"

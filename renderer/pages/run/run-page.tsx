@@ -2,8 +2,9 @@
 // artifacts and models of one run, kept live while the run logs.
 import { useEffect } from 'react';
 import { ErrorMessage } from '../../components/error-message';
-import { routeHref, useRoute } from '../../router';
-import { useAppStore } from '../../stores/app-store';
+import { useRoute } from '../../router';
+import { routeHref } from '../../models/routes';
+import { useAppStore } from '../../use-app-store';
 import { ArtifactsBrowser } from './artifacts-browser';
 import { RunCharts } from './run-charts';
 import { KeyValueTable, RunDatasets, RunOverview, RunTags } from './run-details';

@@ -8,8 +8,8 @@ import {
   isPickableTag,
   NAME_COLUMN_ID,
   type ColumnLayout,
-} from '../../components/tables/runs-table-columns';
-import { useAppStore } from '../../stores/app-store';
+} from '../../models/runs-table/runs-table-columns';
+import { useAppStore } from '../../use-app-store';
 
 interface Section {
   readonly title: string;

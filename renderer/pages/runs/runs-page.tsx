@@ -5,8 +5,8 @@ import { ErrorMessage } from '../../components/error-message';
 import { GettingStarted } from '../../components/getting-started';
 import { RunsTable } from '../../components/tables/runs-table';
 import { formatCount } from '../../components/value-format';
-import { routeHref } from '../../router';
-import { useAppStore } from '../../stores/app-store';
+import { routeHref } from '../../models/routes';
+import { useAppStore } from '../../use-app-store';
 import { RunsToolbar } from './runs-toolbar';
 
 /** The runs page of an experiment. */

@@ -5,11 +5,11 @@ import { RUN_STATUSES } from '../../../shared/models';
 import type { SearchEntity } from '../../../shared/search';
 import { FilterBar } from '../../components/filter-bar/filter-bar';
 import type { FilterVocabulary } from '../../components/filter-bar/filter-suggestions';
-import { isPickableTag } from '../../components/tables/runs-table-columns';
-import type { RunsTableData } from '../../components/tables/runs-table-data';
+import { isPickableTag } from '../../models/runs-table/runs-table-columns';
+import type { RunsTableData } from '../../models/runs-table/runs-table-data';
 import { formatCount } from '../../components/value-format';
 import { navigate } from '../../router';
-import { useAppStore } from '../../stores/app-store';
+import { useAppStore } from '../../use-app-store';
 import type { RunsTableView } from '../../stores/runs-table-slice';
 import { ColumnPicker } from './column-picker';
 

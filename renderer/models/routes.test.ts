@@ -1,8 +1,5 @@
-import { describe, expect, it, vi } from 'vitest';
-
-// The router writes the route into the app store; parsing and formatting need none of it.
-vi.mock('./stores/app-store', () => ({ useAppStore: { getState: () => ({ setRoute: () => undefined }) } }));
-const { parseRoute, routeHref } = await import('./router');
+import { describe, expect, it } from 'vitest';
+import { parseRoute, routeHref } from './routes';
 
 describe('routes', () => {
   it.each([

@@ -1,5 +1,5 @@
 // Remembers each experiment's column layout (which columns, order, widths, metric values) in
-// localStorage, so a table opens as the user left it.
+// the app's preference storage (localStorage), so a table opens as the user left it.
 import type { MetricAggregate } from '../../../shared/runs-table';
 import { EMPTY_LAYOUT, type ColumnLayout } from './runs-table-columns';
 
@@ -19,10 +19,13 @@ function record<T>(value: unknown, accept: (item: unknown) => item is T): Record
 const isWidth = (item: unknown): item is number => typeof item === 'number' && Number.isFinite(item) && item > 0;
 const isAggregate = (item: unknown): item is MetricAggregate => item === 'latest' || item === 'min' || item === 'max';
 
-/** The layout saved for an experiment, or the empty layout (also for anything unreadable). */
-export function loadColumnLayout(experimentId: string): ColumnLayout {
+/** Where layouts are kept: localStorage in the app. */
+export type LayoutStorage = Pick<Storage, 'getItem' | 'setItem'>;
+
+/** The layout saved for an experiment, or the empty layout (also for anything unreadable, or without storage). */
+export function loadColumnLayout(storage: LayoutStorage | null, experimentId: string): ColumnLayout {
   try {
-    const text = window.localStorage.getItem(PREFIX + experimentId);
+    const text = storage?.getItem(PREFIX + experimentId);
     if (!text) return EMPTY_LAYOUT;
     const saved = JSON.parse(text) as Record<string, unknown>;
     return {
@@ -37,10 +40,10 @@ export function loadColumnLayout(experimentId: string): ColumnLayout {
   }
 }
 
-/** Saves an experiment's layout. */
-export function saveColumnLayout(experimentId: string, layout: ColumnLayout): void {
+/** Saves an experiment's layout (without storage, it holds until the page reloads). */
+export function saveColumnLayout(storage: LayoutStorage | null, experimentId: string, layout: ColumnLayout): void {
   try {
-    window.localStorage.setItem(PREFIX + experimentId, JSON.stringify(layout));
+    storage?.setItem(PREFIX + experimentId, JSON.stringify(layout));
   } catch {
     // Storage full or unavailable: the layout still holds until the page reloads.
   }

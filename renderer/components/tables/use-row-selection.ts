@@ -1,0 +1,54 @@
+// Selecting runs in the runs table: a click on a row's box selects or deselects the run (or every
+// run of a group or parent), Shift extends from the last clicked row, and the header box shows
+// whether none, some or all of the matching runs are selected.
+import { useMemo } from 'react';
+import type { RunsTableData } from '../../models/runs-table/runs-table-data';
+import type { TableRow } from '../../models/runs-table/runs-table-rows';
+
+/** How much of the matching runs is selected. */
+export type SelectionState = 'none' | 'some' | 'all';
+
+/** The store actions selection uses. */
+export interface SelectionActions {
+  setRunsSelected(runIds: readonly string[], selected: boolean): void;
+  setRunsAnchor(runId: string | null): void;
+}
+
+/** The run ids a row stands for: its run, or a group's members. */
+export function runIdsOf(row: TableRow, data: RunsTableData): string[] {
+  return row.kind === 'run' ? [row.key] : row.members.map((index) => data.runIds[index] as string);
+}
+
+/** Whether a row shows as selected: its run is, or every member of its group is. */
+export function isRowSelected(row: TableRow, data: RunsTableData, selected: ReadonlySet<string>): boolean {
+  return row.kind === 'run' ? selected.has(row.key) : row.members.every((index) => selected.has(data.runIds[index] as string));
+}
+
+/** The table's selection: the header box's state, and toggling a row (with `range`, from the anchor to it). */
+export function useRowSelection(options: {
+  readonly data: RunsTableData;
+  readonly rows: readonly TableRow[];
+  readonly rowIndex: ReadonlyMap<string, number>;
+  readonly selected: ReadonlySet<string>;
+  readonly anchor: string | null;
+  readonly actions: SelectionActions;
+}) {
+  const { data, rows, rowIndex, selected, anchor, actions } = options;
+  const selectedCount = useMemo(() => data.runIds.reduce((count, runId) => count + (selected.has(runId) ? 1 : 0), 0), [data, selected]);
+  const selection: SelectionState = selectedCount === 0 ? 'none' : selectedCount === data.runIds.length ? 'all' : 'some';
+
+  const toggleSelection = (row: TableRow, index: number, range: boolean) => {
+    const ids = runIdsOf(row, data);
+    const select = !ids.every((runId) => selected.has(runId));
+    const anchorIndex = anchor === null ? -1 : (rowIndex.get(anchor) ?? -1);
+    if (range && anchorIndex >= 0) {
+      const [from, to] = anchorIndex < index ? [anchorIndex, index] : [index, anchorIndex];
+      actions.setRunsSelected(rows.slice(from, to + 1).flatMap((one) => runIdsOf(one, data)), select);
+    } else {
+      actions.setRunsSelected(ids, select);
+    }
+    actions.setRunsAnchor(row.key);
+  };
+
+  return { selection, toggleSelection };
+}

@@ -1,0 +1,72 @@
+// Hash routes: #/ experiments, #/experiments/:id runs table, #/runs/:runId run page,
+// #/compare?runs=a,b,c compare view, #/models registered models (#/models/:name with one open).
+// Parsing and writing them; renderer/router.ts keeps the address bar and the store in step.
+
+/** Where the app is. */
+export type Route =
+  | { readonly name: 'experiments' }
+  | { readonly name: 'runs'; readonly experimentId: string }
+  | { readonly name: 'run'; readonly runId: string }
+  | { readonly name: 'compare'; readonly runIds: readonly string[] }
+  /** The model registry; `modelName` is the registered model whose versions are shown, if any. */
+  | { readonly name: 'models'; readonly modelName: string | null }
+  | { readonly name: 'not-found'; readonly path: string };
+
+function decodeSegment(segment: string): string | null {
+  try {
+    const decoded = decodeURIComponent(segment);
+    return decoded.length > 0 && !decoded.includes('/') ? decoded : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A registered model's name from its segment: unlike ids, names may contain "/" (written %2F). */
+function decodeName(segment: string): string | null {
+  try {
+    const decoded = decodeURIComponent(segment);
+    return decoded.length > 0 ? decoded : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Parses a location hash ("#/experiments/3") into a route. */
+export function parseRoute(hash: string): Route {
+  const text = hash.replace(/^#/, '') || '/';
+  const [path = '/', query = ''] = text.split('?', 2) as [string, string?];
+  const segments = path.split('/').filter((segment) => segment.length > 0);
+  if (segments.length === 0) return { name: 'experiments' };
+  const [head, id, ...rest] = segments;
+  const value = id === undefined ? null : decodeSegment(id);
+  if (rest.length === 0 && value !== null && head === 'experiments') return { name: 'runs', experimentId: value };
+  if (rest.length === 0 && value !== null && head === 'runs') return { name: 'run', runId: value };
+  if (head === 'models' && segments.length === 1) return { name: 'models', modelName: null };
+  if (head === 'models' && segments.length === 2 && id !== undefined) {
+    const modelName = decodeName(id);
+    if (modelName !== null) return { name: 'models', modelName };
+  }
+  if (segments.length === 1 && head === 'compare') {
+    const runs = new URLSearchParams(query).get('runs') ?? '';
+    return { name: 'compare', runIds: [...new Set(runs.split(',').filter((runId) => runId.length > 0))] };
+  }
+  return { name: 'not-found', path: text };
+}
+
+/** The hash of a route, for links (`<a href={routeHref(...)}>`). */
+export function routeHref(route: Route): string {
+  switch (route.name) {
+    case 'experiments':
+      return '#/';
+    case 'runs':
+      return `#/experiments/${encodeURIComponent(route.experimentId)}`;
+    case 'run':
+      return `#/runs/${encodeURIComponent(route.runId)}`;
+    case 'compare':
+      return `#/compare?runs=${route.runIds.map(encodeURIComponent).join(',')}`;
+    case 'models':
+      return route.modelName === null ? '#/models' : `#/models/${encodeURIComponent(route.modelName)}`;
+    case 'not-found':
+      return `#${route.path}`;
+  }
+}
