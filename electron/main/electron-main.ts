@@ -6,7 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { startCairnServices, type CairnServices } from '../services/cairn-services';
 import { resolveDataDir } from '../services/data-dir';
 import { DEFAULT_TRACKING_PORT, startTrackingServer, type TrackingServer } from '../services/tracking-api/tracking-server';
-import { eventChannel, registerIpcHandlers } from './ipc-registration';
+import { eventChannel } from './ipc-channels';
+import { registerIpcHandlers } from './ipc-registration';
 
 const RENDERER_INDEX = path.join(__dirname, '..', 'renderer', 'index.html');
 const RENDERER_URL = pathToFileURL(RENDERER_INDEX).href;

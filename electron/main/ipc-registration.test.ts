@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CALL_NAMES } from '../../shared/contract';
 import { startCairnServices, type CairnServices } from '../services/cairn-services';
-import { callChannel, registerIpcHandlers, type IpcMainLike, type IpcSenderInfo } from './ipc-registration';
+import { callChannel } from './ipc-channels';
+import { registerIpcHandlers, type IpcMainLike, type IpcSenderInfo } from './ipc-registration';
 
 type Listener = (event: IpcSenderInfo, payload: unknown) => Promise<unknown>;
 
