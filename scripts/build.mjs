@@ -28,6 +28,7 @@ await Promise.all([
 ]);
 checkPreloadSize(fs.statSync(path.join(root, 'dist/preload/preload.js')).size);
 if (!onlyMain) {
-  await viteBuild({ configFile: path.join(root, 'vite.config.mts'), logLevel: 'warn' });
+  // The config imports shared/renderer-csp.ts: Vite's module runner loads it as TypeScript.
+  await viteBuild({ configFile: path.join(root, 'vite.config.mts'), configLoader: 'runner', logLevel: 'warn' });
 }
 console.log('cairn: built dist/');
