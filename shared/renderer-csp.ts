@@ -1,6 +1,6 @@
 // The one Content-Security-Policy of the renderer: nothing but its own origin. The build writes it
-// into index.html's meta tag (vite.config.mts) and the browser mode sends it as a header, so the
-// two cannot differ.
+// into index.html's meta tag (vite.config.mts), the browser mode sends it as a header, and the
+// desktop app's app:// scheme sends it with every file, so the three cannot differ.
 
 /** The renderer's policy, exactly as index.html's `<meta http-equiv="Content-Security-Policy">` states it. */
 export const RENDERER_CSP =
