@@ -2,8 +2,10 @@
 // Output goes to dist/: dist/main, dist/preload, dist/cli, dist/renderer.
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkPreloadSize, PRELOAD_BUILD_OPTIONS } from './preload-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const onlyMain = process.argv.includes('--main-only');
@@ -21,11 +23,12 @@ const common = {
 
 await Promise.all([
   esbuild({ ...common, entryPoints: ['electron/main/electron-main.ts'], outfile: 'dist/main/electron-main.js', external: ['electron'] }),
-  // A sandboxed preload cannot require() project files, so it is bundled whole (electron stays external).
-  esbuild({ ...common, packages: undefined, entryPoints: ['electron/preload/preload.ts'], outfile: 'dist/preload/preload.js', external: ['electron'] }),
+  esbuild({ ...PRELOAD_BUILD_OPTIONS, absWorkingDir: root, sourcemap: true, outfile: 'dist/preload/preload.js' }),
   esbuild({ ...common, entryPoints: ['electron/cli/cairn.ts'], outfile: 'dist/cli/cairn.js' }),
 ]);
+checkPreloadSize(fs.statSync(path.join(root, 'dist/preload/preload.js')).size);
 if (!onlyMain) {
-  await viteBuild({ configFile: path.join(root, 'vite.config.mts'), logLevel: 'warn' });
+  // The config imports shared/renderer-csp.ts: Vite's module runner loads it as TypeScript.
+  await viteBuild({ configFile: path.join(root, 'vite.config.mts'), configLoader: 'runner', logLevel: 'warn' });
 }
 console.log('cairn: built dist/');
