@@ -12,7 +12,7 @@ import { CairnError, toErrorPayload } from '../../../shared/errors';
 import type { Page, Run } from '../../../shared/models';
 import type { LoggedModelStore } from '../logged-models/logged-model-store';
 import type { RegistryStore } from '../registry/registry-store';
-import { RUN_NOTE_TAG } from '../../../shared/metric-series';
+import { NOTE_TAG } from '../../../shared/mlflow-tags';
 import type { ArtifactStore } from '../artifacts/artifact-store';
 import type { MetricSeriesService } from '../metrics/metric-series-service';
 import type { RunsTableService } from '../runs-table/runs-table-service';
@@ -98,7 +98,7 @@ export function createCallHandlers(context: CallContext): CallHandlers {
     },
     getMetricSeries: async (request) => context.metricSeries.getMetricSeries(request),
     setRunNote: async (request) => {
-      await store.logBatch(request.runId, { tags: [{ key: RUN_NOTE_TAG, value: request.note }] });
+      await store.logBatch(request.runId, { tags: [{ key: NOTE_TAG, value: request.note }] });
       return store.getRun(request.runId);
     },
     listArtifacts: async (request) => {

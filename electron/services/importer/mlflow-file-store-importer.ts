@@ -26,6 +26,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CairnError } from '../../../shared/errors';
+import { RUN_NAME_TAG, USER_TAG } from '../../../shared/mlflow-tags';
 import type { LifecycleStage, LoggedModel, Run, Tag } from '../../../shared/models';
 import { joinArtifactPath, parseArtifactRelativePath, storePathOfArtifactUri } from '../artifacts/artifact-path';
 import type { ArtifactStore } from '../artifacts/artifact-store';
@@ -63,8 +64,6 @@ import {
 /** The run tag that marks a run as completely imported; its value is the mlruns folder it came from. */
 export const IMPORT_SOURCE_TAG = 'cairn.import.source';
 
-const RUN_NAME_TAG = 'mlflow.runName';
-const USER_TAG = 'mlflow.user';
 const DEFAULT_METRIC_CHUNK = 20_000;
 
 /** What to import, from where, into which stores. */
