@@ -9,7 +9,7 @@ import type { LoggedModelStore } from '../logged-models/logged-model-store';
 import { SqliteLoggedModelStore } from '../logged-models/sqlite-logged-model-store';
 import { SqliteRegistryStore } from '../registry/sqlite-registry-store';
 import { SqliteTrackerStore } from '../tracker/sqlite-tracker-store';
-import type { TrackerStore } from '../tracker/tracker-store';
+import type { TrackerImportStore, TrackerStore } from '../tracker/tracker-store';
 import { createTrackingContext } from '../tracking-api/create-tracking-context';
 import { loggedModelJson } from '../tracking-api/routes/logged-model-routes';
 import type { TrackingContext } from '../tracking-api/tracking-context';
@@ -234,7 +234,7 @@ function open(): { store: SqliteTrackerStore; context: TrackingContext } {
 }
 
 async function importInto(
-  entry: { store: TrackerStore; context: TrackingContext },
+  entry: { store: TrackerStore & TrackerImportStore; context: TrackingContext },
   extra: Partial<MlflowImportOptions> = {},
 ): Promise<MlflowImportSummary> {
   return importMlflowFileStore({

@@ -32,7 +32,7 @@ import { joinArtifactPath, parseArtifactRelativePath, storePathOfArtifactUri } f
 import type { ArtifactStore } from '../artifacts/artifact-store';
 import type { LoggedModelStore } from '../logged-models/logged-model-store';
 import type { ImportedModelVersion, RegistryStore } from '../registry/registry-store';
-import type { DatasetInput, MetricInput, TrackerStore } from '../tracker/tracker-store';
+import type { DatasetInput, MetricInput, TrackerImportStore, TrackerStore } from '../tracker/tracker-store';
 import {
   hasMetaFile,
   listExperimentFolders,
@@ -71,7 +71,7 @@ export interface MlflowImportOptions {
   /** The mlruns folder, or a folder holding one named mlruns. */
   readonly source: string;
   /** The tracker to import into (in a dry run it is only read). */
-  readonly store: TrackerStore;
+  readonly store: TrackerStore & TrackerImportStore;
   /** Where run artifact files are copied to; null only in a dry run. */
   readonly artifacts: ArtifactStore | null;
   /** The model registry; when null, registered models are skipped with a reason. */

@@ -34,6 +34,7 @@ import type {
   SearchExperimentsQuery,
   SearchRunsQuery,
   StoreChange,
+  TrackerImportStore,
   TrackerStore,
   UpdateRunInput,
 } from './tracker-store';
@@ -216,7 +217,7 @@ function isLater(aStep: number, aTimestamp: number, aValue: number, bStep: numbe
 type Statement = ReturnType<SqliteDatabase['prepare']>;
 
 /** The tracker store over one SQLite file. */
-export class SqliteTrackerStore implements TrackerStore {
+export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
   readonly db: SqliteDatabase;
   private readonly artifactRoot: string;
   private readonly listeners = new Set<(change: StoreChange) => void>();
