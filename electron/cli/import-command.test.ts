@@ -68,7 +68,9 @@ describe('cairn import', () => {
     expect(first.out()).toMatch(/ {2}logged models {3}1 \(1 param, 0 tags, 1 metric point\)\n/);
     expect(first.out()).toMatch(/ {2}artifacts {7}2 files, 24 B\n/);
     expect(first.out()).toContain('Malformed (skipped) (1):');
-    expect(first.out()).toContain(`run folder not-a-run in experiment 'churn': flow collections other than [] and {} need a full YAML parser [${path.join('1', 'not-a-run', 'meta.yaml')}:1]`);
+    expect(first.out()).toContain(
+      `run folder not-a-run in experiment 'churn': Flow sequence in block collection must be sufficiently indented and end with a ] [${path.join('1', 'not-a-run', 'meta.yaml')}:1]`,
+    );
     expect(fs.readFileSync(path.join(dataDir, 'artifacts', '1', RUN, 'artifacts', 'model', 'MLmodel'), 'utf8')).toBe('flavors: {}\n');
     expect(fs.readFileSync(path.join(dataDir, 'artifacts', '1', 'models', MODEL, 'artifacts', 'MLmodel'), 'utf8')).toBe('flavors: {}\n');
 

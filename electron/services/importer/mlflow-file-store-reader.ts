@@ -15,7 +15,7 @@ import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { LifecycleStage, LoggedModelStatus, ModelVersionStage, ModelVersionStatus, RunStatus, Tag } from '../../../shared/models';
 import type { DatasetInput, MetricInput } from '../tracker/tracker-store';
-import { MetaYamlError, parseMetaYaml, type MetaYamlDocument, type MetaYamlValue } from './meta-yaml-parser';
+import { readYamlMapping, YamlError, type YamlMappingDocument, type YamlValue } from '../yaml/yaml-mapping-reader';
 
 /** The folder of deleted experiments inside an mlruns folder. */
 const TRASH_FOLDER = '.trash';
@@ -227,7 +227,7 @@ const MODEL_VERSION_STAGES: readonly string[] = ['None', 'Staging', 'Production'
 const MODEL_VERSION_STATUSES: readonly string[] = ['PENDING_REGISTRATION', 'FAILED_REGISTRATION', 'READY'];
 
 /** Reads and parses a meta.yaml file; MalformedSourceError with the line when it is not one. */
-async function readMetaFile(folder: string): Promise<MetaYamlDocument> {
+async function readMetaFile(folder: string): Promise<YamlMappingDocument> {
   const file = path.join(folder, META_FILE);
   let text: string;
   try {
@@ -236,9 +236,9 @@ async function readMetaFile(folder: string): Promise<MetaYamlDocument> {
     throw new MalformedSourceError(file, null, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'meta.yaml is missing' : String(error));
   }
   try {
-    return parseMetaYaml(text);
+    return readYamlMapping(text);
   } catch (error) {
-    if (error instanceof MetaYamlError) throw new MalformedSourceError(file, error.line, error.message.replace(/^line \d+: /, ''));
+    if (error instanceof YamlError) throw new MalformedSourceError(file, error.line, error.message.replace(/^line \d+: /, ''));
     throw error;
   }
 }
@@ -674,21 +674,26 @@ async function listFilesRecursively(folder: string): Promise<MlflowMetricFile[]>
   return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-function scalarText(value: MetaYamlValue): string {
-  return value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+function scalarText(value: YamlValue): string {
+  return value === null ? '' : typeof value === 'object' ? shownValue(value) : String(value);
+}
+
+/** A meta.yaml value as JSON, for messages and nested tag values; bigints as their digits. */
+function shownValue(value: YamlValue | undefined): string {
+  return JSON.stringify(value, (_, item: unknown) => (typeof item === 'bigint' ? item.toString() : item)) ?? 'nothing';
 }
 
 /** Typed access to meta.yaml fields; a field of the wrong type is a MalformedSourceError naming it and its line. */
-function fieldReader(document: MetaYamlDocument, file: string) {
+function fieldReader(document: YamlMappingDocument, file: string) {
   const meta = document.root;
   const wrong = (key: string, expected: string): MalformedSourceError =>
-    new MalformedSourceError(file, document.lineOf(key), `${key} should be ${expected}, found ${JSON.stringify(meta[key])}`);
+    new MalformedSourceError(file, document.lineOf(key), `${key} should be ${expected}, found ${shownValue(meta[key])}`);
   const reader = {
     string(key: string): string | null {
       const value = meta[key];
       if (value === undefined || value === null) return null;
       if (typeof value === 'string') return value;
-      if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+      if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
       throw wrong(key, 'text');
     },
     requiredString(key: string): string {
@@ -696,12 +701,12 @@ function fieldReader(document: MetaYamlDocument, file: string) {
       if (value === null) throw new MalformedSourceError(file, null, `${key} is missing`);
       return value;
     },
-    /** An id MLflow wrote as a number (old versions) or as text. */
+    /** An id MLflow wrote as a number (old versions; a long one is a bigint, every digit kept) or as text. */
     idText(key: string): string | null {
       const value = meta[key];
       if (value === undefined || value === null) return null;
       if (typeof value === 'string') return value;
-      if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+      if (typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value))) return String(value);
       throw wrong(key, 'an id');
     },
     integer(key: string): number | null {
