@@ -11,7 +11,7 @@ import {
   parseMetricLine,
   readExperiment,
   readLoggedModel,
-  readMetricPoints,
+  readMetricLines,
   readRunMeta,
   type MalformedMetricLine,
 } from './mlflow-file-store-reader';
@@ -100,7 +100,7 @@ describe('parseLoggedModelMetricLine', () => {
   });
 });
 
-describe('readMetricPoints', () => {
+describe('readMetricLines', () => {
   it('streams a file larger than one read, across chunk boundaries, reporting bad lines with their numbers', async () => {
     const lines: string[] = [];
     for (let step = 0; step < 60_000; step++) lines.push(step === 41_234 ? 'garbage' : `${1_700_000_000_000 + step} ${step / 7} ${step}`);
@@ -110,7 +110,7 @@ describe('readMetricPoints', () => {
     const bad: MalformedMetricLine[] = [];
     let bytes = 0;
     let batches = 0;
-    for await (const batch of readMetricPoints({ key: 'loss', file, size: fs.statSync(file).size }, (line) => bad.push(line))) {
+    for await (const batch of readMetricLines({ key: 'loss', file, size: fs.statSync(file).size }, parseMetricLine, (line) => bad.push(line))) {
       points.push(...batch.points);
       bytes += batch.bytesRead;
       batches++;

@@ -378,11 +378,6 @@ export async function* readMetricLines<Point>(
   }
 }
 
-/** Streams a run's metric file as points (see readMetricLines). */
-export function readMetricPoints(metric: MlflowMetricFile, onMalformed: (line: MalformedMetricLine) => void): AsyncGenerator<MetricPointBatch> {
-  return readMetricLines(metric, parseMetricLine, onMalformed);
-}
-
 const DECIMAL_WITH_UNDERSCORES = /^[+-]?(?:\d+(?:_\d+)*(?:\.(?:\d+(?:_\d+)*)?)?|\.\d+(?:_\d+)*)(?:[eE][+-]?\d+(?:_\d+)*)?$/;
 const SPECIAL_FLOAT = /^([+-]?)(inf|infinity|nan)$/i;
 const RUN_METRIC_LINE = '"timestamp value [step]" or "timestamp value step dataset_name dataset_digest"';
