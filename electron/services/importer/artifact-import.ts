@@ -15,6 +15,11 @@ export interface ArtifactPlan {
   readonly cairnUri: string;
   /** The local folder to copy from; null when there is nothing to copy. */
   readonly sourceFolder: string | null;
+  /**
+   * The real path of the source folder when it lies outside the mlruns folder (where MLflow recorded
+   * it): symbolic links in it may then point anywhere inside it, too. Null when it is inside.
+   */
+  readonly outsideFolder: string | null;
   /** The local path the source's artifact_uri named, which registered model sources may point into. */
   readonly originalPath: string | null;
   readonly skip: { readonly kind: ImportSkipKind; readonly reason: string } | null;
@@ -38,41 +43,37 @@ export class ArtifactImport {
    * `uri`, the location MLflow recorded, points, else the artifacts folder inside `ownFolder`) and
    * which artifact URI it gets in Cairn (`cairnUri`, unless its files stay in a remote store).
    */
-  plan(id: string, uri: string | null, ownFolder: string, cairnUri: string, owner: 'run' | 'logged model'): ArtifactPlan {
-    const plan = this.decide(uri, ownFolder, cairnUri, owner);
+  async plan(id: string, uri: string | null, ownFolder: string, cairnUri: string, owner: 'run' | 'logged model'): Promise<ArtifactPlan> {
+    const plan = await this.decide(uri, ownFolder, cairnUri, owner);
     this.plans.set(id, plan);
     return plan;
   }
 
-  /** Copies the planned folder's files into Cairn's artifact store (in a dry run, only counts them). */
+  /**
+   * Copies the planned folder's files into Cairn's artifact store (in a dry run, only counts them).
+   * Symbolic links are followed only where they stay inside the mlruns folder or the source folder
+   * (see SourceTree); the others are left out, and the import reports them.
+   */
   async copy(plan: ArtifactPlan, subject: string): Promise<void> {
-    const { dryRun, report } = this.context;
+    const { dryRun, report, tree } = this.context;
     const base = plan.cairnUri.startsWith('mlflow-artifacts:') && !dryRun ? storePathOfArtifactUri(plan.cairnUri) : '';
-    const walk = async (folder: string, relative: string): Promise<void> => {
-      const entries = await fs.promises.readdir(folder, { withFileTypes: true });
-      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      for (const entry of entries) {
-        const full = path.join(folder, entry.name);
-        const child = relative ? `${relative}/${entry.name}` : entry.name;
-        const stats = entry.isSymbolicLink() ? await fs.promises.stat(full).catch(() => null) : null;
-        if (entry.isDirectory()) {
-          await walk(full, child);
-        } else if (entry.isFile() || stats?.isFile()) {
-          try {
-            parseArtifactRelativePath(child);
-          } catch (error) {
-            report.skip('unsupported', `artifact '${child}' of ${subject}`, full, null, messageOf(error));
-            continue;
-          }
-          const size = dryRun ? (await fs.promises.stat(full)).size : await this.write(joinArtifactPath(base, child), full);
-          report.counters.artifactFiles++;
-          report.counters.artifactBytes += size;
-        } else {
-          report.skip('unsupported', `artifact '${child}' of ${subject}`, full, null, 'not a regular file (a folder symlink, a socket or a device)');
-        }
+    const within = plan.outsideFolder === null ? [] : [plan.outsideFolder];
+    for await (const entry of tree.walk(plan.sourceFolder!, within)) {
+      const what = `artifact '${entry.key}' of ${subject}`;
+      if (entry.kind !== 'file') {
+        report.skip('unsupported', what, entry.path, null, 'not a regular file (a socket, a device or a pipe)');
+        continue;
       }
-    };
-    await walk(plan.sourceFolder!, '');
+      try {
+        parseArtifactRelativePath(entry.key);
+      } catch (error) {
+        report.skip('unsupported', what, entry.path, null, messageOf(error));
+        continue;
+      }
+      const size = dryRun ? (await fs.promises.stat(entry.path)).size : await this.write(joinArtifactPath(base, entry.key), entry.path);
+      report.counters.artifactFiles++;
+      report.counters.artifactBytes += size;
+    }
   }
 
   /** A model source inside the local artifact folder of the version's imported run or logged model, as the same place in Cairn's copy. */
@@ -97,7 +98,7 @@ export class ArtifactImport {
     return source;
   }
 
-  private decide(uri: string | null, ownFolder: string, cairnUri: string, owner: 'run' | 'logged model'): ArtifactPlan {
+  private async decide(uri: string | null, ownFolder: string, cairnUri: string, owner: 'run' | 'logged model'): Promise<ArtifactPlan> {
     const fallback = path.join(ownFolder, 'artifacts');
     const scheme = uri === null ? null : /^([a-zA-Z][a-zA-Z0-9+.-]+):/.exec(uri)?.[1]?.toLowerCase() ?? null;
     let originalPath: string | null = null;
@@ -117,6 +118,7 @@ export class ArtifactImport {
       return {
         cairnUri: uri,
         sourceFolder: null,
+        outsideFolder: null,
         originalPath: null,
         skip: { kind: 'remote-artifacts', reason: `the artifacts stay at ${uri} (the imported ${owner} points there): remote artifact stores are not copied` },
       };
@@ -125,20 +127,44 @@ export class ArtifactImport {
       candidates.push(originalPath);
     }
     candidates.push(fallback);
-    const sourceFolder = candidates.find((candidate) => isDirectory(candidate)) ?? null;
+    let sourceFolder: string | null = null;
+    let outsideFolder: string | null = null;
+    for (const candidate of candidates) {
+      const found = await this.sourceFolderAt(candidate);
+      if (found) {
+        sourceFolder = candidate;
+        outsideFolder = found.outside;
+        break;
+      }
+    }
     if (!cairnUri.startsWith('mlflow-artifacts:')) {
       return {
         cairnUri,
         sourceFolder: null,
+        outsideFolder: null,
         originalPath,
         skip: sourceFolder ? { kind: 'unsupported', reason: `the Cairn experiment keeps artifacts at ${cairnUri}, which the importer does not write to` } : null,
       };
     }
     // MLflow makes a run's artifacts folder with the run, but a logged model's only when files are logged to it.
     if (sourceFolder === null && uri !== null && owner === 'run') {
-      return { cairnUri, sourceFolder, originalPath, skip: { kind: 'malformed', reason: `no artifact folder at ${candidates.join(' or ')}` } };
+      return { cairnUri, sourceFolder, outsideFolder, originalPath, skip: { kind: 'malformed', reason: `no artifact folder at ${candidates.join(' or ')}` } };
     }
-    return { cairnUri, sourceFolder, originalPath, skip: null };
+    return { cairnUri, sourceFolder, outsideFolder, originalPath, skip: null };
+  }
+
+  /**
+   * Whether a candidate is a folder to copy from. Inside the mlruns folder it is read as the tree
+   * allows (a link out of it is not followed); a folder elsewhere is where MLflow recorded the
+   * artifacts, and is read as it is (`outside`: its real path).
+   */
+  private async sourceFolderAt(candidate: string): Promise<{ outside: string | null } | null> {
+    const relative = path.relative(this.context.root, candidate);
+    if (relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative))) {
+      return (await this.context.tree.kindOf(candidate)) === 'directory' ? { outside: null } : null;
+    }
+    const stats = await fs.promises.stat(candidate).catch(() => null);
+    return stats?.isDirectory() ? { outside: await fs.promises.realpath(candidate) } : null;
   }
 
   private async write(storePath: string, file: string): Promise<number> {
@@ -148,13 +174,5 @@ export class ArtifactImport {
     } finally {
       body.destroy();
     }
-  }
-}
-
-function isDirectory(folder: string): boolean {
-  try {
-    return fs.statSync(folder).isDirectory();
-  } catch {
-    return false;
   }
 }

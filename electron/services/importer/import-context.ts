@@ -2,6 +2,7 @@
 // a dry run, and the report it adds to.
 import type { ImportReport } from './import-report';
 import type { MlflowImportOptions } from './mlflow-file-store-importer';
+import type { SourceTree } from './source-tree';
 
 /** The run tag that marks a run as completely imported; its value is the mlruns folder it came from. */
 export const IMPORT_SOURCE_TAG = 'cairn.import.source';
@@ -10,6 +11,8 @@ export const IMPORT_SOURCE_TAG = 'cairn.import.source';
 export interface ImportContext {
   /** The mlruns folder. */
   readonly root: string;
+  /** The mlruns folder as the import reads it (which symbolic links it follows). */
+  readonly tree: SourceTree;
   readonly options: MlflowImportOptions;
   /** Report what would be imported, and write nothing. */
   readonly dryRun: boolean;

@@ -42,19 +42,19 @@ export interface PlannedExperiment {
 
 /** Reads every experiment's, run's and logged model's meta.yaml and sizes the metric files, before anything is written. */
 export async function planImport(context: ImportContext): Promise<PlannedExperiment[]> {
-  const { root, report } = context;
+  const { root, report, tree } = context;
   const experimentName = context.options.experimentName;
   const planned: PlannedExperiment[] = [];
   let matchedName = false;
-  for (const found of await listExperimentFolders(root)) {
-    if (!hasMetaFile(found.folder) && (await listRunFolders(found.folder)).runs.length === 0) continue;
+  for (const found of await listExperimentFolders(tree)) {
+    if (!(await hasMetaFile(tree, found.folder)) && (await listRunFolders(tree, found.folder)).runs.length === 0) continue;
     let experiment: MlflowExperiment;
     try {
-      experiment = await readExperiment(found);
+      experiment = await readExperiment(tree, found);
     } catch (error) {
       if (!(error instanceof MalformedSourceError)) throw error;
-      const runCount = (await listRunFolders(found.folder)).runs.length;
-      const modelCount = (await listLoggedModelFolders(found.folder)).length;
+      const runCount = (await listRunFolders(tree, found.folder)).runs.length;
+      const modelCount = (await listLoggedModelFolders(tree, found.folder)).length;
       const contents = `its ${runCount} run folder(s)${andLoggedModels(modelCount, 'logged model folder(s)')}`;
       report.skipMalformed(`experiment folder ${found.experimentId} and ${contents}`, error);
       continue;
@@ -62,10 +62,10 @@ export async function planImport(context: ImportContext): Promise<PlannedExperim
     if (experimentName !== undefined && experiment.name.trim() !== experimentName.trim()) continue;
     matchedName = true;
     report.noteUnknownFields('experiment meta.yaml', experiment.unknownFields, path.join(found.folder, 'meta.yaml'));
-    const { runs: runFolders, reserved } = await listRunFolders(found.folder);
-    const runs = await planFolders(context, 'run', runFolders, experiment.name, (folder) => readRunMeta(folder, found.experimentId));
-    const models = await planFolders(context, 'logged model', await listLoggedModelFolders(found.folder), experiment.name, (folder) =>
-      readLoggedModel(folder, found.experimentId),
+    const { runs: runFolders, reserved } = await listRunFolders(tree, found.folder);
+    const runs = await planFolders(context, 'run', runFolders, experiment.name, (folder) => readRunMeta(tree, folder, found.experimentId));
+    const models = await planFolders(context, 'logged model', await listLoggedModelFolders(tree, found.folder), experiment.name, (folder) =>
+      readLoggedModel(tree, folder, found.experimentId),
     );
     planned.push({ experiment, runs, models, reserved });
   }
@@ -82,7 +82,7 @@ export function andLoggedModels(count: number, noun = 'logged model(s)'): string
 
 /** Reads each folder's meta.yaml and lists its metric files; a malformed folder is skipped with its reason. */
 async function planFolders<Meta extends { readonly unknownFields: readonly string[] }>(
-  { report }: ImportContext,
+  { report, tree }: ImportContext,
   kind: 'run' | 'logged model',
   folders: readonly string[],
   experimentName: string,
@@ -93,7 +93,7 @@ async function planFolders<Meta extends { readonly unknownFields: readonly strin
     try {
       const meta = await readMeta(folder);
       report.noteUnknownFields(`${kind} meta.yaml`, meta.unknownFields, path.join(folder, 'meta.yaml'));
-      const metricFiles = await listMetricFiles(folder);
+      const metricFiles = await listMetricFiles(tree, folder);
       planned.push({ meta, metricFiles, metricBytes: metricFiles.reduce((sum, file) => sum + file.size, 0) });
     } catch (error) {
       if (!(error instanceof MalformedSourceError)) throw error;

@@ -1,7 +1,9 @@
 // What an import has done so far: the counts of what it brought in, what it skipped and why, and
 // its progress (runs, logged models, bytes of metric files read), reported as it advances.
+import path from 'node:path';
 import type { ImportSkip, ImportSkipKind, MlflowImportOptions, MlflowImportSummary } from './mlflow-file-store-importer';
 import type { MalformedSourceError } from './mlflow-file-store-reader';
+import type { SkippedLink } from './source-tree';
 
 /** The counts of an import summary. */
 export type ImportCounters = {
@@ -64,6 +66,19 @@ export class ImportReport {
   /** Adds skips made elsewhere (malformed metric lines, refused metric points), as they are. */
   addSkips(skips: readonly ImportSkip[]): void {
     this.skipped.push(...skips);
+  }
+
+  /** Reports a symbolic link that was not followed, with where it points; it is named by its path inside `root` when it is in there. */
+  skipLink(link: SkippedLink, root: string): void {
+    const relative = path.relative(root, link.path);
+    const shown = relative.startsWith('..') || path.isAbsolute(relative) ? link.path : relative;
+    const reason =
+      link.reason === 'outside'
+        ? `it points outside the mlruns folder, to ${link.target}: not followed, nothing of it is copied`
+        : link.reason === 'loop'
+          ? `it points back to ${link.target}, a folder that contains it (a loop): not followed`
+          : `it points to ${link.target}, which does not exist`;
+    this.skipped.push({ kind: 'symlink', subject: `symbolic link ${shown}`, path: link.path, line: null, reason, count: 1, target: link.target });
   }
 
   skipMalformed(subject: string, error: MalformedSourceError): void {

@@ -40,7 +40,7 @@ export class LoggedModelImport {
     }
     const existing = await findLoggedModel(loggedModels, meta.modelId);
     const cairnUri = existing?.artifactLocation ?? artifactUriIn(target, `models/${meta.modelId}/artifacts`);
-    const plan = this.artifacts.plan(meta.modelId, meta.artifactLocation, meta.folder, cairnUri, 'logged model');
+    const plan = await this.artifacts.plan(meta.modelId, meta.artifactLocation, meta.folder, cairnUri, 'logged model');
     if (existing) {
       if (existing.experimentId === target.experimentId) {
         report.skip('already-imported', subject, meta.folder, null, 'already imported');
@@ -53,8 +53,8 @@ export class LoggedModelImport {
     let params: Tag[];
     let tags: Tag[];
     try {
-      params = await readKeyValueFolder(path.join(meta.folder, 'params'));
-      tags = await readKeyValueFolder(path.join(meta.folder, 'tags'));
+      params = await readKeyValueFolder(this.context.tree, path.join(meta.folder, 'params'));
+      tags = await readKeyValueFolder(this.context.tree, path.join(meta.folder, 'tags'));
     } catch (error) {
       report.skip('malformed', subject, meta.folder, null, messageOf(error));
       return;

@@ -20,6 +20,7 @@ import { LoggedModelImport } from './logged-model-import';
 import { hasMetaFile, listExperimentFolders, listRegisteredModelFolders, listSubfolders, type MlflowExperiment } from './mlflow-file-store-reader';
 import { importRegistry } from './registry-import';
 import { RunImport } from './run-import';
+import { SourceTree } from './source-tree';
 
 export { IMPORT_SOURCE_TAG } from './import-context';
 
@@ -62,6 +63,7 @@ export interface MlflowImportProgress {
 /** Why something was not imported. */
 export type ImportSkipKind =
   | 'already-imported'
+  | 'symlink'
   | 'malformed'
   | 'remote-artifacts'
   | 'unknown-field'
@@ -81,6 +83,8 @@ export interface ImportSkip {
   readonly reason: string;
   /** How many times the same thing was skipped for the same reason (unknown fields, bad metric lines). */
   readonly count: number;
+  /** For a symbolic link that was not followed ('symlink'), where it points. */
+  readonly target?: string;
 }
 
 /** What an import brought in (or, in a dry run, would bring in), and what it skipped. */
@@ -115,21 +119,23 @@ export interface MlflowImportSummary {
 
 /** Imports an MLflow file store into Cairn's stores; never throws for a malformed source file, only reports it. */
 export async function importMlflowFileStore(options: MlflowImportOptions): Promise<MlflowImportSummary> {
-  const root = await resolveMlrunsFolder(options.source);
+  const tree = await openMlrunsFolder(options.source);
   if (!options.dryRun && !options.artifacts) throw new CairnError('INVALID_STATE', 'An import that writes needs an artifact store.');
-  const context: ImportContext = { root, options, dryRun: options.dryRun ?? false, report: new ImportReport(options.onProgress) };
+  const report = new ImportReport(options.onProgress);
+  const context: ImportContext = { root: tree.root, tree, options, dryRun: options.dryRun ?? false, report };
   return new MlflowFileStoreImport(context).run();
 }
 
 /** The mlruns folder itself, or its `mlruns` subfolder; INVALID_PARAMETER_VALUE when neither is an MLflow file store. */
-async function resolveMlrunsFolder(source: string): Promise<string> {
+async function openMlrunsFolder(source: string): Promise<SourceTree> {
   const absolute = path.resolve(source);
   const stats = await fs.promises.stat(absolute).catch(() => null);
   if (!stats?.isDirectory()) throw new CairnError('INVALID_PARAMETER_VALUE', `${absolute} is not a folder.`);
   for (const candidate of [absolute, path.join(absolute, 'mlruns')]) {
-    const experiments = await listExperimentFolders(candidate);
-    const registry = await listRegisteredModelFolders(candidate);
-    if (experiments.some((found) => hasMetaFile(found.folder)) || registry.length > 0) return candidate;
+    if (!(await fs.promises.stat(candidate).catch(() => null))?.isDirectory()) continue;
+    const tree = await SourceTree.open(candidate);
+    if ((await listRegisteredModelFolders(tree)).length > 0) return tree;
+    for (const found of await listExperimentFolders(tree)) if (await hasMetaFile(tree, found.folder)) return tree;
   }
   throw new CairnError(
     'INVALID_PARAMETER_VALUE',
@@ -159,9 +165,10 @@ class MlflowFileStoreImport {
     for (const entry of plan) await this.importExperiment(entry);
     if (options.experimentName === undefined) {
       await importRegistry(this.context, this.artifacts);
-    } else if ((await listRegisteredModelFolders(root)).length > 0) {
+    } else if ((await listRegisteredModelFolders(this.context.tree)).length > 0) {
       report.skip('unsupported', 'the model registry', path.join(root, 'models'), null, 'only a full import (without --experiment) brings in registered models');
     }
+    for (const link of this.context.tree.skippedLinks()) report.skipLink(link, root);
     return report.summary(root, dryRun);
   }
 
@@ -229,7 +236,7 @@ class MlflowFileStoreImport {
 
   private async skipReservedFolder(experiment: MlflowExperiment, folder: string): Promise<void> {
     const full = path.join(experiment.folder, folder);
-    const count = (await listSubfolders(full)).length;
+    const count = (await listSubfolders(this.context.tree, full)).length;
     if (folder === 'traces' && count > 0) {
       this.context.report.skip('unsupported', `${count} trace(s) of experiment '${experiment.name}'`, full, null, 'Cairn does not store traces');
     }

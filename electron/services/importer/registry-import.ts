@@ -18,10 +18,10 @@ import {
 /** Imports every registered model of the source; what cannot be imported is reported, never thrown. */
 export async function importRegistry(context: ImportContext, artifacts: ArtifactImport): Promise<void> {
   const { report } = context;
-  for (const folder of await listRegisteredModelFolders(context.root)) {
+  for (const folder of await listRegisteredModelFolders(context.tree)) {
     let read: { model: MlflowRegisteredModel; malformed: MalformedSourceError[] };
     try {
-      read = await readRegisteredModel(folder);
+      read = await readRegisteredModel(context.tree, folder);
     } catch (error) {
       if (!(error instanceof MalformedSourceError)) throw error;
       report.skipMalformed(`registered model folder ${path.basename(folder)}`, error);

@@ -37,7 +37,7 @@ export class RunImport {
     const subject = `run ${meta.runId} in experiment '${experiment.name}'`;
     const existing = await this.findRun(meta.runId);
     const cairnUri = existing?.info.artifactUri ?? artifactUriIn(target, `${meta.runId}/artifacts`);
-    const plan = this.artifacts.plan(meta.runId, meta.artifactUri, meta.folder, cairnUri, 'run');
+    const plan = await this.artifacts.plan(meta.runId, meta.artifactUri, meta.folder, cairnUri, 'run');
     if (existing?.tags.some((tag) => tag.key === IMPORT_SOURCE_TAG)) {
       report.skip('already-imported', subject, meta.folder, null, 'already imported');
       return;
@@ -55,9 +55,10 @@ export class RunImport {
     let tags: Tag[];
     let inputs: DatasetInput[];
     try {
-      params = await readKeyValueFolder(path.join(meta.folder, 'params'));
-      tags = (await readKeyValueFolder(path.join(meta.folder, 'tags'))).filter((tag) => tag.key !== IMPORT_SOURCE_TAG);
-      inputs = await readDatasetInputs(meta.folder, experiment.folder);
+      const tree = this.context.tree;
+      params = await readKeyValueFolder(tree, path.join(meta.folder, 'params'));
+      tags = (await readKeyValueFolder(tree, path.join(meta.folder, 'tags'))).filter((tag) => tag.key !== IMPORT_SOURCE_TAG);
+      inputs = await readDatasetInputs(tree, meta.folder, experiment.folder);
     } catch (error) {
       if (error instanceof MalformedSourceError) report.skipMalformed(subject, error);
       else report.skip('malformed', subject, meta.folder, null, messageOf(error));
