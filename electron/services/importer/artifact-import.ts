@@ -164,7 +164,7 @@ export class ArtifactImport {
       return (await this.context.tree.kindOf(candidate)) === 'directory' ? { outside: null } : null;
     }
     const stats = await fs.promises.stat(candidate).catch(() => null);
-    return stats?.isDirectory() ? { outside: await fs.promises.realpath(candidate) } : null;
+    return stats?.isDirectory() ? { outside: await this.context.tree.realPath(candidate) } : null;
   }
 
   private async write(storePath: string, file: string): Promise<number> {

@@ -5,6 +5,7 @@
 // each experiment's runs (run-import.ts) and logged models (logged-model-import.ts) are imported
 // with their artifacts (artifact-import.ts), then the registry (registry-import.ts); import-report.ts
 // keeps the counts, the skips and the progress. Each of those files says what an interruption leaves.
+// Everything is read through source-tree.ts, which follows a symbolic link only where it stays inside.
 import fs from 'node:fs';
 import path from 'node:path';
 import { CairnError } from '../../../shared/errors';
