@@ -36,6 +36,8 @@ export interface WalkedEntry {
 /** The mlruns folder of one import, and the links it left out. */
 export class SourceTree {
   private readonly skipped = new Map<string, SkippedLink>();
+  /** Real paths of the folders found to be readable, by the path they were reached by: a file in one needs no realpath call. */
+  private readonly realFolders = new Map<string, string>();
 
   private constructor(
     /** The mlruns folder, as given (absolute). */
@@ -68,13 +70,24 @@ export class SourceTree {
       if (isMissing(error)) return 'missing';
       throw error;
     }
-    if (stats.isSymbolicLink()) return (await this.followLink(pathname, within))?.kind ?? 'skipped-link';
-    const real = await fs.promises.realpath(pathname);
-    if (!this.allows(real, within)) {
-      this.record({ path: pathname, target: real, reason: 'outside' });
-      return 'skipped-link';
+    let kind: SourceEntry['kind'];
+    let real: string;
+    if (stats.isSymbolicLink()) {
+      const followed = await this.followLink(pathname, within);
+      if (!followed) return 'skipped-link';
+      ({ kind, real } = followed);
+    } else {
+      // Not a link itself: in a folder already checked, it is where that folder is; else a folder above may be a link.
+      const parent = this.realFolders.get(path.dirname(pathname));
+      real = parent === undefined ? await fs.promises.realpath(pathname) : path.join(parent, path.basename(pathname));
+      if (!this.allows(real, within)) {
+        this.record({ path: pathname, target: real, reason: 'outside' });
+        return 'skipped-link';
+      }
+      kind = kindOfStats(stats);
     }
-    return kindOfStats(stats);
+    if (kind === 'directory') this.realFolders.set(pathname, real);
+    return kind;
   }
 
   /** A folder's path with every link in it resolved: what `within` holds. */
@@ -85,11 +98,21 @@ export class SourceTree {
   /** The entries of a folder, sorted by name; [] when the folder is missing, not a folder, or a link left out. */
   async list(folder: string, within: readonly string[] = []): Promise<SourceEntry[]> {
     if ((await this.kindOf(folder, within)) !== 'directory') return [];
+    const real = this.realFolders.get(folder)!;
     const entries: SourceEntry[] = [];
     for (const entry of await readSortedFolder(folder)) {
       const full = path.join(folder, entry.name);
-      const kind = entry.isSymbolicLink() ? (await this.followLink(full, within))?.kind : kindOfDirent(entry);
-      if (kind !== undefined) entries.push({ name: entry.name, path: full, kind });
+      let kind: SourceEntry['kind'];
+      let childReal = path.join(real, entry.name);
+      if (entry.isSymbolicLink()) {
+        const followed = await this.followLink(full, within);
+        if (!followed) continue;
+        ({ kind, real: childReal } = followed);
+      } else {
+        kind = kindOfDirent(entry);
+      }
+      if (kind === 'directory') this.realFolders.set(full, childReal);
+      entries.push({ name: entry.name, path: full, kind });
     }
     return entries;
   }
@@ -125,7 +148,7 @@ export class SourceTree {
         }
       }
     };
-    const real = await fs.promises.realpath(folder);
+    const real = this.realFolders.get(folder)!;
     yield* descend(this, folder, real, '', new Set([real]));
   }
 
