@@ -19,7 +19,6 @@ import type {
   SearchLoggedModelsQuery,
 } from './logged-model-store';
 
-
 const DEFAULT_SEARCH_PAGE = 50;
 
 interface LoggedModelMetricRow {
