@@ -35,7 +35,10 @@ Options:
   -h, --help           Show this help
 
 Artifacts in remote stores (s3://, gs://, ...) are not copied: the imported runs and logged
-models keep pointing at them. Progress goes to stderr, the summary to stdout. Exit status 1
+models keep pointing at them. Symbolic links are followed only when they stay inside the mlruns
+folder (or inside the artifact folder being copied); every other link (and a broken link, or a
+folder link that loops) is left out, nothing it points at is read, and the summary lists each one
+with where it points, also with --dry-run. Progress goes to stderr, the summary to stdout. Exit status 1
 when a run or model could not be written.
 `;
 
@@ -48,9 +51,12 @@ export interface CommandOutput {
 const TTY_REFRESH_MS = 100;
 const PLAIN_REFRESH_MS = 5000;
 const EXAMPLES_PER_KIND = 5;
+/** Kinds of skip listed in full, however many there are: a link left out may be a file someone expects. */
+const LISTED_IN_FULL: readonly ImportSkipKind[] = ['symlink'];
 
 const SKIP_TITLES: Readonly<Record<ImportSkipKind, string>> = {
   'already-imported': 'Already in Cairn',
+  symlink: 'Symbolic links (not followed)',
   malformed: 'Malformed (skipped)',
   'remote-artifacts': 'Remote artifacts (not copied)',
   'unknown-field': 'Unknown fields (ignored)',
@@ -201,12 +207,13 @@ function formatImportSummary(summary: MlflowImportSummary, dataDir: string): str
     for (const skip of summary.skipped) byKind.set(skip.kind, [...(byKind.get(skip.kind) ?? []), skip]);
     for (const [kind, skips] of byKind) {
       lines.push(`  ${SKIP_TITLES[kind]} (${skips.length}):`);
-      for (const skip of skips.slice(0, EXAMPLES_PER_KIND)) {
+      const shown = LISTED_IN_FULL.includes(kind) ? skips : skips.slice(0, EXAMPLES_PER_KIND);
+      for (const skip of shown) {
         const where = skip.path ? ` [${shortPath(summary.source, skip.path)}${skip.line ? `:${skip.line}` : ''}]` : '';
         const times = skip.count > 1 && kind === 'unknown-field' ? ` in ${skip.count} files` : '';
         lines.push(`    ${skip.subject}${times}: ${skip.reason}${where}`);
       }
-      if (skips.length > EXAMPLES_PER_KIND) lines.push(`    … and ${skips.length - EXAMPLES_PER_KIND} more`);
+      if (skips.length > shown.length) lines.push(`    … and ${skips.length - shown.length} more`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -9,7 +9,7 @@ import type { LoggedModelStore } from '../logged-models/logged-model-store';
 import { SqliteLoggedModelStore } from '../logged-models/sqlite-logged-model-store';
 import { SqliteRegistryStore } from '../registry/sqlite-registry-store';
 import { SqliteTrackerStore } from '../tracker/sqlite-tracker-store';
-import type { TrackerStore } from '../tracker/tracker-store';
+import type { TrackerImportStore, TrackerStore } from '../tracker/tracker-store';
 import { createTrackingContext } from '../tracking-api/create-tracking-context';
 import { loggedModelJson } from '../tracking-api/routes/logged-model-routes';
 import type { TrackingContext } from '../tracking-api/tracking-context';
@@ -234,7 +234,7 @@ function open(): { store: SqliteTrackerStore; context: TrackingContext } {
 }
 
 async function importInto(
-  entry: { store: TrackerStore; context: TrackingContext },
+  entry: { store: TrackerStore & TrackerImportStore; context: TrackingContext },
   extra: Partial<MlflowImportOptions> = {},
 ): Promise<MlflowImportSummary> {
   return importMlflowFileStore({
@@ -760,5 +760,110 @@ describe('importMlflowFileStore', () => {
     );
     await expect(context.loggedModels.getLoggedModel(MODEL)).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
     expect(await context.registry.getModelVersionDownloadUri('churn-classifier', '3')).toMatch(/^file:\/\//);
+  });
+});
+
+describe('symbolic links in the mlruns folder', () => {
+  const SECRET = '-----BEGIN OPENSSH PRIVATE KEY-----\nfake key for the symlink test\n-----END OPENSSH PRIVATE KEY-----\n';
+  const LINKED_RUN = '77b2c3d4e5f60718293a4b5c6d7e8f77';
+  let outside: string;
+
+  /** Real links: out of the folder (a file, a folder, a meta.yaml, a run's artifacts folder, a whole experiment), inside it, broken, and loops. */
+  function writeLinks(): void {
+    outside = path.join(dir, 'home', 'ana');
+    fs.mkdirSync(path.join(outside, '.ssh'), { recursive: true });
+    fs.writeFileSync(path.join(outside, '.ssh', 'id_rsa'), SECRET);
+    fs.writeFileSync(path.join(outside, 'meta.yaml'), `run_id: ${LINKED_RUN}\nexperiment_id: '${EXPERIMENT}'\nstatus: 3\n`);
+    writeMlflowExperiment(path.join(outside, 'elsewhere'), { experimentId: '99', name: 'private-experiment' });
+
+    const artifacts = path.join(mlruns, EXPERIMENT, PARENT, 'artifacts');
+    fs.symlinkSync(path.join(outside, '.ssh', 'id_rsa'), path.join(artifacts, 'id_rsa'));
+    fs.symlinkSync('../../../..', path.join(artifacts, 'project'));
+    fs.symlinkSync('..', path.join(artifacts, 'model', 'again'));
+    fs.symlinkSync('self', path.join(artifacts, 'self'));
+    fs.symlinkSync('nowhere', path.join(artifacts, 'gone'));
+    fs.symlinkSync('README.txt', path.join(artifacts, 'README-link.txt'));
+    fs.symlinkSync('model', path.join(artifacts, 'model-copy'));
+    fs.symlinkSync(path.join(outside, '.ssh', 'id_rsa'), path.join(mlruns, EXPERIMENT, PARENT, 'params', 'ssh_key'));
+    const childArtifacts = path.join(mlruns, EXPERIMENT, CHILD, 'artifacts');
+    fs.rmSync(childArtifacts, { recursive: true });
+    fs.symlinkSync(path.join(outside, '.ssh'), childArtifacts);
+    const linkedRun = path.join(mlruns, EXPERIMENT, LINKED_RUN);
+    fs.mkdirSync(linkedRun);
+    fs.symlinkSync(path.join(outside, 'meta.yaml'), path.join(linkedRun, 'meta.yaml'));
+    fs.symlinkSync(path.join(outside, 'elsewhere', '99'), path.join(mlruns, '99'));
+  }
+
+  function linkSkips(summary: MlflowImportSummary): string[][] {
+    return summary.skipped
+      .filter((skip) => skip.kind === 'symlink')
+      .map((skip) => [skip.subject, skip.target!, skip.reason.replace(/^it (points outside the mlruns folder|points back to|points to)\b.*$/s, '$1')])
+      .sort();
+  }
+
+  function everyFileUnder(folder: string): Buffer[] {
+    return (fs.readdirSync(folder, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+      .filter((entry) => entry.isFile())
+      .map((entry) => fs.readFileSync(path.join(entry.parentPath, entry.name)));
+  }
+
+  beforeEach(() => writeLinks());
+
+  const expectedLinks = () =>
+    [
+      [`symbolic link ${path.join(EXPERIMENT, PARENT, 'artifacts', 'id_rsa')}`, path.join(outside, '.ssh', 'id_rsa'), 'points outside the mlruns folder'],
+      [`symbolic link ${path.join(EXPERIMENT, PARENT, 'artifacts', 'project')}`, path.join(dir, 'project'), 'points outside the mlruns folder'],
+      [`symbolic link ${path.join(EXPERIMENT, PARENT, 'artifacts', 'model', 'again')}`, path.join(mlruns, EXPERIMENT, PARENT, 'artifacts'), 'points back to'],
+      // The same loop, met again through the model-copy link (which is followed: it stays inside).
+      [`symbolic link ${path.join(EXPERIMENT, PARENT, 'artifacts', 'model-copy', 'again')}`, path.join(mlruns, EXPERIMENT, PARENT, 'artifacts'), 'points back to'],
+      [`symbolic link ${path.join(EXPERIMENT, PARENT, 'artifacts', 'self')}`, path.join(mlruns, EXPERIMENT, PARENT, 'artifacts', 'self'), 'points back to'],
+      [`symbolic link ${path.join(EXPERIMENT, PARENT, 'artifacts', 'gone')}`, path.join(mlruns, EXPERIMENT, PARENT, 'artifacts', 'nowhere'), 'points to'],
+      [`symbolic link ${path.join(EXPERIMENT, PARENT, 'params', 'ssh_key')}`, path.join(outside, '.ssh', 'id_rsa'), 'points outside the mlruns folder'],
+      [`symbolic link ${path.join(EXPERIMENT, CHILD, 'artifacts')}`, path.join(outside, '.ssh'), 'points outside the mlruns folder'],
+      [`symbolic link ${path.join(EXPERIMENT, LINKED_RUN, 'meta.yaml')}`, path.join(outside, 'meta.yaml'), 'points outside the mlruns folder'],
+      [`symbolic link 99`, path.join(outside, 'elsewhere', '99'), 'points outside the mlruns folder'],
+    ].sort();
+
+  it('copies nothing a link outside the folder points at, follows links that stay inside, and reports every link it left out', async () => {
+    const { store, context } = open();
+    const summary = await importInto({ store, context });
+
+    expect(linkSkips(summary)).toEqual(expectedLinks());
+    // The key is nowhere in Cairn's data folder: not as an artifact, not as a param, not in the database.
+    const marker = Buffer.from('fake key for the symlink test');
+    expect(everyFileUnder(dataDir).filter((bytes) => bytes.includes(marker))).toHaveLength(0);
+    const churn = (await store.getExperimentByName('churn-model'))!;
+    expect(filesUnder(path.join(dataDir, 'artifacts', churn.experimentId, PARENT, 'artifacts'))).toEqual([
+      'README-link.txt',
+      'README.txt',
+      path.join('model-copy', 'MLmodel'),
+      path.join('model-copy', 'model.pkl'),
+      path.join('model', 'MLmodel'),
+      path.join('model', 'model.pkl'),
+      'roc.png',
+    ]);
+    expect(fs.readFileSync(path.join(dataDir, 'artifacts', churn.experimentId, PARENT, 'artifacts', 'README-link.txt'), 'utf8')).toBe('read me');
+    expect((await store.getRun(PARENT)).params.map((param) => param.key)).toEqual(['epochs', 'lr', 'optimizer/name']);
+    // The run whose artifacts folder leads out is imported without its artifacts; the one whose meta.yaml does is not imported.
+    expect(filesUnder(path.join(dataDir, 'artifacts', churn.experimentId, CHILD))).toEqual([]);
+    expect((await store.getRun(CHILD)).info.runName).toBe('child-lr-0.1');
+    await expect(store.getRun(LINKED_RUN)).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
+    expect(summary.skipped).toContainEqual(
+      expect.objectContaining({ kind: 'malformed', subject: `run folder ${LINKED_RUN} in experiment 'churn-model'`, path: path.join(mlruns, EXPERIMENT, LINKED_RUN, 'meta.yaml') }),
+    );
+    expect((await store.listExperiments('ALL')).map((experiment) => experiment.name)).not.toContain('private-experiment');
+    // Three more artifact files than without the links: README-link.txt and model-copy's two files.
+    expect(summary.artifactFiles).toBe(7 + 3);
+  });
+
+  it('reports the same links in a dry run, and reads nothing they point at', async () => {
+    const fresh = new SqliteTrackerStore({ file: ':memory:' });
+    const loggedModels = new SqliteLoggedModelStore(fresh.db, fresh);
+    const registry = new SqliteRegistryStore(fresh.db, loggedModels);
+    const dry = await importMlflowFileStore({ source: mlruns, store: fresh, artifacts: null, registry, loggedModels, dryRun: true });
+    fresh.close();
+    expect(linkSkips(dry)).toEqual(expectedLinks());
+    expect(dry.artifactFiles).toBe(7 + 3);
+    expect(fs.existsSync(dataDir)).toBe(false);
   });
 });

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { DATASET_CONTEXT_TAG } from '../../../shared/mlflow-tags';
 
 /** A meta.yaml value, as MLflow's PyYAML writes it. */
 export type MetaYamlInput = string | number | null | readonly string[] | Readonly<Record<string, string>>;
@@ -216,7 +217,7 @@ export function writeMlflowRun(root: string, run: MlflowRunFixture): string {
         destination_type: 'RUN',
         source_id: datasetId,
         source_type: 'DATASET',
-        tags: dataset.context ? { 'mlflow.data.context': dataset.context } : {},
+        tags: dataset.context ? { [DATASET_CONTEXT_TAG]: dataset.context } : {},
       }),
     );
   }

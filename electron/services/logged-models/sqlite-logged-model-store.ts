@@ -2,6 +2,7 @@
 // Rows are turned into plain entities here and never leave this module.
 import { randomUUID } from 'node:crypto';
 import { CairnError } from '../../../shared/errors';
+import { MODEL_VERSIONS_TAG } from '../../../shared/mlflow-tags';
 import type { LifecycleStage, LoggedModel, LoggedModelStatus, Page, Param, Tag } from '../../../shared/models';
 import { parseFilter, parseKey, type Comparison } from '../../../shared/search';
 import { LOGGED_MODEL_SEARCH } from '../registry/model-search-domains';
@@ -17,9 +18,6 @@ import type {
   LoggedModelStore,
   SearchLoggedModelsQuery,
 } from './logged-model-store';
-
-/** The logged-model tag listing the registered versions made from the model (JSON). */
-export const MODEL_VERSIONS_TAG = 'mlflow.modelVersions';
 
 const DEFAULT_SEARCH_PAGE = 50;
 

@@ -10,7 +10,8 @@ import { decodePageToken, encodePageToken } from '../tracker/page-token';
 import { parseFilter, parseOrderByList, type Comparison, type SearchDomain } from '../../../shared/search';
 import { MODEL_VERSION_SEARCH, REGISTERED_MODEL_SEARCH } from './model-search-domains';
 import { columnComparisonSql, filterSql, keyValueComparisonSql, type SqlCondition } from './model-search-sql';
-import { checkModelVersionSource, parseModelUri, PROMPT_TAG, uriScheme, type ParsedModelUri } from './model-source';
+import { PROMPT_TAG } from '../../../shared/mlflow-tags';
+import { checkModelVersionSource, parseModelUri, uriScheme, type ParsedModelUri } from './model-source';
 import type {
   CreateModelVersionInput,
   CreateRegisteredModelInput,

@@ -2,6 +2,7 @@
 // Rows are turned into plain entities here and never leave this module.
 import { randomUUID } from 'node:crypto';
 import { CairnError } from '../../../shared/errors';
+import { DATASET_CONTEXT_TAG, LOGGED_MODELS_TAG, PARENT_RUN_TAG, RUN_NAME_TAG, USER_TAG } from '../../../shared/mlflow-tags';
 import type {
   Experiment,
   ExperimentSummary,
@@ -33,6 +34,7 @@ import type {
   SearchExperimentsQuery,
   SearchRunsQuery,
   StoreChange,
+  TrackerImportStore,
   TrackerStore,
   UpdateRunInput,
 } from './tracker-store';
@@ -42,17 +44,6 @@ import { GroupCommit } from './group-commit';
 import { RunCache } from './run-cache';
 import { MetricBlockWriter } from './metric-block-writer';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer';
-
-/** The system tag holding a run's display name. */
-export const RUN_NAME_TAG = 'mlflow.runName';
-/** The system tag naming a nested run's parent. */
-export const PARENT_RUN_TAG = 'mlflow.parentRunId';
-/** The system tag naming the user who started the run. */
-export const USER_TAG = 'mlflow.user';
-/** The system tag listing the models an MLflow 2.x client logged to a run, as a JSON array. */
-export const LOGGED_MODELS_TAG = 'mlflow.log-model.history';
-/** The input tag saying how a run used a dataset ('training', 'eval', ...). */
-export const DATASET_CONTEXT_TAG = 'mlflow.data.context';
 
 /** Points inserted per statement when writing metrics (a multi-row INSERT is faster than one per point). */
 const POINTS_PER_INSERT = 50;
@@ -226,7 +217,7 @@ function isLater(aStep: number, aTimestamp: number, aValue: number, bStep: numbe
 type Statement = ReturnType<SqliteDatabase['prepare']>;
 
 /** The tracker store over one SQLite file. */
-export class SqliteTrackerStore implements TrackerStore {
+export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
   readonly db: SqliteDatabase;
   private readonly artifactRoot: string;
   private readonly listeners = new Set<(change: StoreChange) => void>();

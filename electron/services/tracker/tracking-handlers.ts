@@ -2,7 +2,7 @@
 // service (the tracker store, metric series, artifacts or the runs table) and lets its errors through.
 import type { TrackingCallName } from '../../../shared/contract';
 import { CairnError } from '../../../shared/errors';
-import { RUN_NOTE_TAG } from '../../../shared/metric-series';
+import { NOTE_TAG } from '../../../shared/mlflow-tags';
 import type { Run } from '../../../shared/models';
 import type { CallHandlerTable } from '../api/call-handler-table';
 import type { ArtifactStore } from '../artifacts/artifact-store';
@@ -46,7 +46,7 @@ export function createTrackingHandlers(services: TrackingHandlerServices): CallH
     },
     getMetricSeries: async (request) => services.metricSeries.getMetricSeries(request),
     setRunNote: async (request) => {
-      await store.logBatch(request.runId, { tags: [{ key: RUN_NOTE_TAG, value: request.note }] });
+      await store.logBatch(request.runId, { tags: [{ key: NOTE_TAG, value: request.note }] });
       return store.getRun(request.runId);
     },
     listArtifacts: async (request) => {

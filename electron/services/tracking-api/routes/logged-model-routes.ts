@@ -6,7 +6,7 @@ import { parseArtifactRelativePath } from '../../artifacts/artifact-path';
 import type { LoggedModelOrder } from '../../logged-models/logged-model-store';
 import { keyValueList, optionalInt, optionalString, requiredString, stringList, type MlflowArgs } from '../mlflow-request-args';
 import { mlflowDouble } from '../mlflow-json';
-import type { MlflowRoute } from '../mlflow-route';
+import { pagedJsonText, type MlflowRoute } from '../mlflow-route';
 import type { TrackingContext } from '../tracking-context';
 import { fileInfoJson, sendArtifact } from './artifact-routes';
 
@@ -114,9 +114,7 @@ export function loggedModelRoutes(context: TrackingContext): MlflowRoute[] {
           maxResults: optionalInt(args, 'max_results'),
           pageToken: optionalString(args, 'page_token') || undefined,
         });
-        const json: Record<string, unknown> = { models: page.items.map(loggedModelJson) };
-        if (page.nextPageToken) json.next_page_token = page.nextPageToken;
-        return json;
+        return pagedJsonText('models', page.items.map((model) => JSON.stringify(loggedModelJson(model))), page.nextPageToken);
       },
     },
     {

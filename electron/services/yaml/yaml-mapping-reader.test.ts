@@ -1,21 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { MetaYamlError, parseMetaYaml } from './meta-yaml-parser';
+import { readYamlMapping, YamlError } from './yaml-mapping-reader';
 
 function parse(text: string) {
-  return parseMetaYaml(text).root;
+  return readYamlMapping(text).root;
 }
 
 function lineOfError(text: string): number {
   try {
-    parseMetaYaml(text);
+    readYamlMapping(text);
   } catch (error) {
-    expect(error).toBeInstanceOf(MetaYamlError);
-    return (error as MetaYamlError).line;
+    expect(error).toBeInstanceOf(YamlError);
+    return (error as YamlError).line;
   }
-  throw new Error('expected a MetaYamlError');
+  throw new Error('expected a YamlError');
 }
 
-describe('parseMetaYaml', () => {
+describe('readYamlMapping', () => {
   it('reads a run meta.yaml as MLflow 2.x writes it, with YAML 1.1 types', () => {
     const text = [
       'artifact_uri: file:///home/ana/project/mlruns/1/5f2c9a/artifacts',
@@ -33,7 +33,7 @@ describe('parseMetaYaml', () => {
       'user_id: ana',
       '',
     ].join('\n');
-    const doc = parseMetaYaml(text);
+    const doc = readYamlMapping(text);
     expect(doc.root).toEqual({
       artifact_uri: 'file:///home/ana/project/mlruns/1/5f2c9a/artifacts',
       deleted_time: null,
@@ -146,20 +146,95 @@ unicode: naïve café — 日本
     expect(parse("v: 'a\u2028  b'\n").v).toBe('a\u2028b');
   });
 
-  it('refuses what it does not understand, naming the line', () => {
+  it('reads long integers without losing a digit, and keeps as text what PyYAML keeps as text', () => {
+    const root = parse('experiment_id: 436172150399485423\ncount: 9007199254740993\nsmall: 9007199254740991\nbig_hex: 0xffffffffffffffffff\ny: y\nn: n\neight: 08\nnine: 09\noctal_looking: 0017\nsexagesimal: 1:30\nminus_dot: -.5\nno_sign_exp: 1.0e5\n');
+    expect(root).toEqual({
+      experiment_id: 436172150399485423n,
+      count: 9007199254740993n,
+      small: 9007199254740991,
+      big_hex: 0xffffffffffffffffffn,
+      y: 'y',
+      n: 'n',
+      eight: '08',
+      nine: '09',
+      octal_looking: 15,
+      sexagesimal: 90,
+      minus_dot: '-.5',
+      no_sign_exp: '1.0e5',
+    });
+  });
+
+  it('reads the rest of YAML as PyYAML does: anchors, aliases, merge keys, block scalars, flow collections, explicit tags', () => {
+    expect(
+      parse(
+        [
+          'base: &base {lr: 0.1, layers: [64, 32]}',
+          'derived:',
+          '  <<: *base',
+          '  lr: 0.2',
+          'same: *base',
+          'literal: |',
+          '  line one',
+          '  line two',
+          'folded: >-',
+          '  one',
+          '  two',
+          '? complex',
+          ': key',
+          "tagged_text: !!str 12",
+          "tagged_int: !!int '12'",
+          "tagged_bool: !!bool 'yes'",
+          'tagged_date: !!timestamp 2024-01-01',
+          '',
+        ].join('\n'),
+      ),
+    ).toEqual({
+      base: { lr: 0.1, layers: [64, 32] },
+      derived: { lr: 0.2, layers: [64, 32] },
+      same: { lr: 0.1, layers: [64, 32] },
+      literal: 'line one\nline two\n',
+      folded: 'one two',
+      complex: 'key',
+      tagged_text: '12',
+      tagged_int: 12,
+      tagged_bool: true,
+      tagged_date: '2024-01-01',
+    });
+  });
+
+  it('gives mappings no prototype, so a key is only ever data', () => {
+    const root = parse('__proto__: x\nconstructor: y\nnested:\n  toString: z\n');
+    expect(Object.getPrototypeOf(root)).toBeNull();
+    expect(Object.keys(root)).toEqual(['__proto__', 'constructor', 'nested']);
+    expect(root.constructor).toBe('y');
+    expect(Object.getPrototypeOf(root.nested)).toBeNull();
+  });
+
+  it('refuses what PyYAML would refuse, or what no tool writes, naming the line', () => {
     expect(lineOfError('name: a\nname: b\n')).toBe(2);
     expect(lineOfError('a: 1\n\tb: 2\n')).toBe(2);
-    expect(lineOfError('a: &anchor x\n')).toBe(1);
-    expect(lineOfError('a: b\nc: |\n  text\n')).toBe(2);
-    expect(lineOfError('a: [1, 2]\n')).toBe(1);
     expect(lineOfError("a: 'never closed\nb: 2\n")).toBe(1);
+    expect(lineOfError('a: 1\nb: 2\nstart_time: "never closed\nstatus: 3\n')).toBe(3);
     expect(lineOfError('a: 1\n  b: 2\n')).toBe(2);
     expect(lineOfError('a: x: y\n')).toBe(1);
     expect(lineOfError('just text\n')).toBe(1);
     expect(lineOfError('- a\n- b\n')).toBe(1);
     expect(lineOfError('\n\n')).toBe(2);
+    expect(lineOfError('')).toBe(1);
     expect(lineOfError('a: "bad \\q escape"\n')).toBe(1);
     expect(lineOfError("a: 'x' trailing\n")).toBe(1);
-    expect(() => parseMetaYaml('? complex\n: key\n')).toThrow(/full YAML parser/);
+    expect(lineOfError('a: 1\n? [x, y]\n: list as a key\n')).toBe(2);
+    expect(lineOfError('a: 1\nb: !!int twelve\n')).toBe(2);
+    expect(lineOfError('a: 1\n---\nb: 2\n')).toBe(2);
+    expect(lineOfError('a: 1\nrun_id: [broken\nc: 3\n')).toBe(2);
+    expect(lineOfError('a: 1\nb: {x: 1,\n\nc: 2\n')).toBe(2);
+    expect(() => readYamlMapping('a: 1\nb: !!python/tuple [1, 2]\n')).toThrow(
+      'line 2: the Python object tag !!python/tuple is not read (PyYAML\'s safe loader, which MLflow uses, refuses it too)',
+    );
+    expect(() => readYamlMapping('a: !!python/object/apply:os.system ["echo hi"]\n')).toThrow(/line 1: the Python object tag !!python\/object\/apply:os.system/);
+    // A document that expands an alias into millions of values ("billion laughs").
+    const laughs = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 0; i < 8; i++) laughs.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`);
+    expect(() => readYamlMapping(`${laughs.join('\n')}\n`)).toThrow(YamlError);
   });
 });
