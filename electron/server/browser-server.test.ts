@@ -128,6 +128,41 @@ describe('browser-mode server', () => {
     expect(await services.store.listExperiments('ALL')).toEqual(before);
   });
 
+  it('answers malformed percent-encoding in a path with 400, for calls and pages alike', async () => {
+    for (const path of ['/api/call/%ZZ', '/api/call/%E0%A4%A', '/%E0%A4%A', '/assets/%ZZ.js']) {
+      const response = await request('POST', path, {
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
+        body: '{}',
+      });
+      expect(response.status, path).toBe(400);
+      const page = await request('GET', path, { headers: { authorization: `Bearer ${server.token}` } });
+      expect(page.status, path).toBe(400);
+    }
+  });
+
+  it('answers a value nested 5,000 and 100,000 deep, or 20 KB long, with a 400 quoting a short prefix, and changes nothing', async () => {
+    const before = await services.store.listExperiments('ALL');
+    const deep = (depth: number) => `${'['.repeat(depth)}1${']'.repeat(depth)}`;
+    const bodies = [
+      `{"name": ${deep(5_000)}}`,
+      `{"name": ${deep(100_000)}}`,
+      JSON.stringify({ name: 'x'.repeat(20_000) }),
+      JSON.stringify({ runId: 'r'.repeat(20_000) }),
+    ];
+    for (const body of bodies) {
+      const response = await request('POST', '/api/call/createExperiment', {
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
+        body,
+      });
+      expect(response.status).toBe(400);
+      expect(JSON.parse(response.body).error.message.length).toBeLessThan(400);
+    }
+    const unknownCall = await call('x'.repeat(5_000), {});
+    expect(unknownCall.status).toBe(404);
+    expect(JSON.parse(unknownCall.body).error.message.length).toBeLessThan(400);
+    expect(await services.store.listExperiments('ALL')).toEqual(before);
+  });
+
   it('refuses an oversized body with 413 and changes nothing', async () => {
     const response = await call('createExperiment', { name: 'x'.repeat(MAX_CALL_BODY_BYTES + 10) });
     expect(response.status).toBe(413);

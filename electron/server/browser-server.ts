@@ -13,7 +13,14 @@ import { dispatchCall, type CallHandlers } from '../services/api/call-handlers';
 import type { EventHub } from '../services/event-hub';
 import { tokensEqual } from '../services/http/access-token';
 import { startHttpServer } from '../services/http/http-server';
-import { checkJsonContentType, checkSameOrigin, PayloadTooLargeError, readBody } from '../services/http/request-guards';
+import {
+  checkJsonContentType,
+  checkSameOrigin,
+  decodePathText,
+  PayloadTooLargeError,
+  readBody,
+  requestUrl,
+} from '../services/http/request-guards';
 import { contentTypeOf } from '../services/http/static-content-types';
 
 /** The largest call payload the browser mode accepts. */
@@ -81,7 +88,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   };
 
   const serveStatic = (request: IncomingMessage, response: ServerResponse, url: URL) => {
-    const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    const relative = url.pathname === '/' ? 'index.html' : decodePathText(url.pathname).replace(/^\/+/, '');
     const file = path.resolve(staticRoot, relative);
     if (!file.startsWith(staticRoot + path.sep)) throw new CairnError('BAD_REQUEST', 'Invalid path.');
     const target = fs.existsSync(file) && fs.statSync(file).isFile() ? file : path.join(staticRoot, 'index.html');
@@ -123,7 +130,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
-    const url = new URL(request.url ?? '/', 'http://cairn.invalid');
+    const url = requestUrl(request);
     if (!authenticate(request, url)) {
       response.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' });
       response.end('Cairn needs its access token: open the URL that `cairn serve` printed (it ends in ?token=...).\n');
@@ -140,7 +147,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       } catch {
         throw new CairnError('BAD_REQUEST', 'The request body is not valid JSON.');
       }
-      const name = decodeURIComponent(url.pathname.slice('/api/call/'.length));
+      const name = decodePathText(url.pathname.slice('/api/call/'.length));
       const result = await dispatchCall(options.handlers, name, payload);
       sendJson(response, result.ok ? 200 : HTTP_STATUS_BY_CODE[result.error.code], result);
       return;

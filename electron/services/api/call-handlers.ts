@@ -4,6 +4,7 @@
 // and one line to createCallHandlers.
 import { calls, type CallName, type CallResult } from '../../../shared/contract';
 import { CairnError, toErrorPayload } from '../../../shared/errors';
+import { shortText } from '../../../shared/quoted-value';
 import { createRegistryHandlers, type RegistryHandlerServices } from '../registry/registry-handlers';
 import { createTrackingHandlers, type TrackingHandlerServices } from '../tracker/tracking-handlers';
 import { createAppHandlers, type AppHandlerServices } from './app-handlers';
@@ -33,7 +34,7 @@ function describeIssues(error: { issues: ReadonlyArray<{ path: PropertyKey[]; me
 /** Validates a raw payload against the call's schema, runs the handler, and returns a result envelope. */
 export async function dispatchCall(handlers: CallHandlers, name: string, payload: unknown): Promise<CallResult<unknown>> {
   if (!Object.hasOwn(calls, name)) {
-    return { ok: false, error: { code: 'ENDPOINT_NOT_FOUND', message: `Unknown call '${name}'.` } };
+    return { ok: false, error: { code: 'ENDPOINT_NOT_FOUND', message: `Unknown call '${shortText(name)}'.` } };
   }
   const callName = name as CallName;
   const parsed = calls[callName].request.safeParse(payload ?? {});

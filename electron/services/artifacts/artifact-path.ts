@@ -3,12 +3,13 @@
 // segment hidden behind percent-encoding (however many times encoded). Every failure is
 // MLflow's 400 INVALID_PARAMETER_VALUE.
 import { CairnError } from '../../../shared/errors';
+import { quotedValue } from '../../../shared/quoted-value';
 
 const ARTIFACTS_SCHEME = 'mlflow-artifacts:';
 const MAX_DECODE_ROUNDS = 10;
 
 function invalidPath(path: string, why: string): CairnError {
-  return new CairnError('INVALID_PARAMETER_VALUE', `Invalid artifact path '${path}': ${why}.`);
+  return new CairnError('INVALID_PARAMETER_VALUE', `Invalid artifact path ${quotedValue(path)}: ${why}.`);
 }
 
 /** Decodes percent-escapes until the text stops changing, so double-encoded tricks are seen. */
@@ -80,7 +81,7 @@ export function storePathOfArtifactUri(uri: string): string {
   if (!uri.startsWith(ARTIFACTS_SCHEME)) {
     throw new CairnError(
       'INVALID_PARAMETER_VALUE',
-      `Cairn serves artifacts stored under ${ARTIFACTS_SCHEME}/ locations only, not '${uri}'.`,
+      `Cairn serves artifacts stored under ${ARTIFACTS_SCHEME}/ locations only, not ${quotedValue(uri)}.`,
     );
   }
   let rest = uri.slice(ARTIFACTS_SCHEME.length);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CairnError } from '../../../shared/errors';
+import { quotedValue, shortText } from '../../../shared/quoted-value';
 import type { ArtifactFileInfo } from '../../../shared/models';
 import { joinArtifactPath, parseArtifactRelativePath, storePathOfArtifactUri } from './artifact-path';
 import type { ArtifactPreview, ArtifactReadHandle, ArtifactStore } from './artifact-store';
@@ -27,11 +28,11 @@ function isInside(root: string, candidate: string): boolean {
 }
 
 function escapes(storePath: string): CairnError {
-  return new CairnError('INVALID_PARAMETER_VALUE', `Invalid artifact path '${storePath}': it leads outside the artifact root.`);
+  return new CairnError('INVALID_PARAMETER_VALUE', `Invalid artifact path ${quotedValue(storePath)}: it leads outside the artifact root.`);
 }
 
 function notFound(storePath: string): CairnError {
-  return new CairnError('RESOURCE_DOES_NOT_EXIST', `No such artifact: '${storePath}'.`);
+  return new CairnError('RESOURCE_DOES_NOT_EXIST', `No such artifact: '${shortText(storePath)}'.`);
 }
 
 function errnoCode(error: unknown): string | undefined {
@@ -42,7 +43,7 @@ function errnoCode(error: unknown): string | undefined {
 function asClientError(error: unknown, storePath: string): unknown {
   const code = errnoCode(error);
   if (code === 'ENAMETOOLONG' || code === 'EISDIR' || code === 'ENOTDIR' || code === 'EEXIST') {
-    return new CairnError('INVALID_PARAMETER_VALUE', `Invalid artifact path '${storePath}': ${code}.`);
+    return new CairnError('INVALID_PARAMETER_VALUE', `Invalid artifact path ${quotedValue(storePath)}: ${code}.`);
   }
   return error;
 }
@@ -90,7 +91,7 @@ export class FileArtifactStore implements ArtifactStore {
     try {
       const stats = await handle.stat();
       if (stats.isDirectory()) {
-        throw new CairnError('INVALID_PARAMETER_VALUE', `The artifact '${normalized}' is a folder; list it instead of downloading it.`);
+        throw new CairnError('INVALID_PARAMETER_VALUE', `The artifact '${shortText(normalized)}' is a folder; list it instead of downloading it.`);
       }
       const stream = handle.createReadStream();
       return { stream, size: stats.size, fileName: path.posix.basename(normalized) };
@@ -110,7 +111,7 @@ export class FileArtifactStore implements ArtifactStore {
       await fs.promises.mkdir(parent, { recursive: true });
     } catch (error) {
       if (errnoCode(error) === 'EEXIST' || errnoCode(error) === 'ENOTDIR') {
-        throw new CairnError('INVALID_PARAMETER_VALUE', `Cannot upload '${normalized}': a file stands where a folder of its path should be.`);
+        throw new CairnError('INVALID_PARAMETER_VALUE', `Cannot upload '${shortText(normalized)}': a file stands where a folder of its path should be.`);
       }
       throw asClientError(error, normalized);
     }
@@ -118,7 +119,7 @@ export class FileArtifactStore implements ArtifactStore {
     if (!isInside(this.root, await fs.promises.realpath(parent))) throw escapes(normalized);
     const existing = await fs.promises.lstat(target).catch(() => null);
     if (existing?.isDirectory()) {
-      throw new CairnError('INVALID_PARAMETER_VALUE', `Cannot upload '${normalized}': it is a folder.`);
+      throw new CairnError('INVALID_PARAMETER_VALUE', `Cannot upload '${shortText(normalized)}': it is a folder.`);
     }
     const temporary = path.join(this.uploadsDir, `${randomUUID()}.part`);
     try {
@@ -140,7 +141,11 @@ export class FileArtifactStore implements ArtifactStore {
     if (parentReal === null) return;
     if (!isInside(this.root, parentReal)) throw escapes(normalized);
     // The entry itself is removed, not followed: deleting a symlink removes the link only.
-    await fs.promises.rm(path.join(parentReal, path.basename(target)), { recursive: true, force: true });
+    try {
+      await fs.promises.rm(path.join(parentReal, path.basename(target)), { recursive: true, force: true });
+    } catch (error) {
+      throw asClientError(error, normalized);
+    }
   }
 
   async listArtifacts(artifactUri: string, relativePath = ''): Promise<ArtifactFileInfo[]> {
@@ -167,7 +172,7 @@ export class FileArtifactStore implements ArtifactStore {
     const handle = await fs.promises.open(real, 'r');
     try {
       const stats = await handle.stat();
-      if (stats.isDirectory()) throw new CairnError('INVALID_PARAMETER_VALUE', `The artifact '${relative}' is a folder.`);
+      if (stats.isDirectory()) throw new CairnError('INVALID_PARAMETER_VALUE', `The artifact '${shortText(relative)}' is a folder.`);
       const buffer = Buffer.alloc(Math.min(maxBytes, stats.size));
       let filled = 0;
       while (filled < buffer.length) {

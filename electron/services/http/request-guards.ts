@@ -1,7 +1,9 @@
 // Checks every HTTP server of Cairn applies before routing: DNS-rebinding (Host header),
-// cross-origin browser requests (Origin header), JSON content type, and body size limits.
+// cross-origin browser requests (Origin header), the request target and its percent-encoding,
+// JSON content type, and body size limits. Each refusal is a 4xx: a client's mistake.
 import type { IncomingMessage } from 'node:http';
 import { CairnError } from '../../../shared/errors';
+import { quotedValue, shortText } from '../../../shared/quoted-value';
 
 const LOOPBACK_HOSTNAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
@@ -26,7 +28,29 @@ export function checkHostHeader(request: IncomingMessage, listeningOnLoopback: b
   if (!listeningOnLoopback) return;
   const host = request.headers.host;
   if (!host || !isLoopbackHost(hostnameOfHostHeader(host))) {
-    throw new CairnError('PERMISSION_DENIED', `Refused a request for host '${host ?? ''}': Cairn answers loopback names only.`);
+    throw new CairnError('PERMISSION_DENIED', `Refused a request for host '${shortText(host ?? '')}': Cairn answers loopback names only.`);
+  }
+}
+
+/**
+ * The URL of a request, read from its target as sent (a path, or an absolute URL); a target no URL
+ * can be made of is a BAD_REQUEST. A path starting with '//' stays a path, not a host.
+ */
+export function requestUrl(request: IncomingMessage): URL {
+  const target = request.url ?? '/';
+  try {
+    return target.startsWith('/') ? new URL(`http://request.invalid${target}`) : new URL(target);
+  } catch {
+    throw new CairnError('BAD_REQUEST', `The request target ${quotedValue(target)} is not a valid path.`);
+  }
+}
+
+/** Decodes the percent-escapes of (a part of) a request path; a malformed escape is a BAD_REQUEST. */
+export function decodePathText(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new CairnError('BAD_REQUEST', `Malformed percent-encoding in the request path ${quotedValue(text)}.`);
   }
 }
 
@@ -54,7 +78,7 @@ export function checkSameOrigin(request: IncomingMessage): void {
 export function checkJsonContentType(request: IncomingMessage): void {
   const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json') {
-    throw new CairnError('BAD_REQUEST', `Expected Content-Type application/json, got '${type || 'none'}'.`);
+    throw new CairnError('BAD_REQUEST', `Expected Content-Type application/json, got '${shortText(type) || 'none'}'.`);
   }
 }
 

@@ -2,6 +2,7 @@
 // Rows are turned into plain entities here and never leave this module.
 import { randomUUID } from 'node:crypto';
 import { CairnError } from '../../../shared/errors';
+import { shortText } from '../../../shared/quoted-value';
 import { MODEL_VERSIONS_TAG } from '../../../shared/mlflow-tags';
 import type { LifecycleStage, LoggedModel, LoggedModelStatus, Page, Param, Tag } from '../../../shared/models';
 import { parseFilter, parseKey, type Comparison } from '../../../shared/search';
@@ -183,7 +184,7 @@ export class SqliteLoggedModelStore implements LoggedModelStore {
       const found = this.requireRow(modelId, false);
       const result = this.db.prepare('DELETE FROM logged_model_tags WHERE model_id = ? AND key = ?').run(modelId, key);
       if (result.changes === 0) {
-        throw new CairnError('RESOURCE_DOES_NOT_EXIST', `No tag with key '${key}' found for model with ID '${modelId}'.`);
+        throw new CairnError('RESOURCE_DOES_NOT_EXIST', `No tag with key '${shortText(key)}' found for model with ID '${shortText(modelId)}'.`);
       }
       this.touch(modelId);
       return found;
@@ -246,7 +247,7 @@ export class SqliteLoggedModelStore implements LoggedModelStore {
     await this.tracker.getExperiment(model.experimentId);
     this.db.transaction(() => {
       if (this.db.prepare('SELECT 1 FROM logged_models WHERE model_id = ?').get(model.modelId)) {
-        throw new CairnError('RESOURCE_ALREADY_EXISTS', `Logged model with ID '${model.modelId}' already exists.`);
+        throw new CairnError('RESOURCE_ALREADY_EXISTS', `Logged model with ID '${shortText(model.modelId)}' already exists.`);
       }
       this.db
         .prepare(
@@ -287,7 +288,7 @@ export class SqliteLoggedModelStore implements LoggedModelStore {
   private requireRow(modelId: string, allowDeleted: boolean): LoggedModelRow {
     const row = this.db.prepare<[string], LoggedModelRow>('SELECT * FROM logged_models WHERE model_id = ?').get(modelId);
     if (!row || (!allowDeleted && row.lifecycle_stage !== 'active')) {
-      throw new CairnError('RESOURCE_DOES_NOT_EXIST', `Logged model with ID '${modelId}' not found.`);
+      throw new CairnError('RESOURCE_DOES_NOT_EXIST', `Logged model with ID '${shortText(modelId)}' not found.`);
     }
     return row;
   }
@@ -315,8 +316,8 @@ export class SqliteLoggedModelStore implements LoggedModelStore {
     } else if (existing.value !== param.value) {
       throw new CairnError(
         'INVALID_PARAMETER_VALUE',
-        `Changing param values is not allowed. Param with key='${param.key}' was already logged with value='${existing.value}' ` +
-          `for logged model ID='${modelId}'. Attempted logging new value '${param.value}'.`,
+        `Changing param values is not allowed. Param with key='${shortText(param.key)}' was already logged with ` +
+          `value='${shortText(existing.value)}' for logged model ID='${modelId}'. Attempted logging new value '${shortText(param.value)}'.`,
       );
     }
   }

@@ -2,6 +2,7 @@
 // latest, an alias, or an MLflow 3 logged model id), local paths (refused: Cairn's runs keep no
 // local artifact folders), and relative-path tricks hidden in any URI (refused).
 import { CairnError } from '../../../shared/errors';
+import { shortText } from '../../../shared/quoted-value';
 
 /** What a models:/ URI points at. */
 export type ParsedModelUri =
@@ -23,7 +24,7 @@ export function uriScheme(uri: string): string {
 function badModelUri(uri: string): CairnError {
   return new CairnError(
     'INVALID_PARAMETER_VALUE',
-    `Not a proper models:/ URI: ${uri}. Models URIs must be of the form 'models:/model_name/suffix' or ` +
+    `Not a proper models:/ URI: ${shortText(uri)}. Models URIs must be of the form 'models:/model_name/suffix' or ` +
       "'models:/model_name@alias' where suffix is a model version, stage, or the string 'latest' and where " +
       "alias is a registered model alias, or 'models:/model_id'.",
   );
@@ -83,7 +84,7 @@ export function checkSourceHasNoRelativePaths(source: string): void {
   if (decoded.includes('\0') || path.split('/').some((segment) => segment === '..' || segment === '.')) {
     throw new CairnError(
       'INVALID_PARAMETER_VALUE',
-      `Invalid model version source: '${source}'. If supplying a source as an http, https, local file path, ftp, ` +
+      `Invalid model version source: '${shortText(source)}'. If supplying a source as an http, https, local file path, ftp, ` +
         'objectstore, or mlflow-artifacts uri, an absolute path must be provided without relative path references present. ' +
         'Please provide an absolute path.',
     );
@@ -95,7 +96,7 @@ export function checkModelVersionSource(source: string, options: { readonly isPr
   if (options.isPrompt) {
     // Prompt versions carry placeholder sources ("prompt-template"); only local paths are refused.
     if (uriScheme(source) === 'file' || (uriScheme(source) === '' && source.startsWith('/'))) {
-      throw new CairnError('INVALID_PARAMETER_VALUE', `Invalid prompt source: '${source}'. Local source paths are not allowed for prompts.`);
+      throw new CairnError('INVALID_PARAMETER_VALUE', `Invalid prompt source: '${shortText(source)}'. Local source paths are not allowed for prompts.`);
     }
     if (uriScheme(source) !== '') checkSourceHasNoRelativePaths(source);
     return;
@@ -104,7 +105,7 @@ export function checkModelVersionSource(source: string, options: { readonly isPr
     const by = options.byModelId ? 'model_id' : 'run_id';
     throw new CairnError(
       'INVALID_PARAMETER_VALUE',
-      `Invalid model version source: '${source}'. To use a local path as a model version source, the ${by} request ` +
+      `Invalid model version source: '${shortText(source)}'. To use a local path as a model version source, the ${by} request ` +
         `parameter has to be specified and the local path has to be contained within the artifact directory of the ` +
         `${options.byModelId ? 'model' : 'run'} specified by the ${by}.`,
     );

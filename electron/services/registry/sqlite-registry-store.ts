@@ -3,6 +3,7 @@
 // model and never reused, stages None/Staging/Production/Archived, aliases per model.
 // Rows are turned into plain entities here and never leave this module.
 import { CairnError } from '../../../shared/errors';
+import { shortText } from '../../../shared/quoted-value';
 import type { ModelVersion, ModelVersionStage, ModelVersionStatus, Page, RegisteredModel, Tag } from '../../../shared/models';
 import type { LoggedModelStore } from '../logged-models/logged-model-store';
 import type { SqliteDatabase } from '../tracker/database';
@@ -73,7 +74,7 @@ function checkName(name: string): void {
 function parseVersion(version: string): number {
   const text = String(version).trim();
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) {
-    throw new CairnError('INVALID_PARAMETER_VALUE', `Model version must be an integer, got '${version}'.`);
+    throw new CairnError('INVALID_PARAMETER_VALUE', `Model version must be an integer, got '${shortText(String(version))}'.`);
   }
   return Number(text);
 }
@@ -82,26 +83,26 @@ function parseVersion(version: string): number {
 function checkTag(tag: Tag): void {
   if (typeof tag.key !== 'string' || tag.key === '') throw missing('key');
   if (tag.key.length > MAX_TAG_KEY_LENGTH) {
-    throw new CairnError('INVALID_PARAMETER_VALUE', `Tag key '${tag.key.slice(0, 40)}...' is longer than ${MAX_TAG_KEY_LENGTH} characters.`);
+    throw new CairnError('INVALID_PARAMETER_VALUE', `Tag key '${shortText(tag.key, 40)}' is longer than ${MAX_TAG_KEY_LENGTH} characters.`);
   }
   const segments = tag.key.split('/');
   if (!/^[\w.\- :/]+$/u.test(tag.key) || tag.key.startsWith('/') || segments.some((s) => s === '' || s === '.' || s === '..')) {
     throw new CairnError(
       'INVALID_PARAMETER_VALUE',
-      `Invalid tag name: '${tag.key}'. Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), ` +
+      `Invalid tag name: '${shortText(tag.key)}'. Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), ` +
         'spaces ( ), colons (:) and slashes (/), and may not be or contain a relative path.',
     );
   }
-  if (typeof tag.value !== 'string') throw new CairnError('INVALID_PARAMETER_VALUE', `Tag '${tag.key}' needs a string value.`);
+  if (typeof tag.value !== 'string') throw new CairnError('INVALID_PARAMETER_VALUE', `Tag '${shortText(tag.key)}' needs a string value.`);
   if (tag.value.length > MAX_TAG_VALUE_LENGTH) {
-    throw new CairnError('INVALID_PARAMETER_VALUE', `The value of tag '${tag.key}' is longer than ${MAX_TAG_VALUE_LENGTH} characters.`);
+    throw new CairnError('INVALID_PARAMETER_VALUE', `The value of tag '${shortText(tag.key)}' is longer than ${MAX_TAG_VALUE_LENGTH} characters.`);
   }
 }
 
 function checkAlias(alias: string): void {
   if (typeof alias !== 'string' || alias === '') throw missing('alias');
   if (alias.length > MAX_ALIAS_LENGTH) {
-    throw new CairnError('INVALID_PARAMETER_VALUE', `Alias name '${alias.slice(0, 40)}...' is longer than ${MAX_ALIAS_LENGTH} characters.`);
+    throw new CairnError('INVALID_PARAMETER_VALUE', `Alias name '${shortText(alias, 40)}' is longer than ${MAX_ALIAS_LENGTH} characters.`);
   }
   if (alias.toLowerCase() === 'latest') {
     throw new CairnError('INVALID_PARAMETER_VALUE', "'latest' alias name (case insensitive) is reserved.");
@@ -115,21 +116,21 @@ function checkAlias(alias: string): void {
 function canonicalStage(stage: string): ModelVersionStage {
   const found = STAGES.find((s) => s.toLowerCase() === String(stage).toLowerCase());
   if (!found) {
-    throw new CairnError('INVALID_PARAMETER_VALUE', `Invalid Model Version stage: ${stage}. Value must be one of ${STAGES.join(', ')}.`);
+    throw new CairnError('INVALID_PARAMETER_VALUE', `Invalid Model Version stage: ${shortText(String(stage))}. Value must be one of ${STAGES.join(', ')}.`);
   }
   return found;
 }
 
 function modelNotFound(name: string): CairnError {
-  return new CairnError('RESOURCE_DOES_NOT_EXIST', `Registered Model with name=${name} not found`);
+  return new CairnError('RESOURCE_DOES_NOT_EXIST', `Registered Model with name=${shortText(name)} not found`);
 }
 
 function versionNotFound(name: string, version: string | number): CairnError {
-  return new CairnError('RESOURCE_DOES_NOT_EXIST', `Model Version (name=${name}, version=${version}) not found`);
+  return new CairnError('RESOURCE_DOES_NOT_EXIST', `Model Version (name=${shortText(name)}, version=${shortText(String(version))}) not found`);
 }
 
 function alreadyExists(name: string): CairnError {
-  return new CairnError('RESOURCE_ALREADY_EXISTS', `Registered Model (name=${name}) already exists.`);
+  return new CairnError('RESOURCE_ALREADY_EXISTS', `Registered Model (name=${shortText(name)}) already exists.`);
 }
 
 function checkMaxResults(value: number, limit: number): void {
@@ -313,7 +314,7 @@ export class SqliteRegistryStore implements RegistryStore {
     const found = this.db
       .prepare<[number, string], { version: number }>('SELECT version FROM registered_model_aliases WHERE registered_model_id = ? AND alias = ?')
       .get(row.registered_model_id, alias);
-    if (!found) throw new CairnError('INVALID_PARAMETER_VALUE', `Registered model alias ${alias} not found.`);
+    if (!found) throw new CairnError('INVALID_PARAMETER_VALUE', `Registered model alias ${shortText(alias)} not found.`);
     return this.getModelVersion(name, String(found.version));
   }
 
@@ -561,7 +562,7 @@ export class SqliteRegistryStore implements RegistryStore {
       return { location: row.storage_location ?? row.source, runId: row.run_id, modelId: row.model_id };
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error);
-      throw new CairnError('INVALID_PARAMETER_VALUE', `Unable to fetch model from model URI source artifact location '${source}'. Error: ${why}`);
+      throw new CairnError('INVALID_PARAMETER_VALUE', `Unable to fetch model from model URI source artifact location '${shortText(source)}'. Error: ${why}`);
     }
   }
 
@@ -572,7 +573,7 @@ export class SqliteRegistryStore implements RegistryStore {
       const alias = this.db
         .prepare<[number, string], { version: number }>('SELECT version FROM registered_model_aliases WHERE registered_model_id = ? AND alias = ?')
         .get(model.registered_model_id, parsed.alias);
-      if (!alias) throw new CairnError('INVALID_PARAMETER_VALUE', `Registered model alias ${parsed.alias} not found.`);
+      if (!alias) throw new CairnError('INVALID_PARAMETER_VALUE', `Registered model alias ${shortText(parsed.alias)} not found.`);
       return this.requireVersion(parsed.name, alias.version);
     }
     const stage = parsed.kind === 'stage' ? canonicalStage(parsed.stage) : null;
@@ -582,7 +583,7 @@ export class SqliteRegistryStore implements RegistryStore {
       )
       .get(model.registered_model_id, stage, stage)!;
     if (version === null) {
-      throw new CairnError('RESOURCE_DOES_NOT_EXIST', `Registered model '${parsed.name}' has no version${stage ? ` in stage ${stage}` : ''}.`);
+      throw new CairnError('RESOURCE_DOES_NOT_EXIST', `Registered model '${shortText(parsed.name)}' has no version${stage ? ` in stage ${stage}` : ''}.`);
     }
     return this.requireVersion(parsed.name, version);
   }

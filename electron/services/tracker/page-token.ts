@@ -1,5 +1,6 @@
 // Opaque page tokens for paged listings: an offset, base64-encoded so clients treat it as opaque.
 import { CairnError } from '../../../shared/errors';
+import { quotedValue } from '../../../shared/quoted-value';
 
 /** Encodes the offset of the next page. */
 export function encodePageToken(offset: number): string {
@@ -15,5 +16,5 @@ export function decodePageToken(token: string | undefined): number {
   } catch {
     // fall through to the error below
   }
-  throw new CairnError('INVALID_PARAMETER_VALUE', `Invalid page token '${token}'.`);
+  throw new CairnError('INVALID_PARAMETER_VALUE', `Invalid page token ${quotedValue(token)}.`);
 }

@@ -2,6 +2,7 @@
 // Rows are turned into plain entities here and never leave this module.
 import { randomUUID } from 'node:crypto';
 import { CairnError } from '../../../shared/errors';
+import { shortText } from '../../../shared/quoted-value';
 import { DATASET_CONTEXT_TAG, LOGGED_MODELS_TAG, PARENT_RUN_TAG, RUN_NAME_TAG, USER_TAG } from '../../../shared/mlflow-tags';
 import type {
   Experiment,
@@ -180,13 +181,13 @@ function checkMetric(metric: MetricInput): void {
     throw new CairnError('INVALID_PARAMETER_VALUE', 'A metric needs a non-empty key.');
   }
   if (typeof metric.value !== 'number') {
-    throw new CairnError('INVALID_PARAMETER_VALUE', `Metric '${metric.key}' has a value that is not a number.`);
+    throw new CairnError('INVALID_PARAMETER_VALUE', `Metric '${shortText(metric.key)}' has a value that is not a number.`);
   }
   if (!Number.isSafeInteger(metric.step)) {
-    throw new CairnError('INVALID_PARAMETER_VALUE', `Metric '${metric.key}' has a step that is not an integer.`);
+    throw new CairnError('INVALID_PARAMETER_VALUE', `Metric '${shortText(metric.key)}' has a step that is not an integer.`);
   }
   if (!Number.isSafeInteger(metric.timestamp)) {
-    throw new CairnError('INVALID_PARAMETER_VALUE', `Metric '${metric.key}' has a timestamp that is not an integer.`);
+    throw new CairnError('INVALID_PARAMETER_VALUE', `Metric '${shortText(metric.key)}' has a timestamp that is not an integer.`);
   }
 }
 
@@ -345,7 +346,7 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
     if (!name) throw new CairnError('INVALID_PARAMETER_VALUE', 'An experiment needs a non-empty name.');
     const id = this.db.transaction(() => {
       if (this.statements.experimentByName.get(name)) {
-        throw new CairnError('RESOURCE_ALREADY_EXISTS', `Experiment '${name}' already exists.`);
+        throw new CairnError('RESOURCE_ALREADY_EXISTS', `Experiment '${shortText(name)}' already exists.`);
       }
       const now = Date.now();
       const nextId =
@@ -406,7 +407,7 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
       if (row.lifecycle_stage !== 'active') throw new CairnError('INVALID_STATE', 'Cannot rename a non-active experiment.');
       const clash = this.statements.experimentByName.get(name);
       if (clash && clash.experiment_id !== row.experiment_id) {
-        throw new CairnError('RESOURCE_ALREADY_EXISTS', `Experiment '${name}' already exists.`);
+        throw new CairnError('RESOURCE_ALREADY_EXISTS', `Experiment '${shortText(name)}' already exists.`);
       }
       this.db
         .prepare('UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?')
@@ -438,7 +439,7 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
       requireActiveExperiment(row);
       const result = this.db.prepare('DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?').run(row.experiment_id, key);
       if (result.changes === 0) {
-        throw new CairnError('RESOURCE_DOES_NOT_EXIST', `No tag with name: ${key} in experiment with id ${experimentId}`);
+        throw new CairnError('RESOURCE_DOES_NOT_EXIST', `No tag with name: ${shortText(key)} in experiment with id ${shortText(experimentId)}`);
       }
     })();
     this.emit({ entity: 'experiment', experimentId });
@@ -524,7 +525,7 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
       const run = this.requireActiveRun(runId);
       const result = this.db.prepare('DELETE FROM tags WHERE run_uuid = ? AND key = ?').run(runId, key);
       if (result.changes === 0) {
-        throw new CairnError('RESOURCE_DOES_NOT_EXIST', `No tag with name: ${key} in run with id ${runId}`);
+        throw new CairnError('RESOURCE_DOES_NOT_EXIST', `No tag with name: ${shortText(key)} in run with id ${shortText(runId)}`);
       }
       if (key === PARENT_RUN_TAG) this.db.prepare('UPDATE runs SET parent_run_id = NULL WHERE run_uuid = ?').run(runId);
       return String(run.experiment_id);
@@ -599,7 +600,7 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
       // A deleted experiment may receive runs here: an import fills experiments MLflow had deleted.
       const experiment = this.requireExperimentRow(run.experimentId);
       if (this.statements.runById.get(run.runId)) {
-        throw new CairnError('RESOURCE_ALREADY_EXISTS', `Run with id=${run.runId} already exists.`);
+        throw new CairnError('RESOURCE_ALREADY_EXISTS', `Run with id=${shortText(run.runId)} already exists.`);
       }
       this.db
         .prepare(
@@ -713,13 +714,13 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
   private requireExperimentRow(experimentId: string): ExperimentRow {
     const id = /^[0-9]+$/.test(experimentId) ? Number(experimentId) : Number.NaN;
     const row = Number.isSafeInteger(id) ? this.statements.experimentById.get(id) : undefined;
-    if (!row) throw new CairnError('RESOURCE_DOES_NOT_EXIST', `No Experiment with id=${experimentId} exists`);
+    if (!row) throw new CairnError('RESOURCE_DOES_NOT_EXIST', `No Experiment with id=${shortText(experimentId)} exists`);
     return row;
   }
 
   private requireRunRow(runId: string): RunRow {
     const row = this.statements.runById.get(runId);
-    if (!row) throw new CairnError('RESOURCE_DOES_NOT_EXIST', `Run with id=${runId} not found`);
+    if (!row) throw new CairnError('RESOURCE_DOES_NOT_EXIST', `Run with id=${shortText(runId)} not found`);
     return row;
   }
 
@@ -755,7 +756,7 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
       const row = this.requireExperimentRow(experimentId);
       // As MLflow: only an active experiment can be deleted, and only a deleted one restored.
       if (row.lifecycle_stage === stage) {
-        throw new CairnError('RESOURCE_DOES_NOT_EXIST', `No Experiment with id=${experimentId} exists`);
+        throw new CairnError('RESOURCE_DOES_NOT_EXIST', `No Experiment with id=${shortText(experimentId)} exists`);
       }
       this.db
         .prepare('UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?')
@@ -794,8 +795,8 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
     } else if (existing.value !== param.value) {
       throw new CairnError(
         'INVALID_PARAMETER_VALUE',
-        `Changing param values is not allowed. Param with key='${param.key}' was already logged with ` +
-          `value='${existing.value}' for run ID='${runId}'. Attempted logging new value '${param.value}'.`,
+        `Changing param values is not allowed. Param with key='${shortText(param.key)}' was already logged with ` +
+          `value='${shortText(existing.value)}' for run ID='${runId}'. Attempted logging new value '${shortText(param.value)}'.`,
       );
     }
   }

@@ -3,6 +3,7 @@
 // Over-long param and tag values are truncated, as MLflow's server does by default
 // (MLFLOW_TRUNCATE_LONG_VALUES); every other breach is an INVALID_PARAMETER_VALUE.
 import { CairnError } from '../../../shared/errors';
+import { quotedValue } from '../../../shared/quoted-value';
 import type { Param, Tag } from '../../../shared/models';
 import { invalidParameter, missingParameter } from './tracking-request-args';
 
@@ -139,7 +140,7 @@ export function validateParamKeysUnique(params: readonly Param[]): void {
   if (duplicates.length > 0) {
     throw new CairnError(
       'INVALID_PARAMETER_VALUE',
-      `Duplicate parameter keys have been submitted: ${JSON.stringify(duplicates)}. ` +
+      `Duplicate parameter keys have been submitted: ${quotedValue(duplicates)}. ` +
         'Please ensure the request contains only one param value per param key.',
     );
   }

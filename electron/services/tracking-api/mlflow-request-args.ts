@@ -3,6 +3,7 @@
 // of the wrong type are answered with MLflow's INVALID_PARAMETER_VALUE messages.
 import { CairnError } from '../../../shared/errors';
 import type { Tag } from '../../../shared/models';
+import { quotedValue } from '../../../shared/quoted-value';
 
 /** A request's arguments as a route receives them. */
 export type MlflowArgs = Readonly<Record<string, unknown>>;
@@ -25,7 +26,7 @@ function pythonTypeName(value: unknown): string {
 function invalid(name: string, value: unknown): CairnError {
   return new CairnError(
     'INVALID_PARAMETER_VALUE',
-    `Invalid value ${JSON.stringify(value)} for parameter '${name}' supplied. Hint: Value was of type '${pythonTypeName(value)}'.${DOCS_HINT}`,
+    `Invalid value ${quotedValue(value)} for parameter '${name}' supplied. Hint: Value was of type '${pythonTypeName(value)}'.${DOCS_HINT}`,
   );
 }
 

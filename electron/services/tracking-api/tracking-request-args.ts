@@ -2,14 +2,14 @@
 // run ids, doubles, enums and result limits, refused with MLflow's INVALID_PARAMETER_VALUE messages.
 import { CairnError } from '../../../shared/errors';
 import { RUN_STATUSES, type RunStatus, type ViewType } from '../../../shared/models';
+import { quotedValue } from '../../../shared/quoted-value';
 import { optionalString, type MlflowArgs } from './mlflow-request-args';
 
-/** MLflow's "Invalid value ... for parameter ... supplied" error. */
+/** MLflow's "Invalid value ... for parameter ... supplied" error, quoting at most a short prefix of the value. */
 export function invalidParameter(name: string, value: unknown, reason?: string): CairnError {
-  const shown = JSON.stringify(value) ?? String(value);
   return new CairnError(
     'INVALID_PARAMETER_VALUE',
-    `Invalid value ${shown} for parameter '${name}' supplied${reason ? `: ${reason}` : '.'}`,
+    `Invalid value ${quotedValue(value)} for parameter '${name}' supplied${reason ? `: ${reason}` : '.'}`,
   );
 }
 

@@ -183,6 +183,35 @@ describe('tracking server', () => {
     expect(data.tags.find((t: { key: string }) => t.key === 'note').value).toBe('NaN and Infinity inside a string stay text');
   });
 
+  it('answers values nested 5,000 and 100,000 deep, or 20 KB long, with a 4xx quoting a short prefix, and writes nothing', async () => {
+    const before = server.snapshot();
+    const deep = (depth: number) => `${'['.repeat(depth)}1${']'.repeat(depth)}`;
+    const bodies = [
+      `{"name": ${deep(5_000)}}`,
+      `{"name": ${deep(100_000)}}`,
+      `{"name": "x", "tags": ${deep(100_000)}}`,
+      JSON.stringify({ name: 'x', artifact_location: ['a'.repeat(20_000)] }),
+    ];
+    for (const body of bodies) {
+      const response = await server.raw({ method: 'POST', path: '/api/2.0/mlflow/experiments/create', headers: JSON_HEADERS, body });
+      expect(response.status).toBe(400);
+      expect(response.json.error_code).toBe('INVALID_PARAMETER_VALUE');
+      expect(response.json.message.length).toBeLessThan(400);
+    }
+    const deepQuery = await server.get('runs/get', { run_id: 'r'.repeat(10_000) });
+    expect(deepQuery.status).toBe(404);
+    expect(deepQuery.json.message.length).toBeLessThan(400);
+    expect(server.snapshot()).toBe(before);
+  });
+
+  it('answers malformed percent-encoding in a path parameter with 400', async () => {
+    for (const path of ['/api/2.0/mlflow/logged-models/%ZZ', '/api/2.0/mlflow/logged-models/%E0%A4%A']) {
+      const response = await server.raw({ method: 'GET', path });
+      expect(response.status, path).toBe(400);
+      expect(response.json.error_code).toBe('BAD_REQUEST');
+    }
+  });
+
   it('keeps connections alive between requests', async () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const sockets = new Set<unknown>();

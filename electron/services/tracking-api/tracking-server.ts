@@ -10,9 +10,10 @@
 // A route may instead answer JsonText, JSON it wrote itself, which is sent as it is.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CairnError, HTTP_STATUS_BY_CODE, toErrorPayload } from '../../../shared/errors';
+import { quotedValue, shortText } from '../../../shared/quoted-value';
 import { tokensEqual } from '../http/access-token';
 import { startHttpServer } from '../http/http-server';
-import { checkSameOrigin, isLoopbackHost, PayloadTooLargeError, readBody } from '../http/request-guards';
+import { checkSameOrigin, decodePathText, isLoopbackHost, PayloadTooLargeError, readBody, requestUrl } from '../http/request-guards';
 import { CAIRN_VERSION } from '../version';
 import { parseMlflowJson } from './mlflow-json';
 import { JsonText, RESPONSE_SENT, type HttpMethod, type MlflowRoute } from './mlflow-route';
@@ -125,11 +126,7 @@ class RouteTable {
       }
       const pathParams: Record<string, string> = {};
       compiled.names.forEach((name, index) => {
-        try {
-          pathParams[name] = decodeURIComponent(found[index + 1] ?? '');
-        } catch {
-          throw new CairnError('BAD_REQUEST', `Malformed percent-encoding in the path '${path}'.`);
-        }
+        pathParams[name] = decodePathText(found[index + 1] ?? '');
       });
       return { route: compiled.route, pathParams };
     }
@@ -172,7 +169,7 @@ async function jsonBodyArgs(request: IncomingMessage, route: MlflowRoute, path: 
       const declared = request.headers['content-length'];
       throw new CairnError(
         'INVALID_PARAMETER_VALUE',
-        `Requests to ${path} must be at most ${limit} bytes, got a request of size ${declared ?? `more than ${limit}`}.`,
+        `Requests to ${shortText(path)} must be at most ${limit} bytes, got a request of size ${declared ?? `more than ${limit}`}.`,
       );
     }
     throw error;
@@ -195,7 +192,7 @@ function checkRequestTarget(target: string): void {
   const pathPart = target.split('?')[0] ?? '';
   const segments = pathPart.replace(/%2e/gi, '.').replace(/%2f|%5c/gi, '/').split('/');
   if (pathPart.includes('\\') || /%5c/i.test(pathPart) || segments.some((segment) => segment === '..' || segment === '.')) {
-    throw new CairnError('INVALID_PARAMETER_VALUE', `Invalid path '${pathPart}': '..', '.' and backslashes are not allowed.`);
+    throw new CairnError('INVALID_PARAMETER_VALUE', `Invalid path ${quotedValue(pathPart)}: '..', '.' and backslashes are not allowed.`);
   }
 }
 
@@ -259,7 +256,7 @@ export async function startTrackingServer(options: TrackingServerOptions): Promi
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     checkSameOrigin(request);
     checkRequestTarget(request.url ?? '/');
-    const url = new URL(request.url ?? '/', 'http://tracking.invalid');
+    const url = requestUrl(request);
     const method = request.method ?? 'GET';
     if ((method === 'GET' || method === 'HEAD') && url.pathname === '/health') return sendText(response, 'OK');
     if ((method === 'GET' || method === 'HEAD') && url.pathname === '/version') return sendText(response, CAIRN_VERSION);
@@ -275,12 +272,12 @@ export async function startTrackingServer(options: TrackingServerOptions): Promi
       }
     }
     const match = routes.match(method, url.pathname);
-    if (match === null) throw new CairnError('ENDPOINT_NOT_FOUND', `No API endpoint ${method} ${url.pathname}.`);
+    if (match === null) throw new CairnError('ENDPOINT_NOT_FOUND', `No API endpoint ${shortText(method)} ${shortText(url.pathname)}.`);
     if ('allowed' in match) {
       const allowed = match.allowed.join(', ');
       throw new HttpAnswerError(
         'BAD_REQUEST',
-        `The endpoint ${url.pathname} does not accept ${method}; it accepts ${allowed}.`,
+        `The endpoint ${shortText(url.pathname)} does not accept ${shortText(method)}; it accepts ${allowed}.`,
         405,
         { allow: allowed },
       );

@@ -194,6 +194,16 @@ describe('proxied artifact API', () => {
     expect((await server.raw({ method: 'GET', path: `${ARTIFACTS}/${runRoot}/cut.bin` })).status).toBe(404);
   });
 
+  it('refuses a file name too long for the file system with 400 for PUT, GET and DELETE', async () => {
+    const name = `0/${'n'.repeat(300)}`;
+    for (const method of ['PUT', 'GET', 'DELETE']) {
+      const body = method === 'PUT' ? 'x' : undefined;
+      const response = await server.raw({ method, path: `${ARTIFACTS}/${name}`, headers: { 'content-type': 'text/plain' }, body });
+      expect(response.status, method).toBe(400);
+      expect(response.json.message.length).toBeLessThan(400);
+    }
+  });
+
   describe('path tricks', () => {
     const outsideName = `cairn-escape-${process.pid}.txt`;
 

@@ -6,6 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { CairnError } from '../../../../shared/errors';
+import { shortText } from '../../../../shared/quoted-value';
 import type { ArtifactFileInfo } from '../../../../shared/models';
 import { artifactContentType } from '../../artifacts/artifact-content-type';
 import { parseArtifactRelativePath, parseArtifactUrlPath } from '../../artifacts/artifact-path';
@@ -86,7 +87,7 @@ export function artifactRoutes(context: TrackingContext): MlflowRoute[] {
         } catch (error) {
           // A client that hangs up mid-upload made no server error; nothing was stored.
           if (request.raw.errored || request.raw.destroyed) {
-            throw new CairnError('BAD_REQUEST', `The upload of '${artifactPath}' ended before all of its bytes arrived.`);
+            throw new CairnError('BAD_REQUEST', `The upload of '${shortText(artifactPath)}' ended before all of its bytes arrived.`);
           }
           throw error;
         }

@@ -1,6 +1,7 @@
 // MLflow's experiment routes: create, get, get-by-name, search, update (rename), delete,
 // restore, set-experiment-tag and delete-experiment-tag, with MLflow's defaults, limits and errors.
 import { CairnError } from '../../../../shared/errors';
+import { shortText } from '../../../../shared/quoted-value';
 import type { Tag } from '../../../../shared/models';
 import { validateExperimentName, validateExperimentTag } from '../mlflow-entity-validation';
 import { experimentJson } from '../mlflow-entity-json';
@@ -20,7 +21,7 @@ function artifactLocation(args: MlflowArgs): string | undefined {
   const location = optionalString(args, 'artifact_location') || undefined;
   if (location === undefined) return undefined;
   if (location.startsWith('runs:')) {
-    throw new CairnError('INVALID_PARAMETER_VALUE', `Artifact location cannot be a runs:/ URI. Given: '${location}'`);
+    throw new CairnError('INVALID_PARAMETER_VALUE', `Artifact location cannot be a runs:/ URI. Given: '${shortText(location)}'`);
   }
   if (location.includes('#')) {
     throw new CairnError('INVALID_PARAMETER_VALUE', "'artifact_location' URL can't include fragments or params.");
@@ -70,7 +71,7 @@ export function experimentRoutes(context: TrackingContext): MlflowRoute[] {
       async handle({ args }) {
         const name = requiredString(args, 'experiment_name');
         const experiment = await store.getExperimentByName(name);
-        if (!experiment) throw new CairnError('RESOURCE_DOES_NOT_EXIST', `Could not find experiment with name '${name}'`);
+        if (!experiment) throw new CairnError('RESOURCE_DOES_NOT_EXIST', `Could not find experiment with name '${shortText(name)}'`);
         return { experiment: experimentJson(experiment) };
       },
     },

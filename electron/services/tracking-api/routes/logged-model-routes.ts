@@ -2,6 +2,7 @@
 // delete, search, tags, params, and the listing and download of a logged model's files.
 import { CairnError } from '../../../../shared/errors';
 import type { LoggedModel, LoggedModelStatus } from '../../../../shared/models';
+import { quotedValue } from '../../../../shared/quoted-value';
 import { parseArtifactRelativePath } from '../../artifacts/artifact-path';
 import type { LoggedModelOrder } from '../../logged-models/logged-model-store';
 import { keyValueList, optionalInt, optionalString, requiredString, stringList, type MlflowArgs } from '../mlflow-request-args';
@@ -61,7 +62,7 @@ function finalStatus(args: MlflowArgs): Exclude<LoggedModelStatus, 'PENDING'> {
   if (name === 3 || name === 'UPLOAD_FAILED' || name === 'FAILED') return 'FAILED';
   throw new CairnError(
     'INVALID_PARAMETER_VALUE',
-    `Invalid status ${JSON.stringify(value)} for finalizing a logged model: use LOGGED_MODEL_READY or LOGGED_MODEL_UPLOAD_FAILED.`,
+    `Invalid status ${quotedValue(value)} for finalizing a logged model: use LOGGED_MODEL_READY or LOGGED_MODEL_UPLOAD_FAILED.`,
   );
 }
 

@@ -3,6 +3,7 @@
 // log-model and MLflow 3's runs/outputs. Every input is checked before anything is written, and
 // each write is one transaction, so a refused request leaves the tracker as it was.
 import { CairnError } from '../../../../shared/errors';
+import { shortText } from '../../../../shared/quoted-value';
 import type { Tag } from '../../../../shared/models';
 import { decodePageToken, encodePageToken } from '../../tracker/page-token';
 import { RUN_NAME_TAG } from '../../../../shared/mlflow-tags';
@@ -314,7 +315,7 @@ export function runRoutes(context: TrackingContext): MlflowRoute[] {
           model = undefined;
         }
         if (model === null || typeof model !== 'object' || Array.isArray(model)) {
-          throw new CairnError('INVALID_PARAMETER_VALUE', `Malformed model info. \n ${modelJson} \n is not a valid JSON.`);
+          throw new CairnError('INVALID_PARAMETER_VALUE', `Malformed model info. \n ${shortText(modelJson)} \n is not a valid JSON.`);
         }
         const missing = LOGGED_MODEL_FIELDS.filter((field) => !Object.hasOwn(model as object, field));
         if (missing.length > 0) {
