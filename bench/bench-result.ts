@@ -16,11 +16,12 @@ export interface Benchmark {
   readonly run: () => Promise<BenchFigure[]>;
 }
 
-/** One line naming the machine the figures came from. */
+/** One line naming the machine the figures came from, and its load average (1, 5, 15 minutes) when the run started. */
 export function describeMachine(): string {
   const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
   const memory = Math.round(os.totalmem() / 2 ** 30);
-  return `${cpu}, ${os.cpus().length} cores, ${memory} GiB, ${os.type()} ${os.release()}, Node ${process.version}`;
+  const load = os.loadavg().map((value) => value.toFixed(2)).join(' ');
+  return `${cpu}, ${os.cpus().length} cores, ${memory} GiB, ${os.type()} ${os.release()}, Node ${process.version}, load average ${load}`;
 }
 
 /** The median of a list of samples. */

@@ -9,6 +9,8 @@
 // - runs/search over 10,000 runs (20 params, 10 metrics each), filtered on a param and a metric,
 //   ordered by a metric, 1,000 results: the first request (nothing cached), then the median.
 // - metrics/get-history of a 20,000-step metric, as MLflow's client asks for it (max_results 25,000).
+// - twenty whole 300,000-step histories (about 25 MB each) asked for at once, from a worker thread:
+//   the longest wait of a UI call made every 10 ms meanwhile, and how long the twenty answers took.
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -33,6 +35,8 @@ const LATENCY_WARM_UPS = 3;
 const LATENCY_SAMPLES = 21;
 /** How often the simulated UI makes a call while the writers run, in milliseconds. */
 const UI_CALL_INTERVAL_MS = 10;
+const LONG_HISTORY_STEPS = 300_000;
+const LONG_HISTORY_CLIENTS = 20;
 
 /** The load generator: plain JavaScript run in a worker thread, so that it needs no build step. */
 const WRITER_SOURCE = `
@@ -109,6 +113,32 @@ function timed() {
   for (let i = 0; i < count; i++) samples.push(await timed());
   agent.destroy();
   parentPort.postMessage({ samples });
+})().catch((error) => parentPort.postMessage({ error: String(error) }));
+`;
+
+/**
+ * The long-history client: plain JavaScript run in a worker thread. It sends the same GET `clients`
+ * times at once, each on its own connection, reads every answer whole, and reports the
+ * milliseconds until the last one ended and the bytes received.
+ */
+const CONCURRENT_CLIENT_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const http = require('node:http');
+const { port, path, clients } = workerData;
+function get() {
+  return new Promise((resolve, reject) => {
+    const request = http.get({ host: '127.0.0.1', port, path, agent: false }, (response) => {
+      let bytes = 0;
+      response.on('data', (chunk) => (bytes += chunk.length));
+      response.on('end', () => response.statusCode === 200 ? resolve(bytes) : reject(new Error(path + ' answered ' + response.statusCode)));
+    });
+    request.on('error', reject);
+  });
+}
+(async () => {
+  const started = performance.now();
+  const sizes = await Promise.all(Array.from({ length: clients }, get));
+  parentPort.postMessage({ ms: performance.now() - started, bytes: sizes.reduce((a, b) => a + b, 0) });
 })().catch((error) => parentPort.postMessage({ error: String(error) }));
 `;
 
@@ -263,6 +293,55 @@ async function measureHistory(store: TrackerStore, port: number): Promise<BenchF
   };
 }
 
+async function measureLongHistories(services: CairnServices, port: number): Promise<BenchFigure[]> {
+  const store = services.store;
+  const experiment = await store.createExperiment({ name: 'long-histories' });
+  const run = await store.createRun({ experimentId: experiment.experimentId });
+  for (let start = 0; start < LONG_HISTORY_STEPS; start += 10_000) {
+    await store.logBatch(run.info.runId, {
+      metrics: Array.from({ length: 10_000 }, (_, i) => {
+        const step = start + i;
+        return { key: 'loss', value: 1 / (step + 1), timestamp: 1_700_000_000_000 + step, step };
+      }),
+    });
+  }
+  const requestPath = `/api/2.0/mlflow/metrics/get-history?run_id=${run.info.runId}&metric_key=loss`;
+  const single = await timedRequests(port, 'GET', requestPath, 3);
+  const worker = new Worker(CONCURRENT_CLIENT_SOURCE, {
+    eval: true,
+    workerData: { port, path: requestPath, clients: LONG_HISTORY_CLIENTS },
+  });
+  const uiCalls = probeUiCalls(services);
+  const result = await new Promise<{ ms?: number; bytes?: number; error?: string }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  const longestUiWait = await uiCalls.stop();
+  await worker.terminate();
+  if (result.error || !result.ms || !result.bytes) throw new Error(`long-history clients failed: ${result.error}`);
+  const steps = LONG_HISTORY_STEPS.toLocaleString('en');
+  return [
+    {
+      name: `metrics/get-history of a whole ${steps}-step metric (${(result.bytes / LONG_HISTORY_CLIENTS / 1e6).toFixed(1)} MB), one at a time, median of 3`,
+      value: Math.round(median(single)),
+      unit: 'ms',
+      target: 'none set',
+    },
+    {
+      name: `longest wait of a UI call (listExperiments every ${UI_CALL_INTERVAL_MS} ms through the IPC handlers) during ${LONG_HISTORY_CLIENTS} concurrent whole ${steps}-step get-history requests`,
+      value: longestUiWait,
+      unit: 'ms',
+      target: '≤ 50 ms',
+    },
+    {
+      name: `those ${LONG_HISTORY_CLIENTS} concurrent ${steps}-step get-history answers, all received`,
+      value: Math.round(result.ms),
+      unit: 'ms',
+      target: 'none set',
+    },
+  ];
+}
+
 /** Starts Cairn's services and a tracking server over a temporary data folder, measures the figures, and cleans up. */
 export async function runTrackingApiBench(): Promise<BenchFigure[]> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-tracking-bench-'));
@@ -272,7 +351,8 @@ export async function runTrackingApiBench(): Promise<BenchFigure[]> {
     const logBatch = await measureLogBatch(services, server.port);
     const search = await measureSearch(services.store, server.port);
     const history = await measureHistory(services.store, server.port);
-    return [...logBatch, ...search, history];
+    const longHistories = await measureLongHistories(services, server.port);
+    return [...logBatch, ...search, history, ...longHistories];
   } finally {
     await server.close();
     await services.close();

@@ -39,6 +39,8 @@ export interface BrowserServerOptions {
   readonly port?: number;
   /** The access token; a random one is made when absent. */
   readonly token?: string;
+  /** How long a client may leave an answer unread before it is dropped; the HTTP base's default when absent. */
+  readonly sendTimeoutMs?: number;
 }
 
 /** A running browser-mode server. */
@@ -171,6 +173,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     handle,
     answerError: sendError,
     keepAliveTimeoutMs: KEEP_ALIVE_MS,
+    sendTimeoutMs: options.sendTimeoutMs,
     beforeClose: () => {
       for (const stream of streams) stream.end();
     },

@@ -1,11 +1,15 @@
 // The one base of Cairn's HTTP servers (the browser mode and the MLflow-compatible tracking API):
 // it listens on a host and port (0 picks a free one), applies the guard every server needs first
 // (the Host header, against DNS rebinding), hands each request to the server's own handler, answers
-// whatever that throws in the server's own error format, and closes by ending every connection,
-// keep-alive ones included, so that a stopped server leaves no socket behind.
+// whatever that throws in the server's own error format, lets go of a client that stopped reading
+// its answer (the send timeout), and closes by ending every connection, keep-alive ones included,
+// so that a stopped server leaves no socket behind.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { checkHostHeader, isLoopbackHost } from './request-guards';
+
+/** How long a client may leave an answer unread (nothing sent for that long) before its connection is dropped. */
+export const DEFAULT_SEND_TIMEOUT_MS = 30_000;
 
 /** How to start an HTTP server. */
 export interface HttpServerOptions {
@@ -21,6 +25,11 @@ export interface HttpServerOptions {
   readonly keepAliveTimeoutMs: number;
   /** How long a client may take to send a request's headers; Node's default when absent. */
   readonly headersTimeoutMs?: number;
+  /**
+   * How long an answer may wait with bytes unsent because the client reads nothing, before the
+   * connection is dropped (and whatever the answer held is let go); DEFAULT_SEND_TIMEOUT_MS when absent.
+   */
+  readonly sendTimeoutMs?: number;
   /** Runs when close() starts, before connections are ended (say, to end event streams politely). */
   readonly beforeClose?: () => void;
 }
@@ -37,10 +46,23 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
+/** Drops a connection at once, with what it still had to send: a reset frees the kernel's buffers too. */
+function dropConnection(socket: Socket | null): void {
+  if (!socket) return;
+  if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+  else socket.destroy();
+}
+
 /** Starts an HTTP server; resolves once it listens, rejects (say, with EADDRINUSE) when it cannot. */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
   const loopback = isLoopbackHost(options.host);
+  const sendTimeoutMs = options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
   const server = http.createServer({ keepAlive: true }, (request, response) => {
+    // The socket times out after that long without traffic either way. With answer bytes waiting,
+    // the client stopped reading: drop it. Without, the server is still working on the answer: wait.
+    response.setTimeout(sendTimeoutMs, () => {
+      if (response.writableLength > 0) dropConnection(response.socket);
+    });
     const answer = async () => {
       checkHostHeader(request, loopback);
       await options.handle(request, response);

@@ -2,7 +2,7 @@
 // Rows are turned into plain entities here and never leave this module.
 import { randomUUID } from 'node:crypto';
 import { CairnError } from '../../../shared/errors';
-import { shortText } from '../../../shared/quoted-value';
+import { quotedValue, shortText } from '../../../shared/quoted-value';
 import { DATASET_CONTEXT_TAG, LOGGED_MODELS_TAG, PARENT_RUN_TAG, RUN_NAME_TAG, USER_TAG } from '../../../shared/mlflow-tags';
 import type {
   Experiment,
@@ -22,7 +22,7 @@ import type {
 } from '../../../shared/models';
 import { openDatabase, type SqliteDatabase } from './database';
 import { generateRunName } from './run-name-generator';
-import { decodePageToken, encodePageToken } from './page-token';
+import { decodePagePosition, decodePageToken, encodePageToken } from './page-token';
 import type {
   CreateRunInput,
   DatasetInput,
@@ -73,6 +73,27 @@ interface RunRow {
   user_id: string;
   artifact_uri: string;
   parent_run_id: string | null;
+}
+
+/** A point's key in a history's order: step, timestamp, value (0 for NaN) and whether it is NaN. */
+type HistoryKey = [step: number, timestamp: number, value: number, isNan: number];
+type HistoryRow = HistoryKey;
+/** A key before every point: step is compared first, and no step is below -Infinity. */
+const BEFORE_FIRST_POINT: HistoryKey = [Number.NEGATIVE_INFINITY, 0, 0, 0];
+
+/** The token of the history page after `last`; the value goes as text, which keeps ±Infinity and every digit. */
+function historyPageToken(offset: number, last: HistoryRow): string {
+  return encodePageToken(offset, [last[0], last[1], String(last[2]), last[3]]);
+}
+
+/** The key a history page token carries; a token whose key is not one is an INVALID_PARAMETER_VALUE. */
+function historyKeyOf(after: readonly (number | string)[], token: string | undefined): HistoryKey {
+  const [step, timestamp, value, isNan] = after;
+  const number = typeof value === 'string' ? Number(value) : Number.NaN;
+  if (after.length !== 4 || !Number.isSafeInteger(step) || !Number.isSafeInteger(timestamp) || Number.isNaN(number) || (isNan !== 0 && isNan !== 1)) {
+    throw new CairnError('INVALID_PARAMETER_VALUE', `Invalid page token ${quotedValue(token)}.`);
+  }
+  return [step as number, timestamp as number, number, isNan];
 }
 
 interface SeriesRow {
@@ -315,9 +336,20 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
            min_value = ?, max_value = ?, point_count = point_count + ? WHERE series_id = ?`,
       ),
       // Rows as arrays: a history runs to millions of points.
+      // A history is read by key (step, timestamp, value, is_nan: the points' primary key), from
+      // just after the last point already given, so that each page costs its own points only.
       historyPage: db
-        .prepare<[number, number, number], [step: number, timestamp: number, value: number, isNan: number]>(
-          'SELECT step, timestamp, value, is_nan FROM metric_points WHERE series_id = ? ORDER BY step, timestamp, value LIMIT ? OFFSET ?',
+        .prepare<[number, ...HistoryKey, number], HistoryRow>(
+          `SELECT step, timestamp, value, is_nan FROM metric_points
+           WHERE series_id = ? AND (step, timestamp, value, is_nan) > (?, ?, ?, ?)
+           ORDER BY step, timestamp, value, is_nan LIMIT ?`,
+        )
+        .raw(true),
+      historyPointAt: db
+        .prepare<[number, ...HistoryKey, number], HistoryRow>(
+          `SELECT step, timestamp, value, is_nan FROM metric_points
+           WHERE series_id = ? AND (step, timestamp, value, is_nan) > (?, ?, ?, ?)
+           ORDER BY step, timestamp, value, is_nan LIMIT 1 OFFSET ?`,
         )
         .raw(true),
       // SQLite writes the JSON: a double as the shortest text that reads back as the same value
@@ -325,15 +357,16 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
       // The aggregate takes the rows in the subquery's order: SQLite never flattens a LIMITed
       // subquery into an aggregate, so the page stays in step order without a second sort.
       historyJsonPage: db
-        .prepare<{ key: string; seriesId: number; limit: number; offset: number }, [json: string, count: number]>(
+        .prepare<{ key: string; seriesId: number; step: number; timestamp: number; value: number; isNan: number; limit: number }, [json: string, count: number]>(
           `SELECT json_group_array(json_object(
                     'key', @key,
                     'value', CASE WHEN is_nan THEN 'NaN' WHEN value = 9e999 THEN 'Infinity' WHEN value = -9e999 THEN '-Infinity' ELSE value END,
                     'timestamp', timestamp,
                     'step', step)),
                   count(*)
-           FROM (SELECT step, timestamp, value, is_nan FROM metric_points WHERE series_id = @seriesId
-                 ORDER BY step, timestamp, value LIMIT @limit OFFSET @offset)`,
+           FROM (SELECT step, timestamp, value, is_nan FROM metric_points
+                 WHERE series_id = @seriesId AND (step, timestamp, value, is_nan) > (@step, @timestamp, @value, @isNan)
+                 ORDER BY step, timestamp, value, is_nan LIMIT @limit)`,
         )
         .raw(true),
     };
@@ -663,23 +696,27 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
   }
 
   async getMetricHistory(query: MetricHistoryQuery): Promise<Page<MetricPoint>> {
-    const { series, limit, offset } = this.historyPageOf(query);
-    if (!series) return { items: [] };
-    const rows = this.statements.historyPage.all(series.series_id, limit + 1, offset);
+    const { series, limit, offset, after } = this.historyPageOf(query);
+    if (!series || !after) return { items: [] };
+    const rows = this.statements.historyPage.all(series.series_id, ...after, limit + 1);
     const items: MetricPoint[] = new Array(Math.min(rows.length, limit));
     for (let i = 0; i < items.length; i++) {
       const row = rows[i]!;
       items[i] = { step: row[0], timestamp: row[1], value: row[3] ? Number.NaN : row[2] };
     }
-    return rows.length > limit ? { items, nextPageToken: encodePageToken(offset + limit) } : { items };
+    if (rows.length <= limit) return { items };
+    return { items, nextPageToken: historyPageToken(offset + limit, rows[limit - 1]!) };
   }
 
   async getMetricHistoryJson(query: MetricHistoryQuery): Promise<MetricHistoryJsonPage> {
-    const { series, limit, offset } = this.historyPageOf(query);
-    if (!series) return { metricsJson: '[]', count: 0 };
-    const [metricsJson, count] = this.statements.historyJsonPage.get({ key: query.key, seriesId: series.series_id, limit, offset })!;
+    const { series, limit, offset, after } = this.historyPageOf(query);
+    if (!series || !after) return { metricsJson: '[]', count: 0 };
+    const [step, timestamp, value, isNan] = after;
+    const [metricsJson, count] = this.statements.historyJsonPage.get({ key: query.key, seriesId: series.series_id, step, timestamp, value, isNan, limit })!;
     // point_count is kept exact on every write, so it tells whether points follow this page.
-    return offset + count < series.point_count ? { metricsJson, count, nextPageToken: encodePageToken(offset + limit) } : { metricsJson, count };
+    if (count === 0 || offset + count >= series.point_count) return { metricsJson, count };
+    const last = this.statements.historyPointAt.get(series.series_id, ...after, count - 1);
+    return last ? { metricsJson, count, nextPageToken: historyPageToken(offset + count, last) } : { metricsJson, count };
   }
 
   onChange(listener: (change: StoreChange) => void): () => void {
@@ -701,14 +738,21 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
     for (const listener of this.listeners) listener(change);
   }
 
-  /** The series a history page reads (undefined when the run never logged the key), its size and its offset. */
-  private historyPageOf(query: MetricHistoryQuery): { series: SeriesRow | undefined; limit: number; offset: number } {
+  /**
+   * The series a history page reads (undefined when the run never logged the key), its size, its
+   * offset, and the key of the point it starts after (undefined when the offset is past the end).
+   */
+  private historyPageOf(query: MetricHistoryQuery): { series: SeriesRow | undefined; limit: number; offset: number; after?: HistoryKey } {
     this.requireRunRow(query.runId);
-    return {
-      series: this.statements.seriesByKey.get(query.runId, query.key),
-      limit: Math.min(query.maxResults ?? DEFAULT_METRIC_HISTORY_PAGE, MAX_METRIC_HISTORY_PAGE),
-      offset: decodePageToken(query.pageToken),
-    };
+    const series = this.statements.seriesByKey.get(query.runId, query.key);
+    const limit = Math.min(query.maxResults ?? DEFAULT_METRIC_HISTORY_PAGE, MAX_METRIC_HISTORY_PAGE);
+    const position = decodePagePosition(query.pageToken);
+    if (!series) return { series, limit, offset: position.offset };
+    if (position.after) return { series, limit, offset: position.offset, after: historyKeyOf(position.after, query.pageToken) };
+    if (position.offset === 0) return { series, limit, offset: 0, after: BEFORE_FIRST_POINT };
+    // A token with an offset only (as older Cairns wrote them): the point before that offset is found once.
+    const before = this.statements.historyPointAt.get(series.series_id, ...BEFORE_FIRST_POINT, position.offset - 1);
+    return { series, limit, offset: position.offset, after: before ? [before[0], before[1], before[2], before[3]] : undefined };
   }
 
   private requireExperimentRow(experimentId: string): ExperimentRow {

@@ -20,27 +20,54 @@ export interface MlflowRequest {
   readonly raw: IncomingMessage;
 }
 
-/** A route answers with a JSON value (or JsonText), or writes the response itself (streams) and returns RESPONSE_SENT. */
+/** A route answers with a JSON value (or a JsonStream), or writes the response itself (files) and returns RESPONSE_SENT. */
 export const RESPONSE_SENT = Symbol('response-sent');
 
 /**
- * An answer already written as JSON text, sent as it is. For answers so large that building their
- * objects and serialising them would dominate the request (a 20,000-step metric history).
+ * An answer written as pieces of JSON text, each made when its turn comes and sent once the client
+ * has taken the one before (http/streamed-body.ts): an answer of any length (a 300,000-step metric
+ * history, 50,000 runs) holds the thread one piece at a time and the server's memory about one piece.
  */
-export class JsonText {
-  constructor(readonly text: string) {}
+export class JsonStream {
+  constructor(readonly pieces: AsyncIterable<string>) {}
 }
 
+/** How much JSON text one piece of a paged answer gathers before it is written. */
+const PIECE_CHARS = 64 * 1024;
+
 /**
- * A paged list answer, `{"<name>": [...], "next_page_token": ...}`, assembled around items already
- * written as JSON; as protobuf's JSON (and so MLflow's server) does, an empty list and an absent
- * token are left out. Every paged route answers through this one function.
+ * A paged list answer, `{"<name>": [...], "next_page_token": ...}`, written as a JsonStream: each
+ * item's JSON is made as the answer is written, about 64 KB a piece. As protobuf's JSON (and so
+ * MLflow's server) does, an empty list and an absent token are left out. An item's text may hold
+ * several items, comma-separated, and an empty text holds none; `nextPageToken` may be a function,
+ * asked once every item is written (a history read in pieces knows its token only at its end).
+ * Every paged route answers through this one function.
  */
-export function pagedJsonText(name: string, itemsJson: readonly string[], nextPageToken: string | undefined): JsonText {
-  const fields: string[] = [];
-  if (itemsJson.length > 0) fields.push(`${JSON.stringify(name)}:[${itemsJson.join(',')}]`);
-  if (nextPageToken) fields.push(`"next_page_token":${JSON.stringify(nextPageToken)}`);
-  return new JsonText(`{${fields.join(',')}}`);
+export function pagedJson<T>(
+  name: string,
+  items: Iterable<T> | AsyncIterable<T>,
+  itemJson: (item: T) => string,
+  nextPageToken: string | undefined | (() => string | undefined),
+): JsonStream {
+  async function* pieces(): AsyncGenerator<string> {
+    let piece = '{';
+    let listOpen = false;
+    for await (const item of items) {
+      const text = itemJson(item);
+      if (text === '') continue;
+      piece += listOpen ? `,${text}` : `${JSON.stringify(name)}:[${text}`;
+      listOpen = true;
+      if (piece.length >= PIECE_CHARS) {
+        yield piece;
+        piece = '';
+      }
+    }
+    if (listOpen) piece += ']';
+    const token = typeof nextPageToken === 'function' ? nextPageToken() : nextPageToken;
+    if (token) piece += `${listOpen ? ',' : ''}"next_page_token":${JSON.stringify(token)}`;
+    yield `${piece}}`;
+  }
+  return new JsonStream(pieces());
 }
 
 /** One route of the API. */

@@ -7,16 +7,18 @@
 //
 // Routes answer JSON values that are written with JSON.stringify: a double that may be NaN or
 // ±Infinity must be written with mlflowDouble() (see mlflow-json.ts), or it would become null.
-// A route may instead answer JsonText, JSON it wrote itself, which is sent as it is.
+// A route may instead answer a JsonStream, JSON it writes itself piece by piece (paged lists,
+// metric histories), which is sent as it is made, one piece per turn of the event loop.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CairnError, HTTP_STATUS_BY_CODE, toErrorPayload } from '../../../shared/errors';
 import { quotedValue, shortText } from '../../../shared/quoted-value';
 import { tokensEqual } from '../http/access-token';
 import { startHttpServer } from '../http/http-server';
+import { writeBodyPieces } from '../http/streamed-body';
 import { checkSameOrigin, decodePathText, isLoopbackHost, PayloadTooLargeError, readBody, requestUrl } from '../http/request-guards';
 import { CAIRN_VERSION } from '../version';
 import { parseMlflowJson } from './mlflow-json';
-import { JsonText, RESPONSE_SENT, type HttpMethod, type MlflowRoute } from './mlflow-route';
+import { JsonStream, RESPONSE_SENT, type HttpMethod, type MlflowRoute } from './mlflow-route';
 import { allMlflowRoutes } from './routes';
 import type { TrackingContext } from './tracking-context';
 
@@ -42,6 +44,8 @@ export interface TrackingServerOptions {
   readonly token?: string;
   /** The routes to serve; all of routes/index.ts by default. */
   readonly routes?: readonly MlflowRoute[];
+  /** How long a client may leave an answer unread before it is dropped; the HTTP base's default when absent. */
+  readonly sendTimeoutMs?: number;
 }
 
 /** A running tracking server. */
@@ -204,7 +208,7 @@ function bearerToken(request: IncomingMessage): string | undefined {
 
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   // Encoded once: the length and the bytes sent come from the same buffer.
-  const bytes = Buffer.from(body instanceof JsonText ? body.text : JSON.stringify(body));
+  const bytes = Buffer.from(JSON.stringify(body));
   response.writeHead(status, {
     'content-type': 'application/json',
     'content-length': String(bytes.length),
@@ -212,6 +216,12 @@ function sendJson(response: ServerResponse, status: number, body: unknown, heade
     ...headers,
   });
   response.end(bytes);
+}
+
+/** Sends a streamed answer: no length is known ahead, so it goes chunked. */
+async function sendJsonStream(response: ServerResponse, stream: JsonStream): Promise<void> {
+  response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  await writeBodyPieces(response, stream.pieces);
 }
 
 function sendText(response: ServerResponse, text: string): void {
@@ -285,7 +295,9 @@ export async function startTrackingServer(options: TrackingServerOptions): Promi
     const { route, pathParams } = match;
     const args = route.rawBody || method === 'GET' || method === 'HEAD' ? queryArgs(url) : await jsonBodyArgs(request, route, url.pathname);
     const result = await route.handle({ method: method as HttpMethod, url, pathParams, args, raw: request }, response);
-    if (result !== RESPONSE_SENT) sendJson(response, 200, result ?? {});
+    if (result === RESPONSE_SENT) return;
+    if (result instanceof JsonStream) await sendJsonStream(response, result);
+    else sendJson(response, 200, result ?? {});
   };
 
   const server = await startHttpServer({
@@ -295,6 +307,7 @@ export async function startTrackingServer(options: TrackingServerOptions): Promi
     answerError: sendError,
     keepAliveTimeoutMs: KEEP_ALIVE_MS,
     headersTimeoutMs: KEEP_ALIVE_MS + 5_000,
+    sendTimeoutMs: options.sendTimeoutMs,
   });
   return { url: clientUrl(host, server.port), port: server.port, close: () => server.close() };
 }

@@ -6,7 +6,7 @@ import type { Tag } from '../../../../shared/models';
 import { validateExperimentName, validateExperimentTag } from '../mlflow-entity-validation';
 import { experimentJson } from '../mlflow-entity-json';
 import { optionalString, requiredString, stringList, type MlflowArgs } from '../mlflow-request-args';
-import { pagedJsonText, type MlflowRoute } from '../mlflow-route';
+import { pagedJson, type MlflowRoute } from '../mlflow-route';
 import { invalidParameter, maxResultsArg, objectList, viewTypeArg } from '../tracking-request-args';
 import type { TrackingContext } from '../tracking-context';
 
@@ -40,11 +40,7 @@ export function experimentRoutes(context: TrackingContext): MlflowRoute[] {
       pageToken: optionalString(args, 'page_token') || undefined,
       viewType: viewTypeArg(args, 'view_type'),
     });
-    return pagedJsonText(
-      'experiments',
-      page.items.map((experiment) => JSON.stringify(experimentJson(experiment))),
-      page.nextPageToken,
-    );
+    return pagedJson('experiments', page.items, (experiment) => JSON.stringify(experimentJson(experiment)), page.nextPageToken);
   };
   return [
     {

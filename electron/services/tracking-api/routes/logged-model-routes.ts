@@ -7,7 +7,7 @@ import { parseArtifactRelativePath } from '../../artifacts/artifact-path';
 import type { LoggedModelOrder } from '../../logged-models/logged-model-store';
 import { keyValueList, optionalInt, optionalString, requiredString, stringList, type MlflowArgs } from '../mlflow-request-args';
 import { mlflowDouble } from '../mlflow-json';
-import { pagedJsonText, type MlflowRoute } from '../mlflow-route';
+import { pagedJson, type MlflowRoute } from '../mlflow-route';
 import type { TrackingContext } from '../tracking-context';
 import { fileInfoJson, sendArtifact } from './artifact-routes';
 
@@ -115,7 +115,7 @@ export function loggedModelRoutes(context: TrackingContext): MlflowRoute[] {
           maxResults: optionalInt(args, 'max_results'),
           pageToken: optionalString(args, 'page_token') || undefined,
         });
-        return pagedJsonText('models', page.items.map((model) => JSON.stringify(loggedModelJson(model))), page.nextPageToken);
+        return pagedJson('models', page.items, (model) => JSON.stringify(loggedModelJson(model)), page.nextPageToken);
       },
     },
     {

@@ -1,13 +1,17 @@
 // MLflow's metric-history routes: metrics/get-history (paged, in step order),
 // metrics/get-history-bulk (whole histories of up to 100 runs, for MLflow's web UI) and
 // metrics/get-history-bulk-interval, which samples up to max_results steps of one metric
-// across up to 100 runs for charts, as MLflow's server does.
+// across up to 100 runs for charts, as MLflow's server does. Histories are read in pieces of
+// HISTORY_PIECE_POINTS, each in its own turn of the event loop (http/event-loop-turns.ts), and a
+// long history is streamed as it is read: a 300,000-step answer never holds the thread, nor the
+// server's memory, for more than one piece.
 import { CairnError } from '../../../../shared/errors';
 import type { MetricPoint } from '../../../../shared/models';
 import type { TrackerStore } from '../../tracker/tracker-store';
 import { metricJson } from '../mlflow-entity-json';
 import { optionalInt, optionalString, requiredString, stringList } from '../mlflow-request-args';
-import { pagedJsonText, type MlflowRoute } from '../mlflow-route';
+import { nextTurn } from '../../http/event-loop-turns';
+import { pagedJson, type MlflowRoute } from '../mlflow-route';
 import { invalidParameter, maxResultsArg, missingParameter, requiredRunId } from '../tracking-request-args';
 import type { TrackingContext } from '../tracking-context';
 
@@ -20,17 +24,19 @@ const MAX_RUNS_PER_BULK_INTERVAL = 100;
 const MAX_BULK_INTERVAL_RESULTS = 2500;
 /** The most points returned per run by a bulk-interval request. */
 const MAX_POINTS_PER_RUN = 25_000;
-/** The page size used when a history is read whole. */
-const WHOLE_HISTORY_PAGE = 1_000_000;
+/** How many points of a history are read, and written, in one turn of the event loop. */
+const HISTORY_PIECE_POINTS = 2_500;
 
-/** A metric's whole history, in step order. */
-async function wholeHistory(store: TrackerStore, runId: string, key: string, pageToken?: string): Promise<MetricPoint[]> {
-  let page = await store.getMetricHistory({ runId, key, maxResults: WHOLE_HISTORY_PAGE, pageToken });
-  const points = [...page.items];
-  while (page.nextPageToken) {
-    page = await store.getMetricHistory({ runId, key, maxResults: WHOLE_HISTORY_PAGE, pageToken: page.nextPageToken });
-    points.push(...page.items);
-  }
+/** The first `limit` points of a metric's history (all of them by default), in step order, read a piece per turn. */
+async function historyPoints(store: TrackerStore, runId: string, key: string, limit = Number.POSITIVE_INFINITY): Promise<MetricPoint[]> {
+  const points: MetricPoint[] = [];
+  let pageToken: string | undefined;
+  do {
+    if (pageToken) await nextTurn();
+    const page = await store.getMetricHistory({ runId, key, maxResults: Math.min(HISTORY_PIECE_POINTS, limit - points.length), pageToken });
+    for (const point of page.items) points.push(point);
+    pageToken = page.nextPageToken;
+  } while (pageToken && points.length < limit);
   return points;
 }
 
@@ -76,17 +82,21 @@ export function metricRoutes(context: TrackingContext): MlflowRoute[] {
         let pageToken = optionalString(args, 'page_token') || undefined;
         // Without max_results MLflow answers the whole history at once.
         const hasMaxResults = args.max_results !== undefined && args.max_results !== null && args.max_results !== '';
-        const maxResults = hasMaxResults ? maxResultsArg(args, { fallback: WHOLE_HISTORY_PAGE, max: Number.MAX_SAFE_INTEGER }) : WHOLE_HISTORY_PAGE;
-        // The points arrive as JSON text from the store; the answer is assembled around them.
-        const pages: string[] = [];
-        let nextPageToken: string | undefined;
-        do {
-          const page = await store.getMetricHistoryJson({ runId, key, maxResults, pageToken });
-          if (page.count > 0) pages.push(page.metricsJson.slice(1, -1));
-          nextPageToken = page.nextPageToken;
-          pageToken = nextPageToken;
-        } while (!hasMaxResults && nextPageToken);
-        return pagedJsonText('metrics', pages, nextPageToken);
+        let remaining = hasMaxResults ? maxResultsArg(args, { fallback: 1, max: Number.MAX_SAFE_INTEGER }) : Number.POSITIVE_INFINITY;
+        // The points arrive from the store as JSON text, a piece at a time; the answer is written around them.
+        const readPiece = async () => {
+          const page = await store.getMetricHistoryJson({ runId, key, maxResults: Math.min(HISTORY_PIECE_POINTS, remaining), pageToken });
+          remaining -= page.count;
+          pageToken = page.nextPageToken;
+          return page.metricsJson.slice(1, -1);
+        };
+        // The first piece is read before the answer starts, so that an unknown run is still a 404.
+        const first = await readPiece();
+        async function* pieces(): AsyncGenerator<string> {
+          yield first;
+          while (pageToken && remaining > 0) yield await readPiece();
+        }
+        return pagedJson('metrics', pieces(), (piece) => piece, () => (hasMaxResults ? pageToken : undefined));
       },
     },
     {
@@ -113,13 +123,13 @@ export function metricRoutes(context: TrackingContext): MlflowRoute[] {
           if (metrics.length >= maxResults) break;
           let points: MetricPoint[];
           try {
-            points = await wholeHistory(store, runId, key);
+            points = await historyPoints(store, runId, key, maxResults - metrics.length);
           } catch (error) {
             // As MLflow's SQL store: a run it does not know has no points.
             if (error instanceof CairnError && error.code === 'RESOURCE_DOES_NOT_EXIST') continue;
             throw error;
           }
-          for (const point of points.slice(0, maxResults - metrics.length)) metrics.push({ ...metricJson(key, point), run_id: runId });
+          for (const point of points) metrics.push({ ...metricJson(key, point), run_id: runId });
         }
         // A plain JSON answer in MLflow (not a protobuf message): the list is there even when empty.
         return { metrics };
@@ -159,7 +169,7 @@ export function metricRoutes(context: TrackingContext): MlflowRoute[] {
         const histories = await Promise.all(
           runIds.map(async (runId) => {
             try {
-              return await wholeHistory(store, runId, key);
+              return await historyPoints(store, runId, key);
             } catch (error) {
               // MLflow answers an unknown run with no points rather than an error.
               if (error instanceof CairnError && error.code === 'RESOURCE_DOES_NOT_EXIST') return [];

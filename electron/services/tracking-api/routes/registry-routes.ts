@@ -10,7 +10,7 @@ import {
   stringList,
   type MlflowArgs,
 } from '../mlflow-request-args';
-import { pagedJsonText, type MlflowRoute } from '../mlflow-route';
+import { pagedJson, type MlflowRoute } from '../mlflow-route';
 import type { TrackingContext } from '../tracking-context';
 
 function tagsJson(tags: readonly Tag[]): { key: string; value: string }[] {
@@ -125,7 +125,7 @@ export function registryRoutes(context: TrackingContext): MlflowRoute[] {
       path: 'registered-models/search',
       async handle({ args }) {
         const page = await registry.searchRegisteredModels(searchArgs(args));
-        return pagedJsonText('registered_models', page.items.map((model) => JSON.stringify(registeredModelJson(model))), page.nextPageToken);
+        return pagedJson('registered_models', page.items, (model) => JSON.stringify(registeredModelJson(model)), page.nextPageToken);
       },
     },
     { method: 'POST', path: 'registered-models/get-latest-versions', handle: latestVersions },
@@ -230,7 +230,7 @@ export function registryRoutes(context: TrackingContext): MlflowRoute[] {
       path: 'model-versions/search',
       async handle({ args }) {
         const page = await registry.searchModelVersions(searchArgs(args));
-        return pagedJsonText('model_versions', page.items.map((version) => JSON.stringify(modelVersionJson(version))), page.nextPageToken);
+        return pagedJson('model_versions', page.items, (version) => JSON.stringify(modelVersionJson(version)), page.nextPageToken);
       },
     },
     {

@@ -20,7 +20,7 @@ import {
 } from '../mlflow-entity-validation';
 import { runInfoJson, runJson, runJsonText } from '../mlflow-entity-json';
 import { optionalInt, optionalString, requiredString, stringList, type MlflowArgs } from '../mlflow-request-args';
-import { pagedJsonText, type MlflowRoute } from '../mlflow-route';
+import { pagedJson, type MlflowRoute } from '../mlflow-route';
 import {
   invalidParameter,
   maxResultsArg,
@@ -268,8 +268,8 @@ export function runRoutes(context: TrackingContext): MlflowRoute[] {
         const nextPageToken =
           page.nextPageToken ??
           (page.items.length === maxResults ? encodePageToken(decodePageToken(pageToken) + maxResults) : undefined);
-        // Written as text around each run's own JSON text, which is kept while the run is unchanged.
-        return pagedJsonText('runs', page.items.map(runJsonText), nextPageToken);
+        // Written piece by piece around each run's own JSON text, which is kept while the run is unchanged.
+        return pagedJson('runs', page.items, runJsonText, nextPageToken);
       },
     },
     {
