@@ -429,9 +429,11 @@ export class SqliteRegistryStore implements RegistryStore {
     checkMaxResults(maxResults, SEARCH_VERSIONS_MAX);
     const offset = decodePageToken(query.pageToken);
     const where = filterSql(parseFilter(query.filter ?? '', MODEL_VERSION_SEARCH), versionComparisonSql);
-    const terms = orderTerms(query.orderBy ?? [], MODEL_VERSION_SEARCH, VERSION_ORDER_COLUMNS);
-    // MLflow's tiebreaks: latest update first, then name, then the newest version.
-    for (const tiebreak of ['mv.last_updated_time DESC', 'rm.name ASC', 'mv.version DESC']) {
+    // As MLflow's SQL store: without order_by, the latest update first; after the given order (or
+    // that one), ties go by name, then the newest version, unless the order already names them.
+    const orderBy = query.orderBy?.length ? query.orderBy : ['last_updated_timestamp DESC'];
+    const terms = orderTerms(orderBy, MODEL_VERSION_SEARCH, VERSION_ORDER_COLUMNS);
+    for (const tiebreak of ['rm.name ASC', 'mv.version DESC']) {
       const column = tiebreak.split(' ')[0] as string;
       if (!terms.some((term) => term.startsWith(`${column} `))) terms.push(tiebreak);
     }

@@ -215,6 +215,24 @@ describe('registered models', () => {
     expect((await server.get('model-versions/search', { filter: "stage = 'x'" })).status).toBe(400);
   });
 
+  it('breaks ties of the given order_by by name, then the newest version, as MLflow does (not by last update)', async () => {
+    await server.post('registered-models/create', { name: 'b' });
+    await server.post('registered-models/create', { name: 'a' });
+    for (const name of ['a', 'b', 'a']) await registerVersion(name);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Version 1 of 'a' is now the latest updated; with an order_by that leaves it tied, that must not matter.
+    expect((await send('PATCH', 'model-versions/update', { name: 'a', version: '1', description: 'touched' })).status).toBe(200);
+    const search = async (orderBy?: string[]) =>
+      (await server.get('model-versions/search', { filter: '', max_results: 10, ...(orderBy ? { order_by: orderBy } : {}) })).json.model_versions.map(
+        (v: any) => `${v.name}/${v.version}`,
+      );
+    expect(await search(['name ASC'])).toEqual(['a/2', 'a/1', 'b/1']);
+    expect(await search(['name DESC'])).toEqual(['b/1', 'a/2', 'a/1']);
+    expect(await search(['version_number ASC'])).toEqual(['a/1', 'b/1', 'a/2']);
+    // Without order_by, the latest update comes first.
+    expect((await search())[0]).toBe('a/1');
+  });
+
   it('updates descriptions, sets and deletes tags', async () => {
     await server.post('registered-models/create', { name: 'm', description: 'first' });
     await registerVersion('m');
