@@ -13,11 +13,20 @@ export interface CreateLoggedModelInput {
   readonly tags?: readonly Tag[];
 }
 
+/** A dataset that a logged model's metrics were computed on: by name, and by digest too when given. */
+export interface LoggedModelDataset {
+  readonly datasetName: string;
+  readonly datasetDigest?: string;
+}
+
 /** One ordering of a logged-model search. */
 export interface LoggedModelOrder {
   /** An attribute (name, creation_timestamp, ...), or metrics.<key>. */
   readonly fieldName: string;
   readonly ascending: boolean;
+  /** For a metric: order by its values logged on this dataset only (name, and digest when given). */
+  readonly datasetName?: string;
+  readonly datasetDigest?: string;
 }
 
 /** A search over logged models, in MLflow's terms. */
@@ -25,6 +34,11 @@ export interface SearchLoggedModelsQuery {
   /** Experiments to search; every experiment when empty. */
   readonly experimentIds?: readonly string[];
   readonly filter?: string;
+  /**
+   * When given, metric comparisons of the filter test only values logged on one of these datasets,
+   * and, when the filter compares no metric, only models with a metric logged on one of them match.
+   */
+  readonly datasets?: readonly LoggedModelDataset[];
   readonly orderBy?: readonly LoggedModelOrder[];
   readonly maxResults?: number;
   readonly pageToken?: string;

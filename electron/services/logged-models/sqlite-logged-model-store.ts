@@ -5,7 +5,7 @@ import { CairnError } from '../../../shared/errors';
 import { shortText } from '../../../shared/quoted-value';
 import { MODEL_VERSIONS_TAG } from '../../../shared/mlflow-tags';
 import type { LifecycleStage, LoggedModel, LoggedModelStatus, Page, Param, Tag } from '../../../shared/models';
-import { parseFilter, parseKey, type Comparison } from '../../../shared/search';
+import { parseFilter, parseKey, type Comparison, type FilterNode } from '../../../shared/search';
 import { LOGGED_MODEL_SEARCH } from '../registry/model-search-domains';
 import { allOf, columnComparisonSql, filterSql, keyValueComparisonSql, type SqlCondition } from '../registry/model-search-sql';
 import type { SqliteDatabase } from '../tracker/database';
@@ -15,6 +15,7 @@ import type { TrackerStore } from '../tracker/tracker-store';
 import type {
   CreateLoggedModelInput,
   LoggedModelChange,
+  LoggedModelDataset,
   LoggedModelOrder,
   LoggedModelStore,
   SearchLoggedModelsQuery,
@@ -64,14 +65,33 @@ function normalizeStatus(value: string): string {
   return upper === 'UPLOAD_FAILED' ? 'FAILED' : upper;
 }
 
-function comparisonSql(comparison: Comparison): SqlCondition {
+/** `lm` rows logged on one of the datasets (name, and digest when given); no condition when there are none. */
+function datasetsSql(datasets: readonly LoggedModelDataset[]): SqlCondition {
+  if (datasets.length === 0) return { sql: '1', params: [] };
+  const alternatives = datasets.map((dataset) =>
+    dataset.datasetDigest === undefined
+      ? { sql: 'lm.dataset_name = ?', params: [dataset.datasetName] }
+      : { sql: 'lm.dataset_name = ? AND lm.dataset_digest = ?', params: [dataset.datasetName, dataset.datasetDigest] },
+  );
+  return { sql: alternatives.map((a) => `(${a.sql})`).join(' OR '), params: alternatives.flatMap((a) => a.params) };
+}
+
+/**
+ * The SQL of one filter comparison. A metric comparison holds when any value the model logged for
+ * that metric (on one of `datasets`, when given) satisfies it, as in MLflow's SQL store; NaN satisfies none.
+ */
+function comparisonSql(comparison: Comparison, datasets: readonly LoggedModelDataset[]): SqlCondition {
   const { entity, name } = comparison.key;
   if (entity === 'tag') return keyValueComparisonSql('logged_model_tags', 'kv.model_id = m.model_id', comparison);
   if (entity === 'param') return keyValueComparisonSql('logged_model_params', 'kv.model_id = m.model_id', comparison);
   if (entity === 'metric') {
-    // The key is bound first: it is in the subject, ahead of the compared values.
-    const latest = columnComparisonSql(LATEST_METRIC_SQL, comparison);
-    return { sql: latest.sql, params: [name, ...latest.params] };
+    const value = columnComparisonSql('lm.value', comparison);
+    const onDatasets = datasetsSql(datasets);
+    return {
+      sql: `EXISTS (SELECT 1 FROM logged_model_metrics lm
+        WHERE lm.model_id = m.model_id AND lm.key = ? AND NOT lm.is_nan AND ${value.sql} AND (${onDatasets.sql}))`,
+      params: [name, ...value.params, ...onDatasets.params],
+    };
   }
   if (name === 'status' && comparison.operand !== 'number') {
     const value = comparison.operand === 'list' ? comparison.value.map(normalizeStatus) : normalizeStatus(comparison.value);
@@ -80,28 +100,57 @@ function comparisonSql(comparison: Comparison): SqlCondition {
   return columnComparisonSql(ATTRIBUTE_COLUMNS[name] as string, comparison);
 }
 
-/**
- * A model's latest value of the metric bound to its placeholder (latest timestamp, then step, as
- * MLflow picks it); NULL when the model has none, or its latest is NaN.
- */
-const LATEST_METRIC_SQL = `(SELECT CASE WHEN lm.is_nan THEN NULL ELSE lm.value END FROM logged_model_metrics lm
-  WHERE lm.model_id = m.model_id AND lm.key = ? ORDER BY lm.timestamp DESC, lm.step DESC LIMIT 1)`;
+/** Whether a filter compares any metric. */
+function comparesMetric(node: FilterNode | null): boolean {
+  if (node === null) return false;
+  if (node.kind === 'comparison') return node.key.entity === 'metric';
+  return node.operands.some(comparesMetric);
+}
 
-/** The ORDER BY terms of a search and their bound parameters; models lacking an ordering metric come last. */
+/**
+ * A model's latest value of a metric (latest timestamp, then step, as MLflow picks it), among the
+ * values logged on the order's dataset when it names one; NULL when there is none, or it is NaN.
+ */
+function latestMetricSql(order: LoggedModelOrder, key: string): SqlCondition {
+  const conditions = ['lm.model_id = m.model_id', 'lm.key = ?'];
+  const params: unknown[] = [key];
+  if (order.datasetName) {
+    conditions.push('lm.dataset_name = ?');
+    params.push(order.datasetName);
+  }
+  if (order.datasetDigest) {
+    conditions.push('lm.dataset_digest = ?');
+    params.push(order.datasetDigest);
+  }
+  return {
+    sql: `(SELECT CASE WHEN lm.is_nan THEN NULL ELSE lm.value END FROM logged_model_metrics lm
+      WHERE ${conditions.join(' AND ')} ORDER BY lm.timestamp DESC, lm.step DESC LIMIT 1)`,
+    params,
+  };
+}
+
+/**
+ * The ORDER BY terms of a search and their bound parameters, as MLflow's SQL store orders: the
+ * given orders with missing values last, then the newest model first unless creation time was
+ * among them (then the model id, so that pages never overlap).
+ */
 function orderSql(orders: readonly LoggedModelOrder[]): SqlCondition {
   const terms: string[] = [];
   const params: unknown[] = [];
+  let byCreation = false;
   for (const order of orders) {
     const key = parseKey(order.fieldName, LOGGED_MODEL_SEARCH, 'order');
     const direction = order.ascending ? 'ASC' : 'DESC';
     if (key.entity === 'metric') {
-      terms.push(`${LATEST_METRIC_SQL} ${direction} NULLS LAST`);
-      params.push(key.name);
+      const latest = latestMetricSql(order, key.name);
+      terms.push(`${latest.sql} ${direction} NULLS LAST`);
+      params.push(...latest.params);
     } else {
-      terms.push(`${ATTRIBUTE_COLUMNS[key.name] as string} ${direction}`);
+      byCreation ||= key.name === 'creation_timestamp';
+      terms.push(`${ATTRIBUTE_COLUMNS[key.name] as string} ${direction} NULLS LAST`);
     }
   }
-  if (terms.length === 0) terms.push('m.creation_time DESC');
+  if (!byCreation) terms.push('m.creation_time DESC');
   terms.push('m.model_id ASC');
   return { sql: terms.join(', '), params };
 }
@@ -214,7 +263,17 @@ export class SqliteLoggedModelStore implements LoggedModelStore {
       const numeric = experimentIds.filter((id) => /^[0-9]+$/.test(id)).map(Number);
       conditions.push({ sql: 'm.experiment_id IN (SELECT value FROM json_each(?))', params: [JSON.stringify(numeric)] });
     }
-    conditions.push(filterSql(parseFilter(query.filter ?? '', LOGGED_MODEL_SEARCH), comparisonSql));
+    const datasets = query.datasets ?? [];
+    const filter = parseFilter(query.filter ?? '', LOGGED_MODEL_SEARCH);
+    conditions.push(filterSql(filter, (comparison) => comparisonSql(comparison, datasets)));
+    if (datasets.length > 0 && !comparesMetric(filter)) {
+      // As MLflow: with datasets and no metric in the filter, the models that have a metric on one of them.
+      const onDatasets = datasetsSql(datasets);
+      conditions.push({
+        sql: `EXISTS (SELECT 1 FROM logged_model_metrics lm WHERE lm.model_id = m.model_id AND (${onDatasets.sql}))`,
+        params: onDatasets.params,
+      });
+    }
     const where = allOf(conditions);
     const order = orderSql(query.orderBy ?? []);
     const rows = this.db

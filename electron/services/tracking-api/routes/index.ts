@@ -6,6 +6,7 @@ import { loggedModelRoutes } from './logged-model-routes';
 import { metricRoutes } from './metric-routes';
 import { registryRoutes } from './registry-routes';
 import { runRoutes } from './run-routes';
+import { traceRoutes } from './trace-routes';
 import type { TrackingContext } from '../tracking-context';
 
 /** All routes, built over the given services. */
@@ -17,5 +18,6 @@ export function allMlflowRoutes(context: TrackingContext): MlflowRoute[] {
     ...artifactRoutes(context),
     ...registryRoutes(context),
     ...loggedModelRoutes(context),
+    ...traceRoutes(),
   ];
 }

@@ -126,9 +126,12 @@ describe('logged models', () => {
       ((await server.post('logged-models/search', { experiment_ids: ['0'], ...body })).json.models ?? []).map(
         (model: { info: { name: string } }) => model.info.name,
       );
-    // The latest value counts: poor's latest is NaN, which no comparison matches.
-    expect(await search({ filter: 'metrics.accuracy > 0.5' })).toEqual(['good']);
-    expect(await search({ filter: 'metrics.accuracy < 0.9' })).toEqual([]);
+    // As in MLflow's SQL store, a comparison holds when any logged value satisfies it (not only the
+    // latest); NaN satisfies none.
+    expect(new Set(await search({ filter: 'metrics.accuracy > 0.5' }))).toEqual(new Set(['good', 'poor']));
+    expect(await search({ filter: 'metrics.accuracy > 0.9' })).toEqual(['good']);
+    expect(await search({ filter: 'metrics.accuracy < 0.7' })).toEqual(['poor']);
+    expect(await search({ filter: 'metrics.accuracy < 0.5' })).toEqual([]);
     // Models without a (non-NaN) latest value come last in both directions.
     for (const ascending of [false, true]) {
       const names = await search({ order_by: [{ field_name: 'metrics.accuracy', ascending }] });
@@ -139,6 +142,56 @@ describe('logged models', () => {
     expect(await search({ order_by: [{ field_name: 'metrics.accuracy', ascending: true }] })).toEqual(['poor', 'good', 'unmeasured']);
     expect(await search({ order_by: [{ field_name: 'metrics.accuracy', ascending: false }] })).toEqual(['good', 'poor', 'unmeasured']);
     expect(unmeasured.data.metrics).toBeUndefined();
+  });
+
+  it('filters and orders by the metrics logged on the given datasets only, as search_logged_models(datasets=...) asks', async () => {
+    const runId = (await server.post('runs/create', { experiment_id: '0', start_time: 1 })).json.run.info.run_id;
+    const ids: Record<string, string> = {};
+    for (const name of ['a', 'b', 'c', 'd', 'e']) ids[name] = (await createModel({ name, source_run_id: runId })).info.model_id;
+    let timestamp = 1_000;
+    const log = async (model: string, value: number, dataset?: [name: string, digest: string]) => {
+      const metric = { key: 'rmse', value, timestamp: timestamp++, step: 0, model_id: ids[model] };
+      const withDataset = dataset ? { ...metric, dataset_name: dataset[0], dataset_digest: dataset[1] } : metric;
+      expect((await server.post('runs/log-batch', { run_id: runId, metrics: [withDataset] })).status).toBe(200);
+    };
+    await log('a', 0.2);
+    await log('a', 0.3, ['holdout', 'd1']);
+    await log('b', 0.22, ['holdout', 'd1']);
+    await log('c', 0.1, ['train', 'd0']);
+    await log('d', 0.24, ['holdout', 'd2']);
+    // What the 3.x client posts for search_logged_models(filter_string=..., datasets=[...], order_by=[...]).
+    const search = async (body: Record<string, unknown>) => {
+      const response = await server.post('logged-models/search', { experiment_ids: ['0'], ...body });
+      expect(response.status, response.text).toBe(200);
+      return ((response.json.models ?? []) as Array<{ info: { name: string } }>).map((model) => model.info.name);
+    };
+    const sorted = async (body: Record<string, unknown>) => (await search(body)).sort();
+    const holdout = { dataset_name: 'holdout', dataset_digest: 'd1' };
+
+    // a's 0.2 was logged without a dataset and its holdout value is 0.3: only b's holdout rmse is below 0.25.
+    expect(await search({ filter: 'metrics.rmse < 0.25', datasets: [holdout] })).toEqual(['b']);
+    expect(await sorted({ filter: 'metrics.rmse < 0.25', datasets: [{ dataset_name: 'holdout' }] })).toEqual(['b', 'd']);
+    expect(await sorted({ filter: 'metrics.rmse < 0.25' })).toEqual(['a', 'b', 'c', 'd']);
+    // Without a metric in the filter, the models that have any metric on one of the datasets.
+    expect(await sorted({ datasets: [holdout] })).toEqual(['a', 'b']);
+    expect(await sorted({ datasets: [holdout, { dataset_name: 'train', dataset_digest: 'd0' }] })).toEqual(['a', 'b', 'c']);
+    expect(await sorted({ filter: "name != 'b'", datasets: [holdout] })).toEqual(['a']);
+
+    // Ordering by a metric on a dataset uses that dataset's latest value; models without one come last, newest first.
+    const byHoldout = await search({ order_by: [{ field_name: 'metrics.rmse', ascending: true, ...holdout }] });
+    expect(byHoldout.slice(0, 2)).toEqual(['b', 'a']);
+    expect(new Set(byHoldout.slice(2))).toEqual(new Set(['c', 'd', 'e']));
+    const byLatest = await search({ order_by: [{ field_name: 'metrics.rmse', ascending: true }] });
+    expect(byLatest).toEqual(['c', 'b', 'd', 'a', 'e']);
+    const byName = await search({ order_by: [{ field_name: 'metrics.rmse', ascending: false, dataset_name: 'holdout' }] });
+    expect(byName.slice(0, 3)).toEqual(['a', 'd', 'b']);
+
+    const unnamed = await server.post('logged-models/search', { experiment_ids: ['0'], datasets: [{ dataset_digest: 'd1' }] });
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.json).toEqual({
+      error_code: 'INVALID_PARAMETER_VALUE',
+      message: '`dataset_name` in the `datasets` clause must be specified.',
+    });
   });
 
   it('refuses a metric whose model id is not a string, and writes nothing of its batch', async () => {

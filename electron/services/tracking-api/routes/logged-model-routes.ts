@@ -4,10 +4,11 @@ import { CairnError } from '../../../../shared/errors';
 import type { LoggedModel, LoggedModelStatus } from '../../../../shared/models';
 import { quotedValue } from '../../../../shared/quoted-value';
 import { parseArtifactRelativePath } from '../../artifacts/artifact-path';
-import type { LoggedModelOrder } from '../../logged-models/logged-model-store';
+import type { LoggedModelDataset, LoggedModelOrder } from '../../logged-models/logged-model-store';
 import { keyValueList, optionalInt, optionalString, requiredString, stringList, type MlflowArgs } from '../mlflow-request-args';
 import { mlflowDouble } from '../mlflow-json';
 import { pagedJson, type MlflowRoute } from '../mlflow-route';
+import { invalidParameter, objectList } from '../tracking-request-args';
 import type { TrackingContext } from '../tracking-context';
 import { fileInfoJson, sendArtifact } from './artifact-routes';
 
@@ -66,7 +67,30 @@ function finalStatus(args: MlflowArgs): Exclude<LoggedModelStatus, 'PENDING'> {
   );
 }
 
-/** order_by of a logged-model search: MLflow's {field_name, ascending} objects, or "field [ASC|DESC]" text. */
+/** An optional string field of a message; '' counts as absent, as protobuf's default. */
+function optionalField(entry: Readonly<Record<string, unknown>>, name: string, path: string): string | undefined {
+  const value = entry[name];
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw invalidParameter(path, value, 'Expected a string.');
+  return value;
+}
+
+/** datasets of a logged-model search: MLflow's {dataset_name, dataset_digest} objects, the name required. */
+function datasetsArg(args: MlflowArgs): LoggedModelDataset[] {
+  return objectList(args, 'datasets').map((entry, index) => {
+    const datasetName = optionalField(entry, 'dataset_name', `datasets[${index}].dataset_name`);
+    if (datasetName === undefined) {
+      throw new CairnError('INVALID_PARAMETER_VALUE', '`dataset_name` in the `datasets` clause must be specified.');
+    }
+    const datasetDigest = optionalField(entry, 'dataset_digest', `datasets[${index}].dataset_digest`);
+    return datasetDigest === undefined ? { datasetName } : { datasetName, datasetDigest };
+  });
+}
+
+/**
+ * order_by of a logged-model search: MLflow's {field_name, ascending, dataset_name, dataset_digest}
+ * objects, or "field [ASC|DESC]" text.
+ */
 function orderArg(args: MlflowArgs): LoggedModelOrder[] {
   const value = args.order_by;
   if (value === undefined || value === null) return [];
@@ -77,10 +101,17 @@ function orderArg(args: MlflowArgs): LoggedModelOrder[] {
       return { fieldName, ascending: direction.toUpperCase() !== 'DESC' };
     }
     const entry = item as Record<string, unknown> | null;
-    if (!entry || typeof entry.field_name !== 'string' || entry.field_name === '') {
+    if (!entry || typeof entry !== 'object' || typeof entry.field_name !== 'string' || entry.field_name === '') {
       throw new CairnError('INVALID_PARAMETER_VALUE', "Each order_by entry of a logged-model search needs a 'field_name'.");
     }
-    return { fieldName: entry.field_name, ascending: entry.ascending !== false };
+    const datasetName = optionalField(entry, 'dataset_name', 'order_by.dataset_name');
+    const datasetDigest = optionalField(entry, 'dataset_digest', 'order_by.dataset_digest');
+    return {
+      fieldName: entry.field_name,
+      ascending: entry.ascending !== false,
+      ...(datasetName === undefined ? {} : { datasetName }),
+      ...(datasetDigest === undefined ? {} : { datasetDigest }),
+    };
   });
 }
 
@@ -111,6 +142,7 @@ export function loggedModelRoutes(context: TrackingContext): MlflowRoute[] {
         const page = await loggedModels.searchLoggedModels({
           experimentIds: stringList(args, 'experiment_ids'),
           filter: optionalString(args, 'filter'),
+          datasets: datasetsArg(args),
           orderBy: orderArg(args),
           maxResults: optionalInt(args, 'max_results'),
           pageToken: optionalString(args, 'page_token') || undefined,
