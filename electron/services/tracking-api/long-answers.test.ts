@@ -50,17 +50,18 @@ describe('long answers', () => {
     beforeEach(async () => {
       server = await startTestTrackingServer();
       runId = (await server.post('runs/create', { experiment_id: '0' })).json.run.info.run_id;
-      // 7,600 points over 7,500 steps: every 25th step is logged twice, and NaN and ±Infinity sit
-      // where one piece of 2,500 points ends and the next begins.
+      // 7,600 points over 7,500 steps: every 75th step is logged twice, and NaN and ±Infinity sit
+      // where one piece ends and the next begins (a first piece of 100 points, then 2,500 a piece).
       const points: LoggedPoint[] = [];
       for (let step = 0; step < 7_500; step++) {
         points.push({ key: 'loss', value: 1 / (step + 1), timestamp: T0 + step, step });
         if (step % 75 === 0) points.push({ key: 'loss', value: 2, timestamp: T0 + step + 1, step });
       }
-      points[2_499]!.value = 'NaN';
-      points[2_500]!.value = 'Infinity';
-      points[2_501]!.value = '-Infinity';
-      points[4_999]!.value = 'NaN';
+      for (const seam of [100, 2_600, 5_100]) {
+        points[seam - 1]!.value = 'NaN';
+        points[seam]!.value = 'Infinity';
+        points[seam + 1]!.value = '-Infinity';
+      }
       for (let start = 0; start < points.length; start += 1_000) {
         const response = await server.post('runs/log-batch', { run_id: runId, metrics: points.slice(start, start + 1_000) });
         expect(response.status, response.text).toBe(200);

@@ -26,6 +26,11 @@ const MAX_BULK_INTERVAL_RESULTS = 2500;
 const MAX_POINTS_PER_RUN = 25_000;
 /** How many points of a history are read, and written, in one turn of the event loop. */
 const HISTORY_PIECE_POINTS = 2_500;
+/**
+ * How many points are read before an answer starts (to answer an unknown run with a 404): few, since
+ * requests that arrive together each read theirs in the same turn.
+ */
+const FIRST_PIECE_POINTS = 100;
 
 /** The first `limit` points of a metric's history (all of them by default), in step order, read a piece per turn. */
 async function historyPoints(store: TrackerStore, runId: string, key: string, limit = Number.POSITIVE_INFINITY): Promise<MetricPoint[]> {
@@ -84,17 +89,17 @@ export function metricRoutes(context: TrackingContext): MlflowRoute[] {
         const hasMaxResults = args.max_results !== undefined && args.max_results !== null && args.max_results !== '';
         let remaining = hasMaxResults ? maxResultsArg(args, { fallback: 1, max: Number.MAX_SAFE_INTEGER }) : Number.POSITIVE_INFINITY;
         // The points arrive from the store as JSON text, a piece at a time; the answer is written around them.
-        const readPiece = async () => {
-          const page = await store.getMetricHistoryJson({ runId, key, maxResults: Math.min(HISTORY_PIECE_POINTS, remaining), pageToken });
+        const readPiece = async (size: number) => {
+          const page = await store.getMetricHistoryJson({ runId, key, maxResults: Math.min(size, remaining), pageToken });
           remaining -= page.count;
           pageToken = page.nextPageToken;
           return page.metricsJson.slice(1, -1);
         };
         // The first piece is read before the answer starts, so that an unknown run is still a 404.
-        const first = await readPiece();
+        const first = await readPiece(FIRST_PIECE_POINTS);
         async function* pieces(): AsyncGenerator<string> {
           yield first;
-          while (pageToken && remaining > 0) yield await readPiece();
+          while (pageToken && remaining > 0) yield await readPiece(HISTORY_PIECE_POINTS);
         }
         return pagedJson('metrics', pieces(), (piece) => piece, () => (hasMaxResults ? pageToken : undefined));
       },
