@@ -218,10 +218,11 @@ function sendJson(response: ServerResponse, status: number, body: unknown, heade
   response.end(bytes);
 }
 
-/** Sends a streamed answer: no length is known ahead, so it goes chunked. */
-async function sendJsonStream(response: ServerResponse, stream: JsonStream): Promise<void> {
+/** Sends a streamed answer: no length is known ahead, so it goes chunked (a HEAD request gets the head only). */
+async function sendJsonStream(request: IncomingMessage, response: ServerResponse, stream: JsonStream): Promise<void> {
   response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-  await writeBodyPieces(response, stream.pieces);
+  if (request.method === 'HEAD') response.end();
+  else await writeBodyPieces(response, stream.pieces);
 }
 
 function sendText(response: ServerResponse, text: string): void {
@@ -296,7 +297,7 @@ export async function startTrackingServer(options: TrackingServerOptions): Promi
     const args = route.rawBody || method === 'GET' || method === 'HEAD' ? queryArgs(url) : await jsonBodyArgs(request, route, url.pathname);
     const result = await route.handle({ method: method as HttpMethod, url, pathParams, args, raw: request }, response);
     if (result === RESPONSE_SENT) return;
-    if (result instanceof JsonStream) await sendJsonStream(response, result);
+    if (result instanceof JsonStream) await sendJsonStream(request, response, result);
     else sendJson(response, 200, result ?? {});
   };
 
