@@ -1,5 +1,5 @@
 // Builds Cairn: the main side (Electron shell, preload, CLI) with esbuild, the renderer with Vite.
-// Output goes to dist/: dist/main, dist/preload, dist/cli, dist/renderer.
+// Output goes to dist/: dist/main, dist/preload, dist/cli, dist/workers, dist/renderer.
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
 import path from 'node:path';
@@ -24,6 +24,8 @@ await Promise.all([
   // A sandboxed preload cannot require() project files, so it is bundled whole (electron stays external).
   esbuild({ ...common, packages: undefined, entryPoints: ['electron/preload/preload.ts'], outfile: 'dist/preload/preload.js', external: ['electron'] }),
   esbuild({ ...common, entryPoints: ['electron/cli/cairn.ts'], outfile: 'dist/cli/cairn.js' }),
+  // The data engine's worker thread, found by the bundles above at ../workers/ (worker-script.ts).
+  esbuild({ ...common, entryPoints: ['electron/services/data/engine/data-engine-worker.ts'], outfile: 'dist/workers/data-engine-worker.js' }),
 ]);
 if (!onlyMain) {
   await viteBuild({ configFile: path.join(root, 'vite.config.mts'), logLevel: 'warn' });
