@@ -51,8 +51,8 @@ async function evaluate(
     if (loaded.columns.length === 0) return result(rule, loaded.rows === 0, 0, [], 'The data has no columns.');
     const failing = `(${rule.predicate}) IS NOT TRUE`;
     const count = await countWhere(session, table, failing);
-    const examples = count ? await exampleRows(session, table, failing) : [];
-    return result(rule, count === 0, count, examples, count ? `${plural(count, 'row')} do not meet it.` : 'Every row meets it.');
+    const examples = count ? await exampleRows(session, table, loaded.columns, failing) : [];
+    return result(rule, count === 0, count, examples, count ? `${plural(count, 'row')} ${count === 1 ? 'does' : 'do'} not meet it.` : 'Every row meets it.');
   }
   if (rule.kind === 'no-drift') {
     if (!reference) return result(rule, false, 0, [], 'A drift rule needs a reference: pass --reference REF or set reference: in the checks file.');
@@ -90,7 +90,7 @@ async function evaluate(
     case 'not-null': {
       const count = await countWhere(session, table, `${q} IS NULL`);
       const examples = count ? await exampleRowNumbers(session, table, `${q} IS NULL`) : [];
-      return result(rule, count === 0, count, examples, count ? `${plural(count, 'value')} missing.` : 'No value missing.');
+      return result(rule, count === 0, count, examples, count ? `${plural(count, 'value')} ${count === 1 ? 'is' : 'are'} missing.` : 'No value missing.');
     }
     case 'max-missing': {
       const count = await countWhere(session, table, `${q} IS NULL`);
@@ -107,25 +107,25 @@ async function evaluate(
         ? Number((await session.rows(`SELECT coalesce(sum(n - 1), 0) AS extra FROM (SELECT count(*) AS n FROM ${table} WHERE ${q} IS NOT NULL GROUP BY ${q} HAVING count(*) > 1)`))[0]?.extra ?? 0)
         : 0;
       const examples = rows.map((row) => `${String(row.value)} ×${Number(row.n)}`);
-      return result(rule, total === 0, total, examples, total ? `${plural(total, 'row')} repeat a value of another row.` : 'Every value is unique.');
+      return result(rule, total === 0, total, examples, total ? `${plural(total, 'row')} ${total === 1 ? 'repeats' : 'repeat'} a value of another row.` : 'Every value is unique.');
     }
     case 'range': {
       const failing = rangeFailingSql(q, column, rule.min, rule.max);
       const count = await countWhere(session, table, failing);
       const examples = count ? await exampleValues(session, table, q, failing) : [];
-      return result(rule, count === 0, count, examples, count ? `${plural(count, 'value')} outside the range.` : 'Every value is in the range.');
+      return result(rule, count === 0, count, examples, count ? `${plural(count, 'value')} ${count === 1 ? 'is' : 'are'} outside the range.` : 'Every value is in the range.');
     }
     case 'allowed-values': {
       const failing = `${q} IS NOT NULL AND ${allowedValuesSql(q, column, rule.values)}`;
       const count = await countWhere(session, table, failing);
       const examples = count ? await exampleValues(session, table, q, failing) : [];
-      return result(rule, count === 0, count, examples, count ? `${plural(count, 'value')} not allowed.` : 'Every value is allowed.');
+      return result(rule, count === 0, count, examples, count ? `${plural(count, 'value')} ${count === 1 ? 'is' : 'are'} not allowed.` : 'Every value is allowed.');
     }
     case 'pattern': {
       const failing = `${q} IS NOT NULL AND NOT regexp_matches(${q}::VARCHAR, ${quoteLiteral(rule.pattern)})`;
       const count = await countWhere(session, table, failing);
       const examples = count ? await exampleValues(session, table, q, failing) : [];
-      return result(rule, count === 0, count, examples, count ? `${plural(count, 'value')} do not match.` : 'Every value matches.');
+      return result(rule, count === 0, count, examples, count ? `${plural(count, 'value')} ${count === 1 ? 'does' : 'do'} not match.` : 'Every value matches.');
     }
   }
 }
@@ -151,15 +151,13 @@ async function exampleRowNumbers(session: DuckSession, table: string, condition:
   return rows.map((row) => `row ${Number(row.row)}`);
 }
 
-/** The first failing rows, each as "row N: {column: value, ...}". */
-async function exampleRows(session: DuckSession, table: string, condition: string): Promise<string[]> {
-  const rows = await session.rows(`SELECT rowid + 1 AS __row, * FROM ${table} WHERE ${condition} ORDER BY rowid LIMIT ${EXAMPLES}`);
+/** The first failing rows, each as "row N: {column: value, ...}" with values as text. */
+async function exampleRows(session: DuckSession, table: string, columns: readonly LoadedColumn[], condition: string): Promise<string[]> {
+  const values = columns.map((column, i) => `${quoteIdentifier(column.name)}::VARCHAR AS v${i}`).join(', ');
+  const rows = await session.rows(`SELECT rowid + 1 AS row_number, ${values} FROM ${table} WHERE ${condition} ORDER BY rowid LIMIT ${EXAMPLES}`);
   return rows.map((row) => {
-    const { __row: number, ...values } = row;
-    const text = Object.entries(values)
-      .map(([key, value]) => `${key}: ${JSON.stringify(value)}`)
-      .join(', ');
-    return `row ${Number(number)}: {${text.length > 200 ? `${text.slice(0, 200)}…` : text}}`;
+    const text = columns.map((column, i) => `${column.name}: ${row[`v${i}`] === null ? 'null' : JSON.stringify(row[`v${i}`])}`).join(', ');
+    return `row ${Number(row.row_number)}: {${text.length > 200 ? `${text.slice(0, 200)}…` : text}}`;
   });
 }
 
