@@ -6,6 +6,7 @@
 // numeric on one side only, absent on one side) are reported with the reason.
 import type {
   ColumnDrift,
+  ColumnDriftChoice,
   DatasetDriftSummary,
   DriftColumnKind,
   DriftDistribution,
@@ -62,58 +63,41 @@ export async function computeDrift(
   const referenceCounts = await columnCounts(session, reference.loaded, false);
   const currentCounts = await columnCounts(session, current.loaded, true);
 
-  const columns: ColumnDrift[] = [];
+  // First decide each column: untested with a reason, or a numeric or categorical comparison.
+  const decided: Array<ColumnDrift | ColumnPlan> = [];
   for (const name of names) {
-    session.throwIfCancelled();
     const inReference = referenceColumns.get(name);
     const inCurrent = currentColumns.get(name);
     const refCount = referenceCounts.get(name);
     const curCount = currentCounts.get(name);
-    const base = {
+    const base: ColumnBase = {
       column: name,
       referenceValues: refCount?.clean ?? 0,
       currentValues: curCount?.clean ?? 0,
       referenceMissingShare: missingShare(reference.loaded.rows, refCount?.clean ?? 0),
       currentMissingShare: missingShare(current.loaded.rows, curCount?.clean ?? 0),
     };
-    if (!inCurrent || !inReference) {
-      columns.push(untested(base, inCurrent && curCount ? kindOf(inCurrent, curCount, current.loaded.rows) : 'unknown', `The column is not in the ${inCurrent ? 'reference' : 'current'} data.`));
-      continue;
+    decided.push(planColumn(base, inReference, inCurrent, curCount, current.loaded.rows, options));
+  }
+
+  // Numeric columns are read out in groups, one scan of each table per group.
+  const numeric = decided.filter((entry): entry is ColumnPlan => 'plan' in entry && entry.plan === 'num');
+  const results = new Map<string, ColumnDrift>();
+  for (let start = 0; start < numeric.length; start += NUMERIC_COLUMNS_PER_SCAN) {
+    const group = numeric.slice(start, start + NUMERIC_COLUMNS_PER_SCAN);
+    const referenceValues = await numericArrays(session, reference.loaded, group.map((plan) => plan.referenceColumn));
+    const currentValues = await numericArrays(session, current.loaded, group.map((plan) => plan.currentColumn));
+    for (const [index, plan] of group.entries()) {
+      session.throwIfCancelled();
+      results.set(plan.base.column, numericColumnDrift(plan, referenceValues[index]!, currentValues[index]!, run.withoutDistributions, () => session.throwIfCancelled()));
     }
-    const kind = kindOf(inCurrent, curCount!, current.loaded.rows);
-    if (kind === 'text') {
-      columns.push(untested(base, kind, 'A text column (more distinct values than half its values): Cairn does not test text for drift yet.'));
-      continue;
-    }
-    if (kind === 'datetime') {
-      columns.push(untested(base, kind, 'A datetime column: Evidently does not test datetimes for drift.'));
-      continue;
-    }
-    if (kind === 'unknown') {
-      const reason = curCount && curCount.present === 0 ? 'Every value is missing in the current data.' : `Cairn cannot compare values of type ${inCurrent.type}.`;
-      columns.push(untested(base, kind, reason));
-      continue;
-    }
-    if (base.referenceValues === 0 || base.currentValues === 0) {
-      const side = base.referenceValues === 0 ? 'reference' : 'current';
-      columns.push(untested(base, kind, `No values left in the ${side} data once missing and infinite values are dropped.`));
-      continue;
-    }
-    const choice = options.columns?.[name] ?? {};
-    if (choice.test && !testAppliesTo(choice.test, kind)) {
-      columns.push(untested(base, kind, `The ${choice.test} test is for numeric columns; this column is categorical.`));
-      continue;
-    }
-    if (kind === 'num') {
-      const refStorage = storageClassOf(inReference.type);
-      if (refStorage !== 'integer' && refStorage !== 'float') {
-        columns.push(untested(base, kind, `Numeric in the current data but ${inReference.type} in the reference: Evidently needs numbers on both sides.`));
-        continue;
-      }
-      columns.push(await numericColumnDrift(session, base, inReference, inCurrent, reference.loaded.table, current.loaded.table, choice, run.withoutDistributions));
-    } else {
-      columns.push(await categoricalColumnDrift(session, base, inReference, inCurrent, reference.loaded.table, current.loaded.table, choice, run.withoutDistributions));
-    }
+  }
+  const columns: ColumnDrift[] = [];
+  for (const entry of decided) {
+    session.throwIfCancelled();
+    if (!('plan' in entry)) columns.push(entry);
+    else if (entry.plan === 'num') columns.push(results.get(entry.base.column)!);
+    else columns.push(await categoricalColumnDrift(session, entry, reference.loaded.table, current.loaded.table, run.withoutDistributions));
   }
 
   return {
@@ -167,6 +151,67 @@ function kindOf(column: LoadedColumn, counts: ColumnCounts, rows: number): Drift
 
 type ColumnBase = Pick<ColumnDrift, 'column' | 'referenceValues' | 'currentValues' | 'referenceMissingShare' | 'currentMissingShare'>;
 
+/** A column to compare: numeric or categorical, with its test choice. */
+interface ColumnPlan {
+  readonly plan: 'num' | 'cat';
+  readonly base: ColumnBase;
+  readonly referenceColumn: LoadedColumn;
+  readonly currentColumn: LoadedColumn;
+  readonly choice: ColumnDriftChoice;
+}
+
+/** How many numeric columns one scan reads out (bounds the memory the arrays take). */
+const NUMERIC_COLUMNS_PER_SCAN = 8;
+
+/** A column's comparison, or its untested result with the reason. */
+function planColumn(
+  base: ColumnBase,
+  inReference: LoadedColumn | undefined,
+  inCurrent: LoadedColumn | undefined,
+  curCount: ColumnCounts | undefined,
+  currentRows: number,
+  options: DriftOptions,
+): ColumnDrift | ColumnPlan {
+  if (!inCurrent || !inReference) {
+    const kind = inCurrent && curCount ? kindOf(inCurrent, curCount, currentRows) : 'unknown';
+    return untested(base, kind, `The column is not in the ${inCurrent ? 'reference' : 'current'} data.`);
+  }
+  const kind = kindOf(inCurrent, curCount!, currentRows);
+  if (kind === 'text') return untested(base, kind, 'A text column (more distinct values than half its values): Cairn does not test text for drift yet.');
+  if (kind === 'datetime') return untested(base, kind, 'A datetime column: Evidently does not test datetimes for drift.');
+  if (kind === 'unknown') return untested(base, kind, `Cairn cannot compare values of type ${inCurrent.type}.`);
+  if (base.referenceValues === 0 || base.currentValues === 0) {
+    const side = base.referenceValues === 0 ? 'reference' : 'current';
+    return untested(base, kind, `No values left in the ${side} data once missing and infinite values are dropped.`);
+  }
+  const choice = options.columns?.[base.column] ?? {};
+  if (choice.test && !testAppliesTo(choice.test, kind)) {
+    return untested(base, kind, `The ${choice.test} test is for numeric columns; this column is categorical.`);
+  }
+  if (kind === 'num') {
+    const refStorage = storageClassOf(inReference.type);
+    if (refStorage !== 'integer' && refStorage !== 'float') {
+      return untested(base, kind, `Numeric in the current data but ${inReference.type} in the reference: Evidently needs numbers on both sides.`);
+    }
+  }
+  return { plan: kind, base, referenceColumn: inReference, currentColumn: inCurrent, choice };
+}
+
+/** The columns' values as arrays, missing and infinite values dropped (Evidently's cleaning). */
+async function numericArrays(session: DuckSession, loaded: LoadedTable, columns: readonly LoadedColumn[]): Promise<Float64Array[]> {
+  const select = columns.map((column) => `coalesce(${quoteIdentifier(column.name)}::DOUBLE, 'NaN'::DOUBLE)`).join(', ');
+  const raw = await session.numberColumns(`SELECT ${select} FROM ${loaded.table}`, columns.length, loaded.rows);
+  return raw.map((values) => {
+    let kept = 0;
+    for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) kept++;
+    if (kept === values.length) return values;
+    const clean = new Float64Array(kept);
+    let at = 0;
+    for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) clean[at++] = values[i]!;
+    return clean;
+  });
+}
+
 function untested(base: ColumnBase, kind: DriftColumnKind, reason: string): ColumnDrift {
   return { ...base, kind, test: null, score: null, threshold: null, drift: false, reason, distinctValues: null, distribution: null };
 }
@@ -178,19 +223,14 @@ function tested(base: ColumnBase, kind: 'num' | 'cat', test: DriftTestName, scor
   return { ...base, kind, test, score, threshold, drift: isDrift(test, score, threshold), reason: null, distinctValues: distinct, distribution };
 }
 
-async function numericColumnDrift(
-  session: DuckSession,
-  base: ColumnBase,
-  referenceColumn: LoadedColumn,
-  currentColumn: LoadedColumn,
-  referenceTable: string,
-  currentTable: string,
-  choice: { test?: DriftTestName; threshold?: number },
+function numericColumnDrift(
+  plan: ColumnPlan,
+  reference: Float64Array,
+  current: Float64Array,
   withoutDistributions: boolean,
-): Promise<ColumnDrift> {
-  const reference = await session.numbers(cleanValuesSql(referenceColumn, referenceTable), base.referenceValues);
-  const current = await session.numbers(cleanValuesSql(currentColumn, currentTable), base.currentValues);
-  session.throwIfCancelled();
+  throwIfCancelled: () => void,
+): ColumnDrift {
+  const { base, choice } = plan;
   const referenceDistinct = distinctValues(reference, BINNING_DISTINCT_LIMIT + 1);
   const union = distinctValues(current, DISTINCT_CAP + 1, distinctValues(reference, DISTINCT_CAP + 1));
   const u = union.size;
@@ -200,7 +240,7 @@ async function numericColumnDrift(
 
   let score: number;
   if (test === 'ks' || test === 'wasserstein') {
-    const distances = ecdfDistances(reference, current, () => session.throwIfCancelled());
+    const distances = ecdfDistances(reference, current, throwIfCancelled);
     score = test === 'ks' ? ksTwoSamplePValue(reference.length, current.length, distances.ks) : distances.wasserstein / Math.max(populationStd(reference), 0.001);
   } else {
     const binned = referenceDistinct.size > BINNING_DISTINCT_LIMIT;
@@ -225,14 +265,12 @@ async function numericColumnDrift(
 
 async function categoricalColumnDrift(
   session: DuckSession,
-  base: ColumnBase,
-  referenceColumn: LoadedColumn,
-  currentColumn: LoadedColumn,
+  plan: ColumnPlan,
   referenceTable: string,
   currentTable: string,
-  choice: { test?: DriftTestName; threshold?: number },
   withoutDistributions: boolean,
 ): Promise<ColumnDrift> {
+  const { base, referenceColumn, currentColumn, choice } = plan;
   const sameType = referenceColumn.type === currentColumn.type;
   const value = (column: LoadedColumn) => (sameType ? quoteIdentifier(column.name) : `${quoteIdentifier(column.name)}::VARCHAR`);
   const rows: PlainRow[] = await session.rows(
@@ -268,11 +306,6 @@ function scoreFromCounts(test: DriftTestName, reference: readonly number[], curr
     default:
       return Number.NaN;
   }
-}
-
-function cleanValuesSql(column: LoadedColumn, table: string): string {
-  const q = quoteIdentifier(column.name);
-  return `SELECT ${q}::DOUBLE FROM ${table} WHERE ${q} IS NOT NULL AND isfinite(${q}::DOUBLE)`;
 }
 
 function missingShare(rows: number, clean: number): number {

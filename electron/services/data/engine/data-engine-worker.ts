@@ -101,7 +101,7 @@ function digestOf(context: JobContext, files: TableFiles): Promise<string> {
 async function runProfile(context: JobContext, job: ProfileJob) {
   const startedAt = Date.now();
   const digest = job.knownDigest ?? (await digestOf(context, job.files));
-  const loaded = await loadTable(context.session, job.files, 'profiled', context.progress, job.files.root);
+  const loaded = await loadTable(context.session, job.files, 'profiled', context.progress, job.files.root, false);
   context.progress({ stage: 'profiling', subject: job.files.root, fraction: null, rowsRead: loaded.rows, bytesDone: job.files.bytes, bytesTotal: job.files.bytes });
   const profile = await profileTable(context.session, loaded, {
     format: job.files.format,
@@ -114,12 +114,12 @@ async function runProfile(context: JobContext, job: ProfileJob) {
 }
 
 async function runDrift(context: JobContext, job: DriftJob) {
-  const reference = await loadTable(context.session, job.reference.files, 'reference', context.progress, job.reference.label);
+  const reference = await loadTable(context.session, job.reference.files, 'reference', context.progress, job.reference.label, false);
   const reports = [];
   for (const [index, current] of job.currents.entries()) {
     const startedAt = Date.now();
     const table = `current_${index}`;
-    const loaded = await loadTable(context.session, current.files, table, context.progress, current.label);
+    const loaded = await loadTable(context.session, current.files, table, context.progress, current.label, false);
     context.progress({ stage: 'comparing', subject: current.label, fraction: index / job.currents.length, rowsRead: loaded.rows, bytesDone: 0, bytesTotal: 0 });
     reports.push(
       await computeDrift(context.session, { side: job.reference, loaded: reference }, { side: current, loaded }, job.options, {
@@ -135,7 +135,7 @@ async function runDrift(context: JobContext, job: DriftJob) {
 async function runCheck(context: JobContext, job: CheckJob) {
   const digest = job.digest ? await digestOf(context, job.data.files) : null;
   const loaded = await loadTable(context.session, job.data.files, 'checked', context.progress, job.data.label);
-  const reference = job.reference ? await loadTable(context.session, job.reference.files, 'reference', context.progress, job.reference.label) : null;
+  const reference = job.reference ? await loadTable(context.session, job.reference.files, 'reference', context.progress, job.reference.label, false) : null;
   context.progress({ stage: 'checking', subject: job.data.label, fraction: null, rowsRead: loaded.rows, bytesDone: 0, bytesTotal: 0 });
   const rules = await evaluateChecks(context.session, loaded, job.rules, reference && job.reference ? { side: job.reference, loaded: reference } : null, job.data);
   return { digest, rows: loaded.rows, referenceRows: reference?.rows ?? null, rules, issues: loaded.issues };

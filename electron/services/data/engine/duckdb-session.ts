@@ -1,6 +1,6 @@
 // One job's connection to DuckDB inside the engine worker: runs SQL with progress and
 // cancellation (the main side raises a shared flag; a poll interrupts the running query), reads
-// small results as plain rows and numeric columns as Float64Arrays straight from DuckDB's vectors.
+// small results as plain rows and numeric columns as Float64Arrays copied from DuckDB's vectors.
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { CairnError } from '../../../../shared/errors';
 
@@ -54,30 +54,39 @@ export class DuckSession {
     return reader.getRowObjectsJS().map((row) => plainValue(row) as PlainRow);
   }
 
-  /** Runs a query of one numeric column without nulls and returns its values in order. */
-  async numbers(sql: string, expectedCount = 0): Promise<Float64Array> {
+  /**
+   * Runs a query of numeric columns (cast to DOUBLE, nulls as NaN) and returns one array per
+   * column, in row order: one scan for many columns.
+   */
+  async numberColumns(sql: string, columnCount: number, expectedRows = 0): Promise<Float64Array[]> {
     const result = await this.watch(this.connection.stream(sql));
-    let values = new Float64Array(Math.max(expectedCount, 2048));
+    let capacity = Math.max(expectedRows, 2048);
+    let columns = Array.from({ length: columnCount }, () => new Float64Array(capacity));
     let length = 0;
     for (;;) {
       this.throwIfCancelled();
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      const vector = chunk.getColumnVector(0) as unknown as { items?: Float64Array; getItem(index: number): unknown };
       const count = chunk.rowCount;
-      if (length + count > values.length) {
-        const grown = new Float64Array(Math.max(values.length * 2, length + count));
-        grown.set(values.subarray(0, length));
-        values = grown;
+      if (length + count > capacity) {
+        capacity = Math.max(capacity * 2, length + count);
+        columns = columns.map((column) => {
+          const grown = new Float64Array(capacity);
+          grown.set(column.subarray(0, length));
+          return grown;
+        });
       }
-      if (vector.items instanceof Float64Array) {
-        values.set(vector.items.subarray(0, count), length);
-      } else {
-        for (let i = 0; i < count; i++) values[length + i] = Number(vector.getItem(i));
+      for (let c = 0; c < columnCount; c++) {
+        const vector = chunk.getColumnVector(c) as unknown as { items?: Float64Array; getItem(index: number): unknown };
+        if (vector.items instanceof Float64Array) {
+          columns[c]!.set(vector.items.subarray(0, count), length);
+        } else {
+          for (let i = 0; i < count; i++) columns[c]![length + i] = Number(vector.getItem(i) ?? Number.NaN);
+        }
       }
       length += count;
     }
-    return values.subarray(0, length);
+    return columns.map((column) => column.subarray(0, length));
   }
 
   close(): void {

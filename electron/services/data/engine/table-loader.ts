@@ -31,14 +31,19 @@ const MAX_LINE_BYTES = 32 * 1024 * 1024;
 /** How many mixed-type values per column are kept as examples. */
 const MIXED_EXAMPLES = 5;
 
-/** Reads `files` into the temp table `table`, reporting progress as `stage` on `subject`. */
+/**
+ * Reads `files` into the temp table `table`, reporting progress on `subject`. With `ordered`
+ * false the rows may be stored out of file order (faster: for work that needs no row numbers).
+ */
 export async function loadTable(
   session: DuckSession,
   files: TableFiles,
   table: string,
   progress: (update: DataJobProgress) => void,
   subject: string,
+  ordered = true,
 ): Promise<LoadedTable> {
+  await session.run(`SET SESSION preserve_insertion_order = ${ordered}`);
   const issues: DataIssue[] = [];
   const readable = files.files.filter((file) => file.size > 0);
   for (const file of files.files) {
@@ -108,7 +113,16 @@ async function describeTable(session: DuckSession, table: string): Promise<Loade
  * "-inf" as text, pandas (and so Evidently) as floats. Returns whether a column changed.
  */
 async function numbersReadAsText(session: DuckSession, table: string, columns: readonly LoadedColumn[]): Promise<boolean> {
-  const text = columns.filter((column) => column.type === 'VARCHAR');
+  // A look at the first values rules out most text columns before a full scan.
+  const candidates = columns.filter((column) => column.type === 'VARCHAR');
+  if (candidates.length === 0) return false;
+  const sample = (
+    await session.rows(
+      `SELECT ${candidates.map((column, i) => `count(${columnSql(column.name)}) = count(TRY_CAST(${columnSql(column.name)} AS DOUBLE)) AS s${i}`).join(', ')} ` +
+        `FROM (SELECT * FROM ${table} LIMIT 2048)`,
+    )
+  )[0]!;
+  const text = candidates.filter((_, i) => sample[`s${i}`] === true);
   if (text.length === 0) return false;
   const counts = (
     await session.rows(
