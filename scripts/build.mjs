@@ -1,5 +1,5 @@
 // Builds Cairn: the main side (Electron shell, preload, CLI) with esbuild, the renderer with Vite.
-// Output goes to dist/: dist/main, dist/preload, dist/cli, dist/renderer.
+// Output goes to dist/: dist/main, dist/preload, dist/cli, dist/workers, dist/renderer.
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
 import fs from 'node:fs';
@@ -25,6 +25,8 @@ await Promise.all([
   esbuild({ ...common, entryPoints: ['electron/main/electron-main.ts'], outfile: 'dist/main/electron-main.js', external: ['electron'] }),
   esbuild({ ...PRELOAD_BUILD_OPTIONS, absWorkingDir: root, sourcemap: true, outfile: 'dist/preload/preload.js' }),
   esbuild({ ...common, entryPoints: ['electron/cli/cairn.ts'], outfile: 'dist/cli/cairn.js' }),
+  // The data engine's worker thread, found by the bundles above at ../workers/ (worker-script.ts).
+  esbuild({ ...common, entryPoints: ['electron/services/data/engine/data-engine-worker.ts'], outfile: 'dist/workers/data-engine-worker.js' }),
 ]);
 checkPreloadSize(fs.statSync(path.join(root, 'dist/preload/preload.js')).size);
 if (!onlyMain) {
