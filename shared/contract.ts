@@ -47,6 +47,8 @@ export interface AppInfo {
   readonly trackingUri: string | null;
   /** 'desktop' inside Electron, 'browser' in `cairn serve`. */
   readonly mode: 'desktop' | 'browser';
+  /** Whether the latest write into the data folder failed because its disk is full (then `storage.changed` announces when it clears). */
+  readonly diskFull: boolean;
 }
 
 /** The first bytes of an artifact file, as read for a preview or a download. */
@@ -162,9 +164,16 @@ export interface TrackerChange {
   >;
 }
 
+/** Whether the data folder's disk is full, pushed when that changes, so that the app can show a banner naming the folder. */
+export interface StorageStatus {
+  readonly dataDir: string;
+  readonly diskFull: boolean;
+}
+
 /** Every event the main side pushes, with its payload type. */
 export interface Events {
   'tracker.changed': TrackerChange;
+  'storage.changed': StorageStatus;
 }
 
 export type CallName = keyof typeof calls;
@@ -173,7 +182,7 @@ export type EventName = keyof Events;
 /** The names of all calls, in declaration order. */
 export const CALL_NAMES = Object.keys(calls) as CallName[];
 /** The names of all events. */
-export const EVENT_NAMES: readonly EventName[] = ['tracker.changed'];
+export const EVENT_NAMES: readonly EventName[] = ['tracker.changed', 'storage.changed'];
 
 /** What a caller sends (defaults may be omitted). */
 export type CallRequest<K extends CallName> = z.input<(typeof calls)[K]['request']>;

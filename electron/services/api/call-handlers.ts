@@ -15,7 +15,7 @@ import type { RegistryStore } from '../registry/registry-store';
 import { RUN_NOTE_TAG } from '../../../shared/metric-series';
 import type { ArtifactStore } from '../artifacts/artifact-store';
 import type { MetricSeriesService } from '../metrics/metric-series-service';
-import type { RunsTableService } from '../runs-table/runs-table-service';
+import type { RunsTableReader } from '../runs-table/runs-table-reader';
 import type { TrackerStore } from '../tracker/tracker-store';
 
 /** What the handlers need from the running app. */
@@ -26,7 +26,7 @@ export interface CallContext {
   /** Artifact files of runs. */
   readonly artifacts: ArtifactStore;
   /** The runs table's compact query. */
-  readonly runsTable: RunsTableService;
+  readonly runsTable: RunsTableReader;
   /** The model registry. */
   readonly registry: RegistryStore;
   /** MLflow 3 logged models. */

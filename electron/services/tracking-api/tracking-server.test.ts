@@ -4,7 +4,6 @@ import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CAIRN_VERSION } from '../version';
 import { startTestTrackingServer, type TestTrackingServer } from './test-tracking-server';
-import { createTrackingContext } from './create-tracking-context';
 import { MAX_JSON_BODY_BYTES, startTrackingServer } from './tracking-server';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -235,7 +234,7 @@ describe('tracking server with a token', () => {
     try {
       await expect(startTrackingServer({ context: scratch.context, host: '0.0.0.0', port: 0 })).rejects.toThrow(/token/);
       const open = await startTrackingServer({
-        context: createTrackingContext({ store: scratch.store, db: scratch.store.db, dataDir: scratch.dataDir }),
+        context: scratch.context,
         host: '0.0.0.0',
         port: 0,
         token: 't',
