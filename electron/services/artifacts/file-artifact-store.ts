@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CairnError } from '../../../shared/errors';
 import { StorageHealth } from '../storage-health';
@@ -38,6 +38,28 @@ function isRunning(pid: number): boolean {
   } catch (error) {
     // EPERM: it runs, as another user.
     return errnoCode(error) === 'EPERM';
+  }
+}
+
+/**
+ * Streams `body` into a new file, synced to disk before it is closed (after a power loss it is whole
+ * or absent). When the file cannot be written (a full disk), the rest of the body is read and
+ * dropped rather than left unread, so that an HTTP client still sending it gets the answer instead
+ * of a reset connection.
+ */
+async function writeFile(body: Readable, file: string): Promise<void> {
+  const relay = new PassThrough();
+  const forwardError = (error: Error) => relay.destroy(error);
+  body.once('error', forwardError);
+  body.pipe(relay);
+  try {
+    await pipeline(relay, fs.createWriteStream(file, { flags: 'wx', flush: true }));
+  } catch (error) {
+    body.unpipe(relay);
+    if (!body.destroyed) body.resume();
+    throw error;
+  } finally {
+    body.off('error', forwardError);
   }
 }
 
@@ -163,8 +185,7 @@ export class FileArtifactStore implements ArtifactStore {
     }
     const temporary = path.join(this.uploadsDir, `${process.pid}-${randomUUID()}.part`);
     try {
-      // flush: the file is synced to disk before it is closed, so after a power loss it is whole or absent.
-      await pipeline(body, fs.createWriteStream(temporary, { flags: 'wx', flush: true }));
+      await writeFile(body, temporary);
       const { size } = await fs.promises.stat(temporary);
       await fs.promises.rename(temporary, target);
       // The rename, and any folder made for it, on disk before the upload is acknowledged.
