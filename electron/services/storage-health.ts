@@ -15,7 +15,7 @@ export function isDiskFullError(error: unknown): boolean {
 }
 
 /** The error a write into `folder` answers while its disk is full. */
-export function diskFullError(folder: string): CairnError {
+function diskFullError(folder: string): CairnError {
   return new CairnError(
     'INSUFFICIENT_STORAGE',
     `The disk is full: Cairn cannot write to its data folder ${folder}. Free some space on that disk; ` +

@@ -1,11 +1,12 @@
 // Metric series for charts: many runs and keys in one call, each reduced on the main side to a
 // point budget (about the chart's width in pixels) and put on the chosen x-axis.
 //
-// Points are read by step through a MetricSeriesReader (the database's side), then given their x with the shared alignment
-// (shared/metric-alignment.ts), so the axes mean the same here as in the renderer. A zoom into an
-// x-range is read by step too: for wall time, relative time and metric axes the step range is
-// found from a coarse pass over the series, assuming x grows with the step (as logging time and
-// counters such as epochs do); when it does not, the whole series is read and cut to the range.
+// Points are read by step through a MetricSeriesReader (the database's side), then given their x
+// with the shared alignment (shared/metric-alignment.ts), so the axes mean the same here as in the
+// renderer. A zoom into an x-range is read by step too: for wall time, relative time and metric
+// axes the step range is found from a coarse pass over the series, assuming x grows with the step
+// (as logging time and counters such as epochs do); when it does not, the whole series is read
+// and cut to the range.
 import { alignMetricSeries, type AlignedSeries, type XAxis } from '../../../shared/metric-alignment';
 import type { MetricSeries, MetricSeriesResult, MetricXAxis } from '../../../shared/metric-series';
 import type { MetricPoint } from '../../../shared/models';
