@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { createDataCapability } from '../electron/services/data/create-data-service';
 import { compareFiles } from '../electron/services/data/data-service';
 import { profileQueries } from '../electron/services/data/engine/table-profiler';
-import { SqliteTrackerStore } from '../electron/services/tracker/sqlite-tracker-store';
+import { openCairnStores } from '../electron/services/cairn-services';
 import { median, type BenchFigure } from './bench-result';
 
 const ROWS = 1_000_000;
@@ -26,8 +26,8 @@ const CATEGORIES = [
 /** Profile ratio to DuckDB, Parquet profile, and drift time. */
 export async function runDataBench(): Promise<BenchFigure[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-data-bench-'));
-  const tracker = new SqliteTrackerStore({ file: path.join(dir, 'cairn.db') });
-  const data = createDataCapability({ db: tracker.db });
+  const stores = openCairnStores(dir);
+  const data = createDataCapability({ database: stores.database });
   const duckdb = await DuckDBInstance.create(':memory:');
   try {
     const reference = path.join(dir, 'reference.csv');
@@ -106,7 +106,7 @@ export async function runDataBench(): Promise<BenchFigure[]> {
     ];
   } finally {
     await data.close();
-    tracker.close();
+    stores.close();
     duckdb.closeSync();
     fs.rmSync(dir, { recursive: true, force: true });
   }

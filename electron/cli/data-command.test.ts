@@ -4,8 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteTrackerStore } from '../services/tracker/sqlite-tracker-store';
-import { createTrackingContext } from '../services/tracking-api/create-tracking-context';
+import { openCairnStores } from '../services/cairn-services';
 import { runDataCommand } from './data-command';
 import type { CommandOutput } from './import-command';
 
@@ -54,7 +53,8 @@ describe('cairn data check', () => {
     expect((xml.match(/<failure /g) ?? []).length).toBe(5);
     expect(xml).toContain('<failure message="1 value is not allowed." type="allowed-values">');
 
-    const tracker = new SqliteTrackerStore({ file: path.join(dataDir, 'cairn.db') });
+    const stores = openCairnStores(dataDir);
+    const tracker = stores.store;
     try {
       const recorded = await tracker.getRun(summary[3]!);
       expect(recorded.info.status).toBe('FAILED');
@@ -66,13 +66,13 @@ describe('cairn data check', () => {
         ['orders-april.csv', 'check'],
         ['orders-march.csv', 'reference'],
       ]);
-      const artifacts = createTrackingContext({ store: tracker, db: tracker.db, dataDir }).artifacts;
+      const artifacts = stores.artifacts;
       const files = await artifacts.listArtifacts(recorded.info.artifactUri, 'data-check');
       expect(files.map((f) => f.path).sort()).toEqual(['data-check/junit.xml', 'data-check/report.json', 'data-check/report.txt']);
       const report = JSON.parse((await artifacts.readArtifactPreview(recorded.info.artifactUri, 'data-check/report.json', 1_000_000)).bytes.toString('utf8'));
       expect([report.runId, report.failed, report.data.rows]).toEqual([summary[3], 5, 1200]);
     } finally {
-      tracker.close();
+      stores.close();
     }
   });
 
@@ -104,11 +104,11 @@ describe('cairn data check', () => {
     }
     const missing = await run('check', path.join(EXAMPLES, 'orders-march.csv'));
     expect([missing.code, missing.err]).toEqual([2, expect.stringMatching(/needs --checks FILE/)]);
-    const tracker = new SqliteTrackerStore({ file: path.join(dataDir, 'cairn.db') });
+    const stores = openCairnStores(dataDir);
     try {
-      expect(await tracker.getExperimentByName('Data checks')).toBeNull();
+      expect(await stores.store.getExperimentByName('Data checks')).toBeNull();
     } finally {
-      tracker.close();
+      stores.close();
     }
   });
 

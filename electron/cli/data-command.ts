@@ -12,9 +12,8 @@ import { DataEngine } from '../services/data/engine/data-engine';
 import { DataJobCancelledError } from '../services/data/engine/duckdb-session';
 import { checkReportJunitXml } from '../services/data/junit-report';
 import { formatCheck, formatDrift, formatProfile, formatTimeline, table } from '../services/data/report-text';
-import { resolveDataDir, trackerDatabaseFile } from '../services/data-dir';
-import { SqliteTrackerStore } from '../services/tracker/sqlite-tracker-store';
-import { createTrackingContext } from '../services/tracking-api/create-tracking-context';
+import { openCairnStores } from '../services/cairn-services';
+import { resolveDataDir } from '../services/data-dir';
 import type { CommandOutput } from './import-command';
 
 /** `cairn data --help`. */
@@ -244,14 +243,13 @@ async function withEngine<T>(work: (engine: DataEngine) => Promise<T>): Promise<
 
 /** Runs `work` with the data capability over the tracker database in `dataDir`. */
 async function withData<T>(dataDir: string, work: (data: DataCapability) => Promise<T>): Promise<T> {
-  const tracker = new SqliteTrackerStore({ file: trackerDatabaseFile(dataDir) });
-  const tracking = createTrackingContext({ store: tracker, db: tracker.db, dataDir });
-  const data = createDataCapability({ db: tracker.db, tracker, artifacts: tracking.artifacts });
+  const stores = openCairnStores(dataDir);
+  const data = createDataCapability({ database: stores.database, tracker: stores.store, artifacts: stores.artifacts });
   try {
     return await work(data);
   } finally {
     await data.close();
-    tracker.close();
+    stores.close();
   }
 }
 

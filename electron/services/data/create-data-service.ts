@@ -2,7 +2,7 @@
 // worker starts on first use) and the service. One place, so the CLI, the app and the tests wire
 // it the same way.
 import type { ArtifactStore } from '../artifacts/artifact-store';
-import type { SqliteDatabase } from '../tracker/database';
+import type { CairnDatabase } from '../database/database';
 import type { TrackerStore } from '../tracker/tracker-store';
 import { DataService } from './data-service';
 import { DataEngine } from './engine/data-engine';
@@ -19,11 +19,11 @@ export interface DataCapability {
 
 /** Starts the data capability on the tracker's database; tracker and artifacts let checks be recorded as runs. */
 export function createDataCapability(deps: {
-  readonly db: SqliteDatabase;
+  readonly database: CairnDatabase;
   readonly tracker?: TrackerStore;
   readonly artifacts?: ArtifactStore | null;
 }): DataCapability {
-  const store = new SqliteDataStore(deps.db);
+  const store = new SqliteDataStore(deps.database);
   const engine = new DataEngine();
   const service = new DataService({ store, engine, tracker: deps.tracker, artifacts: deps.artifacts ?? null });
   return { service, store, engine, close: () => engine.close() };

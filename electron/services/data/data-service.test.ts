@@ -7,25 +7,25 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DataJobProgress } from '../../../shared/data-models';
-import { SqliteTrackerStore } from '../tracker/sqlite-tracker-store';
+import { openCairnStores, type CairnStores } from '../cairn-services';
 import { createDataCapability, type DataCapability } from './create-data-service';
 import { localSourcePath } from './data-service';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
 let dir: string;
-let tracker: SqliteTrackerStore;
+let stores: CairnStores;
 let data: DataCapability;
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-data-service-'));
-  tracker = new SqliteTrackerStore({ file: path.join(dir, 'cairn.db') });
-  data = createDataCapability({ db: tracker.db, tracker });
+  stores = openCairnStores(dir);
+  data = createDataCapability({ database: stores.database, tracker: stores.store });
 });
 
 afterEach(async () => {
   await data.close();
-  tracker.close();
+  stores.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -90,9 +90,9 @@ describe('profiles', () => {
     expect(data.service.listVersions('events').map((v) => v.versionId)).toEqual([first.version.versionId, third.version.versionId]);
     expect(data.service.getProfile(first.version.versionId)!.rows).toBe(2);
     // A second connection to the same file sees what was committed.
-    const reopened = new SqliteTrackerStore({ file: path.join(dir, 'cairn.db') });
+    const reopened = openCairnStores(dir);
     try {
-      const other = createDataCapability({ db: reopened.db });
+      const other = createDataCapability({ database: reopened.database });
       expect(other.service.listDatasets().map((d) => [d.name, d.versionCount])).toEqual([['events', 2]]);
       await other.close();
     } finally {
@@ -223,9 +223,9 @@ describe('the catalog', () => {
 
   it("records a run's local mlflow.log_input sources as versions linked to the run", async () => {
     const file = write('inputs/train.csv', 'a,b\n1,2\n');
-    const experiment = await tracker.createExperiment({ name: 'churn' });
-    const run = await tracker.createRun({ experimentId: experiment.experimentId });
-    await tracker.logInputs(run.info.runId, [
+    const experiment = await stores.store.createExperiment({ name: 'churn' });
+    const run = await stores.store.createRun({ experimentId: experiment.experimentId });
+    await stores.store.logInputs(run.info.runId, [
       { name: 'train', digest: 'abc123', sourceType: 'local', source: JSON.stringify({ uri: file }), tags: [{ key: 'mlflow.data.context', value: 'training' }] },
       { name: 'remote', digest: 'def456', sourceType: 's3', source: JSON.stringify({ uri: 's3://bucket/x.csv' }), tags: [] },
     ]);

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DatasetOrigin, DatasetProfile, DatasetSummary, DatasetVersion, DriftReport } from '../../../shared/data-models';
 import { CairnError } from '../../../shared/errors';
-import type { SqliteDatabase } from '../tracker/database';
+import type { CairnDatabase, SqliteDatabase } from '../database/database';
 import type { DataStore, DataStoreChange, VersionInput } from './data-store';
 import type { TableFiles } from './table-files';
 
@@ -44,13 +44,18 @@ const VERSION_COLUMNS = `v.version_id, v.dataset_id, d.name AS dataset_name, v.d
 export class SqliteDataStore implements DataStore {
   private readonly listeners = new Set<(change: DataStoreChange) => void>();
 
-  constructor(private readonly db: SqliteDatabase) {}
+  private readonly db: SqliteDatabase;
+
+  /** Keeps its tables in `database`, which it neither opens nor closes; every write goes through database.write. */
+  constructor(private readonly database: CairnDatabase) {
+    this.db = database.connection;
+  }
 
   recordVersion(input: VersionInput, origin: Omit<DatasetOrigin, 'time'>): DatasetVersion {
     const name = input.datasetName.trim();
     if (!name) throw new CairnError('INVALID_PARAMETER_VALUE', 'A dataset needs a name.');
     const now = Date.now();
-    const versionId = this.db.transaction(() => {
+    const versionId = this.database.write(() => {
       let dataset = this.db.prepare('SELECT dataset_id FROM data_datasets WHERE name = ?').get(name) as { dataset_id: string } | undefined;
       if (!dataset) {
         dataset = { dataset_id: randomUUID().replaceAll('-', '') };
@@ -75,7 +80,7 @@ export class SqliteDataStore implements DataStore {
       }
       this.insertOrigin(id, origin, now);
       return id;
-    })();
+    });
     const version = this.getVersion(versionId);
     this.emit({ entity: 'dataset', datasetId: version.datasetId, versionId });
     return version;
@@ -83,7 +88,7 @@ export class SqliteDataStore implements DataStore {
 
   addOrigin(versionId: string, origin: Omit<DatasetOrigin, 'time'>): void {
     const version = this.getVersion(versionId);
-    this.insertOrigin(versionId, origin, Date.now());
+    this.database.write(() => this.insertOrigin(versionId, origin, Date.now()));
     this.emit({ entity: 'dataset', datasetId: version.datasetId, versionId });
   }
 
@@ -133,9 +138,11 @@ export class SqliteDataStore implements DataStore {
 
   saveProfile(versionId: string, profile: DatasetProfile): void {
     const version = this.getVersion(versionId);
-    this.db
-      .prepare('INSERT INTO data_profiles (version_id, profile, created_time) VALUES (?, ?, ?) ON CONFLICT (version_id) DO UPDATE SET profile = excluded.profile, created_time = excluded.created_time')
-      .run(versionId, JSON.stringify(profile), Date.now());
+    this.database.write(() =>
+      this.db
+        .prepare('INSERT INTO data_profiles (version_id, profile, created_time) VALUES (?, ?, ?) ON CONFLICT (version_id) DO UPDATE SET profile = excluded.profile, created_time = excluded.created_time')
+        .run(versionId, JSON.stringify(profile), Date.now()),
+    );
     this.emit({ entity: 'dataset', datasetId: version.datasetId, versionId });
   }
 
@@ -146,12 +153,14 @@ export class SqliteDataStore implements DataStore {
 
   saveDriftReport(referenceVersionId: string, currentVersionId: string, options: string, report: DriftReport): void {
     const version = this.getVersion(currentVersionId);
-    this.db
-      .prepare(
-        `INSERT INTO data_drift_reports (reference_version_id, current_version_id, options, report, created_time) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (reference_version_id, current_version_id, options) DO UPDATE SET report = excluded.report, created_time = excluded.created_time`,
-      )
-      .run(referenceVersionId, currentVersionId, options, JSON.stringify(report), Date.now());
+    this.database.write(() =>
+      this.db
+        .prepare(
+          `INSERT INTO data_drift_reports (reference_version_id, current_version_id, options, report, created_time) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (reference_version_id, current_version_id, options) DO UPDATE SET report = excluded.report, created_time = excluded.created_time`,
+        )
+        .run(referenceVersionId, currentVersionId, options, JSON.stringify(report), Date.now()),
+    );
     this.emit({ entity: 'dataset', datasetId: version.datasetId, versionId: currentVersionId });
   }
 

@@ -5,6 +5,7 @@
 // A PASSIVE checkpoint from a second connection copies committed frames back into the database
 // without blocking the writer; the writer restarts the log once everything in it was copied.
 import { Worker } from 'node:worker_threads';
+import { isDiskFullError } from '../storage-health';
 
 /**
  * How often the worker checkpoints, in milliseconds. Often, so that each checkpoint has little to
@@ -51,7 +52,7 @@ const checkpoint = () => {
       if (!result || result.busy || result.checkpointed >= result.log) break;
     }
   } catch (error) {
-    parentPort.postMessage({ error: String(error && error.message || error) });
+    parentPort.postMessage({ error: String(error && error.message || error), code: error && error.code });
   }
 };
 if (db) {
@@ -100,10 +101,12 @@ export function startWalCheckpointer(file: string, intervalMs = CHECKPOINT_INTER
     workerData: { file, intervalMs, idleIntervalMs: IDLE_INTERVAL_MS, stoppedFlag, sqliteModule: require.resolve('better-sqlite3') },
   });
   let stopping = false;
-  // A checkpoint that fails (disk full, I/O error) is reported and retried next interval; the
-  // writer's backstop autocheckpoint still bounds the log.
-  worker.on('message', (message: { error?: string }) => {
-    if (message.error && !stopping) console.error(`cairn: background WAL checkpoint of ${file} failed: ${message.error}`);
+  // A checkpoint that fails (an I/O error) is reported and retried next interval; the writer's
+  // backstop autocheckpoint still bounds the log. One that fails for a full disk is only retried:
+  // the writes failing meanwhile report the disk (storage-health.ts), once, not every interval.
+  worker.on('message', (message: { error?: string; code?: string }) => {
+    if (!message.error || stopping || isDiskFullError(message)) return;
+    console.error(`cairn: background WAL checkpoint of ${file} failed: ${message.error}`);
   });
   worker.on('error', (error) => {
     if (!stopping) console.error(`cairn: the WAL checkpointer of ${file} stopped:`, error);

@@ -2,13 +2,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CairnDatabase, openDatabase } from '../database/database';
 import { decodeRunsTablePage, MetricCellState, type RunsTablePage } from '../../../shared/runs-table';
 import { SqliteTrackerStore } from '../tracker/sqlite-tracker-store';
-import { RunsTableService, type RunsTableRequest } from './runs-table-service';
+import type { RunsTableRequest } from './runs-table-reader';
+import { SqliteRunsTableReader } from './sqlite-runs-table-reader';
 
+let database: CairnDatabase;
 let dir: string;
 let store: SqliteTrackerStore;
-let service: RunsTableService;
+let service: SqliteRunsTableReader;
 let experimentId: string;
 
 const request = (overrides: Partial<RunsTableRequest> = {}): RunsTableRequest => ({
@@ -47,17 +50,18 @@ function cellsOf(page: RunsTablePage, columnIndex: number): unknown[] {
 
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-runs-table-'));
-  store = new SqliteTrackerStore({ file: path.join(dir, 'tracker.db') });
-  service = new RunsTableService(store.db);
+  database = openDatabase(path.join(dir, 'database.connection'));
+  store = new SqliteTrackerStore(database);
+  service = new SqliteRunsTableReader(database);
   experimentId = (await store.createExperiment({ name: 'table' })).experimentId;
 });
 
 afterEach(() => {
-  store.close();
+  database.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('RunsTableService', () => {
+describe('SqliteRunsTableReader', () => {
   it('answers the matching runs, latest first, with the default columns and the keys', async () => {
     await logRun('a', 1000, { params: { lr: '0.1' }, metrics: { loss: [0.9, 0.5] } });
     await logRun('b', 2000, { params: { lr: '0.01', depth: '3' }, metrics: { loss: [0.7], acc: [0.8] } });
@@ -127,8 +131,8 @@ describe('RunsTableService', () => {
     await logRun('a', 1, { params: { lr: '0.1' }, metrics: { loss: [1, 0.5] } });
     await store.logBatch((await store.createRun({ experimentId })).info.runId, { tags: [{ key: 'team', value: 'ml' }] });
     const prepared: string[] = [];
-    const prepare = store.db.prepare.bind(store.db);
-    const recording = new Proxy(store.db, {
+    const prepare = database.connection.prepare.bind(database.connection);
+    const recording = new Proxy(database.connection, {
       get: (target, name) =>
         name === 'prepare'
           ? (sql: string) => {
@@ -137,7 +141,7 @@ describe('RunsTableService', () => {
             }
           : Reflect.get(target, name, target),
     });
-    const page = new RunsTableService(recording).query(
+    const page = new SqliteRunsTableReader(new CairnDatabase(recording, database.file, database.storage, null)).query(
       request({ filter: 'metrics.loss < 2', orderBy: ['metrics.loss DESC'], limit: 1 }),
     );
     expect(page.total).toBe(1);

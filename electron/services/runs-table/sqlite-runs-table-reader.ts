@@ -1,7 +1,8 @@
-// The runs table's query: the runs of one experiment that match a search, in search order, with
-// the param, metric and tag columns the table shows. Run attributes are read as rows; cell values
-// are gathered by SQLite into JSON text, one statement per kind of column, which is several times
-// faster than materialising every cell as a JavaScript value (see shared/runs-table.ts).
+// The runs table's read model over SQLite: the runs of one experiment that match a search, in
+// search order, with the param, metric and tag columns the table shows. Run attributes are read
+// as rows; cell values are gathered by SQLite into JSON text, one statement per kind of column,
+// which is several times faster than materialising every cell as a JavaScript value (see
+// shared/runs-table.ts).
 import { CairnError } from '../../../shared/errors';
 import type { LifecycleStage, RunStatus, ViewType } from '../../../shared/models';
 import {
@@ -13,23 +14,9 @@ import {
   type RunsTablePage,
   type RunsTableRuns,
 } from '../../../shared/runs-table';
-import type { SqliteDatabase } from '../tracker/database';
+import type { CairnDatabase, SqliteDatabase } from '../database/database';
 import { buildRunSearchSql } from '../tracker/run-search-sql';
-
-/** A runs table request, as the contract validates it. */
-export interface RunsTableRequest {
-  readonly experimentId: string;
-  readonly filter: string;
-  readonly orderBy: readonly string[];
-  /** The value columns; the defaults for the experiment's keys when absent. */
-  readonly columns?: readonly RunsTableColumnSpec[];
-  readonly offset: number;
-  readonly limit: number;
-  /** Only these runs (those of them that match): a live refresh of runs that changed. */
-  readonly runIds?: readonly string[];
-  readonly includeKeys: boolean;
-  readonly viewType: ViewType;
-}
+import type { RunsTableReader, RunsTableRequest } from './runs-table-reader';
 
 type RunTuple = [string, string, RunStatus, number, number | null, string, string | null];
 
@@ -62,11 +49,14 @@ function cellsJson(parts: ReadonlyArray<readonly [string, string, string] | null
   return `[[${joined[0]}],[${joined[1]}],[${joined[2]}]]`;
 }
 
-/** Answers runs table requests from the tracker database. */
-export class RunsTableService {
-  constructor(private readonly db: SqliteDatabase) {}
+/** Answers runs table requests from the SQLite database. */
+export class SqliteRunsTableReader implements RunsTableReader {
+  private readonly db: SqliteDatabase;
 
-  /** One page of the table. Throws INVALID_PARAMETER_VALUE (with a position) for a malformed filter or order. */
+  constructor(private readonly database: CairnDatabase) {
+    this.db = database.connection;
+  }
+
   query(request: RunsTableRequest): RunsTablePage {
     if (!this.db.prepare('SELECT 1 FROM experiments WHERE experiment_id = ?').get(Number(request.experimentId))) {
       throw new CairnError('RESOURCE_DOES_NOT_EXIST', `No experiment with id ${request.experimentId} exists.`);
@@ -78,7 +68,7 @@ export class RunsTableService {
       orderBy: request.orderBy,
       stages,
     });
-    const read = this.db.transaction(() => {
+    const { rows, total, keys, columns, cells } = this.database.read(() => {
       const { rows, total } = this.readRuns(search, request);
       const runIds = rows.map((row) => row[0]);
       const keys = request.includeKeys ? this.readKeys(request, stages) : null;
@@ -87,7 +77,6 @@ export class RunsTableService {
       const columns = request.columns ?? defaultRunsTableColumns(keys ?? this.readKeys({ ...request, runIds }, stages));
       return { rows, total, keys, columns, cells: this.readCells(runIds, columns) };
     });
-    const { rows, total, keys, columns, cells } = read();
     const runs: RunsTableRuns = {
       runIds: rows.map((row) => row[0]),
       runNames: rows.map((row) => row[1]),

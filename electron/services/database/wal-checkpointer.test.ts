@@ -1,11 +1,12 @@
 // The background WAL checkpointer against a real database file: it copies committed frames back
-// into the database while the writer's own autocheckpoint has not run, and a closed store leaves
+// into the database while the writer's own autocheckpoint has not run, and a closed database leaves
 // no log behind and nothing running in its folder.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteTrackerStore } from './sqlite-tracker-store';
+import { SqliteTrackerStore } from '../tracker/sqlite-tracker-store';
+import { openDatabase } from './database';
 
 describe('background WAL checkpointer', () => {
   const dirs: string[] = [];
@@ -21,7 +22,9 @@ describe('background WAL checkpointer', () => {
 
   it('copies committed writes into the database file while the writer never checkpoints', async () => {
     const file = tempDatabase();
-    const store = new SqliteTrackerStore({ file });
+    const database = openDatabase(file);
+    const store = new SqliteTrackerStore(database);
+    const db = database.connection;
     try {
       const experiment = await store.createExperiment({ name: 'checkpointed' });
       const run = await store.createRun({ experimentId: experiment.experimentId });
@@ -32,22 +35,23 @@ describe('background WAL checkpointer', () => {
         });
       }
       // page_count is the database as the writer sees it, log included; the file holds only what was copied back.
-      const logicalSize = () => Number(store.db.pragma('page_count', { simple: true })) * Number(store.db.pragma('page_size', { simple: true }));
+      const logicalSize = () => Number(db.pragma('page_count', { simple: true })) * Number(db.pragma('page_size', { simple: true }));
       expect(logicalSize()).toBeGreaterThan(500_000);
       const deadline = Date.now() + 5000;
       while (fs.statSync(file).size < logicalSize() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       expect(fs.statSync(file).size).toBe(logicalSize());
     } finally {
-      store.close();
+      database.close();
     }
   });
 
   it('lets go of the database before close returns: no log is left and the folder can be removed at once', async () => {
     const file = tempDatabase();
-    const store = new SqliteTrackerStore({ file });
+    const database = openDatabase(file);
+    const store = new SqliteTrackerStore(database);
     const experiment = await store.createExperiment({ name: 'closing' });
     await store.createRun({ experimentId: experiment.experimentId });
-    store.close();
+    database.close();
     expect(fs.existsSync(`${file}-wal`)).toBe(false);
     fs.rmSync(path.dirname(file), { recursive: true });
     await new Promise((r) => setTimeout(r, 300));

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openDatabase } from './database';
-import type { Migration } from './migrations';
+import type { Migration } from './migration';
 
 let dir: string;
 
@@ -22,13 +22,14 @@ it('applies a migration that fills a gap below the newest applied one', () => {
   const first: Migration = { version: 1, name: 'one', sql: 'CREATE TABLE one (x INTEGER);' };
   const third: Migration = { version: 3, name: 'three', sql: 'CREATE TABLE three (x INTEGER);' };
   const second: Migration = { version: 2, name: 'two', sql: 'CREATE TABLE two (x INTEGER);' };
-  openDatabase(file, [first, third]).close();
-  const db = openDatabase(file, [first, second, third]);
+  openDatabase(file, { migrations: [first, third] }).close();
+  const database = openDatabase(file, { migrations: [first, second, third] });
+  const db = database.connection;
   try {
     const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
     expect(versions).toEqual([1, 2, 3]);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'two'").get()).toBeDefined();
   } finally {
-    db.close();
+    database.close();
   }
 });
