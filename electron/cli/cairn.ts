@@ -1,5 +1,6 @@
 // The `cairn` command line: dispatches to one module per command.
 import { CAIRN_VERSION } from '../services/version';
+import { DEPLOY_HELP, runDeployCommand } from './deploy-command';
 import { IMPORT_HELP, runImportCommand } from './import-command';
 import { runServeCommand, SERVE_HELP } from './serve-command';
 
@@ -10,6 +11,7 @@ Usage: cairn <command> [options]
 Commands:
   serve        Run Cairn headless and serve its UI to a browser on this machine
   import PATH  Import an MLflow file store (an mlruns folder): runs, metrics, artifacts, registry
+  deploy       Deploy registered model versions: create, update, rollback, delete, list, status, predict
   help [cmd]   Show help for a command
 
 Options:
@@ -23,6 +25,7 @@ Run \`cairn <command> --help\` for a command's options.
 const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<number | void> }> = {
   serve: { help: SERVE_HELP, run: runServeCommand },
   import: { help: IMPORT_HELP, run: runImportCommand },
+  deploy: { help: DEPLOY_HELP, run: runDeployCommand },
 };
 
 async function main(argv: string[]): Promise<number> {
