@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describeMachine, type Benchmark, type BenchFigure } from './bench-result';
+import { runDeployBench } from './deploy-bench';
 import { runDownsamplerBench } from './downsampler-bench';
 import { runImportBench } from './import-bench';
 import { runTrackingApiBench } from './tracking-api-bench';
@@ -16,6 +17,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'import', run: runImportBench },
   { name: 'ui-runs-table', run: runUiRunsTableBench },
   { name: 'ui-compare', run: runUiCompareBench },
+  { name: 'deploy', run: runDeployBench },
 ];
 
 function formatValue(figure: BenchFigure): string {

@@ -15,7 +15,13 @@ import type { EndpointHostCommand } from './local/endpoint-host-process';
 /** The Python with scikit-learn that tests use ($CAIRN_PYTHON, else Debian's). */
 export const TEST_PYTHON = process.env.CAIRN_PYTHON ?? '/usr/bin/python3';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
+/** The repository's root: the nearest folder above this module (or its bundle) holding the examples. */
+const ROOT = (() => {
+  for (let folder = __dirname; folder !== path.dirname(folder); folder = path.dirname(folder)) {
+    if (fs.existsSync(path.join(folder, 'examples', 'train_sklearn.py'))) return folder;
+  }
+  throw new Error(`no examples/train_sklearn.py above ${__dirname}`);
+})();
 
 /** Bundles local-endpoint-host-main.ts as `npm run build` does, into a temporary folder; returns how to run it. */
 export async function bundleEndpointHost(): Promise<EndpointHostCommand> {
