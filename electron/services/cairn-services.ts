@@ -4,8 +4,11 @@ import type { AppInfo } from '../../shared/contract';
 import { createCallHandlers, type CallHandlers } from './api/call-handlers';
 import { startChangeFeed } from './change-feed';
 import { trackerDatabaseFile } from './data-dir';
+import { createDeploymentService } from './deploy/create-deployment-service';
+import type { DeploymentService } from './deploy/deployment-service';
 import { EventHub } from './event-hub';
 import { MetricSeriesService } from './metrics/metric-series-service';
+import { ModelRegistryService } from './registry/model-registry-service';
 import { RunsTableService } from './runs-table/runs-table-service';
 import { createTrackingContext } from './tracking-api/create-tracking-context';
 import type { TrackingContext } from './tracking-api/tracking-context';
@@ -29,6 +32,10 @@ export interface CairnServices {
   readonly events: EventHub;
   /** The stores behind the MLflow-compatible tracking API; the caller starts its server (tracking-server.ts). */
   readonly tracking: TrackingContext;
+  /** Deployments of registered versions to deploy targets; local endpoints it starts stop with the app unless kept running. */
+  readonly deployments: DeploymentService;
+  /** Registry work (register, aliases, stages, lineage, comparison, deletion plans) over the same registry store. */
+  readonly modelRegistry: ModelRegistryService;
   /** Sets the address of the MLflow-compatible tracking API once it listens. */
   setTrackingUri(uri: string | null): void;
   close(): Promise<void>;
@@ -54,17 +61,33 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     loggedModels: tracking.loggedModels,
     appInfo: () => ({ version: CAIRN_VERSION, dataDir: options.dataDir, trackingUri, mode: options.mode }),
   });
+  const deployments = createDeploymentService({
+    db: store.db,
+    stores: { registry: tracking.registry, artifacts: tracking.artifacts, tracker: store, loggedModels: tracking.loggedModels },
+    dataDir: options.dataDir,
+    via: 'app',
+    keepRunningByDefault: false,
+  });
+  const modelRegistry = new ModelRegistryService({
+    registry: tracking.registry,
+    tracker: store,
+    loggedModels: tracking.loggedModels,
+    deployments: () => deployments.list(),
+  });
   return {
     dataDir: options.dataDir,
     store,
     handlers,
     events,
     tracking,
+    deployments,
+    modelRegistry,
     setTrackingUri(uri) {
       trackingUri = uri;
     },
     async close() {
       stopChangeFeed();
+      await deployments.close();
       store.close();
     },
   };

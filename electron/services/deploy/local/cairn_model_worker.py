@@ -146,22 +146,32 @@ def requirement_lines(model_dir):
     return None, []
 
 
+def packaging_module(name):
+    """packaging's markers or specifiers module: its own package, else the copy pip or setuptools vendor; None when absent."""
+    import importlib
+
+    for prefix in ("packaging", "pip._vendor.packaging", "setuptools._vendor.packaging"):
+        try:
+            return importlib.import_module(f"{prefix}.{name}")
+        except ImportError:
+            continue
+    return None
+
+
 def marker_applies(marker):
-    if not marker:
+    markers = packaging_module("markers")
+    if not marker or markers is None:
         return True
     try:
-        from packaging.markers import Marker
-
-        return Marker(marker.lstrip(";").strip()).evaluate()
+        return markers.Marker(marker.lstrip(";").strip()).evaluate()
     except Exception:
         return True
 
 
 def version_satisfies(installed, spec):
+    specifiers = packaging_module("specifiers")
     try:
-        from packaging.specifiers import SpecifierSet
-
-        return SpecifierSet(spec).contains(installed, prereleases=True)
+        return specifiers.SpecifierSet(spec).contains(installed, prereleases=True)
     except Exception:
         exact = re.fullmatch(r"==\s*([^,\s]+)", spec)
         return exact is None or exact.group(1) == installed
