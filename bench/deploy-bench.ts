@@ -138,6 +138,8 @@ export async function runDeployBench(): Promise<BenchFigure[]> {
       const operation = await job.done;
       if (operation.outcome !== 'succeeded') throw new Error(`deploy ${i} ${operation.outcome}: ${operation.error}`);
       deployMs.push(performance.now() - started);
+      const steps = operation.steps.map((step) => `${step.name} ${((step.endedAt ?? step.startedAt) - step.startedAt).toFixed(0)}`);
+      console.log(`  deploy ${i + 1}: ${steps.join(', ')} (ms)`);
       url = service.get(`bench-${i}`).endpointUrl!;
     }
 

@@ -159,8 +159,10 @@ def packaging_module(name):
 
 
 def marker_applies(marker):
+    if not marker:
+        return True
     markers = packaging_module("markers")
-    if not marker or markers is None:
+    if markers is None:
         return True
     try:
         return markers.Marker(marker.lstrip(";").strip()).evaluate()
@@ -169,6 +171,10 @@ def marker_applies(marker):
 
 
 def version_satisfies(installed, spec):
+    exact = re.fullmatch(r"==\s*([0-9][0-9A-Za-z.+!-]*)", spec)
+    if exact and "*" not in spec:
+        # The common pin, compared without importing packaging (a tenth of a second at startup).
+        return exact.group(1) == installed
     specifiers = packaging_module("specifiers")
     try:
         return specifiers.SpecifierSet(spec).contains(installed, prereleases=True)
@@ -769,8 +775,8 @@ def has_mlflow():
     return importlib.util.find_spec("mlflow") is not None
 
 
-def main():
-    model_dir = sys.argv[1]
+def main(model_dir):
+    """Serves one model folder over stdin/stdout until stdin closes; returns the exit status."""
     loader_choice = os.environ.get("CAIRN_MODEL_LOADER", "auto")
     channel = Channel()
     use_mlflow = loader_choice == "mlflow" or (loader_choice == "auto" and has_mlflow())
@@ -853,4 +859,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1]))

@@ -1,7 +1,6 @@
-// Starting an endpoint host process and talking to its control channel. The host runs detached
-// (its own process group, its stderr appended to the endpoint's log file), so it can outlive the
-// process that started it; with stopWithOwner its stdin is a pipe from the starter, and it stops
-// when that pipe closes.
+// Starting an endpoint host process and talking to its control channel. The host outlives the
+// process that started it (unreferenced, its stderr appended to the endpoint's log file); with
+// stopWithOwner its stdin is a pipe from the starter, and it stops when that pipe closes.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -61,7 +60,11 @@ export function launchEndpointHost(options: LaunchHostOptions): Promise<Launched
     [...options.command.args, '--name', options.name, '--host', '127.0.0.1', '--port', String(options.port), '--state-file', options.stateFile,
       ...(options.stopWithOwner ? ['--stop-with-owner'] : [])],
     {
-      detached: true,
+      // On Windows only a detached child escapes the job object that ends children with their
+      // parent. Elsewhere the host stays in the starter's session: a process in a session of its
+      // own is scheduled as a group of its own, which on a loaded machine put milliseconds on
+      // every request's hand-over from host to worker. It ignores SIGHUP (see its entry).
+      detached: process.platform === 'win32',
       stdio: [options.stopWithOwner ? 'pipe' : 'ignore', 'pipe', log],
       env: { ...process.env, ...options.command.env, CAIRN_CONTROL_TOKEN: controlToken },
       windowsHide: true,

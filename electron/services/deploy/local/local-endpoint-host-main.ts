@@ -4,6 +4,7 @@
 //   node local-endpoint-host.js --name NAME --host 127.0.0.1 --port 0 --state-file FILE [--stop-with-owner]
 //
 // with CAIRN_CONTROL_TOKEN in its environment and its stderr going to the endpoint's log file.
+// It stops on a control /stop or SIGTERM.
 // It prints one JSON line on stdout once listening ({"ready":true,"port":...} or {"ready":false,
 // "error":...}) and nothing after. With --stop-with-owner it stops when its stdin closes, that is
 // when the process that started it ends, however it ends.
@@ -50,7 +51,11 @@ async function main(): Promise<void> {
   const stop = () => void host.close();
   host.whenClosed(() => process.exit(0));
   process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  // A closing terminal does not stop an endpoint, nor does Ctrl-C meant for a later command in it
+  // when the endpoint is kept running; one tied to its owner stops when the owner's pipe closes.
+  process.on('SIGHUP', () => {});
+  if (values['stop-with-owner']) process.once('SIGINT', stop);
+  else process.on('SIGINT', () => {});
   if (values['stop-with-owner']) {
     process.stdin.on('end', stop);
     process.stdin.on('close', stop);

@@ -2,6 +2,7 @@
 // through its startup events until it is ready (or fails, with the step and why), then sent
 // requests one after another over its stdin; answers come back in order.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { invocationFrame, matrixFrame, pingFrame, WorkerFrameDecoder, type WorkerEvent, type WorkerReply } from './worker-frames';
 
@@ -9,7 +10,7 @@ import { invocationFrame, matrixFrame, pingFrame, WorkerFrameDecoder, type Worke
 export interface ModelWorkerOptions {
   /** The Python interpreter (a path, or a command found on PATH). */
   readonly python: string;
-  /** The worker script (cairn_model_worker.py written out by the local target). */
+  /** The worker module's file (cairn_model_worker_<hash>.py written out by the local target; its name must be a Python identifier). */
   readonly script: string;
   readonly modelDir: string;
   /** 'auto' (mlflow.pyfunc when the Python has mlflow), 'mlflow' or 'cairn'. */
@@ -65,10 +66,14 @@ export class ModelWorker {
     private readonly options: ModelWorkerOptions,
     private readonly onEvent: (event: WorkerEvent) => void = () => {},
   ) {
-    this.child = spawn(options.python, [options.script, options.modelDir], {
+    // Imported rather than run as a script, so Python keeps its compiled form beside it between starts.
+    const folder = path.dirname(options.script);
+    const module = path.basename(options.script, '.py');
+    const launcher = `import sys; sys.path.insert(0, ${JSON.stringify(folder)}); import ${module} as worker; sys.exit(worker.main(sys.argv[1]))`;
+    this.child = spawn(options.python, ['-c', launcher, options.modelDir], {
       cwd: options.modelDir,
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, CAIRN_MODEL_LOADER: options.loader ?? 'auto', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
+      env: { ...process.env, CAIRN_MODEL_LOADER: options.loader ?? 'auto', PYTHONUNBUFFERED: '1' },
       windowsHide: true,
     });
     const decoder = new WorkerFrameDecoder(
