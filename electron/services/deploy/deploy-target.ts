@@ -55,8 +55,6 @@ export interface TargetStatus {
   readonly health: DeploymentHealth;
   readonly endpointUrl: string | null;
   readonly message: string | null;
-  /** The model version the endpoint itself reports serving, when it can tell. */
-  readonly servingLabel?: string | null;
 }
 
 /** A deployment the target itself knows of (listing a target, finding strays). */
@@ -86,8 +84,6 @@ export interface DeployContext {
   step<T>(name: string, title: string, work: (step: StepHandle) => Promise<T>): Promise<T>;
   /** Begins a step whose end the target reports itself (progress streamed from elsewhere). */
   begin(name: string, title: string, detail?: string): OpenStep;
-  /** A line for the operation's log (kept with the deployment, shown on failure). */
-  log(line: string): void;
 }
 
 /** One place models can be deployed to. */

@@ -7,6 +7,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeploymentEvent, DeploymentOperation } from '../../../shared/deployments';
+import { SqliteTrackerStore } from '../tracker/sqlite-tracker-store';
 import { startTestTrackingServer, type TestTrackingServer } from '../tracking-api/test-tracking-server';
 import { DeployTargets } from './deploy-targets';
 import { DeploymentService } from './deployment-service';
@@ -303,6 +304,36 @@ describe('a local deployment of the example model', () => {
   });
 });
 
+describe('operations of another process', () => {
+  it('are pushed as events to a service watching the same data folder through its own connection', async () => {
+    const otherStore = new SqliteTrackerStore({ file: path.join(server.dataDir, 'cairn.db') });
+    const watcher = new DeploymentService({
+      db: otherStore.db,
+      stores: { registry: server.context.registry, artifacts: server.context.artifacts, tracker: server.store, loggedModels: server.context.loggedModels },
+      targets: new DeployTargets({ dataDir: server.dataDir, localHostCommand: hostCommand, defaultPython: TEST_PYTHON, keepRunningByDefault: false }),
+      dataDir: server.dataDir,
+      via: 'app',
+    });
+    const seen: DeploymentEvent[] = [];
+    watcher.onEvent((event) => seen.push(event));
+    const stop = watcher.watchOtherProcesses(50);
+    try {
+      const operation = await finished(service.create({ name: 'watched', target: 'local', modelUri: `models:/${MODEL}/1` }));
+      expect(operation.outcome, operation.error ?? '').toBe('succeeded');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const mine = seen.filter((event) => event.operation.id === operation.id);
+      expect(mine.length).toBeGreaterThan(1);
+      expect(mine.at(-1)!.operation.outcome).toBe('succeeded');
+      expect(mine.some((event) => event.operation.outcome === 'running')).toBe(true);
+      expect((await finished(service.delete({ name: 'watched' }))).outcome).toBe('succeeded');
+    } finally {
+      stop();
+      await watcher.close();
+      otherStore.close();
+    }
+  });
+});
+
 describe('endpoints and the processes that start them', () => {
   it('serve side by side; one that stops with its owner stops when the service closes, one kept running is found and deleted by another service', async () => {
     const owner = newService('app');
@@ -320,6 +351,7 @@ describe('endpoints and the processes that start them', () => {
     await expect(request(`${tiedUrl}/ping`, 'GET')).rejects.toThrow();
 
     const later = newService('cli');
+    expect((await later.listOnTargets()).map((d) => `${d.target}:${d.name}:${d.health}`)).toEqual(['local:kept:serving']);
     expect((await later.status('tied')).health).toBe('stopped');
     expect((await later.status('kept')).health).toBe('serving');
     // A stopped endpoint starts again, on its port, when updated.

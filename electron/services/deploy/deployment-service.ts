@@ -20,7 +20,7 @@ import type {
 } from '../../../shared/deployments';
 import { parseModelUri } from '../registry/model-source';
 import type { SqliteDatabase } from '../tracker/database';
-import type { DeployContext, DeployTarget, OpenStep, StepHandle, TargetDeploymentRef, TargetState } from './deploy-target';
+import type { DeployContext, OpenStep, StepHandle, TargetDeploymentRef, TargetListedDeployment, TargetState } from './deploy-target';
 import type { DeployTargets } from './deploy-targets';
 import { DeploymentStore, type DeploymentRevision } from './deployment-store';
 import { copyModelFolder, modelVersionFolder, resolveModelUri, type ModelFileStores } from './model-version-files';
@@ -126,6 +126,14 @@ export class DeploymentService {
   /** Every live deployment with its status, checked side by side. */
   async listStatus(): Promise<DeploymentStatus[]> {
     return Promise.all(this.list().map((deployment) => this.status(deployment.name)));
+  }
+
+  /** What each target itself has running, whether or not the records know it (strays, endpoints of deleted records). */
+  async listOnTargets(): Promise<Array<TargetListedDeployment & { readonly target: string }>> {
+    const listed = await Promise.all(
+      this.options.targets.list().map(async (info) => (await this.options.targets.get(info.name).list()).map((d) => ({ ...d, target: info.name }))),
+    );
+    return listed.flat();
   }
 
   /** A deployment's operations with their steps, newest first. */
@@ -280,6 +288,35 @@ export class DeploymentService {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Also pushes events for operations other processes run on this data folder (a `cairn deploy`
+   * beside the app): the database is looked at every `intervalMs`, at the cost of one pragma when
+   * nothing changed. Returns the stop function.
+   */
+  watchOtherProcesses(intervalMs = 500): () => void {
+    const dataVersion = this.options.db.prepare('PRAGMA data_version').pluck();
+    let seenVersion = dataVersion.get() as number;
+    let since = Date.now();
+    const fingerprints = new Map<number, string>();
+    const timer = setInterval(() => {
+      const version = dataVersion.get() as number;
+      if (version === seenVersion) return;
+      seenVersion = version;
+      const checkedFrom = since;
+      since = Date.now();
+      for (const operation of this.store.operationsActiveSince(checkedFrom - intervalMs)) {
+        if (this.running.has(operation.id)) continue;
+        const fingerprint = JSON.stringify([operation.outcome, operation.steps.map((step) => [step.outcome, step.detail])]);
+        if (fingerprints.get(operation.id) === fingerprint) continue;
+        fingerprints.set(operation.id, fingerprint);
+        const step = operation.steps.at(-1) ?? null;
+        for (const listener of this.listeners) listener({ deploymentName: operation.deploymentName, operation, step });
+      }
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   /** Cancels this process's running operations, waits for them, and stops the endpoints that stop with it. */
   async close(): Promise<void> {
     for (const controller of this.running.values()) controller.abort();
@@ -393,7 +430,6 @@ export class DeploymentService {
           throw error;
         }
       },
-      log: () => {},
     };
     emit(null);
     const done = (async () => {

@@ -311,6 +311,16 @@ export class DeploymentStore {
     return ids.map(({ operation_id }) => this.getOperation(operation_id));
   }
 
+  /** Operations running now or ended at or after `since` (milliseconds since the epoch), with their steps. */
+  operationsActiveSince(since: number): DeploymentOperation[] {
+    const ids = this.db
+      .prepare<[number], { operation_id: number }>(
+        `SELECT operation_id FROM deployment_operations WHERE outcome = 'running' OR ended_at >= ? ORDER BY operation_id`,
+      )
+      .all(since);
+    return ids.map(({ operation_id }) => this.getOperation(operation_id));
+  }
+
   /** Asks the process running an operation to cancel it (it looks between and during steps). */
   requestCancel(operationId: number): DeploymentOperation {
     const op = this.getOperation(operationId);

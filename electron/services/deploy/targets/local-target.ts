@@ -150,7 +150,7 @@ export class LocalTarget implements DeployTarget {
     try {
       const live = await controlCall<EndpointState>(state, 'GET', '/status', 2_000);
       return live.serving
-        ? { health: 'serving', endpointUrl: live.url, message: null, servingLabel: live.serving.label }
+        ? { health: 'serving', endpointUrl: live.url, message: `Serving ${live.serving.label} since ${new Date(live.serving.since).toISOString()}.` }
         : { health: 'starting', endpointUrl: live.url, message: 'The endpoint is up and loading its model.' };
     } catch (error) {
       return { health: 'failed', endpointUrl: state.url, message: `The endpoint host (pid ${state.pid}) does not answer: ${(error as Error).message}` };
