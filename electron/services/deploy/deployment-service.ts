@@ -18,7 +18,6 @@ import type {
   PredictionInput,
   PredictionResult,
 } from '../../../shared/deployments';
-import { parseModelUri } from '../registry/model-source';
 import type { SqliteDatabase } from '../tracker/database';
 import type { DeployContext, OpenStep, StepHandle, TargetDeploymentRef, TargetListedDeployment, TargetState } from './deploy-target';
 import type { DeployTargets } from './deploy-targets';
@@ -151,7 +150,6 @@ export class DeploymentService {
     checkName(request.name);
     const target = this.options.targets.get(request.target);
     const config = target.checkConfig(request.name, request.config ?? {});
-    parseModelUri(request.modelUri);
     const resolved = await resolveModelUri(this.options.stores.registry, request.modelUri);
     const operation = this.store.beginOperation({
       name: request.name,
@@ -179,7 +177,6 @@ export class DeploymentService {
     const target = this.options.targets.get(deployment.target);
     const config = target.checkConfig(request.name, { ...deployment.config, ...request.config });
     const uri = request.modelUri ?? current.model.uri;
-    parseModelUri(uri);
     const resolved = await resolveModelUri(this.options.stores.registry, uri);
     const operation = this.store.beginOperation({
       name: request.name,
