@@ -8,7 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { readFolder, registerModelFiles, TEST_PYTHON, trainExample } from '../services/deploy/test-deploy-fixture';
+import { readFolder, registerModelFiles, stopEveryEndpoint, TEST_PYTHON, trainExample } from '../services/deploy/test-deploy-fixture';
 import { startTestTrackingServer, type TestTrackingServer } from '../services/tracking-api/test-tracking-server';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -51,6 +51,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
+  if (server) await stopEveryEndpoint(server.dataDir);
   await server?.close();
 });
 

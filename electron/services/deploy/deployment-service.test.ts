@@ -19,6 +19,7 @@ import {
   crashingModelFiles,
   pythonPredictions,
   registerModelFiles,
+  stopEveryEndpoint,
   TEST_PYTHON,
   trainExample,
   unmetRequirementsFiles,
@@ -26,6 +27,8 @@ import {
 
 const MODEL = 'digits-classifier';
 const COLUMNS = Array.from({ length: 64 }, (_, i) => `pixel_${i}`);
+/** Starting Python with pandas and scikit-learn takes seconds, many on a loaded machine. */
+const DEPLOY_TEST_TIMEOUT_MS = 120_000;
 
 let server: TestTrackingServer;
 let hostCommand: EndpointHostCommand;
@@ -86,6 +89,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service?.close();
+  if (server) await stopEveryEndpoint(server.dataDir);
   await server?.close();
 });
 
@@ -95,7 +99,7 @@ async function exampleFolder(version: string): Promise<string> {
   return server.context.artifacts.artifactFilePath(run.info.artifactUri, 'model');
 }
 
-describe('a local deployment of the example model', () => {
+describe('a local deployment of the example model', { timeout: DEPLOY_TEST_TIMEOUT_MS }, () => {
   let url: string;
   let v1: number[];
   let v2: number[];
@@ -304,7 +308,7 @@ describe('a local deployment of the example model', () => {
   });
 });
 
-describe('operations of another process', () => {
+describe('operations of another process', { timeout: DEPLOY_TEST_TIMEOUT_MS }, () => {
   it('are pushed as events to a service watching the same data folder through its own connection', async () => {
     const otherStore = new SqliteTrackerStore({ file: path.join(server.dataDir, 'cairn.db') });
     const watcher = new DeploymentService({
@@ -334,7 +338,7 @@ describe('operations of another process', () => {
   });
 });
 
-describe('endpoints and the processes that start them', () => {
+describe('endpoints and the processes that start them', { timeout: DEPLOY_TEST_TIMEOUT_MS }, () => {
   it('serve side by side; one that stops with its owner stops when the service closes, one kept running is found and deleted by another service', async () => {
     const owner = newService('app');
     const [kept, tied] = await Promise.all([

@@ -10,7 +10,8 @@ import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import type { TrackingContext } from '../tracking-api/tracking-context';
-import type { EndpointHostCommand } from './local/endpoint-host-process';
+import { stopEndpointHost, type EndpointHostCommand } from './local/endpoint-host-process';
+import { readEndpointState } from './local/endpoint-state-file';
 
 /** The Python with scikit-learn that tests use ($CAIRN_PYTHON, else Debian's). */
 export const TEST_PYTHON = process.env.CAIRN_PYTHON ?? '/usr/bin/python3';
@@ -91,4 +92,16 @@ export function pythonPredictions(modelDir: string, columns: readonly string[], 
     encoding: 'utf8',
   });
   return JSON.parse(output) as number[];
+}
+
+/** Stops every endpoint host a data folder's state files name: tests call it last, so none outlives a failed test. */
+export async function stopEveryEndpoint(dataDir: string): Promise<void> {
+  const root = path.join(dataDir, 'deployments');
+  if (!fs.existsSync(root)) return;
+  await Promise.all(
+    fs.readdirSync(root).map(async (name) => {
+      const state = readEndpointState(path.join(root, name, 'endpoint.json'));
+      if (state) await stopEndpointHost(state);
+    }),
+  );
 }

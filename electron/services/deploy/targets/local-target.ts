@@ -148,7 +148,7 @@ export class LocalTarget implements DeployTarget {
       };
     }
     try {
-      const live = await controlCall<EndpointState>(state, 'GET', '/status', 2_000);
+      const live = await controlCall<EndpointState>(state, 'GET', '/status', 5_000);
       return live.serving
         ? { health: 'serving', endpointUrl: live.url, message: `Serving ${live.serving.label} since ${new Date(live.serving.since).toISOString()}.` }
         : { health: 'starting', endpointUrl: live.url, message: 'The endpoint is up and loading its model.' };
