@@ -285,6 +285,26 @@ describe('a local deployment of the example model', { timeout: DEPLOY_TEST_TIMEO
     expect((await request(`${url}/invocations`, 'POST', JSON.stringify({ dataframe_split: { columns: COLUMNS, data: rows } }))).json).toEqual({ predictions: v2 });
   });
 
+  it('restarts a worker that dies while serving', async () => {
+    if (process.platform !== 'linux') {
+      console.log('skipped: finding the worker process uses /proc (Linux only)');
+      return;
+    }
+    const state = readEndpointState(path.join(server.dataDir, 'deployments', 'digits', 'endpoint.json'))!;
+    const [worker] = fs.readFileSync(`/proc/${state.pid}/task/${state.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+    process.kill(worker!, 'SIGKILL');
+    const body = JSON.stringify({ dataframe_split: { columns: COLUMNS, data: rows } });
+    let answer = await request(`${url}/invocations`, 'POST', body);
+    const deadline = Date.now() + 90_000;
+    while (answer.status !== 200 && Date.now() < deadline) {
+      expect(answer.status).toBe(503);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      answer = await request(`${url}/invocations`, 'POST', body);
+    }
+    expect(answer.json).toEqual({ predictions: v2 });
+    expect(fs.readFileSync(path.join(server.dataDir, 'deployments', 'digits', 'endpoint.log'), 'utf8')).toMatch(/worker \d+ of digits-classifier v2 restarted/);
+  });
+
   it('is deleted: the endpoint stops, its files go, its history stays', async () => {
     const state = readEndpointState(path.join(server.dataDir, 'deployments', 'digits', 'endpoint.json'))!;
     const operation = await finished(service.delete({ name: 'digits' }));

@@ -108,6 +108,8 @@ export class LocalEndpointHost {
   private publicServer!: http.Server;
   private controlServer!: http.Server;
   private readonly onClosed = new Set<() => void>();
+  /** Workers started to replace ones that died, until they are ready. */
+  private readonly restarting = new Set<ModelWorker>();
 
   private constructor(private readonly options: EndpointHostOptions) {
     this.token = options.controlToken ?? randomUUID();
@@ -245,6 +247,7 @@ export class LocalEndpointHost {
     this.loading?.abort();
     this.publicServer.closeIdleConnections?.();
     await Promise.all([closeServer(this.publicServer), closeServer(this.controlServer)]);
+    for (const worker of this.restarting) worker.kill();
     await Promise.all((this.serving?.workers ?? []).map((worker) => worker.stop(5_000)));
     removeEndpointState(this.options.stateFile, process.pid);
     this.log('stopped');
@@ -355,14 +358,18 @@ export class LocalEndpointHost {
           loader: request.loader,
           log: (line) => this.log(`[${request.label}] ${line}`),
         });
+        this.restarting.add(replacement);
         replacement.ready().then(
           () => {
+            this.restarting.delete(replacement);
             if (this.closed || this.serving !== set) return void replacement.stop();
             set.workers.push(replacement);
             this.log(`worker ${replacement.pid} of ${set.info.label} restarted`);
             this.watch(set, replacement, 0);
           },
           () => {
+            this.restarting.delete(replacement);
+            if (this.closed || this.serving !== set) return;
             // The replacement failed too: try again later, longer.
             set.workers.push(replacement);
             this.watch(set, replacement, attempt + 1);
