@@ -286,12 +286,8 @@ describe('a local deployment of the example model', { timeout: DEPLOY_TEST_TIMEO
   });
 
   it('restarts a worker that dies while serving', async () => {
-    if (process.platform !== 'linux') {
-      console.log('skipped: finding the worker process uses /proc (Linux only)');
-      return;
-    }
-    const state = readEndpointState(path.join(server.dataDir, 'deployments', 'digits', 'endpoint.json'))!;
-    const [worker] = fs.readFileSync(`/proc/${state.pid}/task/${state.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+    const stateFile = path.join(server.dataDir, 'deployments', 'digits', 'endpoint.json');
+    const [worker] = readEndpointState(stateFile)!.serving!.workerPids;
     process.kill(worker!, 'SIGKILL');
     const body = JSON.stringify({ dataframe_split: { columns: COLUMNS, data: rows } });
     let answer = await request(`${url}/invocations`, 'POST', body);
@@ -303,6 +299,9 @@ describe('a local deployment of the example model', { timeout: DEPLOY_TEST_TIMEO
     }
     expect(answer.json).toEqual({ predictions: v2 });
     expect(fs.readFileSync(path.join(server.dataDir, 'deployments', 'digits', 'endpoint.log'), 'utf8')).toMatch(/worker \d+ of digits-classifier v2 restarted/);
+    const restarted = readEndpointState(stateFile)!.serving!.workerPids;
+    expect(restarted).toHaveLength(1);
+    expect(restarted).not.toContain(worker);
   });
 
   it('is deleted: the endpoint stops, its files go, its history stays', async () => {

@@ -20,6 +20,8 @@ export interface ServingModel {
   readonly mlflowVersion: string | null;
   readonly modelClass: string | null;
   readonly workers: number;
+  /** The process ids of the workers serving now. */
+  readonly workerPids: readonly number[];
 }
 
 /** The contents of an endpoint's state file. */

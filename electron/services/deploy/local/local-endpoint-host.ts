@@ -159,7 +159,7 @@ export class LocalEndpointHost {
       controlToken: this.token,
       startedAt: this.startedAt,
       stopWithOwner: this.options.stopWithOwner,
-      serving: this.serving?.info ?? null,
+      serving: this.serving ? { ...this.serving.info, workerPids: this.serving.workers.flatMap((worker) => (worker.pid ? [worker.pid] : [])) } : null,
     };
   }
 
@@ -218,6 +218,7 @@ export class LocalEndpointHost {
         mlflowVersion: facts.mlflowVersion,
         modelClass: facts.modelClass,
         workers: workers.length,
+        workerPids: workers.flatMap((worker) => (worker.pid ? [worker.pid] : [])),
       };
       const set: ServingSet = { request, workers, info };
       this.serving = set;
@@ -364,6 +365,7 @@ export class LocalEndpointHost {
             this.restarting.delete(replacement);
             if (this.closed || this.serving !== set) return void replacement.stop();
             set.workers.push(replacement);
+            this.writeState();
             this.log(`worker ${replacement.pid} of ${set.info.label} restarted`);
             this.watch(set, replacement, 0);
           },
