@@ -157,6 +157,10 @@ describe('a local deployment of the example model', { timeout: DEPLOY_TEST_TIMEO
     }
     const predicted = await service.predict('digits', { json: { dataframe_split: { columns: COLUMNS, data: rows } } });
     expect(predicted.json).toEqual({ predictions: v1 });
+    // The Try it form's input: the model's own serving example, answered as the model predicts it.
+    const example = service.inputExample('digits')!;
+    expect(example).toEqual({ json: { dataframe_split: { columns: COLUMNS, data: rows.slice(0, 2) } } });
+    expect((await service.predict('digits', example)).json).toEqual({ predictions: v1.slice(0, 2) });
   });
 
   it("answers bad requests with MLflow's errors", async () => {

@@ -279,6 +279,33 @@ export class DeploymentService {
     return this.options.targets.get(deployment.target).predict(this.refOf(deployment, serving), input, signal);
   }
 
+  /**
+   * The serving version's input example as a scoring request (for a "Try it" form): its
+   * serving_input_example.json, else its input_example.json in a dataframe_split or
+   * dataframe_records body, as MLflow saves them; null when the model has none.
+   */
+  inputExample(name: string): PredictionInput | null {
+    const deployment = this.store.getDeployment(name);
+    const folder = this.servingOrThrow(deployment).packageDir;
+    if (!folder) return null;
+    const read = (file: string): unknown => {
+      try {
+        return JSON.parse(fs.readFileSync(path.join(folder, file), 'utf8')) as unknown;
+      } catch {
+        return null;
+      }
+    };
+    const serving = read('serving_input_example.json');
+    if (serving && typeof serving === 'object') return { json: serving };
+    const example = read('input_example.json');
+    if (Array.isArray(example)) return { json: { dataframe_records: example } };
+    if (example && typeof example === 'object') {
+      const keys = Object.keys(example);
+      return { json: keys.includes('data') && keys.every((key) => ['columns', 'data', 'index'].includes(key)) ? { dataframe_split: example } : { inputs: example } };
+    }
+    return null;
+  }
+
   /** Subscribes to operation events; returns the unsubscribe function. */
   onEvent(listener: (event: DeploymentEvent) => void): () => void {
     this.listeners.add(listener);
