@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describeMachine, type Benchmark, type BenchFigure } from './bench-result';
 import { runDataBench } from './data-bench';
+import { runDeployBench } from './deploy-bench';
 import { runDownsamplerBench } from './downsampler-bench';
 import { runImportBench } from './import-bench';
 import { runTrackingApiBench } from './tracking-api-bench';
@@ -18,6 +19,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'ui-runs-table', run: runUiRunsTableBench },
   { name: 'ui-compare', run: runUiCompareBench },
   { name: 'data', run: runDataBench },
+  { name: 'deploy', run: runDeployBench },
 ];
 
 function formatValue(figure: BenchFigure): string {
