@@ -1,6 +1,7 @@
 // The `cairn` command line: dispatches to one module per command.
 import { CAIRN_VERSION } from '../services/version';
 import { IMPORT_HELP, runImportCommand } from './import-command';
+import { PIPELINE_HELP, runPipelineCommand } from './pipeline-command';
 import { runServeCommand, SERVE_HELP } from './serve-command';
 
 const MAIN_HELP = `Cairn ${CAIRN_VERSION}: a desktop MLOps workbench.
@@ -10,6 +11,7 @@ Usage: cairn <command> [options]
 Commands:
   serve        Run Cairn headless and serve its UI to a browser on this machine
   import PATH  Import an MLflow file store (an mlruns folder): runs, metrics, artifacts, registry
+  pipeline     Run a dvc.yaml pipeline (run, status, dag), every stage a tracked run
   help [cmd]   Show help for a command
 
 Options:
@@ -23,6 +25,7 @@ Run \`cairn <command> --help\` for a command's options.
 const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<number | void> }> = {
   serve: { help: SERVE_HELP, run: runServeCommand },
   import: { help: IMPORT_HELP, run: runImportCommand },
+  pipeline: { help: PIPELINE_HELP, run: runPipelineCommand },
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -8,6 +8,7 @@ import { metricBlocksSql } from './005-metric-blocks';
 import { metricSeriesLatestIndexSql } from './006-metric-series-latest-index';
 import { loggedModelMetricsSql } from './007-logged-model-metrics';
 import { runModelInputsSql } from './008-run-model-inputs';
+import { pipelineExecutionsSql } from '../../pipelines/migrations/009-pipeline-executions';
 
 /** One schema migration; versions are consecutive from 1. */
 export interface Migration {
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'metric-series-latest-index', sql: metricSeriesLatestIndexSql },
   { version: 7, name: 'logged-model-metrics', sql: loggedModelMetricsSql },
   { version: 8, name: 'run-model-inputs', sql: runModelInputsSql },
+  { version: 9, name: 'pipeline-executions', sql: pipelineExecutionsSql },
 ];
