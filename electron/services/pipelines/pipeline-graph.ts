@@ -77,7 +77,7 @@ export function buildPipelineGraph(projectDir: string, stages: readonly StageSpe
 
   const byName = new Map(stages.map((stage) => [stage.name, stage]));
   const cycle = findCycle(stages.map((stage) => stage.name), upstream);
-  if (cycle) report(byName.get(cycle[0]!)!, `the pipeline has a cycle: ${[...cycle, cycle[0]].join(' -> ')}`);
+  if (cycle) report(byName.get(cycle[0]!)!, `the pipeline has a cycle: ${[...cycle, cycle[0]].join(' -> ')} (each needs the next)`);
 
   const graph: PipelineGraph = { stages: byName, order: cycle ? [] : topologicalOrder(stages.map((s) => s.name), upstream), upstream, downstream };
   return { graph, issues };
@@ -112,7 +112,7 @@ function findCycle(names: readonly string[], upstream: ReadonlyMap<string, reado
     state.set(name, 'open');
     stack.push(name);
     for (const next of upstream.get(name) ?? []) {
-      if (state.get(next) === 'open') return stack.slice(stack.indexOf(next)).reverse();
+      if (state.get(next) === 'open') return stack.slice(stack.indexOf(next));
       if (!state.has(next)) {
         const found = visit(next);
         if (found) return found;

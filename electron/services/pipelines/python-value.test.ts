@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareCodePoints, pyEquals, PyFloat, pythonFloatRepr, pythonSorted, pythonStr } from './python-value';
+import { compareCodePoints, pyEquals, PyFloat, pythonFloatRepr, pythonSorted, pythonStr, type PyValue } from './python-value';
 
 describe('pythonFloatRepr', () => {
   it("writes floats as Python 3's repr() does (values printed by Debian's python3)", () => {
@@ -18,7 +18,7 @@ describe('pythonStr and pyEquals', () => {
     expect(pyEquals(1, new PyFloat(1))).toBe(true);
     expect(pyEquals(true, 1)).toBe(true);
     expect(pyEquals('1', 1)).toBe(false);
-    expect(pyEquals(new Map([['a', 1], ['b', 2]]), new Map([['b', 2], ['a', new PyFloat(1)]]))).toBe(true);
+    expect(pyEquals(new Map<string, PyValue>([['a', 1], ['b', 2]]), new Map<string, PyValue>([['b', 2], ['a', new PyFloat(1)]]))).toBe(true);
     expect(pyEquals([1, 2], [2, 1])).toBe(false);
   });
 });

@@ -1,8 +1,8 @@
 // Whether a stage is up to date, decided as `dvc status` / `dvc repro` decide it (dvc/stage/__init__.py
 // `changed`, dvc/output.py `status`, dvc/dependency/param.py `workspace_status`): a stage changed
-// when its command text differs from dvc.lock's, when it is always_changed, when a dep's md5 or a
-// tracked param's value differs (or is missing), or when an out is missing, modified, or no longer
-// in the cache. Frozen stages have their deps and params left unchecked. Before a stage's first run
+// when its command text differs from dvc.lock's, when it is always_changed or has neither deps nor
+// outs, when a dep's md5 or a tracked param's value differs (or is missing), or when an out is
+// missing, modified, or no longer in the cache. Frozen stages have their deps and params left unchecked. Before a stage's first run
 // its existing deps are "modified" and its params files "new", as DVC reports them.
 import path from 'node:path';
 import type { ContentHasher, PathDigest } from './content-hasher';
@@ -135,7 +135,9 @@ export async function inspectStage(stage: StageSpec, locked: LockedStage | null,
     const status = lockedMd5 !== null && out.cache && !context.cache.has(lockedMd5) ? 'not in cache' : itemStatus(outs.get(out.path)!, lockedMd5);
     if (status) changes.push({ kind: 'out', path: out.path, status });
   }
-  if (stage.alwaysChanged) changes.push({ kind: 'always-changed' });
+  // A stage with neither deps nor outs (a "callback" stage in DVC) is always changed, as is one marked always_changed.
+  const callback = stage.deps.length + stage.params.length + stage.outs.length === 0;
+  if (stage.alwaysChanged || callback) changes.push({ kind: 'always-changed' });
   if (locked && !pyEquals(locked.cmd, typeof stage.cmd === 'string' ? stage.cmd : [...stage.cmd])) changes.push({ kind: 'command' });
   return { stage, locked, deps, params, outs, changes };
 }
