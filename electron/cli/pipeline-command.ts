@@ -392,7 +392,7 @@ class LiveDisplay {
     this.timer = null;
     if (this.finished) return;
     this.clear();
-    const columns = Math.max(40, (this.output.stderr.columns ?? 100) - 1);
+    const columns = Math.max(40, (this.output.stderr.columns || 100) - 1);
     const width = Math.min(30, Math.max(5, ...[...this.stages.keys()].map((name) => name.length)));
     const lines = [...this.stages].map(([name, entry]) => {
       const elapsed = ['running', 'restoring', 'checking'].includes(entry.state) ? ` ${formatSeconds(Date.now() - entry.since)}` : '';
