@@ -70,7 +70,7 @@ describe('ContentHasher', () => {
 
   it('does not read a file again while its inode, mtime and size are unchanged (the persisted hash state)', async () => {
     write('data/x.txt', 'aaaa');
-    // Whole seconds, so that setting the same time again gives the same nanoseconds.
+    // Whole seconds, so that setting the same time again gives the very same mtime.
     const mtime = new Date(1_700_000_000_000);
     fs.utimesSync(path.join(dir, 'data/x.txt'), mtime, mtime);
     const stateFile = path.join(dir, 'state.json');

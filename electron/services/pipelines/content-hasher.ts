@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FileStamp, HashState } from './hash-state';
 import type { HashingWorkerPool, Md5Job } from './hashing-worker-pool';
-import { pythonJsonDumps } from './python-json';
-import { compareCodePoints, type PyValue } from './python-value';
+import { pythonJsonString } from './python-json';
+import { sortedByCodePoint } from './python-value';
 
 /** A file's hash as dvc.lock records it. */
 export interface FileDigest {
@@ -45,21 +45,15 @@ export interface DirDigest {
 /** The hash of a path: a file's or a folder's. */
 export type PathDigest = FileDigest | DirDigest;
 
-/** The `.dir` manifest text of a folder's files (sorted by relpath), as dvc-data writes it. */
+/** The `.dir` manifest text of a folder's files, as dvc-data writes it (Tree.as_bytes). */
 export function dirManifest(entries: readonly { relpath: string; md5: string }[]): string {
-  const sorted = [...entries].sort((a, b) => compareCodePoints(a.relpath, b.relpath));
-  const list: PyValue = sorted.map(
-    (entry) =>
-      new Map<string, PyValue>([
-        ['md5', entry.md5],
-        ['relpath', entry.relpath],
-      ]),
-  );
-  return pythonJsonDumps(list);
+  // json.dumps(sort_keys=True) of [{"md5": ..., "relpath": ...}] sorted by relpath: written directly, it is the same text.
+  const sorted = sortedByCodePoint(entries, (entry) => entry.relpath);
+  return `[${sorted.map((entry) => `{"md5": ${pythonJsonString(entry.md5)}, "relpath": ${pythonJsonString(entry.relpath)}}`).join(', ')}]`;
 }
 
-function stampOf(stat: { ino: bigint; mtimeNs: bigint; size: bigint }): FileStamp {
-  return { ino: stat.ino.toString(), mtimeNs: stat.mtimeNs.toString(), size: Number(stat.size) };
+function stampOf(stat: fs.Stats): FileStamp {
+  return { ino: stat.ino, mtimeMs: stat.mtimeMs, size: stat.size };
 }
 
 interface PendingFile {
@@ -98,15 +92,15 @@ export class ContentHasher {
     const folders: Array<{ key: string; absolute: string }> = [];
     for (const key of new Set(paths)) {
       const absolute = path.isAbsolute(key) ? key : path.join(this.root, key);
-      let stat: fs.BigIntStats;
+      let stat: fs.Stats;
       try {
-        stat = fs.statSync(absolute, { bigint: true });
+        stat = fs.statSync(absolute);
       } catch {
         results.set(key, null);
         continue;
       }
       if (stat.isDirectory()) folders.push({ key, absolute });
-      else if (stat.isFile()) files.set(key, { file: known(key, absolute, stampOf(stat)), isExec: (Number(stat.mode) & 0o111) !== 0 });
+      else if (stat.isFile()) files.set(key, { file: known(key, absolute, stampOf(stat)), isExec: (stat.mode & 0o111) !== 0 });
       else results.set(key, null);
     }
     const listings = await Promise.all(
@@ -117,7 +111,7 @@ export class ContentHasher {
           files: scanned.map((entry) => ({
             relpath: entry.relpath,
             isExec: (entry.mode & 0o111) !== 0,
-            file: known(`${folder.key}/${entry.relpath}`, path.join(folder.absolute, entry.relpath), { ino: entry.ino, mtimeNs: entry.mtimeNs, size: entry.size }),
+            file: known(`${folder.key}/${entry.relpath}`, path.join(folder.absolute, entry.relpath), { ino: entry.ino, mtimeMs: entry.mtimeMs, size: entry.size }),
           })),
         };
       }),
@@ -135,15 +129,15 @@ export class ContentHasher {
     for (const [key, { file, isExec }] of files) results.set(key, { kind: 'file', md5: file.md5!, size: file.stamp.size, isExec });
     for (const { folder, files: entries } of listings) {
       const digests: DirEntryDigest[] = entries
-        .map((entry) => ({ relpath: entry.relpath, md5: entry.file.md5!, size: entry.file.stamp.size, isExec: entry.isExec }))
-        .sort((a, b) => compareCodePoints(a.relpath, b.relpath));
-      const manifest = dirManifest(digests);
+        .map((entry) => ({ relpath: entry.relpath, md5: entry.file.md5!, size: entry.file.stamp.size, isExec: entry.isExec }));
+      const sorted = sortedByCodePoint(digests, (entry) => entry.relpath);
+      const manifest = dirManifest(sorted);
       results.set(folder.key, {
         kind: 'dir',
         md5: `${md5Text(manifest)}.dir`,
-        size: digests.reduce((total, entry) => total + entry.size, 0),
-        nfiles: digests.length,
-        entries: digests,
+        size: sorted.reduce((total, entry) => total + entry.size, 0),
+        nfiles: sorted.length,
+        entries: sorted,
         manifest,
       });
     }

@@ -21,7 +21,7 @@ import type { PathDigest } from './content-hasher';
 import { dumpDvcYaml } from './dvc-yaml-writer';
 import type { StageSpec } from './pipeline-definition';
 import { readDataFile } from './python-data-file';
-import { compareCodePoints, isPyList, isPyMap, type PyMap, type PyValue } from './python-value';
+import { isPyList, isPyMap, pythonSorted, sortedByCodePoint, type PyMap, type PyValue } from './python-value';
 
 /** The lock file's name beside dvc.yaml. */
 export const LOCK_FILE = 'dvc.lock';
@@ -127,16 +127,16 @@ export interface StageRecord {
 /** The `cmd`, `deps` and `params` of a stage's entry. */
 function entryHead(stage: StageSpec, deps: ReadonlyMap<string, PathDigest>, paramValues: ReadonlyMap<string, PyMap>): PyMap {
   const entry: PyMap = new Map<string, PyValue>([['cmd', typeof stage.cmd === 'string' ? stage.cmd : [...stage.cmd]]]);
-  const sortedDeps = [...stage.deps].sort((a, b) => compareCodePoints(a.path, b.path));
+  const sortedDeps = sortedByCodePoint(stage.deps, (dep) => dep.path);
   if (sortedDeps.length) entry.set('deps', sortedDeps.map((dep) => itemEntry(dep.path, deps.get(dep.path)!)));
-  const files = stage.params.map((params) => params.file).sort(compareCodePoints);
+  const files = pythonSorted(stage.params.map((params) => params.file));
   if (files.length) {
     const params: PyMap = new Map();
     // The default params file first, then the others by name; each file's keys sorted (not recursively).
     const ordered = files.includes('params.yaml') ? ['params.yaml', ...files.filter((file) => file !== 'params.yaml')] : files;
     for (const file of ordered) {
       const values = paramValues.get(file) ?? new Map();
-      params.set(file, new Map([...values.keys()].sort(compareCodePoints).map((key) => [key, values.get(key)!])));
+      params.set(file, new Map(pythonSorted(values.keys()).map((key) => [key, values.get(key)!])));
     }
     entry.set('params', params);
   }
@@ -146,7 +146,7 @@ function entryHead(stage: StageSpec, deps: ReadonlyMap<string, PathDigest>, para
 /** A stage's dvc.lock entry, with keys, sorting and order as DVC writes them. */
 export function lockEntry(stage: StageSpec, record: StageRecord): PyMap {
   const entry = entryHead(stage, record.deps, record.params);
-  const outs = [...stage.outs].sort((a, b) => compareCodePoints(a.path, b.path));
+  const outs = sortedByCodePoint(stage.outs, (out) => out.path);
   if (outs.length) entry.set('outs', outs.map((out) => itemEntry(out.path, record.outs.get(out.path)!)));
   return entry;
 }
@@ -154,7 +154,7 @@ export function lockEntry(stage: StageSpec, record: StageRecord): PyMap {
 /** What the run-cache key of a stage is computed from: its entry before it ran, outs as paths only. */
 export function stageRunKeyEntry(stage: StageSpec, deps: ReadonlyMap<string, PathDigest>, params: ReadonlyMap<string, PyMap>): PyMap {
   const entry = entryHead(stage, deps, params);
-  entry.set('outs', stage.outs.map((out) => out.path).sort(compareCodePoints));
+  entry.set('outs', pythonSorted(stage.outs.map((out) => out.path)));
   return entry;
 }
 

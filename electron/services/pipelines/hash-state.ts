@@ -1,21 +1,21 @@
 // The hash state: what DVC calls its state database. For each file hashed it keeps the inode,
-// the modification time (nanoseconds) and the size it had then, and its md5; a file whose stat
+// the modification time and the size it had then, and its md5; a file whose stat
 // still matches is not read again, so checking 10,000 unchanged files costs 10,000 stats. It is
 // a JSON file (`.dvc/tmp/cairn-hash-state.json` in a DVC project, else in Cairn's data folder),
 // written atomically when something was added; losing it only costs rehashing.
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** What identifies a file's content cheaply: its inode, modification time and size. */
+/** What identifies a file's content cheaply: its inode, modification time (milliseconds with their fraction) and size. */
 export interface FileStamp {
-  readonly ino: string;
-  readonly mtimeNs: string;
+  readonly ino: number;
+  readonly mtimeMs: number;
   readonly size: number;
 }
 
-type StateEntry = [ino: string, mtimeNs: string, size: number, md5: string];
+type StateEntry = [ino: number, mtimeMs: number, size: number, md5: string];
 
-const STATE_VERSION = 1;
+const STATE_VERSION = 2;
 
 /** A persisted map of (path, inode, mtime, size) to md5. */
 export class HashState {
@@ -41,12 +41,12 @@ export class HashState {
   /** The md5 recorded for a path when its stamp still matches, else null. */
   lookup(key: string, stamp: FileStamp): string | null {
     const entry = this.entries.get(key);
-    return entry && entry[0] === stamp.ino && entry[1] === stamp.mtimeNs && entry[2] === stamp.size ? entry[3] : null;
+    return entry && entry[0] === stamp.ino && entry[1] === stamp.mtimeMs && entry[2] === stamp.size ? entry[3] : null;
   }
 
   /** Records the md5 of a path as of a stamp. */
   record(key: string, stamp: FileStamp, md5: string): void {
-    this.entries.set(key, [stamp.ino, stamp.mtimeNs, stamp.size, md5]);
+    this.entries.set(key, [stamp.ino, stamp.mtimeMs, stamp.size, md5]);
     this.dirty = true;
   }
 

@@ -19,8 +19,9 @@ export interface Md5Job {
 /** A file found by listing a folder: its path relative to the folder ('/'-separated) and its stat. */
 export interface ScannedFile {
   readonly relpath: string;
-  readonly ino: string;
-  readonly mtimeNs: string;
+  readonly ino: number;
+  /** Milliseconds, with the sub-millisecond part the file system keeps. */
+  readonly mtimeMs: number;
   readonly size: number;
   readonly mode: number;
 }
@@ -84,8 +85,11 @@ async function hashLarge(path) {
     await handle.close();
   }
 }
+// The listing goes back as one string of NUL-separated paths (a file name cannot hold NUL) and one
+// array of numbers, which cross to the main thread far cheaper than an object per file.
 function scan(root) {
-  const files = [];
+  const names = [];
+  const numbers = [];
   const walk = (dir, rel) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const name = entry.name;
@@ -98,21 +102,23 @@ function scan(root) {
       }
       let stat;
       try {
-        stat = fs.statSync(full, { bigint: true });
+        stat = fs.statSync(full);
       } catch (error) {
         continue;
       }
       if (!stat.isFile()) continue;
-      files.push({ relpath, ino: stat.ino.toString(), mtimeNs: stat.mtimeNs.toString(), size: Number(stat.size), mode: Number(stat.mode) });
+      names.push(relpath);
+      numbers.push(stat.ino, stat.mtimeMs, stat.size, stat.mode);
     }
   };
   walk(root, '');
-  return files;
+  return { names: names.join('\0'), numbers: Float64Array.from(numbers) };
 }
 parentPort.on('message', async (message) => {
   if (message.kind === 'scan') {
     try {
-      parentPort.postMessage({ id: message.id, files: scan(message.dir) });
+      const listing = scan(message.dir);
+      parentPort.postMessage({ id: message.id, listing }, [listing.numbers.buffer]);
     } catch (error) {
       parentPort.postMessage({ id: message.id, error: (error && (error.code || error.message)) || String(error) });
     }
@@ -137,8 +143,20 @@ type Task =
 interface WorkerReply {
   readonly id: number;
   readonly results?: Md5Outcome[];
-  readonly files?: ScannedFile[];
+  readonly listing?: { readonly names: string; readonly numbers: Float64Array };
   readonly error?: string;
+}
+
+function scannedFiles(listing: { readonly names: string; readonly numbers: Float64Array } | undefined): ScannedFile[] {
+  if (!listing || listing.names === '') return [];
+  const { numbers } = listing;
+  return listing.names.split('\0').map((relpath, index) => ({
+    relpath,
+    ino: numbers[index * 4]!,
+    mtimeMs: numbers[index * 4 + 1]!,
+    size: numbers[index * 4 + 2]!,
+    mode: numbers[index * 4 + 3]!,
+  }));
 }
 
 interface PoolWorker {
@@ -213,7 +231,7 @@ export class HashingWorkerPool {
       worker.unref();
       if (task && task.id === reply.id) {
         if (reply.error !== undefined) task.reject(Object.assign(new Error(`cannot list ${task.kind === 'scan' ? task.dir : 'files'}: ${reply.error}`), { code: reply.error }));
-        else if (task.kind === 'scan') task.resolve(reply.files ?? []);
+        else if (task.kind === 'scan') task.resolve(scannedFiles(reply.listing));
         else task.resolve(reply.results ?? []);
       }
       this.dispatch();

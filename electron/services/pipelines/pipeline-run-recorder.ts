@@ -89,9 +89,14 @@ export interface TrackedExecution extends ExecutionInfo {
   readonly parentRunId: string;
 }
 
+/** A stage's run once created. */
+export interface StageRun {
+  readonly runId: string;
+  readonly artifactUri: string;
+}
+
 /** How a stage ended, for its run. */
 export interface StageRunRecord {
-  readonly runId: string;
   readonly stage: StageSpec;
   readonly state: StageState;
   readonly reason: string | null;
@@ -119,6 +124,50 @@ function userName(): string {
   } catch {
     return '';
   }
+}
+
+/** The tags that say how a stage ended: outcome, why, exit code, hashed deps and outs. */
+function outcomeTags(record: StageRunRecord): Tag[] {
+  const { stage } = record;
+  const tags: Tag[] = [
+    { key: PIPELINE_TAGS.outcome, value: record.state },
+    { key: PIPELINE_TAGS.deps, value: clip(JSON.stringify(hashedPaths(stage.deps.map((dep) => dep.path), record.deps)), MAX_TAG_LENGTH) },
+    { key: PIPELINE_TAGS.outs, value: clip(JSON.stringify(hashedPaths(stage.outs.map((out) => out.path), record.outs)), MAX_TAG_LENGTH) },
+  ];
+  if (record.reason) tags.push({ key: PIPELINE_TAGS.reason, value: clip(record.reason, MAX_TAG_LENGTH) });
+  if (record.exitCode !== null) tags.push({ key: PIPELINE_TAGS.exitCode, value: String(record.exitCode) });
+  return tags;
+}
+
+/** The points of a stage's metrics files; a key two files share is prefixed with the file of the later one. */
+function metricInputs(record: StageRunRecord): MetricInput[] {
+  const owners = new Map<string, string>();
+  for (const point of record.metrics) if (!owners.has(point.key)) owners.set(point.key, point.file);
+  return record.metrics.map((point) => ({
+    key: owners.get(point.key) === point.file ? point.key : `${point.file}:${point.key}`,
+    value: point.value,
+    step: point.step,
+    timestamp: record.endedAt,
+  }));
+}
+
+/** A stage's tabular dep files, as dataset inputs. */
+function datasetInputs(record: StageRunRecord): DatasetInput[] {
+  const inputs: DatasetInput[] = [];
+  for (const dep of record.stage.deps) {
+    const digest = record.deps.get(dep.path);
+    if (!digest || digest.kind !== 'file' || !TABULAR_EXTENSIONS.has(path.extname(dep.path).toLowerCase())) continue;
+    const absolute = path.isAbsolute(dep.projectPath) ? dep.projectPath : path.join(record.workspaceRoot, dep.projectPath);
+    inputs.push({
+      name: dep.path,
+      digest: digest.md5,
+      sourceType: 'local',
+      source: JSON.stringify({ uri: absolute }),
+      profile: JSON.stringify({ size: digest.size }),
+      tags: [{ key: 'mlflow.data.context', value: 'input' }],
+    });
+  }
+  return inputs;
 }
 
 /** Writes an execution's runs into a tracker store (and their files into an artifact store). */
@@ -152,8 +201,7 @@ export class PipelineRunRecorder {
     return { ...info, experimentId: experiment.experimentId, parentRunId: run.info.runId };
   }
 
-  /** A stage's run, RUNNING, with its command, params and tags; returns its id. */
-  async startStageRun(execution: TrackedExecution, stage: StageSpec, params: ReadonlyMap<string, PyMap | null>, startedAt: number): Promise<string> {
+  private stageTags(execution: TrackedExecution, stage: StageSpec): Tag[] {
     const cmd = typeof stage.cmd === 'string' ? stage.cmd : stage.cmd.join('\n');
     const tags: Tag[] = [
       { key: 'mlflow.parentRunId', value: execution.parentRunId },
@@ -165,74 +213,59 @@ export class PipelineRunRecorder {
       { key: PIPELINE_TAGS.cmd, value: clip(cmd, MAX_TAG_LENGTH) },
     ];
     if (execution.gitCommit) tags.push({ key: 'mlflow.source.git.commit', value: execution.gitCommit });
-    const run = await this.store.createRun({ experimentId: execution.experimentId, runName: stage.name, startTime: startedAt, userId: this.user, tags });
-    const mlflowParams = paramsAsMlflow(params);
-    if (mlflowParams.length) await this.store.logBatch(run.info.runId, { params: mlflowParams });
-    return run.info.runId;
+    return tags;
   }
 
-  /** Completes a stage's run: outcome tags, metrics, dataset inputs, artifacts, status and end time. */
-  async finishStageRun(record: StageRunRecord): Promise<string[]> {
+  /** A stage's run, RUNNING, with its command, params and tags (before its command starts). */
+  async startStageRun(execution: TrackedExecution, stage: StageSpec, params: ReadonlyMap<string, PyMap | null>, startedAt: number): Promise<StageRun> {
+    const run = await this.store.createRun({ experimentId: execution.experimentId, runName: stage.name, startTime: startedAt, userId: this.user, tags: this.stageTags(execution, stage) });
+    const mlflowParams = paramsAsMlflow(params);
+    if (mlflowParams.length) await this.store.logBatch(run.info.runId, { params: mlflowParams });
+    return { runId: run.info.runId, artifactUri: run.info.artifactUri };
+  }
+
+  /** A stage that ran no command (up to date, frozen): its whole run in a few writes, as finished. */
+  async recordStageWithoutCommand(execution: TrackedExecution, params: ReadonlyMap<string, PyMap | null>, startedAt: number, record: StageRunRecord): Promise<string> {
+    const tags = [...this.stageTags(execution, record.stage), ...outcomeTags(record)];
+    const run = await this.store.createRun({ experimentId: execution.experimentId, runName: record.stage.name, startTime: startedAt, userId: this.user, tags });
+    const runId = run.info.runId;
+    const mlflowParams = paramsAsMlflow(params);
+    const metrics = metricInputs(record);
+    if (mlflowParams.length || metrics.length) await this.store.logBatch(runId, { params: mlflowParams, metrics });
+    const inputs = datasetInputs(record);
+    if (inputs.length) await this.store.logInputs(runId, inputs);
+    await this.store.updateRun(runId, { status: runStatusOf(record.state), endTime: record.endedAt });
+    return runId;
+  }
+
+  /** Completes a stage's run: outcome tags, metrics, dataset inputs, artifacts, status and end time; returns warnings. */
+  async finishStageRun(run: StageRun, record: StageRunRecord): Promise<string[]> {
     const warnings: string[] = [];
-    const { stage } = record;
-    const deps = hashedPaths(stage.deps.map((dep) => dep.path), record.deps);
-    const outs = hashedPaths(stage.outs.map((out) => out.path), record.outs);
-    const tags: Tag[] = [
-      { key: PIPELINE_TAGS.outcome, value: record.state },
-      { key: PIPELINE_TAGS.deps, value: clip(JSON.stringify(deps), MAX_TAG_LENGTH) },
-      { key: PIPELINE_TAGS.outs, value: clip(JSON.stringify(outs), MAX_TAG_LENGTH) },
-    ];
-    if (record.reason) tags.push({ key: PIPELINE_TAGS.reason, value: clip(record.reason, MAX_TAG_LENGTH) });
-    if (record.exitCode !== null) tags.push({ key: PIPELINE_TAGS.exitCode, value: String(record.exitCode) });
-    const metricNames = new Map<string, string>();
-    for (const point of record.metrics) {
-      const owner = metricNames.get(point.key);
-      if (owner === undefined) metricNames.set(point.key, point.file);
-    }
-    const metrics: MetricInput[] = record.metrics.map((point) => ({
-      // A key two metrics files share is prefixed with the file of the later one.
-      key: metricNames.get(point.key) === point.file ? point.key : `${point.file}:${point.key}`,
-      value: point.value,
-      step: point.step,
-      timestamp: record.endedAt,
-    }));
-    await this.store.logBatch(record.runId, { tags, metrics });
-
-    const inputs: DatasetInput[] = [];
-    for (const dep of stage.deps) {
-      const digest = record.deps.get(dep.path);
-      if (!digest || digest.kind !== 'file' || !TABULAR_EXTENSIONS.has(path.extname(dep.path).toLowerCase())) continue;
-      const absolute = path.isAbsolute(dep.projectPath) ? dep.projectPath : path.join(record.workspaceRoot, dep.projectPath);
-      inputs.push({
-        name: dep.path,
-        digest: digest.md5,
-        sourceType: 'local',
-        source: JSON.stringify({ uri: absolute }),
-        profile: JSON.stringify({ size: digest.size }),
-        tags: [{ key: 'mlflow.data.context', value: 'input' }],
-      });
-    }
-    if (inputs.length) await this.store.logInputs(record.runId, inputs);
-
+    await this.store.logBatch(run.runId, { tags: outcomeTags(record), metrics: metricInputs(record) });
+    const inputs = datasetInputs(record);
+    if (inputs.length) await this.store.logInputs(run.runId, inputs);
     if (this.artifacts) {
       try {
-        const run = await this.store.getRun(record.runId);
-        const root = storePathOfArtifactUri(run.info.artifactUri);
-        if (record.logFile && fs.existsSync(record.logFile)) {
-          await this.artifacts.write(joinArtifactPath(root, 'stage.log'), fs.createReadStream(record.logFile));
-        }
-        for (const plot of record.plots) {
-          for (const file of filesUnder(plot.absolute)) {
-            const relative = path.relative(plot.absolute, file).split(path.sep).join('/');
-            await this.artifacts.write(joinArtifactPath(root, 'plots', ...plot.projectPath.split('/'), relative), fs.createReadStream(file));
-          }
-        }
+        await this.storeArtifacts(this.artifacts, run.artifactUri, record);
       } catch (error) {
-        warnings.push(`the artifacts of stage '${stage.name}' were not stored: ${error instanceof Error ? error.message : String(error)}`);
+        warnings.push(`the artifacts of stage '${record.stage.name}' were not stored: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
-    await this.store.updateRun(record.runId, { status: runStatusOf(record.state), endTime: record.endedAt });
+    await this.store.updateRun(run.runId, { status: runStatusOf(record.state), endTime: record.endedAt });
     return warnings;
+  }
+
+  private async storeArtifacts(artifacts: ArtifactStore, artifactUri: string, record: StageRunRecord): Promise<void> {
+    const root = storePathOfArtifactUri(artifactUri);
+    if (record.logFile && fs.existsSync(record.logFile)) {
+      await artifacts.write(joinArtifactPath(root, 'stage.log'), fs.createReadStream(record.logFile));
+    }
+    for (const plot of record.plots) {
+      for (const file of filesUnder(plot.absolute)) {
+        const relative = path.relative(plot.absolute, file).split(path.sep).join('/');
+        await artifacts.write(joinArtifactPath(root, 'plots', ...plot.projectPath.split('/'), relative), fs.createReadStream(file));
+      }
+    }
   }
 
   /** Ends the parent run. */

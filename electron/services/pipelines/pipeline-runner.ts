@@ -23,7 +23,7 @@ import type { StageSpec } from './pipeline-definition';
 import { FINAL_STAGE_STATES, type ExecutionStatus, type PipelineEvent, type StageState } from './pipeline-events';
 import type { PipelineExecutionStore } from './pipeline-execution-store';
 import type { PipelineGraph } from './pipeline-graph';
-import { hashedPaths, type PipelineRunRecorder, type TrackedExecution } from './pipeline-run-recorder';
+import { hashedPaths, type PipelineRunRecorder, type StageRun, type TrackedExecution } from './pipeline-run-recorder';
 import type { PipelineWorkspace } from './pipeline-workspace';
 import { isPyList, isPyMap, pyToJson, type PyMap, type PyValue } from './python-value';
 import type { StageExecutor, StageOutcome } from './stage-executor';
@@ -304,7 +304,7 @@ export class PipelineRunner {
         this.settle(name, { state: 'failed', reason: `frozen stage: missing outputs ${missing.map((out) => `'${out.path}'`).join(', ')}`, startedAt });
         return;
       }
-      await this.complete(stage, { state: 'frozen', reason: 'frozen; dvc.lock updated with its outputs as they are', startedAt, runId: null, exitCode: null, output: null });
+      await this.complete(stage, { state: 'frozen', reason: 'frozen; dvc.lock updated with its outputs as they are', startedAt, run: null, exitCode: null, output: null });
       return;
     }
     if (!this.input.force && inspection.changes.length === 0) {
@@ -316,7 +316,7 @@ export class PipelineRunner {
     if (!this.input.force && canRestore(stage)) {
       const restoredFrom = await this.restore(stage, inspection);
       if (restoredFrom) {
-        await this.complete(stage, { state: 'restored', reason: `${why}; restored from ${restoredFrom}`, startedAt, runId: null, exitCode: null, output: null });
+        await this.complete(stage, { state: 'restored', reason: `${why}; restored from ${restoredFrom}`, startedAt, run: null, exitCode: null, output: null });
         return;
       }
     }
@@ -372,13 +372,17 @@ export class PipelineRunner {
 
   /** An up-to-date or unchanged frozen stage: a finished run that says so. */
   private async finishWithoutCommand(stage: StageSpec, inspection: StageInspection, state: 'skipped' | 'frozen', reason: string, startedAt: number): Promise<void> {
-    const runId = await this.startRun(stage, inspection.params, startedAt);
     const metrics = this.readMetrics(stage);
-    if (runId) await this.finishRun(stage, runId, state, reason, null, inspection.deps, inspection.outs, metrics, null);
+    const { recorder, tracking } = this.input;
+    let runId: string | null = null;
+    if (recorder && tracking) {
+      const record = { stage, state, reason, exitCode: null, endedAt: Date.now(), deps: inspection.deps, outs: inspection.outs, metrics, plots: [], logFile: null, workspaceRoot: this.input.workspace.root };
+      runId = await this.safely(`the run of stage '${stage.name}' was not recorded`, () => recorder.recordStageWithoutCommand(tracking, inspection.params, startedAt, record));
+    }
     this.settle(stage.name, { state, reason, runId, startedAt }, { params: inspection.params, deps: inspection.deps, outs: inspection.outs, metrics });
   }
 
-  private async startRun(stage: StageSpec, params: ReadonlyMap<string, PyMap | null>, startedAt: number): Promise<string | null> {
+  private async startRun(stage: StageSpec, params: ReadonlyMap<string, PyMap | null>, startedAt: number): Promise<StageRun | null> {
     const { recorder, tracking } = this.input;
     if (!recorder || !tracking) return null;
     return this.safely(`the run of stage '${stage.name}' was not created`, () => recorder.startStageRun(tracking, stage, params, startedAt));
@@ -386,7 +390,7 @@ export class PipelineRunner {
 
   private async finishRun(
     stage: StageSpec,
-    runId: string,
+    run: StageRun,
     state: StageState,
     reason: string | null,
     exitCode: number | null,
@@ -399,7 +403,7 @@ export class PipelineRunner {
     if (!recorder) return;
     const plots = stage.outs.filter((out) => out.kind === 'plot').map((out) => ({ absolute: this.absolute(out.projectPath), projectPath: out.projectPath }));
     const warnings = await this.safely(`the run of stage '${stage.name}' was not completed`, () =>
-      recorder.finishStageRun({ runId, stage, state, reason, exitCode, endedAt: Date.now(), deps, outs, metrics, plots, logFile, workspaceRoot: this.input.workspace.root }),
+      recorder.finishStageRun(run, { stage, state, reason, exitCode, endedAt: Date.now(), deps, outs, metrics, plots, logFile, workspaceRoot: this.input.workspace.root }),
     );
     for (const warning of warnings ?? []) this.warn(warning);
   }
@@ -421,9 +425,10 @@ export class PipelineRunner {
 
   private async execute(stage: StageSpec, inspection: StageInspection, why: string, startedAt: number): Promise<void> {
     const { workspace, tracking, trackingUri } = this.input;
-    const runId = await this.startRun(stage, inspection.params, startedAt);
+    const run = await this.startRun(stage, inspection.params, startedAt);
+    const runId = run?.runId ?? null;
     if (this.input.signal.aborted) {
-      if (runId) await this.finishRun(stage, runId, 'cancelled', 'the execution was stopped before it started', null, inspection.deps, new Map(), [], null);
+      if (run) await this.finishRun(stage, run, 'cancelled', 'the execution was stopped before it started', null, inspection.deps, new Map(), [], null);
       this.settle(stage.name, { state: 'cancelled', reason: 'the execution was stopped before it started', runId, startedAt });
       return;
     }
@@ -449,33 +454,34 @@ export class PipelineRunner {
     if (outcome.stopped) {
       this.removeOuts(stage, false);
       const reason = 'stopped; its partial outputs were removed and dvc.lock was left as it was';
-      if (runId) await this.finishRun(stage, runId, 'killed', reason, outcome.exitCode, inspection.deps, new Map(), [], output.file);
+      if (run) await this.finishRun(stage, run, 'killed', reason, outcome.exitCode, inspection.deps, new Map(), [], output.file);
       this.settle(stage.name, { state: 'killed', reason, runId, exitCode: outcome.exitCode, startedAt, tail: output.tail });
       return;
     }
     if (outcome.exitCode !== 0) {
       const how = outcome.exitCode === null ? `was ended by ${outcome.signal ?? 'an error'}` : `exited with code ${outcome.exitCode}`;
       const reason = `'${outcome.failedCommand ?? stage.commands.join('; ')}' ${how}`;
-      if (runId) await this.finishRun(stage, runId, 'failed', reason, outcome.exitCode, inspection.deps, new Map(), [], output.file);
+      if (run) await this.finishRun(stage, run, 'failed', reason, outcome.exitCode, inspection.deps, new Map(), [], output.file);
       this.settle(stage.name, { state: 'failed', reason, runId, exitCode: outcome.exitCode, startedAt, tail: output.tail });
       return;
     }
-    await this.complete(stage, { state: 'done', reason: why, startedAt, runId, exitCode: 0, output });
+    await this.complete(stage, { state: 'done', reason: why, startedAt, run, exitCode: 0, output });
   }
 
   /** After a stage ran, was restored, or was a changed frozen stage: hash, cache, lock, run-cache, .gitignore, run. */
   private async complete(
     stage: StageSpec,
-    result: { state: 'done' | 'restored' | 'frozen'; reason: string; startedAt: number; runId: string | null; exitCode: number | null; output: StageOutput | null },
+    result: { state: 'done' | 'restored' | 'frozen'; reason: string; startedAt: number; run: StageRun | null; exitCode: number | null; output: StageOutput | null },
   ): Promise<void> {
     const { workspace, hasher } = this.input;
     const digests = await hasher.digest([...stage.deps.map((dep) => dep.projectPath), ...stage.outs.map((out) => out.projectPath)]);
     const deps = new Map(stage.deps.map((dep) => [dep.path, digests.get(dep.projectPath) ?? null]));
     const outs = new Map(stage.outs.map((out) => [out.path, digests.get(out.projectPath) ?? null]));
     const params = new Map(stage.params.map((spec) => [spec.file, readStageParams(workspace.root, spec)]));
-    const runId = result.runId ?? (await this.startRun(stage, params, result.startedAt));
+    const run = result.run ?? (await this.startRun(stage, params, result.startedAt));
+    const runId = run?.runId ?? null;
     const fail = async (reason: string): Promise<void> => {
-      if (runId) await this.finishRun(stage, runId, 'failed', reason, result.exitCode, deps, outs, [], result.output?.file ?? null);
+      if (run) await this.finishRun(stage, run, 'failed', reason, result.exitCode, deps, outs, [], result.output?.file ?? null);
       this.settle(stage.name, { state: 'failed', reason, runId, exitCode: result.exitCode, startedAt: result.startedAt, tail: result.output?.tail });
     };
     const missingOut = stage.outs.find((out) => outs.get(out.path) === null);
@@ -499,7 +505,7 @@ export class PipelineRunner {
     if (keepsRunCache) workspace.cache.saveRun(entry);
     if (workspace.inGit) for (const out of stage.outs) if (out.cache) ignoreOut(this.absolute(out.projectPath));
     const metrics = this.readMetrics(stage);
-    if (runId) await this.finishRun(stage, runId, result.state, result.reason, result.exitCode, deps, outs, metrics, result.output?.file ?? null);
+    if (run) await this.finishRun(stage, run, result.state, result.reason, result.exitCode, deps, outs, metrics, result.output?.file ?? null);
     this.settle(stage.name, { state: result.state, reason: result.reason, runId, exitCode: result.exitCode, startedAt: result.startedAt, tail: result.output?.tail }, { params, deps, outs, metrics });
   }
 }

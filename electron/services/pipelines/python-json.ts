@@ -2,7 +2,7 @@
 // `.dir` manifest (dvc-data's Tree.as_bytes) and for run-cache keys (dvc.utils.dict_sha256), so a
 // hash Cairn computes matches DVC's only if the text does. Separators are ", " and ": ",
 // non-ASCII is written as \uXXXX (ensure_ascii), floats as Python's repr, keys sorted by code point.
-import { compareCodePoints, isPyList, isPyMap, PyFloat, pythonFloatRepr, type PyValue } from './python-value';
+import { isPyList, isPyMap, PyFloat, pythonFloatRepr, pythonSorted, type PyValue } from './python-value';
 
 const ESCAPES: Readonly<Record<string, string>> = {
   '"': '\\"',
@@ -14,7 +14,9 @@ const ESCAPES: Readonly<Record<string, string>> = {
   '\f': '\\f',
 };
 
-function pythonJsonString(text: string): string {
+/** A string as Python's json.dumps writes it (ensure_ascii). */
+export function pythonJsonString(text: string): string {
+  if (/^[ !#-[\]-~]*$/.test(text)) return `"${text}"`;
   let out = '"';
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
@@ -44,7 +46,7 @@ export function pythonJsonDumps(value: PyValue, options: { readonly sortKeys?: b
   if (typeof value === 'string') return pythonJsonString(value);
   if (isPyList(value)) return `[${value.map((item) => pythonJsonDumps(item, options)).join(', ')}]`;
   if (isPyMap(value)) {
-    const keys = sortKeys ? [...value.keys()].sort(compareCodePoints) : [...value.keys()];
+    const keys = sortKeys ? pythonSorted(value.keys()) : [...value.keys()];
     return `{${keys.map((key) => `${pythonJsonString(key)}: ${pythonJsonDumps(value.get(key)!, options)}`).join(', ')}}`;
   }
   throw new TypeError('unreachable');

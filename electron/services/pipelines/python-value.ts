@@ -153,7 +153,18 @@ export function compareCodePoints(a: string, b: string): number {
   return left.length - right.length;
 }
 
+/** Sorts items by a string key as Python's sorted() sorts str (by code point); plain comparison when no key holds a surrogate. */
+export function sortedByCodePoint<T>(items: Iterable<T>, key: (item: T) => string): T[] {
+  const list = [...items];
+  if (list.some((item) => SURROGATE.test(key(item)))) return list.sort((a, b) => compareCodePoints(key(a), key(b)));
+  return list.sort((a, b) => {
+    const left = key(a);
+    const right = key(b);
+    return left < right ? -1 : left > right ? 1 : 0;
+  });
+}
+
 /** Sorts strings as Python's sorted() does. */
 export function pythonSorted(values: Iterable<string>): string[] {
-  return [...values].sort(compareCodePoints);
+  return sortedByCodePoint(values, (value) => value);
 }
