@@ -112,7 +112,7 @@ stages:
     cmd: echo before
 `;
     const lock = readDvcLock(lockFile(text));
-    expect(lock.stages.get('old')!.outs.get('x')).toEqual({ path: 'x', md5: '0cc175b9c0f1b6a831c399e269772661', plainMd5: false });
+    expect(lock.stages.get('old')!.outs.get('x')).toEqual({ path: 'x', md5: '0cc175b9c0f1b6a831c399e269772661' });
     const updated = dvcLockText(
       lock,
       new Map([

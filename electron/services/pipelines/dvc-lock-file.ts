@@ -33,8 +33,6 @@ export interface LockedItem {
   readonly path: string;
   /** The md5 (a folder's ends in .dir); null when the entry has none. */
   readonly md5: string | null;
-  /** False for DVC 2 entries (no `hash: md5`), which DVC hashed with dos2unix. */
-  readonly plainMd5: boolean;
 }
 
 /** One stage's entry in dvc.lock. */
@@ -63,13 +61,13 @@ function lockedItems(value: PyValue | undefined, stage: string, key: string): Ma
   for (const item of value) {
     if (!isPyMap(item) || typeof item.get('path') !== 'string') throw new LockFileError(`each of '${key}' of stage '${stage}' needs a 'path'`);
     const md5 = item.get('md5');
-    items.set(item.get('path') as string, { path: item.get('path') as string, md5: typeof md5 === 'string' ? md5 : null, plainMd5: item.get('hash') === 'md5' });
+    items.set(item.get('path') as string, { path: item.get('path') as string, md5: typeof md5 === 'string' ? md5 : null });
   }
   return items;
 }
 
 /** Turns a parsed lock stage entry into a LockedStage. */
-export function lockedStageFrom(name: string, entry: PyValue): LockedStage {
+function lockedStageFrom(name: string, entry: PyValue): LockedStage {
   if (!isPyMap(entry)) throw new LockFileError(`stage '${name}' must be a mapping`);
   const cmd = entry.get('cmd');
   if (typeof cmd !== 'string' && !isPyList(cmd)) throw new LockFileError(`stage '${name}' needs a 'cmd'`);
