@@ -49,7 +49,7 @@ export type PathDigest = FileDigest | DirDigest;
 export function dirManifest(entries: readonly { relpath: string; md5: string }[]): string {
   // json.dumps(sort_keys=True) of [{"md5": ..., "relpath": ...}] sorted by relpath: written directly, it is the same text.
   const sorted = sortedByCodePoint(entries, (entry) => entry.relpath);
-  return `[${sorted.map((entry) => `{"md5": ${pythonJsonString(entry.md5)}, "relpath": ${pythonJsonString(entry.relpath)}}`).join(', ')}]`;
+  return `[${sorted.map((entry) => `{"md5": "${entry.md5}", "relpath": ${pythonJsonString(entry.relpath)}}`).join(', ')}]`;
 }
 
 function stampOf(stat: fs.Stats): FileStamp {

@@ -196,6 +196,11 @@ export class HashingWorkerPool {
     return parts.flat();
   }
 
+  /** Starts a worker ahead of the work (it boots while the caller reads files), unless one runs. */
+  warm(): void {
+    if (!this.closed && this.workers.length === 0) this.startWorker();
+  }
+
   /** Every file under a folder, with its stat (what DVC hashes when the folder is a dep or an out). */
   scan(dir: string): Promise<ScannedFile[]> {
     return new Promise((resolve, reject) => this.enqueue({ kind: 'scan', id: this.nextId++, dir, resolve, reject }));

@@ -102,7 +102,15 @@ function json<T>(text: string | null): T | null {
 
 /** Reads and writes executions in the tracker's database. */
 export class PipelineExecutionStore {
-  constructor(private readonly db: SqliteDatabase) {}
+  private readonly updateStageStatement;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.updateStageStatement = db.prepare(
+      `UPDATE pipeline_execution_stages SET state = ?, reason = ?, run_id = ?, exit_code = ?, started_at = ?, ended_at = ?,
+         params = ?, deps = ?, outs = ?, metrics = ?
+       WHERE execution_id = ? AND stage = ?`,
+    );
+  }
 
   /** Records an execution as it starts, with the stages of its plan waiting. */
   startExecution(execution: Omit<ExecutionRecord, 'status' | 'endedAt'>, stages: ReadonlyArray<{ name: string; cmd: string }>): void {
@@ -132,13 +140,7 @@ export class PipelineExecutionStore {
 
   /** Records where a stage ended (or stands). */
   updateStage(executionId: string, stage: Omit<ExecutionStageRecord, 'position' | 'cmd'>): void {
-    this.db
-      .prepare(
-        `UPDATE pipeline_execution_stages SET state = ?, reason = ?, run_id = ?, exit_code = ?, started_at = ?, ended_at = ?,
-           params = ?, deps = ?, outs = ?, metrics = ?
-         WHERE execution_id = ? AND stage = ?`,
-      )
-      .run(
+    this.updateStageStatement.run(
         stage.state,
         stage.reason,
         stage.runId,

@@ -136,8 +136,8 @@ export class PipelineBusyError extends Error {
   }
 }
 
-/** Takes the workspace's run lock (a file holding this process's id); throws when a live process holds it. */
-function acquireRunLock(file: string): () => void {
+/** Takes a workspace's run lock (a file holding this process's id); throws when a live process holds it. */
+function acquireRunLock(file: string, root: string): () => void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -153,7 +153,7 @@ function acquireRunLock(file: string): () => void {
       } catch (probe) {
         alive = (probe as NodeJS.ErrnoException).code === 'EPERM';
       }
-      if (alive && holder !== 0) throw new PipelineBusyError(path.dirname(path.dirname(file)), holder);
+      if (alive && holder !== 0) throw new PipelineBusyError(root, holder);
       fs.rmSync(file, { force: true });
     }
   }
@@ -223,7 +223,13 @@ export class PipelineService {
     }
   }
 
-  private hasherFor(workspace: PipelineWorkspace): ContentHasher {
+  /**
+   * A hasher for the workspace. When a stage's dep or out is a folder, a worker starts at once, so
+   * that it boots while the hash state and dvc.lock are read rather than when the folder is listed.
+   */
+  private hasherFor(workspace: PipelineWorkspace, stages: readonly StageSpec[]): ContentHasher {
+    const paths = stages.flatMap((stage) => [...stage.deps.map((dep) => dep.projectPath), ...stage.outs.map((out) => out.projectPath)]);
+    if (paths.some((item) => fs.statSync(path.resolve(workspace.root, item), { throwIfNoEntry: false })?.isDirectory())) this.pool.warm();
     return new ContentHasher(workspace.root, HashState.load(workspace.stateFile), this.pool);
   }
 
@@ -231,9 +237,9 @@ export class PipelineService {
   async status(projectDir: string, options: { targets?: readonly string[]; downstream?: boolean } = {}): Promise<PipelineStatus> {
     const pipeline = this.load(projectDir);
     const workspace = openWorkspace(pipeline.projectDir, this.options.dataDir);
-    const lock = this.readLock(workspace);
-    const hasher = this.hasherFor(workspace);
     const plan = planStages(pipeline.graph, options.targets ?? [], options.downstream ?? false);
+    const hasher = this.hasherFor(workspace, plan.map((name) => pipeline.graph.stages.get(name)!));
+    const lock = this.readLock(workspace);
     const planned = new Set(plan);
     const outlooks = new Map<string, StageOutlook>();
     const stages: StageStatusView[] = [];
@@ -269,7 +275,7 @@ export class PipelineService {
       plan = planStages(pipeline.graph, targets, options.downstream ?? false);
     }
     this.readLock(workspace);
-    const releaseLock = acquireRunLock(`${workspace.stateFile}.run-lock`);
+    const releaseLock = acquireRunLock(`${workspace.stateFile}.run-lock`, workspace.root);
     try {
       return await this.launch(executionId, pipeline, plan, project, workspace, overrides.map((override) => override.text), options, releaseLock);
     } catch (error) {
@@ -341,7 +347,7 @@ export class PipelineService {
     const runner = new PipelineRunner({
       executionId,
       workspace,
-      hasher: this.hasherFor(workspace),
+      hasher: this.hasherFor(workspace, plan.map((name) => pipeline.graph.stages.get(name)!)),
       graph: pipeline.graph,
       plan,
       force: options.force ?? false,
