@@ -142,7 +142,8 @@ export async function runPipelineCommand(args: string[], output: CommandOutput =
     }
     throw error;
   }
-  throw new Error(`pipeline needs a command: run, status or dag (got '${subcommand}'). Run \`cairn pipeline --help\`.`);
+  output.stderr.write(`cairn: pipeline needs a command: run, status or dag${subcommand ? ` (got '${subcommand}')` : ''}. Run \`cairn pipeline --help\`.\n`);
+  return 2;
 }
 
 function parseJobs(text: string | undefined): number | undefined {
