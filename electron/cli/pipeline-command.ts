@@ -6,8 +6,8 @@ import { parseArgs } from 'node:util';
 import { resolveDataDir, trackerDatabaseFile } from '../services/data-dir';
 import { PipelineDefinitionError, formatPipelineIssue } from '../services/pipelines/pipeline-definition';
 import { FINAL_STAGE_STATES, type PipelineEvent, type StageState } from '../services/pipelines/pipeline-events';
-import { UnknownTargetError, type PipelineGraph } from '../services/pipelines/pipeline-graph';
-import { PipelineBusyError, PipelineService, type PipelineStatus } from '../services/pipelines/pipeline-service';
+import { UnknownTargetError } from '../services/pipelines/pipeline-graph';
+import { PipelineBusyError, PipelineService, type PipelineStatus, type PipelineView } from '../services/pipelines/pipeline-service';
 import type { ExecutionResult } from '../services/pipelines/pipeline-runner';
 import type { StageChange } from '../services/pipelines/stage-status';
 import { SqliteTrackerStore } from '../services/tracker/sqlite-tracker-store';
@@ -268,31 +268,30 @@ async function statusCommand(args: PipelineArgs, output: CommandOutput): Promise
 }
 
 /** The stages by depth, each with what it needs; or Graphviz dot; or a Mermaid flowchart. */
-export function formatDag(graph: PipelineGraph, format: 'text' | 'dot' | 'mermaid'): string {
-  const edges = graph.order.flatMap((name) => (graph.upstream.get(name) ?? []).map((need) => [need, name] as const));
+export function formatDag(view: PipelineView, format: 'text' | 'dot' | 'mermaid'): string {
+  const names = view.stages.map((stage) => stage.name);
   if (format === 'dot') {
-    return `strict digraph {\n${graph.order.map((name) => `"${name}";`).join('\n')}\n${edges.map(([from, to]) => `"${from}" -> "${to}";`).join('\n')}\n}\n`;
+    return `strict digraph {\n${names.map((name) => `"${name}";`).join('\n')}\n${view.edges.map((edge) => `"${edge.from}" -> "${edge.to}";`).join('\n')}\n}\n`;
   }
   if (format === 'mermaid') {
-    const ids = new Map(graph.order.map((name, index) => [name, `node${index + 1}`]));
-    return `flowchart TD\n${graph.order.map((name) => `\t${ids.get(name)}["${name}"]`).join('\n')}\n${edges.map(([from, to]) => `\t${ids.get(from)}-->${ids.get(to)}`).join('\n')}\n`;
+    const ids = new Map(names.map((name, index) => [name, `node${index + 1}`]));
+    return `flowchart TD\n${names.map((name) => `\t${ids.get(name)}["${name}"]`).join('\n')}\n${view.edges.map((edge) => `\t${ids.get(edge.from)}-->${ids.get(edge.to)}`).join('\n')}\n`;
   }
   const depth = new Map<string, number>();
-  for (const name of graph.order) depth.set(name, Math.max(-1, ...(graph.upstream.get(name) ?? []).map((need) => depth.get(need)!)) + 1);
-  const width = Math.max(...graph.order.map((name) => name.length), 5);
-  const lines = graph.order.map((name) => {
-    const needs = graph.upstream.get(name) ?? [];
-    const frozen = graph.stages.get(name)!.frozen ? ' (frozen)' : '';
-    return `  ${String(depth.get(name)).padStart(2)}  ${name.padEnd(width)}${needs.length ? `  <- ${needs.join(', ')}` : ''}${frozen}`;
+  for (const stage of view.stages) depth.set(stage.name, Math.max(-1, ...stage.needs.map((need) => depth.get(need)!)) + 1);
+  const width = Math.max(...names.map((name) => name.length), 5);
+  const lines = view.stages.map((stage) => {
+    const frozen = stage.frozen ? ' (frozen)' : '';
+    return `  ${String(depth.get(stage.name)).padStart(2)}  ${stage.name.padEnd(width)}${stage.needs.length ? `  <- ${stage.needs.join(', ')}` : ''}${frozen}`;
   });
-  return `${graph.order.length} stage${graph.order.length === 1 ? '' : 's'} (depth, name, what it needs):\n${lines.join('\n')}\n`;
+  return `${names.length} stage${names.length === 1 ? '' : 's'} (depth, name, what it needs):\n${lines.join('\n')}\n`;
 }
 
 function dagCommand(args: PipelineArgs, output: CommandOutput): number {
   const service = new PipelineService({ dataDir: args.dataDir });
-  const pipeline = service.load(args.project);
+  const view = service.describe(args.project);
   void service.close();
-  output.stdout.write(formatDag(pipeline.graph, args.values.dot ? 'dot' : args.values.mermaid ? 'mermaid' : 'text'));
+  output.stdout.write(formatDag(view, args.values.dot ? 'dot' : args.values.mermaid ? 'mermaid' : 'text'));
   return 0;
 }
 

@@ -441,3 +441,26 @@ describe('status', () => {
     ]);
   });
 });
+
+describe('describe and params', () => {
+  it('gives the stages, edges and tracked params with their values as plain data', () => {
+    write(SKLEARN_LIKE);
+    const view = service.describe(project);
+    expect(view.stages.map((stage) => [stage.name, stage.needs])).toEqual([
+      ['prepare', []],
+      ['train@a', ['prepare']],
+      ['train@b', ['prepare']],
+      ['evaluate', ['train@a', 'train@b']],
+    ]);
+    expect(view.edges).toContainEqual({ from: 'train@b', to: 'evaluate' });
+    expect(view.stages[3]!.outs).toEqual([
+      { path: 'metrics.json', kind: 'metric', cache: false, persist: false },
+      { path: 'roc.csv', kind: 'plot', cache: false, persist: false },
+    ]);
+    expect(JSON.parse(JSON.stringify(view))).toEqual(view);
+    expect(service.params(project)).toEqual([
+      { file: 'params.yaml', key: 'prepare.rows', value: 4, text: '4', stages: ['prepare'] },
+      { file: 'params.yaml', key: 'train.lr', value: 0.1, text: '0.1', stages: ['train@a', 'train@b'] },
+    ]);
+  });
+});

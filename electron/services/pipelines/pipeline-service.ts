@@ -32,6 +32,7 @@ import {
   type PipelineWorkspace,
 } from './pipeline-workspace';
 import { DataFileError } from './python-data-file';
+import { pyToJson, pythonStr, type PyValue } from './python-value';
 import { describeChange, inspectStage, readStageParams, type StageChange } from './stage-status';
 import { LocalProcessExecutor, type StageExecutor } from './stage-executor';
 
@@ -116,6 +117,42 @@ export interface StageStatusView {
 export interface PipelineStatus {
   readonly projectDir: string;
   readonly stages: readonly StageStatusView[];
+}
+
+/** A stage as the DAG view shows it (plain data, for IPC and HTTP). */
+export interface StageView {
+  readonly name: string;
+  readonly group: string | null;
+  readonly cmd: string;
+  readonly wdir: string;
+  readonly desc: string | null;
+  readonly frozen: boolean;
+  readonly alwaysChanged: boolean;
+  readonly deps: readonly string[];
+  readonly params: ReadonlyArray<{ readonly file: string; readonly keys: readonly string[] }>;
+  readonly outs: ReadonlyArray<{ readonly path: string; readonly kind: 'out' | 'metric' | 'plot'; readonly cache: boolean; readonly persist: boolean }>;
+  /** The stages whose outs it reads. */
+  readonly needs: readonly string[];
+}
+
+/** A pipeline's stages in dependency order and its edges (`from` is read by `to`). */
+export interface PipelineView {
+  readonly projectDir: string;
+  readonly stages: readonly StageView[];
+  readonly edges: ReadonlyArray<{ readonly from: string; readonly to: string }>;
+}
+
+/** A tracked param with its current value and the stages that read it. */
+export interface ParamView {
+  /** The params file, relative to the project root. */
+  readonly file: string;
+  /** Dotted key. */
+  readonly key: string;
+  /** The value as plain JSON. */
+  readonly value: unknown;
+  /** The value as Python prints it, which is also how to write it in an override (`0.01`, `True` is `true`). */
+  readonly text: string;
+  readonly stages: readonly string[];
 }
 
 /** An execution and its stages, as recorded. */
@@ -208,6 +245,46 @@ export class PipelineService {
     }
     if (issues.length) throw new PipelineDefinitionError(issues);
     return { projectDir: root, stages: parsed.stages, graph };
+  }
+
+  /** The stages and edges of a project's pipeline, as plain data. */
+  describe(projectDir: string): PipelineView {
+    const { projectDir: root, graph } = this.load(projectDir);
+    const stages = graph.order.map((name): StageView => {
+      const stage = graph.stages.get(name)!;
+      return {
+        name,
+        group: stage.group,
+        cmd: commandText(stage),
+        wdir: stage.wdir,
+        desc: stage.desc,
+        frozen: stage.frozen,
+        alwaysChanged: stage.alwaysChanged,
+        deps: stage.deps.map((dep) => dep.path),
+        params: stage.params.map((spec) => ({ file: spec.file, keys: [...spec.keys] })),
+        outs: stage.outs.map((out) => ({ path: out.path, kind: out.kind, cache: out.cache, persist: out.persist })),
+        needs: [...(graph.upstream.get(name) ?? [])],
+      };
+    });
+    return { projectDir: root, stages, edges: stages.flatMap((stage) => stage.needs.map((from) => ({ from, to: stage.name }))) };
+  }
+
+  /** The params the stages read, with their values now (a whole tracked file gives its top-level keys). */
+  params(projectDir: string): ParamView[] {
+    const { projectDir: root, stages } = this.load(projectDir);
+    const views = new Map<string, { file: string; key: string; value: PyValue; stages: string[] }>();
+    for (const stage of stages) {
+      for (const spec of stage.params) {
+        const values = readStageParams(root, spec);
+        for (const [key, value] of values ?? []) {
+          const id = `${spec.projectPath}\0${key}`;
+          const view = views.get(id) ?? { file: spec.projectPath, key, value, stages: [] };
+          view.stages.push(stage.name);
+          views.set(id, view);
+        }
+      }
+    }
+    return [...views.values()].map((view) => ({ file: view.file, key: view.key, value: pyToJson(view.value), text: pythonStr(view.value), stages: view.stages }));
   }
 
   private readLock(workspace: PipelineWorkspace): DvcLock {
