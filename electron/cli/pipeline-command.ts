@@ -44,8 +44,9 @@ Options of run:
                         its own copy of the project under the data folder: your files and dvc.lock
                         stay as they are; its outs go into the shared cache and its runs are recorded
   --dry-run             Show what would run and why; run nothing, record nothing
-  --tracking-uri <uri>  Let stages log with mlflow to this Cairn tracking server (e.g. the app's,
-                        http://127.0.0.1:5151) instead of one started on a free port for the run
+  --tracking-uri <uri>  Let stages log with mlflow to this Cairn tracking server, which must serve
+                        the same data folder (e.g. the app's, http://127.0.0.1:5151), instead of
+                        one started on a free port for the run
   --no-track            Do not record runs or the execution (dvc.lock and the cache are still written)
 
 Options of status:
