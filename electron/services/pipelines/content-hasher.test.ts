@@ -47,7 +47,7 @@ describe('ContentHasher', () => {
     for (const [name, content] of Object.entries(FOLDER)) write(`data/${name}`, content);
     write('data/.git/HEAD', 'ignored, as DVC ignores .git');
     const digest = (await new ContentHasher(dir, HashState.load(null), pool).digest(['data'])).get('data');
-    expect(digest).toMatchObject({ kind: 'dir', md5: '1736d52c4ed9a6f50406651f6406b55c.dir', size: 270, nfiles: 7, manifest: FOLDER_MANIFEST });
+    expect(digest).toMatchObject({ kind: 'dir', md5: '1736d52c4ed9a6f50406651f6406b55c.dir', size: 270, nfiles: 7, listing: { manifest: FOLDER_MANIFEST } });
   });
 
   it('hashes an empty folder as the manifest [] (d751713988987e9331980363e24189ce.dir)', async () => {
@@ -66,6 +66,22 @@ describe('ContentHasher', () => {
     expect(digests.get('big.bin')).toEqual({ kind: 'file', md5: createHash('md5').update(big).digest('hex'), size: big.length, isExec: false });
     expect(digests.get('run.sh')).toMatchObject({ kind: 'file', isExec: true });
     expect(digests.get('missing.txt')).toBeNull();
+  });
+
+  it('gives an unchanged folder from the state without its listing, and lists it again when a file changes or the listing is asked for', async () => {
+    for (let i = 0; i < 50; i++) write(`data/f${i}.txt`, `row ${i}`);
+    const stateFile = path.join(dir, 'state.json');
+    const first = new ContentHasher(dir, HashState.load(stateFile), pool);
+    const hashed = (await first.digest(['data'])).get('data');
+    first.hashState.save();
+    expect(hashed).toMatchObject({ kind: 'dir', nfiles: 50, listing: { entries: expect.any(Array) } });
+    const unchanged = (await new ContentHasher(dir, HashState.load(stateFile), pool).digest(['data'])).get('data');
+    expect(unchanged).toEqual({ kind: 'dir', md5: hashed!.md5, size: hashed!.size, nfiles: 50, listing: null });
+    const listed = (await new ContentHasher(dir, HashState.load(stateFile), pool).digest(['data'], { listings: true })).get('data');
+    expect(listed).toMatchObject({ md5: hashed!.md5, listing: { entries: expect.any(Array) } });
+    write('data/f7.txt', 'changed');
+    const changed = (await new ContentHasher(dir, HashState.load(stateFile), pool).digest(['data'])).get('data');
+    expect(changed?.md5).not.toBe(hashed!.md5);
   });
 
   it('does not read a file again while its inode, mtime and size are unchanged (the persisted hash state)', async () => {

@@ -2,7 +2,8 @@
 // `.dir` manifest, the text of Python's json.dumps(sort_keys=True) of the list
 // [{"md5": ..., "relpath": ...}] of its files sorted by relpath (dvc-data's Tree.as_bytes),
 // with ".dir" appended, plus its total size and file count. Files whose inode, mtime and size
-// the hash state knows are not read again; folders are listed and files hashed on worker threads.
+// the hash state knows are not read again, and a folder whose listing is unchanged is not hashed
+// file by file again; folders are listed and files hashed on worker threads.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -29,6 +30,12 @@ export interface DirEntryDigest {
   readonly isExec: boolean;
 }
 
+/** A folder's files, sorted by relpath, and its manifest's text (as stored in the cache under the `.dir` md5). */
+export interface DirListing {
+  readonly entries: readonly DirEntryDigest[];
+  readonly manifest: string;
+}
+
 /** A folder's hash as dvc.lock records it. */
 export interface DirDigest {
   readonly kind: 'dir';
@@ -36,10 +43,8 @@ export interface DirDigest {
   readonly md5: string;
   readonly size: number;
   readonly nfiles: number;
-  /** Its files, sorted by relpath. */
-  readonly entries: readonly DirEntryDigest[];
-  /** The manifest's text, as stored in the cache under the `.dir` md5. */
-  readonly manifest: string;
+  /** Null when the folder's listing was unchanged since it was hashed and the listing was not asked for. */
+  readonly listing: DirListing | null;
 }
 
 /** The hash of a path: a file's or a folder's. */
@@ -77,10 +82,11 @@ export class ContentHasher {
   }
 
   /**
-   * The digest of each path (project-relative, or absolute for files outside the project);
-   * null for a path that does not exist or is neither a file nor a folder.
+   * The digest of each path (project-relative, or absolute for files outside the project); null
+   * for a path that does not exist or is neither a file nor a folder. Folders come with their
+   * listing when `listings` is set (to store them in the cache), else only when they changed.
    */
-  async digest(paths: readonly string[]): Promise<Map<string, PathDigest | null>> {
+  async digest(paths: readonly string[], options: { readonly listings?: boolean } = {}): Promise<Map<string, PathDigest | null>> {
     const results = new Map<string, PathDigest | null>();
     const pending: PendingFile[] = [];
     const known = (key: string, absolute: string, stamp: FileStamp): PendingFile => {
@@ -105,9 +111,16 @@ export class ContentHasher {
     }
     const listings = await Promise.all(
       folders.map(async (folder) => {
-        const scanned = await this.pool.scan(folder.absolute);
+        const scan = await this.pool.scan(folder.absolute, options.listings ? null : this.state.folderSignature(folder.key));
+        const unchanged = scan.files === null ? this.state.lookupFolder(folder.key, scan.signature) : null;
+        if (unchanged) {
+          results.set(folder.key, { kind: 'dir', ...unchanged, listing: null });
+          return null;
+        }
+        const scanned = scan.files ?? (await this.pool.scan(folder.absolute)).files!;
         return {
           folder,
+          signature: scan.signature,
           files: scanned.map((entry) => ({
             relpath: entry.relpath,
             isExec: (entry.mode & 0o111) !== 0,
@@ -127,19 +140,14 @@ export class ContentHasher {
       });
     }
     for (const [key, { file, isExec }] of files) results.set(key, { kind: 'file', md5: file.md5!, size: file.stamp.size, isExec });
-    for (const { folder, files: entries } of listings) {
-      const digests: DirEntryDigest[] = entries
-        .map((entry) => ({ relpath: entry.relpath, md5: entry.file.md5!, size: entry.file.stamp.size, isExec: entry.isExec }));
-      const sorted = sortedByCodePoint(digests, (entry) => entry.relpath);
-      const manifest = dirManifest(sorted);
-      results.set(folder.key, {
-        kind: 'dir',
-        md5: `${md5Text(manifest)}.dir`,
-        size: sorted.reduce((total, entry) => total + entry.size, 0),
-        nfiles: sorted.length,
-        entries: sorted,
-        manifest,
-      });
+    for (const listed of listings) {
+      if (!listed) continue;
+      const digests = listed.files.map((entry) => ({ relpath: entry.relpath, md5: entry.file.md5!, size: entry.file.stamp.size, isExec: entry.isExec }));
+      const entries = sortedByCodePoint(digests, (entry) => entry.relpath);
+      const manifest = dirManifest(entries);
+      const hash = { md5: `${md5Text(manifest)}.dir`, size: entries.reduce((total, entry) => total + entry.size, 0), nfiles: entries.length };
+      this.state.recordFolder(listed.folder.key, listed.signature, hash);
+      results.set(listed.folder.key, { kind: 'dir', ...hash, listing: { entries, manifest } });
     }
     return results;
   }

@@ -40,9 +40,9 @@ describe('DvcCache', () => {
     fs.mkdirSync(path.join(dir, 'out', 'sub'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'out', 'a.txt'), 'a');
     fs.writeFileSync(path.join(dir, 'out', 'sub', 'b.txt'), 'b');
-    const digest = (await new ContentHasher(dir, HashState.load(null), pool).digest(['out'])).get('out')!;
+    const digest = (await new ContentHasher(dir, HashState.load(null), pool).digest(['out'], { listings: true })).get('out')!;
     await cache.commit(path.join(dir, 'out'), digest);
-    expect(fs.readFileSync(cache.objectPath(digest.md5), 'utf8')).toBe(digest.kind === 'dir' ? digest.manifest : '');
+    expect(fs.readFileSync(cache.objectPath(digest.md5), 'utf8')).toBe(digest.kind === 'dir' ? digest.listing?.manifest : '');
     expect(cache.has(digest.md5)).toBe(true);
     fs.rmSync(path.join(dir, 'out'), { recursive: true });
     expect(await cache.checkout(digest.md5, path.join(dir, 'out'))).toBe(true);

@@ -91,12 +91,14 @@ export class DvcCache {
       await this.addFile(absolute, digest.md5);
       return;
     }
-    await eachLimited(digest.entries, 16, (entry) => this.addFile(path.join(absolute, ...entry.relpath.split('/')), entry.md5));
+    const listing = digest.listing;
+    if (!listing) throw new Error(`the files of '${absolute}' were not listed: hash it with its listing to store it`);
+    await eachLimited(listing.entries, 16, (entry) => this.addFile(path.join(absolute, ...entry.relpath.split('/')), entry.md5));
     const manifest = this.objectPath(digest.md5);
     if (!fs.existsSync(manifest)) {
       await fs.promises.mkdir(path.dirname(manifest), { recursive: true });
       const temporary = temporaryBeside(manifest);
-      await fs.promises.writeFile(temporary, digest.manifest);
+      await fs.promises.writeFile(temporary, listing.manifest);
       await fs.promises.chmod(temporary, READ_ONLY);
       await fs.promises.rename(temporary, manifest);
     }

@@ -50,7 +50,7 @@ describe('lockEntry', () => {
     const entry = lockEntry(stage, {
       deps: new Map<string, PathDigest>([
         ['train.py', file('9ab95496b29b6ea3418bbf20b9fe3473', 964, true)],
-        ['data/features', { kind: 'dir', md5: '52c1fddf9b7b11dff75bffbeff7958d3.dir', size: 12730163, nfiles: 2, entries: [], manifest: '[]' }],
+        ['data/features', { kind: 'dir', md5: '52c1fddf9b7b11dff75bffbeff7958d3.dir', size: 12730163, nfiles: 2, listing: null }],
       ]),
       params: new Map<string, PyMap>([
         ['params.yaml', new Map<string, PyValue>([['train.n_est', 100], ['train.lr', new PyFloat(1)]])],

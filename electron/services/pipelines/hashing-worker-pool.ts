@@ -26,6 +26,12 @@ export interface ScannedFile {
   readonly mode: number;
 }
 
+/** A folder's listing: its signature (the md5 of every file's path and stat), and its files unless the signature was the one expected. */
+export interface FolderScan {
+  readonly signature: string;
+  readonly files: ScannedFile[] | null;
+}
+
 /** Files at least this big are read with overlapped chunks; smaller ones in one go. */
 const STREAM_THRESHOLD = 8 * 1024 * 1024;
 const CHUNK = 4 * 1024 * 1024;
@@ -37,7 +43,8 @@ const BATCH_BYTES = 64 * 1024 * 1024;
  * The worker: plain JavaScript evaluated by the thread, so it needs no build step.
  * - scan: lists a folder recursively as dvc-data walks it (os.walk without following links to
  *   folders; a link to a file counts as that file), leaving out what DVC always ignores (.git,
- *   .hg and .dvc folders, .git files).
+ *   .hg and .dvc folders, .git files), and signs the listing; when the signature is the one the
+ *   caller expected (nothing changed since it hashed the folder), only the signature goes back.
  * - hash: md5 of files; small ones read synchronously into one reused buffer, big ones with two
  *   buffers, one being read while the other is hashed.
  */
@@ -112,13 +119,16 @@ function scan(root) {
     }
   };
   walk(root, '');
-  return { names: names.join('\0'), numbers: Float64Array.from(numbers) };
+  const listing = { names: names.join('\0'), numbers: Float64Array.from(numbers) };
+  const signature = crypto.createHash('md5').update(listing.names).update(Buffer.from(listing.numbers.buffer)).digest('hex');
+  return { signature, listing };
 }
 parentPort.on('message', async (message) => {
   if (message.kind === 'scan') {
     try {
-      const listing = scan(message.dir);
-      parentPort.postMessage({ id: message.id, listing }, [listing.numbers.buffer]);
+      const { signature, listing } = scan(message.dir);
+      if (signature === message.expected) parentPort.postMessage({ id: message.id, signature });
+      else parentPort.postMessage({ id: message.id, signature, listing }, [listing.numbers.buffer]);
     } catch (error) {
       parentPort.postMessage({ id: message.id, error: (error && (error.code || error.message)) || String(error) });
     }
@@ -138,17 +148,25 @@ parentPort.on('message', async (message) => {
 
 type Task =
   | { readonly kind: 'hash'; readonly id: number; readonly jobs: readonly Md5Job[]; readonly resolve: (value: Md5Outcome[]) => void; readonly reject: (error: Error) => void }
-  | { readonly kind: 'scan'; readonly id: number; readonly dir: string; readonly resolve: (value: ScannedFile[]) => void; readonly reject: (error: Error) => void };
+  | {
+      readonly kind: 'scan';
+      readonly id: number;
+      readonly dir: string;
+      readonly expected: string | null;
+      readonly resolve: (value: FolderScan) => void;
+      readonly reject: (error: Error) => void;
+    };
 
 interface WorkerReply {
   readonly id: number;
   readonly results?: Md5Outcome[];
+  readonly signature?: string;
   readonly listing?: { readonly names: string; readonly numbers: Float64Array };
   readonly error?: string;
 }
 
-function scannedFiles(listing: { readonly names: string; readonly numbers: Float64Array } | undefined): ScannedFile[] {
-  if (!listing || listing.names === '') return [];
+function scannedFiles(listing: { readonly names: string; readonly numbers: Float64Array }): ScannedFile[] {
+  if (listing.names === '') return [];
   const { numbers } = listing;
   return listing.names.split('\0').map((relpath, index) => ({
     relpath,
@@ -201,9 +219,12 @@ export class HashingWorkerPool {
     if (!this.closed && this.workers.length === 0) this.startWorker();
   }
 
-  /** Every file under a folder, with its stat (what DVC hashes when the folder is a dep or an out). */
-  scan(dir: string): Promise<ScannedFile[]> {
-    return new Promise((resolve, reject) => this.enqueue({ kind: 'scan', id: this.nextId++, dir, resolve, reject }));
+  /**
+   * Every file under a folder with its stat (what DVC hashes when the folder is a dep or an out),
+   * and the listing's signature; only the signature when it is `expected`.
+   */
+  scan(dir: string, expected: string | null = null): Promise<FolderScan> {
+    return new Promise((resolve, reject) => this.enqueue({ kind: 'scan', id: this.nextId++, dir, expected, resolve, reject }));
   }
 
   private enqueue(task: Task): void {
@@ -223,7 +244,7 @@ export class HashingWorkerPool {
       const task = this.queue.shift()!;
       idle.busy = task;
       idle.worker.ref();
-      idle.worker.postMessage(task.kind === 'scan' ? { kind: 'scan', id: task.id, dir: task.dir } : { kind: 'hash', id: task.id, jobs: task.jobs });
+      idle.worker.postMessage(task.kind === 'scan' ? { kind: 'scan', id: task.id, dir: task.dir, expected: task.expected } : { kind: 'hash', id: task.id, jobs: task.jobs });
     }
   }
 
@@ -236,7 +257,7 @@ export class HashingWorkerPool {
       worker.unref();
       if (task && task.id === reply.id) {
         if (reply.error !== undefined) task.reject(Object.assign(new Error(`cannot list ${task.kind === 'scan' ? task.dir : 'files'}: ${reply.error}`), { code: reply.error }));
-        else if (task.kind === 'scan') task.resolve(scannedFiles(reply.listing));
+        else if (task.kind === 'scan') task.resolve({ signature: reply.signature ?? '', files: reply.listing ? scannedFiles(reply.listing) : null });
         else task.resolve(reply.results ?? []);
       }
       this.dispatch();

@@ -474,9 +474,11 @@ export class PipelineRunner {
     result: { state: 'done' | 'restored' | 'frozen'; reason: string; startedAt: number; run: StageRun | null; exitCode: number | null; output: StageOutput | null },
   ): Promise<void> {
     const { workspace, hasher } = this.input;
-    const digests = await hasher.digest([...stage.deps.map((dep) => dep.projectPath), ...stage.outs.map((out) => out.projectPath)]);
-    const deps = new Map(stage.deps.map((dep) => [dep.path, digests.get(dep.projectPath) ?? null]));
-    const outs = new Map(stage.outs.map((out) => [out.path, digests.get(out.projectPath) ?? null]));
+    const depDigests = await hasher.digest(stage.deps.map((dep) => dep.projectPath));
+    // Outs are stored in the cache: their folders' listings are needed.
+    const outDigests = await hasher.digest(stage.outs.map((out) => out.projectPath), { listings: true });
+    const deps = new Map(stage.deps.map((dep) => [dep.path, depDigests.get(dep.projectPath) ?? null]));
+    const outs = new Map(stage.outs.map((out) => [out.path, outDigests.get(out.projectPath) ?? null]));
     const params = new Map(stage.params.map((spec) => [spec.file, readStageParams(workspace.root, spec)]));
     const run = result.run ?? (await this.startRun(stage, params, result.startedAt));
     const runId = run?.runId ?? null;

@@ -400,7 +400,7 @@ describe('projects', () => {
     expect(read('out/.gitignore')).toBe('/model.bin\n');
     expect(fs.existsSync(path.join(project, '.gitignore'))).toBe(false);
     expect(fs.readdirSync(path.join(project, '.dvc', 'cache', 'files', 'md5'))).toHaveLength(1);
-    expect(fs.existsSync(path.join(project, '.dvc', 'tmp', 'cairn-hash-state.json'))).toBe(true);
+    expect(fs.existsSync(path.join(project, '.dvc', 'tmp', 'cairn-hash-state.files.json'))).toBe(true);
   });
 
   it('never runs a frozen stage, and refuses a second run of the same project while one runs', async () => {
