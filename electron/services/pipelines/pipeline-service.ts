@@ -346,11 +346,17 @@ export class PipelineService {
     let workspace = project;
     if (overrides.length > 0 || options.variant) {
       workspace = await createVariantWorkspace(project, this.options.dataDir, executionId, pipeline.stages, this.readLock(project));
-      applyParamOverrides(workspace.root, overrides);
-      // The overrides may change commands and paths written with ${...}: read the copy's pipeline.
-      pipeline = { ...this.load(workspace.root), projectDir: pipeline.projectDir };
-      plan = planStages(pipeline.graph, targets, options.downstream ?? false);
+      try {
+        applyParamOverrides(workspace.root, overrides);
+        // The overrides may change commands and paths written with ${...}: read the copy's pipeline.
+        pipeline = { ...this.load(workspace.root), projectDir: pipeline.projectDir };
+        plan = planStages(pipeline.graph, targets, options.downstream ?? false);
+      } catch (error) {
+        fs.rmSync(workspace.root, { recursive: true, force: true });
+        throw error;
+      }
     }
+    // An unreadable dvc.lock makes the pipeline invalid: refuse it before anything runs.
     this.readLock(workspace);
     const releaseLock = acquireRunLock(`${workspace.stateFile}.run-lock`, workspace.root);
     try {
