@@ -368,6 +368,14 @@ describe('variants', () => {
     expect(fs.existsSync(started.workspaceDir)).toBe(false);
   });
 
+  it('refuses overrides that make the pipeline invalid, leaving no copy behind', async () => {
+    write(SKLEARN_LIKE);
+    await expect(service.start(project, { setParams: ['models=plain'] })).rejects.toThrow(/expected list\/dictionary, got str/);
+    await expect(service.start(project, { setParams: ['no-equals-sign'] })).rejects.toThrow(/\[file:\]key=value/);
+    const workspaces = path.join(server.dataDir, 'pipelines', 'workspaces');
+    expect(fs.existsSync(workspaces) ? fs.readdirSync(workspaces) : []).toEqual([]);
+  });
+
   it('keeps executions for history and compares two of them', async () => {
     write(SKLEARN_LIKE);
     const first = await run();
