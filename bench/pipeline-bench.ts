@@ -8,7 +8,8 @@
 //   first), beside GNU md5sum of the same cold file;
 // - four independent 2-second stages with --jobs 4.
 // Every figure comes from a new PipelineService (as a CLI command starts one), so worker threads
-// and the hash state are loaded as they would be.
+// and the hash state are loaded as they would be; the folder status is also measured from a
+// service kept between calls, as the app keeps it.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -128,6 +129,19 @@ export async function runPipelineBench(): Promise<BenchFigure[]> {
         }),
       );
     }
+    // The app keeps its service (and its worker threads) between calls.
+    const kept = newService();
+    const keptStatuses: number[] = [];
+    try {
+      await kept.status(folder);
+      for (let round = 0; round < 5; round++) {
+        const started = performance.now();
+        await kept.status(folder);
+        keptStatuses.push(performance.now() - started);
+      }
+    } finally {
+      await kept.close();
+    }
     const statLoops: number[] = [];
     for (let round = 0; round < 5; round++) {
       const started = performance.now();
@@ -135,7 +149,8 @@ export async function runPipelineBench(): Promise<BenchFigure[]> {
       statLoops.push(performance.now() - started);
     }
     figures.push(
-      { name: `status of an up-to-date stage whose dep is a folder of ${FILES.toLocaleString('en')} files, median of 5`, value: median(folderStatuses), unit: 'ms', target: '≤ 300 ms' },
+      { name: `status of an up-to-date stage whose dep is a folder of ${FILES.toLocaleString('en')} files, new service each time (as the CLI), median of 5`, value: median(folderStatuses), unit: 'ms', target: '≤ 300 ms' },
+      { name: 'the same status from a service kept between calls (as the app keeps it), median of 5', value: median(keptStatuses), unit: 'ms', target: '≤ 300 ms' },
       { name: `readdir and stat of the same ${FILES.toLocaleString('en')} files in one loop (the least any check does), median of 5`, value: median(statLoops), unit: 'ms', target: 'none set' },
     );
 
