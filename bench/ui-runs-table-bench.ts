@@ -10,9 +10,9 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { trackerDatabaseFile } from '../electron/services/data-dir';
-import { RunsTableService, type RunsTableRequest } from '../electron/services/runs-table/runs-table-service';
-import { SqliteTrackerStore } from '../electron/services/tracker/sqlite-tracker-store';
+import type { RunsTableRequest } from '../electron/services/runs-table/runs-table-reader';
+import { SqliteRunsTableReader } from '../electron/services/runs-table/sqlite-runs-table-reader';
+import { openCairnStores } from '../electron/services/cairn-services';
 import { FIRST_WINDOW_ROWS } from '../shared/runs-table';
 import { RUNS_TABLE_MARKS } from '../renderer/models/runs-table/runs-table-marks';
 import { startCairnServe, stopCairnServe } from '../e2e/cairn-serve-process';
@@ -31,7 +31,8 @@ const ROOT = process.cwd();
 
 /** Writes the runs into a fresh database in `dataDir`; returns the experiment id. */
 async function seedRuns(dataDir: string): Promise<string> {
-  const store = new SqliteTrackerStore({ file: trackerDatabaseFile(dataDir) });
+  const stores = openCairnStores(dataDir);
+  const { store } = stores;
   try {
     const { experimentId } = await store.createExperiment({ name: 'ui-runs-table-bench' });
     const start = Date.now() - RUNS * 1000;
@@ -53,15 +54,15 @@ async function seedRuns(dataDir: string): Promise<string> {
     }
     return experimentId;
   } finally {
-    store.close();
+    stores.close();
   }
 }
 
 /** The main side alone: the first window and the full table, as the renderer asks for them. */
 function timeService(dataDir: string, experimentId: string): { windowMs: number; fullMs: number } {
-  const store = new SqliteTrackerStore({ file: trackerDatabaseFile(dataDir) });
+  const stores = openCairnStores(dataDir);
   try {
-    const service = new RunsTableService(store.db);
+    const service = new SqliteRunsTableReader(stores.database);
     const base: RunsTableRequest = { experimentId, filter: '', orderBy: [], offset: 0, limit: FIRST_WINDOW_ROWS, includeKeys: false, viewType: 'ACTIVE_ONLY' };
     const windows: number[] = [];
     const fulls: number[] = [];
@@ -75,7 +76,7 @@ function timeService(dataDir: string, experimentId: string): { windowMs: number;
     }
     return { windowMs: median(windows), fullMs: median(fulls) };
   } finally {
-    store.close();
+    stores.close();
   }
 }
 

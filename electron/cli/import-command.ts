@@ -3,6 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { createArtifactStore, createDatabaseStores } from '../services/cairn-services';
+import { openDatabase } from '../services/database/database';
 import { resolveDataDir, trackerDatabaseFile } from '../services/data-dir';
 import {
   importMlflowFileStore,
@@ -11,10 +13,6 @@ import {
   type MlflowImportProgress,
   type MlflowImportSummary,
 } from '../services/importer/mlflow-file-store-importer';
-import { SqliteLoggedModelStore } from '../services/logged-models/sqlite-logged-model-store';
-import { SqliteRegistryStore } from '../services/registry/sqlite-registry-store';
-import { SqliteTrackerStore } from '../services/tracker/sqlite-tracker-store';
-import { createTrackingContext } from '../services/tracking-api/create-tracking-context';
 
 /** `cairn import --help`. */
 export const IMPORT_HELP = `Usage: cairn import PATH [options]
@@ -85,24 +83,23 @@ export async function runImportCommand(args: string[], output: CommandOutput = p
 
   // A dry run never creates a data folder: without a database it compares against a fresh one in
   // memory, and it leaves out the artifact store (which creates its folders).
-  const store = new SqliteTrackerStore({ file: dryRun && !fs.existsSync(databaseFile) ? ':memory:' : databaseFile });
+  const database = openDatabase(dryRun && !fs.existsSync(databaseFile) ? ':memory:' : databaseFile);
+  const { store, registry, loggedModels } = createDatabaseStores(database);
   const progress = new ProgressLine(output.stderr);
   // Stopping is safe at any point: a run whose import did not complete is resumed by the next import.
   const onInterrupt = () => {
     progress.finish();
     output.stderr.write('cairn: import interrupted; run the same command again to resume it.\n');
-    store.close();
+    database.close();
     process.exit(130);
   };
   process.once('SIGINT', onInterrupt);
   try {
-    const context = dryRun ? null : createTrackingContext({ store, db: store.db, dataDir });
-    const loggedModels = context?.loggedModels ?? new SqliteLoggedModelStore(store.db, store);
     const summary = await importMlflowFileStore({
       source,
       store,
-      artifacts: context?.artifacts ?? null,
-      registry: context?.registry ?? new SqliteRegistryStore(store.db, loggedModels),
+      artifacts: dryRun ? null : createArtifactStore(dataDir, database.storage),
+      registry,
       loggedModels,
       dryRun,
       experimentName: values.experiment,
@@ -114,7 +111,7 @@ export async function runImportCommand(args: string[], output: CommandOutput = p
   } finally {
     process.removeListener('SIGINT', onInterrupt);
     progress.finish();
-    store.close();
+    database.close();
   }
 }
 

@@ -11,6 +11,8 @@ export interface AppInfo {
   readonly trackingUri: string | null;
   /** 'desktop' inside Electron, 'browser' in `cairn serve`. */
   readonly mode: 'desktop' | 'browser';
+  /** Whether the latest write into the data folder failed because its disk is full (then `storage.changed` announces when it clears). */
+  readonly diskFull: boolean;
 }
 
 /** The name of a call of the app capability. */

@@ -34,6 +34,6 @@ export type CallName = CapabilityCallName<Capability>;
 export const CALL_NAMES: readonly CallName[] = Object.values(CALL_NAMES_BY_CAPABILITY).flat();
 
 /** The names of all events (their payloads are in events.ts). */
-export const EVENT_NAMES = ['tracker.changed'] as const satisfies ReadonlyArray<keyof Events>;
+export const EVENT_NAMES = ['tracker.changed', 'storage.changed'] as const satisfies ReadonlyArray<keyof Events>;
 /** The name of an event. */
 export type EventName = (typeof EVENT_NAMES)[number];

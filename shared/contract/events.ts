@@ -11,7 +11,14 @@ export interface TrackerChange {
   >;
 }
 
+/** Whether the data folder's disk is full, pushed when that changes, so that the app can show a banner naming the folder. */
+export interface StorageStatus {
+  readonly dataDir: string;
+  readonly diskFull: boolean;
+}
+
 /** Every event the main side pushes, with its payload type. A new event adds one line here and one in contract-names.ts. */
 export interface Events {
   'tracker.changed': TrackerChange;
+  'storage.changed': StorageStatus;
 }

@@ -25,7 +25,7 @@ export {
   type CallName,
   type EventName,
 } from './contract-names';
-export type { Events, TrackerChange } from './events';
+export type { Events, StorageStatus, TrackerChange } from './events';
 export type { RegistryCallName } from './registry';
 export { MAX_ARTIFACT_READ_BYTES, MAX_COMPARED_RUNS, type ArtifactContent, type TrackingCallName } from './tracking';
 export { appCalls, registryCalls, trackingCalls };

@@ -36,6 +36,7 @@ describe('contract surface', () => {
     `);
     expect([...EVENT_NAMES].sort()).toMatchInlineSnapshot(`
       [
+        "storage.changed",
         "tracker.changed",
       ]
     `);

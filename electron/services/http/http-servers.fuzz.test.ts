@@ -19,8 +19,7 @@ import { CALL_NAMES } from '../../../shared/contract';
 import { seededRandom } from '../../../shared/seeded-random';
 import { startBrowserServer, type BrowserServer } from '../../server/browser-server';
 import { startCairnServices, type CairnServices } from '../cairn-services';
-import { trackerDatabaseFile } from '../data-dir';
-import { artifactsDir } from '../tracking-api/create-tracking-context';
+import { artifactsDir, trackerDatabaseFile } from '../data-dir';
 import { allMlflowRoutes } from '../tracking-api/routes';
 import { startTrackingServer, type TrackingServer } from '../tracking-api/tracking-server';
 

@@ -6,13 +6,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CairnError } from '../../../shared/errors';
 import type { Run } from '../../../shared/models';
 import type { LoggedModelStore } from '../logged-models/logged-model-store';
-import { SqliteLoggedModelStore } from '../logged-models/sqlite-logged-model-store';
-import { SqliteRegistryStore } from '../registry/sqlite-registry-store';
-import { SqliteTrackerStore } from '../tracker/sqlite-tracker-store';
+import { createDatabaseStores, openCairnStores, type CairnStores } from '../cairn-services';
+import { openDatabase } from '../database/database';
 import type { TrackerImportStore, TrackerStore } from '../tracker/tracker-store';
-import { createTrackingContext } from '../tracking-api/create-tracking-context';
 import { loggedModelJson } from '../tracking-api/routes/logged-model-routes';
-import type { TrackingContext } from '../tracking-api/tracking-context';
 import {
   IMPORT_SOURCE_TAG,
   importMlflowFileStore,
@@ -45,7 +42,7 @@ const OLD_LOCATION = '/home/ana/old-laptop/project/mlruns';
 let dir: string;
 let mlruns: string;
 let dataDir: string;
-let opened: { store: SqliteTrackerStore; context: TrackingContext }[] = [];
+let opened: CairnStores[] = [];
 
 /**
  * A realistic mlruns folder, in the layout and meta.yaml format MLflow 2.x writes, with MLflow 3's
@@ -226,15 +223,14 @@ function writeFixture(root: string): void {
   });
 }
 
-function open(): { store: SqliteTrackerStore; context: TrackingContext } {
-  const store = new SqliteTrackerStore({ file: path.join(dataDir, 'cairn.db') });
-  const entry = { store, context: createTrackingContext({ store, db: store.db, dataDir }) };
-  opened.push(entry);
-  return entry;
+function open(): { store: TrackerStore & TrackerImportStore; context: CairnStores } {
+  const context = openCairnStores(dataDir);
+  opened.push(context);
+  return { store: context.store, context };
 }
 
 async function importInto(
-  entry: { store: TrackerStore & TrackerImportStore; context: TrackingContext },
+  entry: { store: TrackerStore & TrackerImportStore; context: CairnStores },
   extra: Partial<MlflowImportOptions> = {},
 ): Promise<MlflowImportSummary> {
   return importMlflowFileStore({
@@ -248,7 +244,7 @@ async function importInto(
   });
 }
 
-function tableCounts(store: SqliteTrackerStore): Record<string, number> {
+function tableCounts(context: CairnStores): Record<string, number> {
   const tables = [
     'experiments',
     'experiment_tags',
@@ -268,12 +264,12 @@ function tableCounts(store: SqliteTrackerStore): Record<string, number> {
     'model_version_tags',
     'registered_model_aliases',
   ];
-  return Object.fromEntries(tables.map((table) => [table, (store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n]));
+  return Object.fromEntries(tables.map((table) => [table, (context.database.connection.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n]));
 }
 
 function filesUnder(folder: string): string[] {
   if (!fs.existsSync(folder)) return [];
-  return (fs.readdirSync(folder, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+  return fs.readdirSync(folder, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)))
     .sort();
@@ -295,7 +291,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  for (const entry of opened) entry.store.close();
+  for (const entry of opened) entry.close();
   opened = [];
   fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -599,18 +595,18 @@ describe('importMlflowFileStore', () => {
       reason: 'writing the logged model failed: disk unplugged; the logged model is not in Cairn, and the next import brings it in whole',
     });
     await expect(context.loggedModels.getLoggedModel(MODEL)).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
-    const before = tableCounts(store);
+    const before = tableCounts(context);
 
     const resumed = await importInto({ store, context });
     expect(resumed).toMatchObject({ runs: 0, loggedModels: 3, loggedModelMetricPoints: 3, artifactFiles: 3 });
     expect((await context.loggedModels.getLoggedModel(MODEL)).metrics).toHaveLength(3);
-    expect(tableCounts(store)).toEqual({ ...before, logged_models: 3, logged_model_tags: 3, logged_model_params: 3 });
+    expect(tableCounts(context)).toEqual({ ...before, logged_models: 3, logged_model_tags: 3, logged_model_params: 3 });
   });
 
   it('adds nothing when importing again, and says so', async () => {
     const first = open();
     await importInto(first);
-    const before = tableCounts(first.store);
+    const before = tableCounts(first.context);
     const artifactsBefore = filesUnder(path.join(dataDir, 'artifacts'));
 
     const again = await importInto(first);
@@ -647,7 +643,7 @@ describe('importMlflowFileStore', () => {
     );
     expect(already.filter((subject) => subject.startsWith('run '))).toHaveLength(6);
     expect(already.filter((subject) => subject.startsWith('logged model '))).toHaveLength(3);
-    expect(tableCounts(first.store)).toEqual(before);
+    expect(tableCounts(first.context)).toEqual(before);
     expect(filesUnder(path.join(dataDir, 'artifacts'))).toEqual(artifactsBefore);
   });
 
@@ -682,7 +678,7 @@ describe('importMlflowFileStore', () => {
     const complete = await store.getRun(PARENT);
     expect(tagMap(complete)[IMPORT_SOURCE_TAG]).toBe(mlruns);
     expect(await history(store, PARENT, 'loss')).toHaveLength(5);
-    const counts = store.db
+    const counts = context.database.connection
       .prepare('SELECT s.key, s.point_count AS n FROM metric_series s WHERE s.run_uuid = ? ORDER BY s.key')
       .all(PARENT) as { key: string; n: number }[];
     expect(counts).toEqual([
@@ -698,10 +694,9 @@ describe('importMlflowFileStore', () => {
 
   it('writes nothing in a dry run, and reports what a real import would bring', async () => {
     // A data folder without a database is a fresh Cairn: an empty database in memory stands in for it.
-    const fresh = new SqliteTrackerStore({ file: ':memory:' });
-    const loggedModels = new SqliteLoggedModelStore(fresh.db, fresh);
-    const registry = new SqliteRegistryStore(fresh.db, loggedModels);
-    const dry = await importMlflowFileStore({ source: mlruns, store: fresh, artifacts: null, registry, loggedModels, dryRun: true });
+    const fresh = openDatabase(':memory:');
+    const { store: freshStore, registry, loggedModels } = createDatabaseStores(fresh);
+    const dry = await importMlflowFileStore({ source: mlruns, store: freshStore, artifacts: null, registry, loggedModels, dryRun: true });
     fresh.close();
     expect(fs.existsSync(dataDir)).toBe(false);
 
@@ -716,10 +711,10 @@ describe('importMlflowFileStore', () => {
   it('in a dry run over an imported data folder, finds everything already there and changes nothing', async () => {
     const { store, context } = open();
     await importInto({ store, context });
-    const before = tableCounts(store);
+    const before = tableCounts(context);
     const dry = await importInto({ store, context }, { dryRun: true });
     expect(dry).toMatchObject({ dryRun: true, runs: 0, metricPoints: 0, loggedModels: 0, loggedModelMetricPoints: 0, modelVersions: 0 });
-    expect(tableCounts(store)).toEqual(before);
+    expect(tableCounts(context)).toEqual(before);
   });
 
   it('imports one experiment with --experiment, leaving out the registry', async () => {
@@ -802,7 +797,7 @@ describe('symbolic links in the mlruns folder', () => {
   }
 
   function everyFileUnder(folder: string): Buffer[] {
-    return (fs.readdirSync(folder, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+    return fs.readdirSync(folder, { recursive: true, withFileTypes: true })
       .filter((entry) => entry.isFile())
       .map((entry) => fs.readFileSync(path.join(entry.parentPath, entry.name)));
   }
@@ -857,10 +852,9 @@ describe('symbolic links in the mlruns folder', () => {
   });
 
   it('reports the same links in a dry run, and reads nothing they point at', async () => {
-    const fresh = new SqliteTrackerStore({ file: ':memory:' });
-    const loggedModels = new SqliteLoggedModelStore(fresh.db, fresh);
-    const registry = new SqliteRegistryStore(fresh.db, loggedModels);
-    const dry = await importMlflowFileStore({ source: mlruns, store: fresh, artifacts: null, registry, loggedModels, dryRun: true });
+    const fresh = openDatabase(':memory:');
+    const { store: freshStore, registry, loggedModels } = createDatabaseStores(fresh);
+    const dry = await importMlflowFileStore({ source: mlruns, store: freshStore, artifacts: null, registry, loggedModels, dryRun: true });
     fresh.close();
     expect(linkSkips(dry)).toEqual(expectedLinks());
     expect(dry.artifactFiles).toBe(7 + 3);

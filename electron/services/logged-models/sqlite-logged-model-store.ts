@@ -8,7 +8,7 @@ import type { LifecycleStage, LoggedModel, LoggedModelStatus, Page, Param, Tag }
 import { parseFilter, parseKey, type Comparison, type FilterNode } from '../../../shared/search';
 import { LOGGED_MODEL_SEARCH } from '../registry/model-search-domains';
 import { allOf, columnComparisonSql, filterSql, keyValueComparisonSql, type SqlCondition } from '../registry/model-search-sql';
-import type { SqliteDatabase } from '../tracker/database';
+import type { CairnDatabase, SqliteDatabase } from '../database/database';
 import { decodePageToken, encodePageToken } from '../tracker/page-token';
 import { generateRunName } from '../tracker/run-name-generator';
 import type { TrackerStore } from '../tracker/tracker-store';
@@ -155,14 +155,17 @@ function orderSql(orders: readonly LoggedModelOrder[]): SqlCondition {
   return { sql: terms.join(', '), params };
 }
 
-/** The logged-model store over the tracker's SQLite database. */
+/** The logged-model store over an open SQLite database (database/database.ts), beside the tracker's tables. */
 export class SqliteLoggedModelStore implements LoggedModelStore {
   private readonly listeners = new Set<(change: LoggedModelChange) => void>();
+  private readonly db: SqliteDatabase;
 
   constructor(
-    private readonly db: SqliteDatabase,
+    private readonly database: CairnDatabase,
     private readonly tracker: TrackerStore,
-  ) {}
+  ) {
+    this.db = database.connection;
+  }
 
   async createLoggedModel(input: CreateLoggedModelInput): Promise<LoggedModel> {
     const experiment = await this.tracker.getExperiment(input.experimentId);
@@ -174,7 +177,7 @@ export class SqliteLoggedModelStore implements LoggedModelStore {
     }
     const modelId = `m-${randomUUID().replaceAll('-', '')}`;
     const now = Date.now();
-    this.db.transaction(() => {
+    this.database.write(() => {
       this.db
         .prepare(
           `INSERT INTO logged_models (model_id, experiment_id, name, artifact_location, creation_time, last_updated_time,
@@ -193,7 +196,7 @@ export class SqliteLoggedModelStore implements LoggedModelStore {
         );
       for (const tag of input.tags ?? []) this.writeTag(modelId, tag);
       for (const param of input.params ?? []) this.writeParam(modelId, param);
-    })();
+    });
     this.emit(experiment.experimentId, modelId);
     return this.getLoggedModel(modelId);
   }
@@ -203,33 +206,39 @@ export class SqliteLoggedModelStore implements LoggedModelStore {
   }
 
   async finalizeLoggedModel(modelId: string, status: Exclude<LoggedModelStatus, 'PENDING'>): Promise<LoggedModel> {
-    const row = this.requireRow(modelId, false);
-    this.db.prepare('UPDATE logged_models SET status = ?, last_updated_time = ? WHERE model_id = ?').run(status, Date.now(), modelId);
+    const row = this.database.write(() => {
+      const current = this.requireRow(modelId, false);
+      this.db.prepare('UPDATE logged_models SET status = ?, last_updated_time = ? WHERE model_id = ?').run(status, Date.now(), modelId);
+      return current;
+    });
     this.emit(String(row.experiment_id), modelId);
     return this.getLoggedModel(modelId);
   }
 
   async deleteLoggedModel(modelId: string): Promise<void> {
-    const row = this.requireRow(modelId, false);
-    this.db
-      .prepare("UPDATE logged_models SET lifecycle_stage = 'deleted', last_updated_time = ? WHERE model_id = ?")
-      .run(Date.now(), modelId);
+    const row = this.database.write(() => {
+      const current = this.requireRow(modelId, false);
+      this.db
+        .prepare("UPDATE logged_models SET lifecycle_stage = 'deleted', last_updated_time = ? WHERE model_id = ?")
+        .run(Date.now(), modelId);
+      return current;
+    });
     this.emit(String(row.experiment_id), modelId);
   }
 
   async setLoggedModelTags(modelId: string, tags: readonly Tag[]): Promise<LoggedModel> {
-    const row = this.db.transaction(() => {
+    const row = this.database.write(() => {
       const found = this.requireRow(modelId, false);
       for (const tag of tags) this.writeTag(modelId, tag);
       this.touch(modelId);
       return found;
-    })();
+    });
     this.emit(String(row.experiment_id), modelId);
     return this.getLoggedModel(modelId);
   }
 
   async deleteLoggedModelTag(modelId: string, key: string): Promise<void> {
-    const row = this.db.transaction(() => {
+    const row = this.database.write(() => {
       const found = this.requireRow(modelId, false);
       const result = this.db.prepare('DELETE FROM logged_model_tags WHERE model_id = ? AND key = ?').run(modelId, key);
       if (result.changes === 0) {
@@ -237,17 +246,17 @@ export class SqliteLoggedModelStore implements LoggedModelStore {
       }
       this.touch(modelId);
       return found;
-    })();
+    });
     this.emit(String(row.experiment_id), modelId);
   }
 
   async logLoggedModelParams(modelId: string, params: readonly Param[]): Promise<void> {
-    const row = this.db.transaction(() => {
+    const row = this.database.write(() => {
       const found = this.requireRow(modelId, false);
       for (const param of params) this.writeParam(modelId, param);
       this.touch(modelId);
       return found;
-    })();
+    });
     this.emit(String(row.experiment_id), modelId);
   }
 
@@ -284,7 +293,7 @@ export class SqliteLoggedModelStore implements LoggedModelStore {
   }
 
   async recordRegistration(modelId: string, name: string, version: number): Promise<void> {
-    const row = this.db.transaction(() => {
+    const row = this.database.write(() => {
       const found = this.requireRow(modelId, true);
       const current = this.db
         .prepare<[string, string], { value: string }>('SELECT value FROM logged_model_tags WHERE model_id = ? AND key = ?')
@@ -298,13 +307,13 @@ export class SqliteLoggedModelStore implements LoggedModelStore {
       }
       this.writeTag(modelId, { key: MODEL_VERSIONS_TAG, value: JSON.stringify([...registrations, { name, version }]) });
       return found;
-    })();
+    });
     this.emit(String(row.experiment_id), modelId);
   }
 
   async importLoggedModel(model: Omit<LoggedModel, 'metrics'>): Promise<void> {
     await this.tracker.getExperiment(model.experimentId);
-    this.db.transaction(() => {
+    this.database.write(() => {
       if (this.db.prepare('SELECT 1 FROM logged_models WHERE model_id = ?').get(model.modelId)) {
         throw new CairnError('RESOURCE_ALREADY_EXISTS', `Logged model with ID '${shortText(model.modelId)}' already exists.`);
       }
@@ -329,7 +338,7 @@ export class SqliteLoggedModelStore implements LoggedModelStore {
         );
       for (const tag of model.tags) this.writeTag(model.modelId, tag);
       for (const param of model.params) this.writeParam(model.modelId, param);
-    })();
+    });
     this.emit(model.experimentId, model.modelId);
   }
 

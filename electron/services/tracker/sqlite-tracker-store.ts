@@ -20,7 +20,7 @@ import type {
   Tag,
   ViewType,
 } from '../../../shared/models';
-import { openDatabase, type SqliteDatabase } from './database';
+import type { CairnDatabase, SqliteDatabase } from '../database/database';
 import { generateRunName } from './run-name-generator';
 import { decodePagePosition, decodePageToken, encodePageToken } from './page-token';
 import type {
@@ -44,7 +44,6 @@ import { buildExperimentSearchSql } from './experiment-search-sql';
 import { GroupCommit } from './group-commit';
 import { RunCache } from './run-cache';
 import { MetricBlockWriter } from './metric-block-writer';
-import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer';
 
 /** Points inserted per statement when writing metrics (a multi-row INSERT is faster than one per point). */
 const POINTS_PER_INSERT = 50;
@@ -138,10 +137,8 @@ interface RunOutputRow {
   step: number;
 }
 
-/** Options for opening a SQLite tracker store. */
+/** Options of a SQLite tracker store. */
 export interface SqliteTrackerStoreOptions {
-  /** Path of the database file; created with its folder when missing. */
-  readonly file: string;
   /** Root of new experiments' artifact locations; MLflow's proxied scheme by default. */
   readonly artifactRoot?: string;
 }
@@ -238,33 +235,28 @@ function isLater(aStep: number, aTimestamp: number, aValue: number, bStep: numbe
 
 type Statement = ReturnType<SqliteDatabase['prepare']>;
 
-/** The tracker store over one SQLite file. */
+/** The tracker store over an open SQLite database (database/database.ts), which it neither opens nor closes. */
 export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
-  readonly db: SqliteDatabase;
+  private readonly db: SqliteDatabase;
   private readonly artifactRoot: string;
   private readonly listeners = new Set<(change: StoreChange) => void>();
   private readonly statements;
   private readonly pointInserters = new Map<number, Statement>();
   private readonly metricBlocks: MetricBlockWriter;
-  private readonly checkpointer: WalCheckpointer | null;
   private readonly groupCommit: GroupCommit;
   private readonly runCache = new RunCache();
   /** PRAGMA data_version when the run cache was last known fresh: it changes when another connection commits. */
   private cachedDataVersion = -1;
 
-  constructor(options: SqliteTrackerStoreOptions) {
-    this.db = openDatabase(options.file);
-    this.checkpointer = this.db.memory ? null : startWalCheckpointer(options.file);
-    if (this.checkpointer) {
-      // The worker copies the log back; this connection's own autocheckpoint (every 8 MB of log) then
-      // finds nearly every frame copied, and only restarts the log, which the worker cannot do.
-      this.db.pragma('wal_autocheckpoint = 2000');
-      this.db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
-    }
+  constructor(
+    private readonly database: CairnDatabase,
+    options: SqliteTrackerStoreOptions = {},
+  ) {
+    this.db = database.connection;
     this.artifactRoot = (options.artifactRoot ?? 'mlflow-artifacts:').replace(/\/+$/, '');
     const db = this.db;
     this.metricBlocks = new MetricBlockWriter(db);
-    this.groupCommit = new GroupCommit(db);
+    this.groupCommit = new GroupCommit(database);
     this.statements = {
       experimentById: db.prepare<[number], ExperimentRow>('SELECT * FROM experiments WHERE experiment_id = ?'),
       experimentByName: db.prepare<[string], ExperimentRow>('SELECT * FROM experiments WHERE name = ?'),
@@ -377,7 +369,7 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
   async createExperiment(input: { name: string; artifactLocation?: string; tags?: readonly Tag[] }): Promise<Experiment> {
     const name = input.name.trim();
     if (!name) throw new CairnError('INVALID_PARAMETER_VALUE', 'An experiment needs a non-empty name.');
-    const id = this.db.transaction(() => {
+    const id = this.database.write(() => {
       if (this.statements.experimentByName.get(name)) {
         throw new CairnError('RESOURCE_ALREADY_EXISTS', `Experiment '${shortText(name)}' already exists.`);
       }
@@ -393,7 +385,7 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
         .run(nextId, name, location, now, now);
       for (const tag of input.tags ?? []) this.writeExperimentTag(nextId, tag);
       return nextId;
-    })();
+    });
     this.emit({ entity: 'experiment', experimentId: String(id) });
     return this.getExperiment(String(id));
   }
@@ -435,7 +427,7 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
   async renameExperiment(experimentId: string, newName: string): Promise<void> {
     const name = newName.trim();
     if (!name) throw new CairnError('INVALID_PARAMETER_VALUE', 'An experiment needs a non-empty name.');
-    this.db.transaction(() => {
+    this.database.write(() => {
       const row = this.requireExperimentRow(experimentId);
       if (row.lifecycle_stage !== 'active') throw new CairnError('INVALID_STATE', 'Cannot rename a non-active experiment.');
       const clash = this.statements.experimentByName.get(name);
@@ -445,7 +437,7 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
       this.db
         .prepare('UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?')
         .run(name, Date.now(), row.experiment_id);
-    })();
+    });
     this.emit({ entity: 'experiment', experimentId });
   }
 
@@ -458,23 +450,23 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
   }
 
   async setExperimentTag(experimentId: string, tag: Tag): Promise<void> {
-    this.db.transaction(() => {
+    this.database.write(() => {
       const row = this.requireExperimentRow(experimentId);
       requireActiveExperiment(row);
       this.writeExperimentTag(row.experiment_id, tag);
-    })();
+    });
     this.emit({ entity: 'experiment', experimentId });
   }
 
   async deleteExperimentTag(experimentId: string, key: string): Promise<void> {
-    this.db.transaction(() => {
+    this.database.write(() => {
       const row = this.requireExperimentRow(experimentId);
       requireActiveExperiment(row);
       const result = this.db.prepare('DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?').run(row.experiment_id, key);
       if (result.changes === 0) {
         throw new CairnError('RESOURCE_DOES_NOT_EXIST', `No tag with name: ${shortText(key)} in experiment with id ${shortText(experimentId)}`);
       }
-    })();
+    });
     this.emit({ entity: 'experiment', experimentId });
   }
 
@@ -484,7 +476,7 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
     const runId = randomUUID().replaceAll('-', '');
     const tags = input.tags ?? [];
     const tagValue = (key: string) => tags.find((t) => t.key === key)?.value;
-    this.db.transaction(() => {
+    this.database.write(() => {
       const experiment = this.requireExperimentRow(input.experimentId);
       requireActiveExperiment(experiment);
       const name = input.runName?.trim() || tagValue(RUN_NAME_TAG)?.trim() || generateRunName();
@@ -502,7 +494,7 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
       // MLflow keeps the run name in a tag too; clients read it from there.
       this.statements.upsertTag.run(runId, RUN_NAME_TAG, name);
       this.touchExperiment(experiment.experiment_id);
-    })();
+    });
     this.emit({ entity: 'run', experimentId: input.experimentId, runId });
     return this.getRun(runId);
   }
@@ -514,7 +506,7 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
   }
 
   async updateRun(runId: string, update: UpdateRunInput): Promise<RunInfo> {
-    const row = this.db.transaction(() => {
+    const row = this.database.write(() => {
       const current = this.requireActiveRun(runId);
       const name = update.runName?.trim() || current.name;
       this.db
@@ -522,7 +514,7 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
         .run(update.status ?? current.status, update.endTime ?? current.end_time, name, runId);
       if (name !== current.name) this.statements.upsertTag.run(runId, RUN_NAME_TAG, name);
       return this.requireRunRow(runId);
-    })();
+    });
     this.emit({ entity: 'run', experimentId: String(row.experiment_id), runId });
     return toRunInfo(row);
   }
@@ -554,7 +546,7 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
   }
 
   async deleteTag(runId: string, key: string): Promise<void> {
-    const experimentId = this.db.transaction(() => {
+    const experimentId = this.database.write(() => {
       const run = this.requireActiveRun(runId);
       const result = this.db.prepare('DELETE FROM tags WHERE run_uuid = ? AND key = ?').run(runId, key);
       if (result.changes === 0) {
@@ -562,12 +554,12 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
       }
       if (key === PARENT_RUN_TAG) this.db.prepare('UPDATE runs SET parent_run_id = NULL WHERE run_uuid = ?').run(runId);
       return String(run.experiment_id);
-    })();
+    });
     this.emit({ entity: 'tag', experimentId, runId });
   }
 
   async logInputs(runId: string, datasets: readonly DatasetInput[], modelIds: readonly string[] = []): Promise<void> {
-    const experimentId = this.db.transaction(() => {
+    const experimentId = this.database.write(() => {
       const run = this.requireActiveRun(runId);
       const seen = new Set<string>();
       for (const dataset of datasets) {
@@ -594,21 +586,21 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
       }
       for (const modelId of modelIds) this.statements.insertRunModelInput.run(runId, modelId);
       return String(run.experiment_id);
-    })();
+    });
     if (datasets.length || modelIds.length) this.emit({ entity: 'run', experimentId, runId });
   }
 
   async logOutputs(runId: string, models: readonly RunModelOutput[]): Promise<void> {
-    const experimentId = this.db.transaction(() => {
+    const experimentId = this.database.write(() => {
       const run = this.requireActiveRun(runId);
       for (const model of models) this.statements.upsertRunOutput.run(runId, model.modelId, model.step);
       return String(run.experiment_id);
-    })();
+    });
     if (models.length) this.emit({ entity: 'run', experimentId, runId });
   }
 
   async recordLoggedModel(runId: string, model: Readonly<Record<string, unknown>>): Promise<void> {
-    const experimentId = this.db.transaction(() => {
+    const experimentId = this.database.write(() => {
       const run = this.requireActiveRun(runId);
       const previous = this.statements.tagValue.get(runId, LOGGED_MODELS_TAG)?.value;
       let history: unknown[] = [];
@@ -620,7 +612,7 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
       }
       this.statements.upsertTag.run(runId, LOGGED_MODELS_TAG, JSON.stringify([...history, model]));
       return String(run.experiment_id);
-    })();
+    });
     this.emit({ entity: 'tag', experimentId, runId });
   }
 
@@ -629,7 +621,7 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
     if (!Number.isSafeInteger(run.startTime)) {
       throw new CairnError('INVALID_PARAMETER_VALUE', `Run ${run.runId} has a start time that is not an integer.`);
     }
-    const row = this.db.transaction(() => {
+    const row = this.database.write(() => {
       // A deleted experiment may receive runs here: an import fills experiments MLflow had deleted.
       const experiment = this.requireExperimentRow(run.experimentId);
       if (this.statements.runById.get(run.runId)) {
@@ -656,13 +648,13 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
       for (const tag of run.tags) this.statements.upsertTag.run(run.runId, tag.key, tag.value);
       this.touchExperiment(experiment.experiment_id);
       return this.requireRunRow(run.runId);
-    })();
+    });
     this.emit({ entity: 'run', experimentId: String(row.experiment_id), runId: run.runId });
     return toRunInfo(row);
   }
 
   async completeRunImport(runId: string, completion: RunImportCompletion): Promise<void> {
-    const experimentId = this.db.transaction(() => {
+    const experimentId = this.database.write(() => {
       const row = this.requireActiveRun(runId);
       for (const tag of completion.tags) this.statements.upsertTag.run(runId, tag.key, tag.value);
       if (completion.lifecycleStage === 'deleted') {
@@ -671,7 +663,7 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
           .run(completion.deletedTime ?? Date.now(), runId);
       }
       return String(row.experiment_id);
-    })();
+    });
     this.emit({ entity: 'run', experimentId, runId });
   }
 
@@ -699,7 +691,7 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
     const { series, limit, offset, after } = this.historyPageOf(query);
     if (!series || !after) return { items: [] };
     const rows = this.statements.historyPage.all(series.series_id, ...after, limit + 1);
-    const items: MetricPoint[] = new Array(Math.min(rows.length, limit));
+    const items = new Array<MetricPoint>(Math.min(rows.length, limit));
     for (let i = 0; i < items.length; i++) {
       const row = rows[i]!;
       items[i] = { step: row[0], timestamp: row[1], value: row[3] ? Number.NaN : row[2] };
@@ -722,13 +714,6 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
   onChange(listener: (change: StoreChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
-
-  close(): void {
-    this.listeners.clear();
-    // The worker lets go first, so that closing this last connection checkpoints and removes the log.
-    this.checkpointer?.stop();
-    if (this.db.open) this.db.close();
   }
 
   // ---------------------------------------------------------------- internals
@@ -796,7 +781,7 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
   }
 
   private setExperimentStage(experimentId: string, stage: LifecycleStage): void {
-    this.db.transaction(() => {
+    this.database.write(() => {
       const row = this.requireExperimentRow(experimentId);
       // As MLflow: only an active experiment can be deleted, and only a deleted one restored.
       if (row.lifecycle_stage === stage) {
@@ -809,18 +794,18 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
       this.db
         .prepare('UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE experiment_id = ?')
         .run(stage, stage === 'deleted' ? Date.now() : null, row.experiment_id);
-    })();
+    });
     this.emit({ entity: 'experiment', experimentId });
   }
 
   private setRunStage(runId: string, stage: LifecycleStage): void {
-    const experimentId = this.db.transaction(() => {
+    const experimentId = this.database.write(() => {
       const row = this.requireRunRow(runId);
       this.db
         .prepare('UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE run_uuid = ?')
         .run(stage, stage === 'deleted' ? Date.now() : null, runId);
       return String(row.experiment_id);
-    })();
+    });
     this.emit({ entity: 'run', experimentId, runId });
   }
 

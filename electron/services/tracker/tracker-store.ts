@@ -167,7 +167,6 @@ export interface TrackerStore {
 
   /** Registers a listener called after each committed write; returns the unsubscribe function. */
   onChange(listener: (change: StoreChange) => void): () => void;
-  close(): void;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Run } from '../../../shared/models';
 import type { CallHandlerTable } from '../api/call-handler-table';
 import type { ArtifactStore } from '../artifacts/artifact-store';
 import type { MetricSeriesService } from '../metrics/metric-series-service';
-import type { RunsTableService } from '../runs-table/runs-table-service';
+import type { RunsTableReader } from '../runs-table/runs-table-reader';
 import type { TrackerStore } from './tracker-store';
 
 /** What the tracking capability's handlers need. */
@@ -18,7 +18,7 @@ export interface TrackingHandlerServices {
   /** Artifact files of runs. */
   readonly artifacts: ArtifactStore;
   /** The runs table's compact query. */
-  readonly runsTable: RunsTableService;
+  readonly runsTable: RunsTableReader;
 }
 
 /** The handlers of the tracking capability. */

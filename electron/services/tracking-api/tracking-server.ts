@@ -29,6 +29,8 @@ export const MAX_JSON_BODY_BYTES = 32 * 1024 * 1024;
 /** The prefixes under which relative route paths are served, as MLflow serves them. */
 const MLFLOW_API_PREFIXES = ['/api/2.0/mlflow/', '/ajax-api/2.0/mlflow/'] as const;
 const KEEP_ALIVE_MS = 30_000;
+/** What a 503 (the database held by another process past the busy timeout) tells the client to wait. */
+const RETRY_AFTER_SECONDS = 1;
 
 /** How to start the tracking server. */
 export interface TrackingServerOptions {
@@ -241,6 +243,8 @@ function sendError(response: ServerResponse, error: unknown): void {
   if (error instanceof HttpAnswerError) sendJson(response, error.status, body, { ...error.headers });
   // A body too large to read is left unread: close the connection rather than drain it.
   else if (error instanceof PayloadTooLargeError) sendJson(response, 413, body, { connection: 'close' });
+  // MLflow's client waits as long as Retry-After says before it retries a 503 (a lock another process held).
+  else if (payload.code === 'TEMPORARILY_UNAVAILABLE') sendJson(response, 503, body, { 'retry-after': String(RETRY_AFTER_SECONDS) });
   else sendJson(response, HTTP_STATUS_BY_CODE[payload.code], body);
 }
 
