@@ -1,8 +1,9 @@
 // A full disk, for real: `cairn serve` over a data folder on an 8 MB tmpfs, logged into until the
 // file system has no room. Writes are then answered 507 Insufficient Storage with a message that
 // names the folder (MLflow's client retries a 500 for minutes, not a 507), the server logs one line
-// when the disk fills and no stack trace, reads go on, the app is told (getAppInfo's diskFull), and once space is freed
-// writes resume, with every acknowledged point kept, also across a restart.
+// when the disk fills and no stack trace, reads go on, the app is told (getAppInfo's diskFull) and
+// shows a banner naming the folder, and once space is freed writes resume (the banner goes by
+// itself), with every acknowledged point kept, also across a restart.
 // Mounting needs root (as on CI here); elsewhere the test says so and is skipped, and
 // electron/services/database/database.test.ts still checks the same answers with a real SQLITE_FULL.
 import { execFileSync } from 'node:child_process';
@@ -56,7 +57,10 @@ test.afterEach(async () => {
   mount = null;
 });
 
-test('a full disk answers 507 naming the folder, logs one line, keeps reads, and resumes when space is freed', async () => {
+test('a full disk answers 507 naming the folder, logs one line, keeps reads, shows a banner, and resumes when space is freed', async ({
+  page,
+  shot,
+}) => {
   test.setTimeout(180_000);
   const mounted = mountSmallFileSystem();
   if ('reason' in mounted) {
@@ -135,6 +139,18 @@ test('a full disk answers 507 naming the folder, logs one line, keeps reads, and
   expect(history.status).toBe(200);
   expect(history.json.metrics).toHaveLength(acknowledged);
   expect(await appInfo()).toMatchObject({ diskFull: true, dataDir });
+  // The app shows it as a banner naming the folder and saying what to do, in both themes.
+  await page.goto(server.url);
+  const banner = page.getByTestId('disk-full-banner');
+  await expect(banner).toBeVisible();
+  await expect(banner).toHaveAttribute('role', 'alert');
+  await expect(page.getByTestId('disk-full-folder')).toHaveText(dataDir);
+  await expect(banner).toContainText('Free some space');
+  await expect(banner).toContainText('resumes by itself');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await shot(page, 'disk-full-banner');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot(page, 'disk-full-banner-dark');
   // One line when the disk fills (per episode, not per refusal), and no stack trace.
   expect(log.match(/is full/g)).toHaveLength(episodes);
   expect(log.match(/go through again/g) ?? []).toHaveLength(episodes - 1);
@@ -147,6 +163,8 @@ test('a full disk answers 507 naming the folder, logs one line, keeps reads, and
   expect(resumed.status).toBe(200);
   acknowledged += STEPS_PER_REQUEST;
   expect(await appInfo()).toMatchObject({ diskFull: false });
+  // The open page hears of it (storage.changed) and the banner goes.
+  await expect(banner).toBeHidden();
   expect(log.match(/go through again/g)).toHaveLength(episodes);
 
   // Everything acknowledged is there, also for a new process reading the files.

@@ -1,7 +1,9 @@
-// The app shell: header, and the page of the current route. Starts the app-wide loads and the
-// live subscription to tracker changes, and applies the chosen theme to the page.
+// The app shell: header, the disk-full banner, and the page of the current route. Starts the
+// app-wide loads and the live subscriptions to tracker and storage changes, and applies the chosen
+// theme to the page.
 import { useEffect, useLayoutEffect } from 'react';
 import { AppHeader } from './components/app-header';
+import { DiskFullBanner } from './components/disk-full-banner';
 import { ComparePage } from './pages/compare/compare-page';
 import { ExperimentsPage } from './pages/experiments/experiments-page';
 import { ModelsPage } from './pages/models/models-page';
@@ -44,11 +46,17 @@ export function App() {
   useEffect(() => {
     const state = useAppStore.getState();
     void state.loadAppInfo();
-    return state.watchTracker();
+    const stopTracker = state.watchTracker();
+    const stopStorage = state.watchStorage();
+    return () => {
+      stopTracker();
+      stopStorage();
+    };
   }, []);
   return (
     <div className="app" data-testid={ready ? 'app-ready' : undefined}>
       <AppHeader />
+      <DiskFullBanner />
       <main className="app-main">
         <CurrentPage />
       </main>

@@ -1,8 +1,8 @@
-// App-wide state: the route, facts about the running app, the colour theme, and the one
-// subscription to tracker changes that keeps what is shown live.
+// App-wide state: the route, facts about the running app, whether the data folder's disk is full,
+// the colour theme, and the one subscription to tracker changes that keeps what is shown live.
 import type { StateCreator } from 'zustand';
 import { createCoalescingThrottle } from '../../shared/coalescing-throttle';
-import type { AppInfo, TrackerChange } from '../../shared/contract';
+import type { AppInfo, StorageStatus, TrackerChange } from '../../shared/contract';
 import { TrackerChangeBatch } from '../../shared/tracker-change-batch';
 import type { Route } from '../models/routes';
 import type { AppState, PreferenceStorage, SliceContext } from './app-store';
@@ -21,6 +21,8 @@ export interface UiSlice {
   readonly route: Route;
   readonly appInfo: AppInfo | null;
   readonly appInfoError: string | null;
+  /** Whether writes into the data folder fail because its disk is full (from the app info, then kept current by watchStorage); null until known. */
+  readonly storage: StorageStatus | null;
   /** The theme chosen (the app shell applies it to the page). */
   readonly theme: ThemeChoice;
   /** Called by the router when the address changes. */
@@ -34,6 +36,8 @@ export interface UiSlice {
    * and one at a time. Returns the function that stops it.
    */
   watchTracker(): () => void;
+  /** Keeps `storage` current from the `storage.changed` events. Returns the function that stops it. */
+  watchStorage(): () => void;
 }
 
 function readTheme(preferences: PreferenceStorage | null): ThemeChoice {
@@ -55,6 +59,7 @@ export function createUiSlice({ api, preferences }: SliceContext): StateCreator<
     route: { name: 'experiments' },
     appInfo: null,
     appInfoError: null,
+    storage: null,
     theme: readTheme(preferences),
 
     setRoute(route) {
@@ -63,7 +68,8 @@ export function createUiSlice({ api, preferences }: SliceContext): StateCreator<
 
     async loadAppInfo() {
       try {
-        set({ appInfo: await api.getAppInfo({}), appInfoError: null });
+        const appInfo = await api.getAppInfo({});
+        set({ appInfo, appInfoError: null, storage: { dataDir: appInfo.dataDir, diskFull: appInfo.diskFull } });
       } catch (error) {
         set({ appInfoError: describeError(error) });
       }
@@ -106,6 +112,10 @@ export function createUiSlice({ api, preferences }: SliceContext): StateCreator<
         throttle.stop();
         unsubscribe();
       };
+    },
+
+    watchStorage() {
+      return api.onEvent('storage.changed', (storage) => set({ storage }));
     },
   });
 }
