@@ -24,7 +24,9 @@ function writeBounded(value: unknown, depth: number, out: string[], state: { len
   if (typeof value === 'number') return push(Number.isFinite(value) ? String(value) : `"${String(value)}"`);
   if (value === null || typeof value === 'boolean') return push(String(value));
   if (value === undefined) return push('undefined');
-  if (typeof value !== 'object') return push(String(value));
+  if (typeof value === 'bigint') return push(value.toString());
+  // A symbol or a function (never parsed from JSON) is named by its kind.
+  if (typeof value !== 'object') return push(`"${typeof value}"`);
   const isArray = Array.isArray(value);
   if (depth >= MAX_DEPTH) return push(isArray ? '[…]' : '{…}');
   push(isArray ? '[' : '{');

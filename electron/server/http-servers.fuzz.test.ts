@@ -4,7 +4,9 @@
 // deeply nested values, odd percent-encodings, raw bytes, path traversal) must never be answered
 // with a 5xx, since MLflow's client retries those for minutes; an error message must quote at most a
 // short prefix of what was sent; and a refused request must leave the database (and, for artifact
-// routes, the artifact folder) as it was.
+// routes, the artifact folder) as it was. Before them, every run sends the kinds of mistake that
+// once got a 5xx (5,000-deep JSON in a field, a 300-character artifact name to DELETE, malformed
+// %-encodings, wrong types, oversized bodies) and checks each gets its exact 4xx.
 //
 // CAIRN_FUZZ_REQUESTS sets how many requests are sent in all (10,000 by default, half to each
 // server), CAIRN_FUZZ_SEED the seed; a failure prints the seed and the request to replay it.
@@ -15,13 +17,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CALL_NAMES } from '../../../shared/contract';
-import { seededRandom } from '../../../shared/seeded-random';
-import { startBrowserServer, type BrowserServer } from '../../server/browser-server';
-import { startCairnServices, type CairnServices } from '../cairn-services';
-import { artifactsDir, trackerDatabaseFile } from '../data-dir';
-import { allMlflowRoutes } from '../tracking-api/routes';
-import { startTrackingServer, type TrackingServer } from '../tracking-api/tracking-server';
+import { CALL_NAMES } from '../../shared/contract';
+import { seededRandom } from '../../shared/seeded-random';
+import { startBrowserServer, type BrowserServer } from './browser-server';
+import { startCairnServices, type CairnServices } from '../services/cairn-services';
+import { artifactsDir, trackerDatabaseFile } from '../services/data-dir';
+import { allMlflowRoutes } from '../services/tracking-api/routes';
+import { startTrackingServer, type TrackingServer } from '../services/tracking-api/tracking-server';
 
 const REQUESTS = Number(process.env.CAIRN_FUZZ_REQUESTS ?? 10_000);
 const SEED = Number(process.env.CAIRN_FUZZ_SEED ?? 13);
@@ -435,6 +437,66 @@ afterAll(async () => {
   await tracking?.close();
   await browser?.close();
   fs.rmSync(root, { recursive: true, force: true });
+});
+
+/** A request every run sends, whatever the seed, with the status it must get: the kinds of mistake that once got a 5xx. */
+interface NamedCase {
+  readonly name: string;
+  readonly target: Target;
+  readonly request: FuzzRequest;
+  readonly status: number;
+}
+
+function namedCases(): NamedCase[] {
+  const [experimentId, runId] = tracking.known;
+  const json = (extra: Record<string, string> = {}) => ({ host: '127.0.0.1', 'content-type': 'application/json', ...extra });
+  const call = { authorization: `Bearer ${browser.token}` };
+  const deepArray = '['.repeat(5_000) + '1' + ']'.repeat(5_000);
+  const deepObject = '{"a":'.repeat(5_000) + '1' + '}'.repeat(5_000);
+  const longName = `${experimentId}/${runId}/artifacts/${'n'.repeat(300)}`;
+  const request = (method: string, target: string, body = '', headers = json()): FuzzRequest => ({
+    method,
+    target,
+    headers,
+    body: Buffer.from(body),
+    touchesArtifacts: target.includes('artifacts'),
+  });
+  const tooLarge = (bytes: number) => `{"run_id":"${runId}","params":[{"key":"k","value":"${'v'.repeat(bytes)}"}]}`;
+  return [
+    { name: 'a 5,000-deep array in a field', target: tracking, status: 400, request: request('POST', '/api/2.0/mlflow/experiments/create', `{"name":${deepArray}}`) },
+    { name: 'a 5,000-deep object among tags', target: tracking, status: 400, request: request('POST', '/api/2.0/mlflow/runs/create', `{"experiment_id":"${experimentId}","tags":${deepObject}}`) },
+    { name: 'a 5,000-deep array in a call', target: browser, status: 400, request: request('POST', '/api/call/createExperiment', `{"name":${deepArray}}`, json(call)) },
+    { name: 'DELETE of a 300-character artifact name', target: tracking, status: 400, request: request('DELETE', `/api/2.0/mlflow-artifacts/artifacts/${longName}`) },
+    { name: 'GET of a 300-character artifact name', target: tracking, status: 400, request: request('GET', `/api/2.0/mlflow-artifacts/artifacts/${longName}`) },
+    { name: 'PUT of a 300-character artifact name', target: tracking, status: 400, request: request('PUT', `/api/2.0/mlflow-artifacts/artifacts/${longName}`, 'bytes') },
+    { name: 'malformed %-encoding in a call name', target: browser, status: 400, request: request('POST', '/api/call/%ZZ', '{}', json(call)) },
+    { name: 'a truncated %-encoding in a page path', target: browser, status: 400, request: request('GET', '/%E0%A4%A', '', json(call)) },
+    // A query's bad escape is kept as it is, as Flask keeps it, so this asks for an experiment named '%ZZ'.
+    { name: 'malformed %-encoding in a query', target: tracking, status: 404, request: request('GET', '/api/2.0/mlflow/experiments/get?experiment_id=%ZZ') },
+    { name: 'malformed %-encoding in an artifact path', target: tracking, status: 400, request: request('DELETE', '/api/2.0/mlflow-artifacts/artifacts/%E0%A4%A') },
+    { name: 'values of the wrong type in log-batch', target: tracking, status: 400, request: request('POST', '/api/2.0/mlflow/runs/log-batch', '{"run_id":5,"metrics":"loss"}') },
+    { name: 'a number for a call\'s name', target: browser, status: 400, request: request('POST', '/api/call/createExperiment', '{"name":5}', json(call)) },
+    { name: 'a 33 MB body to the tracking API', target: tracking, status: 413, request: request('POST', '/api/2.0/mlflow/runs/set-tag', tooLarge(33 * 1024 * 1024)) },
+    // log-batch has MLflow's own limit (1 MB), refused as MLflow refuses it.
+    { name: 'a 2 MB log-batch', target: tracking, status: 400, request: request('POST', '/api/2.0/mlflow/runs/log-batch', tooLarge(2 * 1024 * 1024)) },
+    { name: 'a 2 MB body to the browser mode', target: browser, status: 413, request: request('POST', '/api/call/createExperiment', `{"name":"${'n'.repeat(2 * 1024 * 1024)}"}`, json(call)) },
+  ];
+}
+
+describe('the mistakes that once got a 5xx', () => {
+  it('are answered with the 4xx that says what is wrong, and change nothing', async () => {
+    const wrong: string[] = [];
+    for (const named of namedCases()) {
+      const before = dataVersion(named.target);
+      const artifactsBefore = artifactListing(named.target);
+      const answer = await send(named.target.port, named.request);
+      if (answer.status !== named.status) wrong.push(`${named.name}: ${answer.status} ${answer.body.slice(0, 200)} (wanted ${named.status})`);
+      if (dataVersion(named.target) !== before || artifactListing(named.target) !== artifactsBefore) wrong.push(`${named.name}: changed the data folder`);
+      const message = errorMessage(answer.body);
+      if (message !== undefined && message.length > MAX_ERROR_MESSAGE_CHARS) wrong.push(`${named.name}: a ${message.length}-character message`);
+    }
+    expect(wrong).toEqual([]);
+  }, 120_000);
 });
 
 describe(`${REQUESTS.toLocaleString('en')} fuzzed requests (seed ${SEED})`, () => {
