@@ -89,6 +89,8 @@ export interface CairnServices {
   readonly events: EventHub;
   /** The stores behind the MLflow-compatible tracking API; the caller starts its server (tracking-server.ts). */
   readonly tracking: TrackingContext;
+  /** Whether the data folder's disk is full, as its latest write found it (the storage.changed events come from it). */
+  readonly storage: StorageHealth;
   /** Deployments of registered versions to deploy targets; local endpoints it starts stop with the app unless kept running. */
   readonly deployments: DeploymentService;
   /** Registry work (register, aliases, stages, lineage, comparison, deletion plans) over the same registry store. */
@@ -138,6 +140,7 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     handlers,
     events,
     tracking: stores,
+    storage,
     deployments,
     modelRegistry,
     setTrackingUri(uri) {

@@ -21,7 +21,7 @@ afterEach(async () => {
 
 function fillDisk(): void {
   const refused = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-  cairn.services.tracking.storage.failed(refused);
+  cairn.services.storage.failed(refused);
 }
 
 describe('ui slice: a full disk', () => {
