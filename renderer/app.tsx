@@ -1,11 +1,12 @@
 // The app shell: header, and the page of the current route. Starts the app-wide loads and the
-// live subscription to tracker changes, and applies the chosen theme to the page.
+// live subscriptions to tracker changes and pipeline progress, and applies the chosen theme to the page.
 import { useEffect, useLayoutEffect } from 'react';
 import { AppHeader } from './components/app-header';
 import { ComparePage } from './pages/compare/compare-page';
 import { ExperimentsPage } from './pages/experiments/experiments-page';
 import { ModelsPage } from './pages/models/models-page';
 import { NotFoundPage } from './pages/not-found-page';
+import { PipelinesPage } from './pages/pipelines/pipelines-page';
 import { RunPage } from './pages/run/run-page';
 import { RunsPage } from './pages/runs/runs-page';
 import { useRoute } from './router';
@@ -31,6 +32,8 @@ function CurrentPage() {
       return <ComparePage />;
     case 'models':
       return <ModelsPage />;
+    case 'pipelines':
+      return <PipelinesPage />;
     case 'not-found':
       return <NotFoundPage path={route.path} />;
   }
@@ -44,7 +47,12 @@ export function App() {
   useEffect(() => {
     const state = useAppStore.getState();
     void state.loadAppInfo();
-    return state.watchTracker();
+    const stopTracker = state.watchTracker();
+    const stopPipelines = state.watchPipelines();
+    return () => {
+      stopTracker();
+      stopPipelines();
+    };
   }, []);
   return (
     <div className="app" data-testid={ready ? 'app-ready' : undefined}>

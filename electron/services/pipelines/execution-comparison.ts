@@ -15,11 +15,21 @@ function changes(a: Readonly<Record<string, unknown>> | null, b: Readonly<Record
   return result;
 }
 
+/** Adds `value` to `flat` under `key`, a section (a non-empty mapping) as one entry per leaf (`train.lr`). */
+function addLeaves(flat: Record<string, unknown>, key: string, value: unknown): void {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length > 0) {
+    for (const [child, inner] of Object.entries(value)) addLeaves(flat, `${key}.${child}`, inner);
+  } else {
+    flat[key] = value;
+  }
+}
+
+/** A stage's params by leaf key (`file:` before the keys of a file other than params.yaml). */
 function flatParams(stage: ExecutionStageRecord | null): Record<string, unknown> | null {
   if (!stage?.params) return null;
   const flat: Record<string, unknown> = {};
   for (const [file, values] of Object.entries(stage.params)) {
-    for (const [key, value] of Object.entries(values)) flat[file === 'params.yaml' ? key : `${file}:${key}`] = value;
+    for (const [key, value] of Object.entries(values)) addLeaves(flat, file === 'params.yaml' ? key : `${file}:${key}`, value);
   }
   return flat;
 }
