@@ -1,6 +1,6 @@
 // The app shell: header, the disk-full banner, and the page of the current route. Starts the
-// app-wide loads and the live subscriptions to tracker and storage changes, and applies the chosen
-// theme to the page.
+// app-wide loads and the live subscriptions to tracker changes, storage and pipeline progress, and
+// applies the chosen theme to the page.
 import { useEffect, useLayoutEffect } from 'react';
 import { AppHeader } from './components/app-header';
 import { DiskFullBanner } from './components/disk-full-banner';
@@ -8,6 +8,7 @@ import { ComparePage } from './pages/compare/compare-page';
 import { ExperimentsPage } from './pages/experiments/experiments-page';
 import { ModelsPage } from './pages/models/models-page';
 import { NotFoundPage } from './pages/not-found-page';
+import { PipelinesPage } from './pages/pipelines/pipelines-page';
 import { RunPage } from './pages/run/run-page';
 import { RunsPage } from './pages/runs/runs-page';
 import { useRoute } from './router';
@@ -33,6 +34,8 @@ function CurrentPage() {
       return <ComparePage />;
     case 'models':
       return <ModelsPage />;
+    case 'pipelines':
+      return <PipelinesPage />;
     case 'not-found':
       return <NotFoundPage path={route.path} />;
   }
@@ -48,9 +51,11 @@ export function App() {
     void state.loadAppInfo();
     const stopTracker = state.watchTracker();
     const stopStorage = state.watchStorage();
+    const stopPipelines = state.watchPipelines();
     return () => {
       stopTracker();
       stopStorage();
+      stopPipelines();
     };
   }, []);
   return (

@@ -13,6 +13,9 @@ import type { DeploymentService } from './deploy/deployment-service';
 import { EventHub } from './event-hub';
 import type { LoggedModelStore } from './logged-models/logged-model-store';
 import { SqliteLoggedModelStore } from './logged-models/sqlite-logged-model-store';
+import { PipelineAppService } from './pipelines/pipeline-app-service';
+import { PipelineProjectStore } from './pipelines/pipeline-project-store';
+import { PipelineService } from './pipelines/pipeline-service';
 import { MetricSeriesService } from './metrics/metric-series-service';
 import { SqliteMetricSeriesReader } from './metrics/sqlite-metric-series-reader';
 import type { RegistryStore } from './registry/registry-store';
@@ -95,12 +98,14 @@ export interface CairnServices {
   readonly deployments: DeploymentService;
   /** Registry work (register, aliases, stages, lineage, comparison, deletion plans) over the same registry store. */
   readonly modelRegistry: ModelRegistryService;
+  /** dvc.yaml pipelines: opened projects, executions started from the app, their live progress. */
+  readonly pipelines: PipelineAppService;
   /** Sets the address of the MLflow-compatible tracking API once it listens. */
   setTrackingUri(uri: string | null): void;
   close(): Promise<void>;
 }
 
-/** Opens the data folder's stores and wires the call handlers, the change events and the disk-full events over them. */
+/** Opens the data folder's stores and wires the call handlers, the change events, the disk-full events and the pipelines' progress over them. */
 export function startCairnServices(options: CairnServicesOptions): CairnServices {
   const stores = openCairnStores(options.dataDir);
   const { database, store, storage } = stores;
@@ -112,7 +117,19 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     options.changeIntervalMs,
   );
   const stopStorageEvents = storage.onChange((diskFull) => events.publish('storage.changed', { dataDir: options.dataDir, diskFull }));
+  const pipelines = new PipelineAppService({
+    service: new PipelineService({
+      dataDir: options.dataDir,
+      store,
+      artifacts: stores.artifacts,
+      database,
+      trackingUri: () => trackingUri,
+    }),
+    projects: new PipelineProjectStore(database),
+    publish: (progress) => events.publish('pipelines.progress', progress),
+  });
   const handlers = createCallHandlers({
+    pipelines,
     store,
     metricSeries: new MetricSeriesService(new SqliteMetricSeriesReader(database)),
     runsTable: new SqliteRunsTableReader(database),
@@ -143,13 +160,14 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     storage,
     deployments,
     modelRegistry,
+    pipelines,
     setTrackingUri(uri) {
       trackingUri = uri;
     },
     async close() {
       stopChangeFeed();
       stopStorageEvents();
-      await deployments.close();
+      await Promise.all([deployments.close(), pipelines.close()]);
       stores.close();
     },
   };

@@ -1,5 +1,5 @@
-// The bar at the top of every page: the app's name (home), the links to the experiments and the
-// models, the MLflow tracking address with a button copying the export line, and the theme switch.
+// The bar at the top of every page: the app's name (home), the links to the experiments, the
+// models and the pipelines, the MLflow tracking address with a button copying the export line, and the theme switch.
 import { useRoute } from '../router';
 import { routeHref } from '../models/routes';
 import { useAppStore } from '../use-app-store';
@@ -11,7 +11,8 @@ import { ThemeToggle } from './theme-toggle';
 export function AppHeader() {
   const trackingUri = useAppStore((state) => state.appInfo?.trackingUri ?? null);
   const appInfoLoaded = useAppStore((state) => state.appInfo !== null);
-  const section = useRoute().name === 'models' ? 'models' : 'experiments';
+  const routeName = useRoute().name;
+  const section = routeName === 'models' || routeName === 'pipelines' ? routeName : 'experiments';
   return (
     <header className="app-header">
       <a className="app-brand" href={routeHref({ name: 'experiments' })} data-testid="app-home">
@@ -36,6 +37,14 @@ export function AppHeader() {
           data-testid="nav-models"
         >
           Models
+        </a>
+        <a
+          href={routeHref({ name: 'pipelines', projectDir: null })}
+          className={section === 'pipelines' ? 'is-current' : undefined}
+          aria-current={section === 'pipelines' ? 'page' : undefined}
+          data-testid="nav-pipelines"
+        >
+          Pipelines
         </a>
       </nav>
       <div className="app-header-spacer" />

@@ -14,6 +14,8 @@ describe('routes', () => {
     ['#/models/digits-classifier', { name: 'models', modelName: 'digits-classifier' }],
     ['#/models/team%2Fmodel%20a', { name: 'models', modelName: 'team/model a' }],
     ['#/models/a/b', { name: 'not-found', path: '/models/a/b' }],
+    ['#/pipelines', { name: 'pipelines', projectDir: null }],
+    ['#/pipelines?project=%2Fhome%2Fme%2Fmy%20project', { name: 'pipelines', projectDir: '/home/me/my project' }],
     ['#/experiments', { name: 'not-found', path: '/experiments' }],
     ['#/runs/a/b', { name: 'not-found', path: '/runs/a/b' }],
     ['#/runs/%E0%A4%A', { name: 'not-found', path: '/runs/%E0%A4%A' }],
@@ -22,6 +24,6 @@ describe('routes', () => {
   });
 
   it('writes what it reads', () => {
-    for (const hash of ['#/', '#/experiments/3', '#/runs/f00', '#/compare?runs=a,b', '#/models', '#/models/team%2Fmodel']) expect(routeHref(parseRoute(hash))).toBe(hash);
+    for (const hash of ['#/', '#/experiments/3', '#/runs/f00', '#/compare?runs=a,b', '#/models', '#/models/team%2Fmodel', '#/pipelines', '#/pipelines?project=%2Fa%2Fb+c']) expect(routeHref(parseRoute(hash))).toBe(hash);
   });
 });

@@ -1,5 +1,6 @@
 // Hash routes: #/ experiments, #/experiments/:id runs table, #/runs/:runId run page,
-// #/compare?runs=a,b,c compare view, #/models registered models (#/models/:name with one open).
+// #/compare?runs=a,b,c compare view, #/models registered models (#/models/:name with one open),
+// #/pipelines the pipeline projects (#/pipelines?project=/abs/path with one open).
 // Parsing and writing them; renderer/router.ts keeps the address bar and the store in step.
 
 /** Where the app is. */
@@ -10,6 +11,8 @@ export type Route =
   | { readonly name: 'compare'; readonly runIds: readonly string[] }
   /** The model registry; `modelName` is the registered model whose versions are shown, if any. */
   | { readonly name: 'models'; readonly modelName: string | null }
+  /** The Pipelines page; `projectDir` is the open project's folder, if any. */
+  | { readonly name: 'pipelines'; readonly projectDir: string | null }
   | { readonly name: 'not-found'; readonly path: string };
 
 function decodeSegment(segment: string): string | null {
@@ -46,6 +49,10 @@ export function parseRoute(hash: string): Route {
     const modelName = decodeName(id);
     if (modelName !== null) return { name: 'models', modelName };
   }
+  if (segments.length === 1 && head === 'pipelines') {
+    const project = new URLSearchParams(query).get('project');
+    return { name: 'pipelines', projectDir: project ? project : null };
+  }
   if (segments.length === 1 && head === 'compare') {
     const runs = new URLSearchParams(query).get('runs') ?? '';
     return { name: 'compare', runIds: [...new Set(runs.split(',').filter((runId) => runId.length > 0))] };
@@ -66,6 +73,8 @@ export function routeHref(route: Route): string {
       return `#/compare?runs=${route.runIds.map(encodeURIComponent).join(',')}`;
     case 'models':
       return route.modelName === null ? '#/models' : `#/models/${encodeURIComponent(route.modelName)}`;
+    case 'pipelines':
+      return route.projectDir === null ? '#/pipelines' : `#/pipelines?${new URLSearchParams({ project: route.projectDir }).toString()}`;
     case 'not-found':
       return `#${route.path}`;
   }

@@ -1,4 +1,5 @@
 // Every event the main side pushes to the renderer, with its payload type.
+import type { PipelineEvent } from '../pipelines';
 
 /** What changed in the tracker, the model registry or the logged models, so that views showing it can refetch. */
 export interface TrackerChange {
@@ -17,8 +18,18 @@ export interface StorageStatus {
   readonly diskFull: boolean;
 }
 
+/**
+ * What pipeline executions did since the last batch, in order: stage states as they change and
+ * the stages' output (consecutive output of one stage merged into one event, and cut to its end
+ * when a stage prints faster than a window can show).
+ */
+export interface PipelineProgress {
+  readonly events: readonly PipelineEvent[];
+}
+
 /** Every event the main side pushes, with its payload type. A new event adds one line here and one in contract-names.ts. */
 export interface Events {
   'tracker.changed': TrackerChange;
   'storage.changed': StorageStatus;
+  'pipelines.progress': PipelineProgress;
 }

@@ -5,13 +5,14 @@
 import { calls, type CallName, type CallResult } from '../../../shared/contract';
 import { CairnError, toErrorPayload } from '../../../shared/errors';
 import { shortText } from '../../../shared/quoted-value';
+import { createPipelinesHandlers, type PipelinesHandlerServices } from '../pipelines/pipeline-handlers';
 import { createRegistryHandlers, type RegistryHandlerServices } from '../registry/registry-handlers';
 import { createTrackingHandlers, type TrackingHandlerServices } from '../tracker/tracking-handlers';
 import { createAppHandlers, type AppHandlerServices } from './app-handlers';
 import type { CallHandlerTable } from './call-handler-table';
 
 /** What the handlers need from the running app: the services of every capability. */
-export interface CallContext extends AppHandlerServices, TrackingHandlerServices, RegistryHandlerServices {}
+export interface CallContext extends AppHandlerServices, TrackingHandlerServices, RegistryHandlerServices, PipelinesHandlerServices {}
 
 /** A handler for each call, typed from the contract: a call without a handler fails to compile. */
 export type CallHandlers = CallHandlerTable<CallName>;
@@ -22,6 +23,7 @@ export function createCallHandlers(context: CallContext): CallHandlers {
     ...createAppHandlers(context),
     ...createTrackingHandlers(context),
     ...createRegistryHandlers(context),
+    ...createPipelinesHandlers(context),
   };
 }
 

@@ -14,6 +14,19 @@ describe('contract surface', () => {
         "app": [
           "getAppInfo",
         ],
+        "pipelines": [
+          "closePipelineProject",
+          "comparePipelineExecutions",
+          "getPipelineExecution",
+          "getPipelineOverview",
+          "getPipelineStatus",
+          "getStageLog",
+          "listPipelineExecutions",
+          "listPipelineProjects",
+          "openPipelineProject",
+          "runPipeline",
+          "stopPipelineExecution",
+        ],
         "registry": [
           "getRunModels",
           "listModelVersions",
@@ -36,6 +49,7 @@ describe('contract surface', () => {
     `);
     expect([...EVENT_NAMES].sort()).toMatchInlineSnapshot(`
       [
+        "pipelines.progress",
         "storage.changed",
         "tracker.changed",
       ]

@@ -44,7 +44,8 @@ function typeErrorsWith(root: string, file: string, change: (text: string) => st
   });
 }
 
-describe('seams kept by the type checker', () => {
+// Each check compiles a whole program (the handlers' reaches every service): minutes on a loaded machine.
+describe('seams kept by the type checker', { timeout: 240_000 }, () => {
   it('refuse a call name listed for the preload that the contract does not declare', () => {
     const errors = typeErrorsWith(CONTRACT, 'shared/contract/contract-names.ts', (text) =>
       text.replace("registry: ['getRunModels',", "registry: ['deleteEverything', 'getRunModels',"),

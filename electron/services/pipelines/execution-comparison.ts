@@ -1,32 +1,8 @@
 // Two executions side by side: for each stage of either, how its state, the params it read, its
 // metrics and its outs differ, so a view can show what a variant changed and what came of it.
-import type { ExecutionRecord, ExecutionStageRecord } from './pipeline-execution-store';
+import type { ExecutionComparison, ExecutionRecord, ExecutionStageRecord, ValueChange } from '../../../shared/pipelines';
 
-/** A value that differs between the two executions (undefined: absent on that side). */
-export interface ValueChange {
-  readonly key: string;
-  readonly a: unknown;
-  readonly b: unknown;
-}
-
-/** One stage compared. */
-export interface StageComparison {
-  readonly stage: string;
-  readonly a: ExecutionStageRecord | null;
-  readonly b: ExecutionStageRecord | null;
-  readonly stateChanged: boolean;
-  readonly params: readonly ValueChange[];
-  readonly metrics: readonly ValueChange[];
-  /** Outs whose md5 differs (or that only one side has). */
-  readonly outs: readonly string[];
-}
-
-/** Two executions compared, stage by stage (in the order of `a`, then stages only `b` has). */
-export interface ExecutionComparison {
-  readonly a: ExecutionRecord;
-  readonly b: ExecutionRecord;
-  readonly stages: readonly StageComparison[];
-}
+export type { ExecutionComparison, StageComparison, ValueChange } from '../../../shared/pipelines';
 
 function changes(a: Readonly<Record<string, unknown>> | null, b: Readonly<Record<string, unknown>> | null): ValueChange[] {
   const keys = new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})]);
@@ -39,11 +15,21 @@ function changes(a: Readonly<Record<string, unknown>> | null, b: Readonly<Record
   return result;
 }
 
+/** Adds `value` to `flat` under `key`, a section (a non-empty mapping) as one entry per leaf (`train.lr`). */
+function addLeaves(flat: Record<string, unknown>, key: string, value: unknown): void {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length > 0) {
+    for (const [child, inner] of Object.entries(value)) addLeaves(flat, `${key}.${child}`, inner);
+  } else {
+    flat[key] = value;
+  }
+}
+
+/** A stage's params by leaf key (`file:` before the keys of a file other than params.yaml). */
 function flatParams(stage: ExecutionStageRecord | null): Record<string, unknown> | null {
   if (!stage?.params) return null;
   const flat: Record<string, unknown> = {};
   for (const [file, values] of Object.entries(stage.params)) {
-    for (const [key, value] of Object.entries(values)) flat[file === 'params.yaml' ? key : `${file}:${key}`] = value;
+    for (const [key, value] of Object.entries(values)) addLeaves(flat, file === 'params.yaml' ? key : `${file}:${key}`, value);
   }
   return flat;
 }

@@ -1,6 +1,9 @@
 // The pipeline as dvc.yaml defines it once interpolated and expanded: one StageSpec per stage
 // (foreach and matrix stages already named `name@key`), and the errors that make a pipeline
 // invalid, each with the file, line and stage it concerns.
+import type { PipelineIssue } from '../../../shared/pipelines';
+
+export type { PipelineIssue } from '../../../shared/pipelines';
 
 /** One out, metric or plot of a stage. `path` is as DVC records it: relative to the stage's wdir. */
 export interface OutSpec {
@@ -52,15 +55,6 @@ export interface StageSpec {
   readonly desc: string | null;
   /** The line of the stage's name in dvc.yaml. */
   readonly line: number | null;
-}
-
-/** A problem that makes a pipeline invalid. */
-export interface PipelineIssue {
-  readonly file: string;
-  readonly line: number | null;
-  /** The stage it concerns, when it concerns one. */
-  readonly stage: string | null;
-  readonly message: string;
 }
 
 /** Formats an issue as `dvc.yaml:12: stage 'train': message`. */

@@ -3,59 +3,9 @@
 // process (the CLI writes while the app may be open; SQLite's WAL lets both read and write). An
 // execution still marked running whose process is gone was interrupted.
 import type { CairnDatabase, SqliteDatabase } from '../database/database';
-import type { ExecutionStatus, StageState } from './pipeline-events';
+import type { ExecutionOptionsRecord, ExecutionRecord, ExecutionStageRecord, ExecutionStatus, StageState } from '../../../shared/pipelines';
 
-/** The options an execution was started with. */
-export interface ExecutionOptionsRecord {
-  readonly targets: readonly string[];
-  readonly force: boolean;
-  readonly downstream: boolean;
-  readonly jobs: number;
-  /** Params overrides as written (`train.lr=0.01`); a variant when there are any. */
-  readonly setParams: readonly string[];
-}
-
-/** An execution as recorded. */
-export interface ExecutionRecord {
-  readonly executionId: string;
-  readonly projectDir: string;
-  readonly workspaceDir: string;
-  readonly experimentId: string | null;
-  readonly parentRunId: string | null;
-  /** 'interrupted' when it was marked running but its process is gone. */
-  readonly status: ExecutionStatus | 'running' | 'interrupted';
-  readonly options: ExecutionOptionsRecord;
-  readonly gitCommit: string | null;
-  readonly startedAt: number;
-  readonly endedAt: number | null;
-}
-
-/** A stage of an execution as recorded. */
-export interface ExecutionStageRecord {
-  readonly stage: string;
-  readonly position: number;
-  readonly cmd: string;
-  readonly state: StageState;
-  readonly reason: string | null;
-  readonly runId: string | null;
-  readonly exitCode: number | null;
-  readonly startedAt: number | null;
-  readonly endedAt: number | null;
-  /** Param values by params file. */
-  readonly params: Readonly<Record<string, Readonly<Record<string, unknown>>>> | null;
-  readonly deps: readonly HashedPathRecord[] | null;
-  readonly outs: readonly HashedPathRecord[] | null;
-  /** Metrics read from its metrics files. */
-  readonly metrics: Readonly<Record<string, number>> | null;
-}
-
-/** A dep or out with its hash, as recorded. */
-export interface HashedPathRecord {
-  readonly path: string;
-  readonly md5: string | null;
-  readonly size: number | null;
-  readonly nfiles?: number;
-}
+export type { ExecutionOptionsRecord, ExecutionRecord, ExecutionStageRecord, HashedPathRecord } from '../../../shared/pipelines';
 
 interface ExecutionRow {
   execution_id: string;

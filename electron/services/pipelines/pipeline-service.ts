@@ -19,7 +19,7 @@ import { HashState } from './hash-state';
 import { HashingWorkerPool } from './hashing-worker-pool';
 import { PipelineDefinitionError, type PipelineIssue, type StageSpec } from './pipeline-definition';
 import type { PipelineEvent, PipelineEventListener, PlannedStage } from './pipeline-events';
-import { PipelineExecutionStore, type ExecutionRecord, type ExecutionStageRecord } from './pipeline-execution-store';
+import { PipelineExecutionStore, type ExecutionRecord } from './pipeline-execution-store';
 import { buildPipelineGraph, planStages, type PipelineGraph } from './pipeline-graph';
 import { PipelineRunRecorder, type TrackedExecution } from './pipeline-run-recorder';
 import { PipelineRunner, type ExecutionResult } from './pipeline-runner';
@@ -33,8 +33,19 @@ import {
 } from './pipeline-workspace';
 import { DataFileError } from './python-data-file';
 import { pyToJson, pythonStr, type PyValue } from './python-value';
-import { describeChange, inspectStage, readStageParams, type StageChange } from './stage-status';
+import { describeChange, inspectStage, readStageParams } from './stage-status';
 import { LocalProcessExecutor, type StageExecutor } from './stage-executor';
+import type {
+  ExecutionDetail,
+  ParamView,
+  PipelineStatus,
+  PipelineView,
+  StageOutlook,
+  StageStatusView,
+  StageView,
+} from '../../../shared/pipelines';
+
+export type { ExecutionDetail, ParamView, PipelineStatus, PipelineView, StageOutlook, StageStatusView, StageView } from '../../../shared/pipelines';
 
 /** What the service is built on. */
 export interface PipelineServiceOptions {
@@ -91,74 +102,6 @@ export interface PipelineExecution {
   readonly done: Promise<ExecutionResult>;
   /** Stops it: running stages are ended with their process trees, nothing more starts. */
   stop(): void;
-}
-
-/** What a stage would do if the pipeline ran now. */
-export type StageOutlook =
-  | 'up-to-date'
-  | 'will-run'
-  /** Up to date itself, but after a stage it needs, which will run: it runs if that stage's outs change. */
-  | 'after-upstream'
-  | 'frozen';
-
-/** One stage in a status. */
-export interface StageStatusView {
-  readonly name: string;
-  readonly group: string | null;
-  readonly cmd: string;
-  readonly needs: readonly string[];
-  readonly outlook: StageOutlook;
-  readonly changes: readonly StageChange[];
-  /** The changes in words. */
-  readonly reasons: readonly string[];
-}
-
-/** What `dvc status` tells, for each stage of a plan. */
-export interface PipelineStatus {
-  readonly projectDir: string;
-  readonly stages: readonly StageStatusView[];
-}
-
-/** A stage as the DAG view shows it (plain data, for IPC and HTTP). */
-export interface StageView {
-  readonly name: string;
-  readonly group: string | null;
-  readonly cmd: string;
-  readonly wdir: string;
-  readonly desc: string | null;
-  readonly frozen: boolean;
-  readonly alwaysChanged: boolean;
-  readonly deps: readonly string[];
-  readonly params: ReadonlyArray<{ readonly file: string; readonly keys: readonly string[] }>;
-  readonly outs: ReadonlyArray<{ readonly path: string; readonly kind: 'out' | 'metric' | 'plot'; readonly cache: boolean; readonly persist: boolean }>;
-  /** The stages whose outs it reads. */
-  readonly needs: readonly string[];
-}
-
-/** A pipeline's stages in dependency order and its edges (`from` is read by `to`). */
-export interface PipelineView {
-  readonly projectDir: string;
-  readonly stages: readonly StageView[];
-  readonly edges: ReadonlyArray<{ readonly from: string; readonly to: string }>;
-}
-
-/** A tracked param with its current value and the stages that read it. */
-export interface ParamView {
-  /** The params file, relative to the project root. */
-  readonly file: string;
-  /** Dotted key. */
-  readonly key: string;
-  /** The value as plain JSON. */
-  readonly value: unknown;
-  /** The value as Python prints it, which is also how to write it in an override (`0.01`, `True` is `true`). */
-  readonly text: string;
-  readonly stages: readonly string[];
-}
-
-/** An execution and its stages, as recorded. */
-export interface ExecutionDetail {
-  readonly execution: ExecutionRecord;
-  readonly stages: readonly ExecutionStageRecord[];
 }
 
 function commandText(stage: StageSpec): string {

@@ -11,18 +11,9 @@ import type { LockedStage } from './dvc-lock-file';
 import type { ParamsSpec, StageSpec } from './pipeline-definition';
 import { DataFileError, readDataFile } from './python-data-file';
 import { isPyList, isPyMap, pyEquals, type PyMap, type PyValue } from './python-value';
+import type { EntryStatus, StageChange } from '../../../shared/pipelines';
 
-/** How an entry differs from dvc.lock, in DVC's words. */
-export type EntryStatus = 'modified' | 'deleted' | 'new' | 'not in cache';
-
-/** One reason a stage is not up to date. */
-export type StageChange =
-  | { readonly kind: 'command' }
-  | { readonly kind: 'always-changed' }
-  | { readonly kind: 'dep'; readonly path: string; readonly status: EntryStatus }
-  /** `key` is null when the whole params file is new or deleted. */
-  | { readonly kind: 'param'; readonly file: string; readonly key: string | null; readonly status: EntryStatus }
-  | { readonly kind: 'out'; readonly path: string; readonly status: EntryStatus };
+export type { EntryStatus, StageChange } from '../../../shared/pipelines';
 
 /** A stage compared with dvc.lock, with the hashes and values read on the way. */
 export interface StageInspection {
