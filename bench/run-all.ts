@@ -8,6 +8,7 @@ import { runDownsamplerBench } from './downsampler-bench';
 import { runImportBench } from './import-bench';
 import { runTrackingApiBench } from './tracking-api-bench';
 import { runUiCompareBench } from './ui-compare-bench';
+import { runUiRunsTable100kBench } from './ui-runs-table-100k-bench';
 import { runUiRunsTableBench } from './ui-runs-table-bench';
 
 const BENCHMARKS: readonly Benchmark[] = [
@@ -16,6 +17,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'import', run: runImportBench },
   { name: 'ui-runs-table', run: runUiRunsTableBench },
   { name: 'ui-compare', run: runUiCompareBench },
+  { name: 'ui-runs-table-100k', run: runUiRunsTable100kBench },
 ];
 
 function formatValue(figure: BenchFigure): string {
