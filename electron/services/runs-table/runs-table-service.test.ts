@@ -64,16 +64,33 @@ describe('RunsTableService', () => {
     const page = service.query(request());
     expect(page.total).toBe(2);
     expect(runsOf(page).runNames).toEqual(['b', 'a']);
-    expect(page.keys).toEqual({ params: ['depth', 'lr'], metrics: ['acc', 'loss'], tags: ['mlflow.runName'] });
+    expect(page.keys).toEqual({
+      params: ['depth', 'lr'],
+      metrics: ['acc', 'loss'],
+      tags: ['mlflow.runName'],
+      usage: { runs: 2, params: { depth: { runs: 1, varies: true }, lr: { runs: 2, varies: true } }, metrics: { acc: 1, loss: 2 } },
+    });
+    // The params that vary, then the metrics most runs have, the most widely logged first.
     expect(page.columns).toEqual([
-      { kind: 'metric', key: 'acc', aggregate: 'latest' },
-      { kind: 'metric', key: 'loss', aggregate: 'latest' },
       { kind: 'param', key: 'depth' },
       { kind: 'param', key: 'lr' },
+      { kind: 'metric', key: 'loss', aggregate: 'latest' },
+      { kind: 'metric', key: 'acc', aggregate: 'latest' },
     ]);
-    expect(cellsOf(page, 0)).toEqual([0.8, 'missing']);
-    expect(cellsOf(page, 1)).toEqual([0.7, 0.5]);
-    expect(cellsOf(page, 3)).toEqual(['0.01', '0.1']);
+    expect(cellsOf(page, 0)).toEqual(['3', null]);
+    expect(cellsOf(page, 1)).toEqual(['0.01', '0.1']);
+    expect(cellsOf(page, 2)).toEqual([0.7, 0.5]);
+    expect(cellsOf(page, 3)).toEqual([0.8, 'missing']);
+  });
+
+  it('leaves out of the default columns the params that never change and the metrics few runs logged', async () => {
+    for (let i = 0; i < 4; i++) await logRun(`r${i}`, 1000 + i, { params: { dataset: 'cifar10', lr: String(i) }, metrics: { loss: [i] } });
+    // A live run starts logging new metrics: one run of five has them.
+    await logRun('live', 2000, { params: { dataset: 'cifar10', lr: '9' }, metrics: { loss: [1], grad_norm: [3], throughput: [5] } });
+    const page = service.query(request());
+    expect(page.columns.map((spec) => `${spec.kind}:${spec.key}`)).toEqual(['param:lr', 'metric:loss']);
+    expect(page.keys?.usage?.params.dataset).toEqual({ runs: 5, varies: false });
+    expect(page.keys?.usage?.metrics).toEqual({ grad_norm: 1, loss: 5, throughput: 1 });
   });
 
   it('pages: a first window counts every match, and its rows index the window', async () => {

@@ -122,7 +122,7 @@ export class RunsTableService {
     return { rows, total };
   }
 
-  /** The keys logged to the requested runs, or to the whole experiment when the request names none. */
+  /** The keys logged to the requested runs, or to the whole experiment when the request names none, with how many runs use each. */
   private readKeys(request: RunsTableRequest, stages: readonly LifecycleStage[]): ExperimentKeys {
     const [scope, scopeParams] = request.runIds
       ? ['SELECT value FROM json_each(?)', [JSON.stringify(request.runIds)]]
@@ -130,12 +130,31 @@ export class RunsTableService {
           'SELECT run_uuid FROM runs WHERE experiment_id = ? AND lifecycle_stage IN (SELECT value FROM json_each(?))',
           [Number(request.experimentId), JSON.stringify(stages)],
         ];
-    const distinct = (table: string, extra = '') =>
-      this.db
-        .prepare(`SELECT DISTINCT key FROM ${table} WHERE run_uuid IN (${scope})${extra} ORDER BY key`)
-        .pluck()
-        .all(...scopeParams) as string[];
-    return { params: distinct('params'), metrics: distinct('metric_series', ' AND point_count > 0'), tags: distinct('tags') };
+    const paramRows = this.db
+      .prepare(`SELECT key, count(*), min(value) <> max(value) FROM params WHERE run_uuid IN (${scope}) GROUP BY key ORDER BY key`)
+      .raw()
+      .all(...scopeParams) as Array<[string, number, number]>;
+    const metricRows = this.db
+      .prepare(`SELECT key, count(*) FROM metric_series WHERE run_uuid IN (${scope}) AND point_count > 0 GROUP BY key ORDER BY key`)
+      .raw()
+      .all(...scopeParams) as Array<[string, number]>;
+    const tags = this.db
+      .prepare(`SELECT DISTINCT key FROM tags WHERE run_uuid IN (${scope}) ORDER BY key`)
+      .pluck()
+      .all(...scopeParams) as string[];
+    const runs = request.runIds
+      ? (this.db.prepare(`SELECT count(*) FROM runs WHERE run_uuid IN (${scope})`).pluck().get(...scopeParams) as number)
+      : (this.db.prepare(`SELECT count(*) FROM (${scope})`).pluck().get(...scopeParams) as number);
+    return {
+      params: paramRows.map(([key]) => key),
+      metrics: metricRows.map(([key]) => key),
+      tags,
+      usage: {
+        runs,
+        params: Object.fromEntries(paramRows.map(([key, count, varies]) => [key, { runs: count, varies: varies === 1 || count < runs }])),
+        metrics: Object.fromEntries(metricRows.map(([key, count]) => [key, count])),
+      },
+    };
   }
 
   private readCells(runIds: readonly string[], columns: readonly RunsTableColumnSpec[]): RunsTableCells {
