@@ -1,13 +1,9 @@
 // The app shell: header, and the page of the current route. Starts the app-wide loads and the
-// live subscription to tracker changes, and applies the chosen theme to the page.
-import { useEffect, useLayoutEffect } from 'react';
+// live subscription to tracker changes, and applies the chosen theme to the page. Each page is
+// its own chunk, loaded when first shown (pages.ts): the first bundle holds the shell alone.
+import { Suspense, useEffect, useLayoutEffect } from 'react';
 import { AppHeader } from './components/app-header';
-import { ComparePage } from './pages/compare/compare-page';
-import { ExperimentsPage } from './pages/experiments/experiments-page';
-import { ModelsPage } from './pages/models/models-page';
-import { NotFoundPage } from './pages/not-found-page';
-import { RunPage } from './pages/run/run-page';
-import { RunsPage } from './pages/runs/runs-page';
+import { ComparePage, ExperimentsPage, ModelsPage, NotFoundPage, RunPage, RunsPage } from './pages';
 import { useRoute } from './router';
 import type { ThemeChoice } from './stores/ui-slice';
 import { useAppStore } from './use-app-store';
@@ -50,7 +46,9 @@ export function App() {
     <div className="app" data-testid={ready ? 'app-ready' : undefined}>
       <AppHeader />
       <main className="app-main">
-        <CurrentPage />
+        <Suspense fallback={<div className="page" data-testid="page-loading" />}>
+          <CurrentPage />
+        </Suspense>
       </main>
     </div>
   );

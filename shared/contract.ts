@@ -15,7 +15,10 @@ import type {
   RunModels,
 } from './models';
 import type { MetricSeriesResult } from './metric-series';
+import { MAX_ARTIFACT_READ_BYTES, MAX_COMPARED_RUNS } from './call-limits';
 import { MAX_RUNS_TABLE_ROWS, type RunsTablePage } from './runs-table';
+
+export { MAX_ARTIFACT_READ_BYTES, MAX_COMPARED_RUNS };
 
 /** A call: the schema its request must satisfy, and (as a type only) what it returns. */
 export interface CallSpec<Request extends z.ZodType, Response> {
@@ -33,11 +36,7 @@ const experimentId = z.string().min(1).max(MAX_ID_LENGTH).regex(/^[0-9]+$/, 'exp
 const runId = z.string().min(1).max(MAX_ID_LENGTH).regex(/^[0-9a-zA-Z_-]+$/, 'run ids are letters and digits');
 const viewType = z.enum(['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL']);
 const metricKey = z.string().min(1).max(250);
-/** The most runs one compare view shows. */
-export const MAX_COMPARED_RUNS = 500;
 const artifactPath = z.string().max(1000);
-/** The most bytes of an artifact one call returns (larger files are shown by size only). */
-export const MAX_ARTIFACT_READ_BYTES = 64 * 1024 * 1024;
 
 /** Facts about the running app shown in the UI. */
 export interface AppInfo {

@@ -167,6 +167,7 @@ export function MetricChart({ source, xKind, yScale, smoothing, xRange, onZoom, 
           {view && plot && mappings && (
             <PointerLayer
               box={plot}
+              chart={{ width, height }}
               mappings={mappings}
               linesRef={linesRef}
               xKind={xKind}
