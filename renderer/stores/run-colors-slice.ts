@@ -12,5 +12,10 @@ export interface RunColorsSlice {
 
 /** Builds the run colours slice. */
 export function createRunColorsSlice({ preferences }: SliceContext): StateCreator<AppState, [], [], RunColorsSlice> {
-  return () => ({ runColors: new RunColorBook({ storage: preferences }) });
+  return () => {
+    const runColors = new RunColorBook({ storage: preferences });
+    // Colours given just before the page goes (a link opened, the tab closed) are kept too.
+    if (typeof window !== 'undefined') window.addEventListener('pagehide', () => runColors.flush());
+    return { runColors };
+  };
 }

@@ -2,7 +2,7 @@
 // at the hovered x (the line nearest the pointer is highlighted), and drag-to-zoom. The tooltip
 // stays inside its chart, beside the pointer: with more lines than fit, it lists those whose value
 // is nearest the pointer and says how many more there are.
-import { useEffect, useMemo, useState, type CSSProperties, type MouseEvent as ReactMouseEvent } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type MouseEvent as ReactMouseEvent } from 'react';
 import { nearestIndexByX } from '../../../shared/metric-alignment';
 import { formatNumber, formatX, type AxisMapping, type XKind } from '../../models/charts/chart-scales';
 import { numberFormatFor } from '../../models/number-format';
@@ -33,13 +33,14 @@ interface Hover {
 const MIN_ZOOM_DRAG_PX = 5;
 const TOOLTIP_ROW_PX = 17;
 /** The tooltip's title, padding and border. */
-const TOOLTIP_CHROME_PX = 34;
+const TOOLTIP_CHROME_PX = 42;
 const TOOLTIP_WIDTH_PX = 230;
 
 /** The pointer: crosshair, a tooltip with every line's value at the hovered x, and drag-to-zoom. */
 export function PointerLayer({ box, chart, mappings, linesRef, xKind, smoothing, onHighlight, onZoom, onResetZoom }: PointerLayerProps) {
   const [hover, setHover] = useState<Hover | null>(null);
   const [dragFrom, setDragFrom] = useState<number | null>(null);
+  const tooltipRef = useRef<HTMLDivElement>(null);
 
   const locate = (event: ReactMouseEvent<HTMLDivElement>): Hover => {
     const rect = event.currentTarget.getBoundingClientRect();
@@ -99,6 +100,19 @@ export function PointerLayer({ box, chart, mappings, linesRef, xKind, smoothing,
   const fits = Math.max(1, Math.floor((chart.height - TOOLTIP_CHROME_PX) / TOOLTIP_ROW_PX) - 1);
   const shown = useMemo(() => tooltipRows(rows, fits, hover ? mappings.y.fromPixel(hover.py) : 0), [rows, fits, hover, mappings]);
   const format = useMemo(() => numberFormatFor(rows.map((row) => row.value)), [rows]);
+
+  // Placed from an estimate of its size, then moved inside the chart by its measured size.
+  useLayoutEffect(() => {
+    const tooltip = tooltipRef.current;
+    if (!tooltip) return;
+    // Two pixels inside: offsets are whole pixels, the chart's edges need not be.
+    const maxTop = chart.height - box.top - tooltip.offsetHeight - 2;
+    const maxLeft = chart.width - box.left - tooltip.offsetWidth - 2;
+    const top = Math.max(-box.top, Math.min(tooltip.offsetTop, maxTop));
+    const left = Math.max(-box.left, Math.min(tooltip.offsetLeft, maxLeft));
+    if (top !== tooltip.offsetTop) tooltip.style.top = `${top}px`;
+    if (left !== tooltip.offsetLeft) tooltip.style.left = `${left}px`;
+  });
   return (
     <div
       className="metric-chart-pointer"
@@ -124,7 +138,7 @@ export function PointerLayer({ box, chart, mappings, linesRef, xKind, smoothing,
         />
       )}
       {hover && first && dragFrom === null && (
-        <div className="metric-chart-tooltip" data-testid="chart-tooltip" data-rows={rows.length} style={tooltipPosition(hover, shown.rows.length + (shown.more > 0 ? 1 : 0), box, chart)}>
+        <div ref={tooltipRef} className="metric-chart-tooltip" data-testid="chart-tooltip" data-rows={rows.length} style={tooltipPosition(hover, shown.rows.length + (shown.more > 0 ? 1 : 0), box, chart)}>
           <div className="metric-chart-tooltip-title">
             {xKind === 'step' ? 'step ' : ''}
             {formatX(first.x, xKind, span)}

@@ -99,7 +99,9 @@ export function writeRunCell(cell: HTMLElement, column: PlacedColumn, row: RunRo
             : element('span', 'rt-expander-space'),
         );
         const swatch = element('span', 'swatch');
-        swatch.style.background = context.colorOf(runId);
+        const color = context.colorOf(runId);
+        swatch.style.background = color;
+        swatch.dataset.color = color;
         parts.push(swatch);
         const link = element('a', 'rt-run-link', data.runNames[index] ?? runId);
         link.href = routeHref({ name: 'run', runId });

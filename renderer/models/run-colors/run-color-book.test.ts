@@ -91,6 +91,15 @@ describe('run colours', () => {
     expect(three.book.colorOf('from-two')).toBe(two.book.colorOf('from-two'));
   });
 
+  it('saves at once when asked to flush a waiting change', () => {
+    const storage = memoryStorage();
+    const { book } = bookWith(storage);
+    book.assign(['a']);
+    expect(storage.items.size).toBe(0);
+    book.flush();
+    expect(bookWith(storage).book.colorOf('a')).toBe(book.colorOf('a'));
+  });
+
   it('ignores what it cannot read', () => {
     const storage = memoryStorage();
     storage.setItem('cairn.run-colors', '{not json');

@@ -155,6 +155,14 @@ export class RunColorBook {
     }, SAVE_DELAY_MS);
   }
 
+  /** Saves now if a change is waiting to be saved (the page is going away). */
+  flush(): void {
+    if (!this.cancelSave) return;
+    this.cancelSave();
+    this.cancelSave = null;
+    this.save();
+  }
+
   /** Writes the most recently coloured runs to storage, keeping colours another window gave meanwhile. */
   save(): void {
     if (!this.storage) return;

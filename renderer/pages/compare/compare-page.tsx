@@ -104,7 +104,7 @@ function CompareHeader() {
                 onBlur={() => actions.setHoveredRun(null)}
                 onClick={() => actions.togglePinnedRun(runId)}
               >
-                <span className="swatch" style={{ background: colors.get(runId) }} />
+                <span className="swatch" style={{ background: colors.get(runId) }} data-color={colors.get(runId)} />
                 <span className="run-chip-name">{runLabel(run, runId)}</span>
                 {run.info.status === 'RUNNING' && <span className="run-chip-live" title="running" />}
               </button>

@@ -57,6 +57,7 @@ export function RunPage() {
     );
   }
   const metricKeys = run.metrics.map((metric) => metric.key).sort();
+  const runColor = useAppStore.getState().runColors.colorOf(run.info.runId);
   const hasNote = run.tags.some((tag) => tag.key === RUN_NOTE_TAG && tag.value.trim() !== '');
   const hasDatasets = run.datasets.length > 0;
   return (
@@ -68,6 +69,7 @@ export function RunPage() {
           <a href={routeHref({ name: 'runs', experimentId: run.info.experimentId })}>{experimentName ?? `Experiment ${run.info.experimentId}`}</a>
           <span aria-hidden>/</span>
         </nav>
+        <span className="swatch run-swatch" style={{ background: runColor }} data-testid="run-color" data-color={runColor} title="This run's colour in every chart and table" />
         <h1 data-testid="run-name">{run.info.runName}</h1>
         {run.info.lifecycleStage === 'deleted' && <span className="pill danger">deleted</span>}
       </header>
