@@ -144,6 +144,8 @@ export const calls = {
         limit: z.number().int().min(1).max(MAX_RUNS_TABLE_ROWS).default(MAX_RUNS_TABLE_ROWS),
         runIds: z.array(runId).min(1).max(1000).optional(),
         includeKeys: z.boolean().default(true),
+        /** false: do not count every match (a filtered first window comes sooner); total is then null unless the page holds them all. */
+        count: z.boolean().default(true),
         viewType: viewType.default('ACTIVE_ONLY'),
       })
       .strict(),

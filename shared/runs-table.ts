@@ -29,7 +29,7 @@ export interface ExperimentKeys {
   readonly usage?: KeyUsage;
 }
 
-/** How widely the keys are used among the runs counted. */
+/** How widely the keys are used among the runs counted (an experiment's most recent runs, up to a few thousand). */
 export interface KeyUsage {
   /** The runs counted. */
   readonly runs: number;
@@ -61,8 +61,8 @@ export interface RunsTableRuns {
 
 /** One page of the runs table as the main side sends it. */
 export interface RunsTablePage {
-  /** How many runs match (among the requested run ids, when the request named some). */
-  readonly total: number;
+  /** How many runs match (among the requested run ids, when the request named some); null when not counted (more may match than the page holds). */
+  readonly total: number | null;
   /** Position of this page's first row among all matching runs. */
   readonly offset: number;
   /** The value columns the cells fill (the defaults when the request named none). */

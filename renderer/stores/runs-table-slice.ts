@@ -226,7 +226,8 @@ export function createRunsTableSlice({ api, preferences, loadLargeRunsTable }: S
           let columns = neededSpecs(start);
           let keys = start.data?.keys ?? null;
           if (quick) {
-            const window = await loadInThread({ ...base, columns, limit: FIRST_WINDOW_ROWS, includeKeys: false });
+            // A filter's matches are counted with the full load: the first rows come without waiting for it.
+            const window = await loadInThread({ ...base, columns, limit: FIRST_WINDOW_ROWS, includeKeys: false, count: !filter });
             if (!current()) return;
             // Until the full load brings the experiment's keys, the window's columns stand in for them.
             const data = tableDataFromDecoded(window.decoded, window, keys ?? keysOfColumns(window.columns), { filter, orderBy });

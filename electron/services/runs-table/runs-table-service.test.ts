@@ -105,6 +105,29 @@ describe('RunsTableService', () => {
     expect(cellsOf(rest, 0)).toEqual([2, 1, 0]);
   });
 
+  it('skips counting the matches of a filtered first window when asked, and says the count is unknown', async () => {
+    for (let i = 0; i < 5; i++) await logRun(`r${i}`, 1000 + i, { metrics: { loss: [i] } });
+    const uncounted = service.query(request({ filter: 'metrics.loss < 4', limit: 2, count: false }));
+    expect(uncounted.total).toBeNull();
+    expect(runsOf(uncounted).runNames).toEqual(['r3', 'r2']);
+    // A window holding every match needs no count to know it.
+    expect(service.query(request({ filter: 'metrics.loss < 4', limit: 10, count: false })).total).toBe(4);
+    expect(service.query(request({ filter: 'metrics.loss < 4', limit: 2 })).total).toBe(4);
+  });
+
+  it("lists only the keys the experiment's runs use, though other experiments use more", async () => {
+    await logRun('here', 1000, { params: { lr: '0.1' }, metrics: { loss: [1] } });
+    const other = (await store.createExperiment({ name: 'other' })).experimentId;
+    const elsewhere = await store.createRun({ experimentId: other, runName: 'elsewhere', startTime: 1 });
+    await store.logBatch(elsewhere.info.runId, {
+      params: [{ key: 'aaa_only_there', value: '1' }],
+      metrics: [{ key: 'zzz_only_there', value: 1, step: 0, timestamp: 1 }],
+      tags: [{ key: 'team', value: 'x' }],
+    });
+    const page = service.query(request());
+    expect(page.keys).toMatchObject({ params: ['lr'], metrics: ['loss'], tags: ['mlflow.runName'] });
+  });
+
   it('shows a metric min or max on request, and keeps NaN and infinities', async () => {
     await logRun('a', 1000, { metrics: { loss: [3, 1, 2], odd: [Number.NaN], big: [Number.POSITIVE_INFINITY] } });
     const page = service.query(
@@ -158,11 +181,16 @@ describe('RunsTableService', () => {
       request({ filter: 'metrics.loss < 2', orderBy: ['metrics.loss DESC'], limit: 1 }),
     );
     expect(page.total).toBe(1);
-    const plans = prepared.flatMap((sql) => {
+    const planOf = (sql: string) => {
       const placeholders = sql.match(/\?/g)?.length ?? 0;
       const rows = prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...new Array<null>(placeholders).fill(null)) as Array<{ detail: string }>;
       return rows.map((row) => row.detail);
-    });
+    };
+    // The experiment's keys are found by stepping through the key indexes, a seek per distinct key.
+    const keySteps = prepared.filter((sql) => sql.includes('WITH RECURSIVE'));
+    expect(keySteps).toHaveLength(3);
+    for (const detail of keySteps.flatMap(planOf)) expect(detail, detail).not.toMatch(/^SCAN (metric_series|params|tags|t)\b/);
+    const plans = prepared.filter((sql) => !sql.includes('WITH RECURSIVE')).flatMap(planOf);
     // The tables of params, tags and metrics, under their own names or the aliases the queries give them.
     const perRunTable = /^(SCAN|SEARCH) (metric_series|params|tags|t|m|kv|o\d+)\b/;
     const reads = plans.filter((detail) => perRunTable.test(detail));

@@ -117,15 +117,18 @@ export function RunsTable({ view, data }: { view: RunsTableView; data: RunsTable
     }
     return means;
   }, [groupBy, rows]);
+  // A live patch changes a few rows: the columns' formats stay (working them out reads every row).
+  const lastFormats = useRef<{ runIds: readonly string[]; ids: string; means: typeof groupMeans; formats: ReadonlyMap<string, NumberFormat> } | null>(null);
   const formats = useMemo(() => {
-    const means = groupMeans;
+    const last = lastFormats.current;
+    if (last && data.patch && last.runIds === data.runIds && last.ids === metricColumnIds && last.means === groupMeans) return last.formats;
     const byColumn = new Map<string, NumberFormat>();
     for (const id of metricColumnIds ? metricColumnIds.split('\n') : []) {
       const column = data.columns.get(id);
-      if (column?.type === 'number') byColumn.set(id, numberFormatFor(column.values, (row) => column.states[row] === MetricCellState.Value, means.get(id)));
+      if (column?.type === 'number') byColumn.set(id, numberFormatFor(column.values, (row) => column.states[row] === MetricCellState.Value, groupMeans.get(id)));
     }
+    lastFormats.current = { runIds: data.runIds, ids: metricColumnIds, means: groupMeans, formats: byColumn };
     return byColumn;
-    // The formats follow the values: a new version of the data may bring numbers of another size.
   }, [data, metricColumnIds, groupMeans]);
   const focusedIndex = focused === null ? -1 : rows.positionOf(focused);
   const groupLabel = groupBy ? (parseValueColumnId(groupBy)?.key ?? groupBy) : '';

@@ -23,8 +23,8 @@ export interface RowsPatch {
 
 /** The runs loaded for one table, and what they answer. */
 export interface RunsTableData {
-  /** Runs matching the filter on the main side. */
-  readonly total: number;
+  /** Runs matching the filter on the main side; null while not counted (a filtered first window). */
+  readonly total: number | null;
   /** Whether every matching run is loaded, so that sorting, grouping and selecting can happen here. */
   readonly complete: boolean;
   readonly runIds: readonly string[];
@@ -62,6 +62,29 @@ export function runIndex(data: Pick<RunsTableData, 'runIds'>): ReadonlyMap<strin
   return index;
 }
 
+/**
+ * The rows of a few runs (undefined for those not loaded): looked up in the index when it is
+ * built, else found by scanning, which for a handful of runs costs less than building the index
+ * of 100,000 (a live refresh names one or two).
+ */
+function rowsOf(data: Pick<RunsTableData, 'runIds'>, runIds: readonly string[]): Map<string, number> {
+  const found = new Map<string, number>();
+  const index = runIndexes.get(data.runIds);
+  if ((index && index.size === data.runIds.length) || runIds.length > 16) {
+    const full = runIndex(data);
+    for (const runId of runIds) {
+      const row = full.get(runId);
+      if (row !== undefined) found.set(runId, row);
+    }
+    return found;
+  }
+  for (const runId of runIds) {
+    const row = data.runIds.indexOf(runId);
+    if (row >= 0) found.set(runId, row);
+  }
+  return found;
+}
+
 function columnsById(columns: readonly DecodedColumn[]): Map<string, DecodedColumn> {
   return new Map(columns.map((column) => [valueColumnId(column.spec), column]));
 }
@@ -69,14 +92,14 @@ function columnsById(columns: readonly DecodedColumn[]): Map<string, DecodedColu
 /** Table data from a decoded page (a first window or all matching runs). */
 export function tableDataFromDecoded(
   decoded: DecodedRunsTablePage,
-  page: { readonly total: number; readonly offset: number },
+  page: { readonly total: number | null; readonly offset: number },
   keys: ExperimentKeys,
   query: { readonly filter: string; readonly orderBy: readonly string[] },
 ): RunsTableData {
   const { runs, columns } = decoded;
   return {
     total: page.total,
-    complete: page.offset === 0 && runs.runIds.length >= page.total,
+    complete: page.offset === 0 && page.total !== null && runs.runIds.length >= page.total,
     ...runs,
     columns: columnsById(columns),
     keys,
@@ -118,7 +141,7 @@ export function mergeKeys(known: ExperimentKeys, seen: ExperimentKeys): Experime
  */
 export function mergeChangedRuns(data: RunsTableData, page: RunsTablePage, changedRunIds: readonly string[]): RunsTableData {
   const decoded = decodeRunsTablePage(page);
-  const index = runIndex(data);
+  const index = rowsOf(data, [...new Set([...changedRunIds, ...decoded.runs.runIds])]);
   const fresh = new Set(decoded.runs.runIds);
   const leaving = changedRunIds.some((runId) => !fresh.has(runId) && index.has(runId));
   const startMoved = decoded.runs.runIds.some((runId, i) => {
@@ -126,14 +149,16 @@ export function mergeChangedRuns(data: RunsTableData, page: RunsTablePage, chang
     return row !== undefined && data.startTimes[row] !== decoded.runs.startTimes[i];
   });
   const keys = page.keys ? mergeKeys(data.keys, page.keys) : data.keys;
-  return leaving || startMoved ? rebuildWithout(data, decoded, changedRunIds, keys) : patchInPlace(data, decoded, keys);
+  return leaving || startMoved ? rebuildWithout(data, decoded, changedRunIds, keys) : patchInPlace(data, decoded, keys, index);
 }
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] extends ReadonlyArray<infer U> ? U[] : T[K] };
 
 /** Writes the page's runs into the data's arrays (appending new ones); returns the next version. */
-function patchInPlace(data: RunsTableData, decoded: DecodedRunsTablePage, keys: ExperimentKeys): RunsTableData {
-  const index = runIndex(data) as Map<string, number>;
+function patchInPlace(data: RunsTableData, decoded: DecodedRunsTablePage, keys: ExperimentKeys, index: Map<string, number>): RunsTableData {
+  // The run index, when built, learns the rows added here.
+  const built = runIndexes.get(data.runIds);
+  const fullIndex = built && built.size === data.runIds.length ? built : null;
   const attributes = data as unknown as Writable<Pick<RunsTableData, 'runIds' | 'runNames' | 'statuses' | 'startTimes' | 'endTimes' | 'userIds' | 'parentRunIds'>>;
   const changed = decoded.runs;
   const pageColumns = columnsById(decoded.columns);
@@ -159,6 +184,7 @@ function patchInPlace(data: RunsTableData, decoded: DecodedRunsTablePage, keys: 
       row = attributes.runIds.length;
       attributes.runIds.push(runId);
       index.set(runId, row);
+      fullIndex?.set(runId, row);
       for (const column of columns.values()) if (column.type === 'text') (column.values as Array<string | null>).push(null);
     }
     rows.push(row);
@@ -180,7 +206,7 @@ function patchInPlace(data: RunsTableData, decoded: DecodedRunsTablePage, keys: 
   });
   return {
     ...data,
-    total: data.total + added,
+    total: (data.total ?? data.runIds.length - added) + added,
     columns,
     keys,
     version: ++versions,
