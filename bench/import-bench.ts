@@ -6,8 +6,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { importMlflowFileStore } from '../electron/services/importer/mlflow-file-store-importer';
 import { writeMlflowExperiment, writeMlflowRun } from '../electron/services/importer/mlflow-file-store-writer';
-import { SqliteTrackerStore } from '../electron/services/tracker/sqlite-tracker-store';
-import { createTrackingContext } from '../electron/services/tracking-api/create-tracking-context';
+import { openCairnStores } from '../electron/services/cairn-services';
 import type { BenchFigure } from './bench-result';
 
 const RUNS = 50;
@@ -23,9 +22,9 @@ export async function runImportBench(): Promise<BenchFigure[]> {
     const mlruns = path.join(dir, 'mlruns');
     writeGeneratedMlruns(mlruns);
     const dataDir = path.join(dir, 'data');
-    const store = new SqliteTrackerStore({ file: path.join(dataDir, 'cairn.db') });
+    const context = openCairnStores(dataDir);
+    const { store } = context;
     try {
-      const context = createTrackingContext({ store, db: store.db, dataDir });
       const options = { source: mlruns, store, artifacts: context.artifacts, registry: context.registry, loggedModels: context.loggedModels };
 
       let started = performance.now();
@@ -51,7 +50,7 @@ export async function runImportBench(): Promise<BenchFigure[]> {
         { name: `import the same folder again (everything already imported)`, value: Math.round(againMs), unit: 'ms', target: 'none set' },
       ];
     } finally {
-      store.close();
+      context.close();
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -4,8 +4,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describeMachine, type Benchmark, type BenchFigure } from './bench-result';
+import { runDataBench } from './data-bench';
+import { runDeployBench } from './deploy-bench';
 import { runDownsamplerBench } from './downsampler-bench';
 import { runImportBench } from './import-bench';
+import { runPipelineBench } from './pipeline-bench';
 import { runTrackingApiBench } from './tracking-api-bench';
 import { runUiCompareBench } from './ui-compare-bench';
 import { runUiRunsTable100kBench } from './ui-runs-table-100k-bench';
@@ -15,9 +18,12 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'tracking-api', run: runTrackingApiBench },
   { name: 'downsampler', run: runDownsamplerBench },
   { name: 'import', run: runImportBench },
+  { name: 'pipeline', run: runPipelineBench },
   { name: 'ui-runs-table', run: runUiRunsTableBench },
   { name: 'ui-compare', run: runUiCompareBench },
   { name: 'ui-runs-table-100k', run: runUiRunsTable100kBench },
+  { name: 'data', run: runDataBench },
+  { name: 'deploy', run: runDeployBench },
 ];
 
 function formatValue(figure: BenchFigure): string {

@@ -2,8 +2,7 @@
 // database with the SQLite store (no HTTP). Runs are written in chunks inside one transaction
 // each: the store's own transactions nest as savepoints, so a chunk of thousands of runs costs
 // one commit instead of thousands.
-import { trackerDatabaseFile } from '../electron/services/data-dir';
-import { SqliteTrackerStore } from '../electron/services/tracker/sqlite-tracker-store';
+import { openCairnStores } from '../electron/services/cairn-services';
 
 /** What to seed: how many runs, and the params and metrics each run logs. */
 export interface RunsTableSeed {
@@ -21,7 +20,9 @@ export interface RunsTableSeed {
 
 /** Writes the runs into a fresh database in `dataDir`; resolves to the experiment id. */
 export async function seedRunsTable(dataDir: string, seed: RunsTableSeed): Promise<string> {
-  const store = new SqliteTrackerStore({ file: trackerDatabaseFile(dataDir) });
+  const stores = openCairnStores(dataDir);
+  const { store } = stores;
+  const db = stores.database.connection;
   try {
     const { experimentId } = await store.createExperiment({ name: seed.experimentName });
     const start = Date.now() - seed.runs * 1000;
@@ -29,7 +30,7 @@ export async function seedRunsTable(dataDir: string, seed: RunsTableSeed): Promi
     const random = () => (state = (state * 16807) % 2147483647) / 2147483647;
     const chunk = seed.chunk ?? 2000;
     for (let from = 0; from < seed.runs; from += chunk) {
-      store.db.exec('BEGIN');
+      db.exec('BEGIN IMMEDIATE');
       try {
         const writes: Promise<unknown>[] = [];
         for (let run = from; run < Math.min(seed.runs, from + chunk); run++) {
@@ -54,14 +55,14 @@ export async function seedRunsTable(dataDir: string, seed: RunsTableSeed): Promi
           );
         }
         await Promise.all(writes);
-        store.db.exec('COMMIT');
+        db.exec('COMMIT');
       } catch (error) {
-        if (store.db.inTransaction) store.db.exec('ROLLBACK');
+        if (db.inTransaction) db.exec('ROLLBACK');
         throw error;
       }
     }
     return experimentId;
   } finally {
-    store.close();
+    stores.close();
   }
 }

@@ -11,9 +11,9 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { trackerDatabaseFile } from '../electron/services/data-dir';
 import { MetricSeriesService } from '../electron/services/metrics/metric-series-service';
-import { SqliteTrackerStore } from '../electron/services/tracker/sqlite-tracker-store';
+import { SqliteMetricSeriesReader } from '../electron/services/metrics/sqlite-metric-series-reader';
+import { openCairnStores } from '../electron/services/cairn-services';
 import type { MetricInput } from '../electron/services/tracker/tracker-store';
 import { COMPARE_MARKS } from '../renderer/pages/compare/compare-marks';
 import { startCairnServe, stopCairnServe } from '../e2e/cairn-serve-process';
@@ -46,7 +46,8 @@ function metricValue(metric: (typeof METRICS)[number], run: number, step: number
 
 /** Writes the runs into a fresh database in `dataDir`; returns their ids. */
 async function seedRuns(dataDir: string): Promise<string[]> {
-  const store = new SqliteTrackerStore({ file: trackerDatabaseFile(dataDir) });
+  const stores = openCairnStores(dataDir);
+  const { store } = stores;
   try {
     const experiment = await store.createExperiment({ name: 'ui-compare-bench' });
     const start = Date.now() - STEPS * 10;
@@ -77,20 +78,20 @@ async function seedRuns(dataDir: string): Promise<string[]> {
     }
     return runIds;
   } finally {
-    store.close();
+    stores.close();
   }
 }
 
 /** The main side alone: the four requests the compare view makes, answered by the series service. */
 function timeSeriesService(dataDir: string, runIds: readonly string[], maxPoints: number): number {
-  const store = new SqliteTrackerStore({ file: trackerDatabaseFile(dataDir) });
+  const stores = openCairnStores(dataDir);
   try {
-    const service = new MetricSeriesService(store.db);
+    const service = new MetricSeriesService(new SqliteMetricSeriesReader(stores.database));
     const started = performance.now();
     for (const key of METRICS) service.getMetricSeries({ runIds, keys: [key], xAxis: 'step', maxPoints });
     return performance.now() - started;
   } finally {
-    store.close();
+    stores.close();
   }
 }
 

@@ -10,9 +10,9 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { trackerDatabaseFile } from '../electron/services/data-dir';
-import { RunsTableService, type RunsTableRequest } from '../electron/services/runs-table/runs-table-service';
-import { SqliteTrackerStore } from '../electron/services/tracker/sqlite-tracker-store';
+import { openCairnStores } from '../electron/services/cairn-services';
+import type { RunsTableRequest } from '../electron/services/runs-table/runs-table-reader';
+import { SqliteRunsTableReader } from '../electron/services/runs-table/sqlite-runs-table-reader';
 import { FIRST_WINDOW_ROWS } from '../shared/runs-table';
 import { startCairnServe, stopCairnServe } from '../e2e/cairn-serve-process';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium-options';
@@ -38,9 +38,9 @@ const ROOT = process.cwd();
 
 /** The main side alone: the filtered first window, and the whole table with the experiment's keys. */
 function timeService(dataDir: string, experimentId: string): { filteredWindowMs: number; fullMs: number } {
-  const store = new SqliteTrackerStore({ file: trackerDatabaseFile(dataDir) });
+  const stores = openCairnStores(dataDir);
   try {
-    const service = new RunsTableService(store.db);
+    const service = new SqliteRunsTableReader(stores.database);
     const base: RunsTableRequest = { experimentId, filter: '', orderBy: [], offset: 0, limit: FIRST_WINDOW_ROWS, includeKeys: false, viewType: 'ACTIVE_ONLY' };
     const windows: number[] = [];
     const fulls: number[] = [];
@@ -54,7 +54,7 @@ function timeService(dataDir: string, experimentId: string): { filteredWindowMs:
     }
     return { filteredWindowMs: median(windows), fullMs: median(fulls) };
   } finally {
-    store.close();
+    stores.close();
   }
 }
 

@@ -92,7 +92,7 @@ function httpApi(): CairnApi {
     set.add(wrapped);
     return () => set.delete(wrapped);
   };
-  return callsByName(call, onEvent as CairnApi['onEvent']);
+  return callsByName(call, onEvent);
 }
 
 /** The typed API, over IPC in the desktop app and over HTTP in the browser mode. */

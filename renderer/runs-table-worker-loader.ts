@@ -55,7 +55,7 @@ export function createWorkerRunsTableLoader(api: CairnApi): RunsTableLoader {
       ? { id, kind: 'decode', page: await api.getRunsTable(request) }
       : { id, kind: 'fetch', url: new URL('./api/call/getRunsTable', window.location.href).href, request };
     return new Promise<LoadedRunsTablePage>((resolve, reject) => {
-      pending.set(id, { resolve, reject, retry: () => inThread(request).then(resolve, reject) });
+      pending.set(id, { resolve, reject, retry: () => void inThread(request).then(resolve, reject) });
       running.postMessage(message);
     });
   };

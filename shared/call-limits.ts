@@ -1,5 +1,5 @@
 // Limits of the calls the renderer makes, without the call schemas: the renderer imports these,
-// and so does the contract (shared/contract.ts), whose schemas (zod) stay out of the renderer's
+// and so does the contract (shared/contract/), whose schemas (zod) stay out of the renderer's
 // bundle.
 
 /** The most runs one compare view shows. */

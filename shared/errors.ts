@@ -12,6 +12,10 @@ export type ErrorCode =
   | 'ENDPOINT_NOT_FOUND'
   | 'REQUEST_LIMIT_EXCEEDED'
   | 'INVALID_STATE'
+  /** The database is held by another process longer than the busy timeout: try again (MLflow's client retries a 503). */
+  | 'TEMPORARILY_UNAVAILABLE'
+  /** The disk holding the data folder is full: nothing can be written until space is freed. */
+  | 'INSUFFICIENT_STORAGE'
   | 'INTERNAL_ERROR';
 
 /** Where a filter or order_by clause breaks the search grammar, so that a UI can point at it. */
@@ -76,5 +80,8 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   PERMISSION_DENIED: 403,
   REQUEST_LIMIT_EXCEEDED: 429,
   INVALID_STATE: 400,
+  TEMPORARILY_UNAVAILABLE: 503,
+  // Not MLflow's (it has no such code): 507, which its client does not retry for minutes as it retries a 500.
+  INSUFFICIENT_STORAGE: 507,
   INTERNAL_ERROR: 500,
 };

@@ -27,6 +27,3 @@ export interface MetricSeries {
 export interface MetricSeriesResult {
   readonly series: readonly MetricSeries[];
 }
-
-/** The note shown on a run page, stored as MLflow stores it: a tag. */
-export const RUN_NOTE_TAG = 'mlflow.note.content';

@@ -68,7 +68,9 @@ describe('cairn import', () => {
     expect(first.out()).toMatch(/ {2}logged models {3}1 \(1 param, 0 tags, 1 metric point\)\n/);
     expect(first.out()).toMatch(/ {2}artifacts {7}2 files, 24 B\n/);
     expect(first.out()).toContain('Malformed (skipped) (1):');
-    expect(first.out()).toContain(`run folder not-a-run in experiment 'churn': flow collections other than [] and {} need a full YAML parser [${path.join('1', 'not-a-run', 'meta.yaml')}:1]`);
+    expect(first.out()).toContain(
+      `run folder not-a-run in experiment 'churn': Flow sequence in block collection must be sufficiently indented and end with a ] [${path.join('1', 'not-a-run', 'meta.yaml')}:1]`,
+    );
     expect(fs.readFileSync(path.join(dataDir, 'artifacts', '1', RUN, 'artifacts', 'model', 'MLmodel'), 'utf8')).toBe('flavors: {}\n');
     expect(fs.readFileSync(path.join(dataDir, 'artifacts', '1', 'models', MODEL, 'artifacts', 'MLmodel'), 'utf8')).toBe('flavors: {}\n');
 
@@ -95,6 +97,29 @@ describe('cairn import', () => {
     expect(output.out()).toMatch(/ {2}metric points {3}50\n/);
     expect(output.out()).toMatch(/ {2}logged models {3}1 \(1 param, 0 tags, 1 metric point\)\n/);
     expect(fs.existsSync(dataDir)).toBe(false);
+  });
+
+  it('lists every symbolic link it left out, with where it points, in the summary of an import and of a dry run', async () => {
+    const secrets = path.join(dir, 'secrets');
+    fs.mkdirSync(secrets);
+    const artifacts = path.join(mlruns, '1', RUN, 'artifacts');
+    for (let i = 0; i < 7; i++) {
+      fs.writeFileSync(path.join(secrets, `key-${i}`), 'private');
+      fs.symlinkSync(path.join(secrets, `key-${i}`), path.join(artifacts, `key-${i}`));
+    }
+    for (const args of [['--dry-run'], []]) {
+      const output = capture();
+      expect(await runImportCommand([mlruns, '--data-dir', dataDir, ...args], output)).toBe(0);
+      expect(output.out()).toContain('Symbolic links (not followed) (7):');
+      for (let i = 0; i < 7; i++) {
+        const link = path.join('1', RUN, 'artifacts', `key-${i}`);
+        expect(output.out()).toContain(
+          `    symbolic link ${link}: it points outside the mlruns folder, to ${path.join(secrets, `key-${i}`)}: not followed, nothing of it is copied [${link}]\n`,
+        );
+      }
+    }
+    expect(fs.existsSync(path.join(dataDir, 'artifacts', '1', RUN, 'artifacts', 'key-0'))).toBe(false);
+    expect(fs.readFileSync(path.join(dataDir, 'artifacts', '1', RUN, 'artifacts', 'model', 'MLmodel'), 'utf8')).toBe('flavors: {}\n');
   });
 
   it('refuses a missing PATH, an unknown option, and a folder that is not an mlruns folder', async () => {

@@ -3,6 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { createArtifactStore, createDatabaseStores } from '../services/cairn-services';
+import { openDatabase } from '../services/database/database';
 import { resolveDataDir, trackerDatabaseFile } from '../services/data-dir';
 import {
   importMlflowFileStore,
@@ -11,10 +13,6 @@ import {
   type MlflowImportProgress,
   type MlflowImportSummary,
 } from '../services/importer/mlflow-file-store-importer';
-import { SqliteLoggedModelStore } from '../services/logged-models/sqlite-logged-model-store';
-import { SqliteRegistryStore } from '../services/registry/sqlite-registry-store';
-import { SqliteTrackerStore } from '../services/tracker/sqlite-tracker-store';
-import { createTrackingContext } from '../services/tracking-api/create-tracking-context';
 
 /** `cairn import --help`. */
 export const IMPORT_HELP = `Usage: cairn import PATH [options]
@@ -35,7 +33,10 @@ Options:
   -h, --help           Show this help
 
 Artifacts in remote stores (s3://, gs://, ...) are not copied: the imported runs and logged
-models keep pointing at them. Progress goes to stderr, the summary to stdout. Exit status 1
+models keep pointing at them. Symbolic links are followed only when they stay inside the mlruns
+folder (or inside the artifact folder being copied); every other link (and a broken link, or a
+folder link that loops) is left out, nothing it points at is read, and the summary lists each one
+with where it points, also with --dry-run. Progress goes to stderr, the summary to stdout. Exit status 1
 when a run or model could not be written.
 `;
 
@@ -48,9 +49,12 @@ export interface CommandOutput {
 const TTY_REFRESH_MS = 100;
 const PLAIN_REFRESH_MS = 5000;
 const EXAMPLES_PER_KIND = 5;
+/** Kinds of skip listed in full, however many there are: a link left out may be a file someone expects. */
+const LISTED_IN_FULL: readonly ImportSkipKind[] = ['symlink'];
 
 const SKIP_TITLES: Readonly<Record<ImportSkipKind, string>> = {
   'already-imported': 'Already in Cairn',
+  symlink: 'Symbolic links (not followed)',
   malformed: 'Malformed (skipped)',
   'remote-artifacts': 'Remote artifacts (not copied)',
   'unknown-field': 'Unknown fields (ignored)',
@@ -79,24 +83,23 @@ export async function runImportCommand(args: string[], output: CommandOutput = p
 
   // A dry run never creates a data folder: without a database it compares against a fresh one in
   // memory, and it leaves out the artifact store (which creates its folders).
-  const store = new SqliteTrackerStore({ file: dryRun && !fs.existsSync(databaseFile) ? ':memory:' : databaseFile });
+  const database = openDatabase(dryRun && !fs.existsSync(databaseFile) ? ':memory:' : databaseFile);
+  const { store, registry, loggedModels } = createDatabaseStores(database);
   const progress = new ProgressLine(output.stderr);
   // Stopping is safe at any point: a run whose import did not complete is resumed by the next import.
   const onInterrupt = () => {
     progress.finish();
     output.stderr.write('cairn: import interrupted; run the same command again to resume it.\n');
-    store.close();
+    database.close();
     process.exit(130);
   };
   process.once('SIGINT', onInterrupt);
   try {
-    const context = dryRun ? null : createTrackingContext({ store, db: store.db, dataDir });
-    const loggedModels = context?.loggedModels ?? new SqliteLoggedModelStore(store.db, store);
     const summary = await importMlflowFileStore({
       source,
       store,
-      artifacts: context?.artifacts ?? null,
-      registry: context?.registry ?? new SqliteRegistryStore(store.db, loggedModels),
+      artifacts: dryRun ? null : createArtifactStore(dataDir, database.storage),
+      registry,
       loggedModels,
       dryRun,
       experimentName: values.experiment,
@@ -108,7 +111,7 @@ export async function runImportCommand(args: string[], output: CommandOutput = p
   } finally {
     process.removeListener('SIGINT', onInterrupt);
     progress.finish();
-    store.close();
+    database.close();
   }
 }
 
@@ -201,12 +204,13 @@ function formatImportSummary(summary: MlflowImportSummary, dataDir: string): str
     for (const skip of summary.skipped) byKind.set(skip.kind, [...(byKind.get(skip.kind) ?? []), skip]);
     for (const [kind, skips] of byKind) {
       lines.push(`  ${SKIP_TITLES[kind]} (${skips.length}):`);
-      for (const skip of skips.slice(0, EXAMPLES_PER_KIND)) {
+      const shown = LISTED_IN_FULL.includes(kind) ? skips : skips.slice(0, EXAMPLES_PER_KIND);
+      for (const skip of shown) {
         const where = skip.path ? ` [${shortPath(summary.source, skip.path)}${skip.line ? `:${skip.line}` : ''}]` : '';
         const times = skip.count > 1 && kind === 'unknown-field' ? ` in ${skip.count} files` : '';
         lines.push(`    ${skip.subject}${times}: ${skip.reason}${where}`);
       }
-      if (skips.length > EXAMPLES_PER_KIND) lines.push(`    … and ${skips.length - EXAMPLES_PER_KIND} more`);
+      if (skips.length > shown.length) lines.push(`    … and ${skips.length - shown.length} more`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -1,15 +1,21 @@
 // The Electron shell: one hardened window over the main-side services. The only module
 // (with the preload) that imports electron; everything else runs in plain Node.
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { startCairnServices, type CairnServices } from '../services/cairn-services';
 import { resolveDataDir } from '../services/data-dir';
 import { DEFAULT_TRACKING_PORT, startTrackingServer, type TrackingServer } from '../services/tracking-api/tracking-server';
-import { eventChannel, registerIpcHandlers } from './ipc-registration';
+import { eventChannel } from './ipc-channels';
+import { registerIpcHandlers } from './ipc-registration';
+import { createQuitListener } from './quit-sequence';
+import { isRendererPageUrl, RENDERER_SCHEME, RENDERER_URL, serveRendererRequest } from './renderer-protocol';
 
-const RENDERER_INDEX = path.join(__dirname, '..', 'renderer', 'index.html');
-const RENDERER_URL = pathToFileURL(RENDERER_INDEX).href;
+/** The built renderer; the app:// scheme serves files from this folder only. */
+const RENDERER_DIR = path.join(__dirname, '..', 'renderer');
+
+// Before `ready`, as Electron requires: app:// is a standard scheme (relative URLs resolve, the page
+// has an origin of its own) and a secure one (a secure context, as https would be).
+protocol.registerSchemesAsPrivileged([{ scheme: RENDERER_SCHEME, privileges: { standard: true, secure: true } }]);
 
 /** The value of `--name value` or `--name=value` on the command line. */
 function argValue(argv: readonly string[], name: string): string | undefined {
@@ -37,11 +43,6 @@ async function startTracking(running: CairnServices): Promise<TrackingServer | n
     }
     return null;
   }
-}
-
-/** Only our own renderer page may call the services. */
-function isTrustedSender(url: string): boolean {
-  return url === RENDERER_URL || url.startsWith(`${RENDERER_URL}#`) || url.startsWith(`${RENDERER_URL}?`);
 }
 
 function createWindow(): BrowserWindow {
@@ -73,24 +74,26 @@ function hardenContents(): void {
       return { action: 'deny' };
     });
     contents.on('will-navigate', (event, url) => {
-      if (url !== RENDERER_URL) event.preventDefault();
+      if (!isRendererPageUrl(url)) event.preventDefault();
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
+  // No web permission (camera, notifications, clipboard reads, ...) is asked for, nor reported as granted.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
 }
 
 let services: CairnServices | null = null;
-let tracking: TrackingServer | null = null;
+let tracking: Promise<TrackingServer | null> = Promise.resolve(null);
 
 app.enableSandbox();
 app.whenReady().then(() => {
   hardenContents();
+  protocol.handle(RENDERER_SCHEME, (request) => serveRendererRequest(request.url, RENDERER_DIR));
   services = startCairnServices({ dataDir: resolveDataDir(argValue(process.argv, '--data-dir')), mode: 'desktop' });
-  registerIpcHandlers(ipcMain, services.handlers, isTrustedSender);
-  void startTracking(services).then((server) => {
-    tracking = server;
-  });
+  // Only our own renderer page may call the services.
+  registerIpcHandlers(ipcMain, services.handlers, isRendererPageUrl);
+  tracking = startTracking(services);
   createWindow();
   services.events.subscribe((name, payload) => {
     for (const win of BrowserWindow.getAllWindows()) win.webContents.send(eventChannel(name), payload);
@@ -107,7 +110,15 @@ app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
 });
 
-app.on('will-quit', () => {
-  void tracking?.close();
-  void services?.close();
-});
+// Quitting waits for the tracking server to stop and the services to close (the store's last
+// commit and checkpoint), then exits.
+app.on(
+  'will-quit',
+  createQuitListener(
+    async () => {
+      await (await tracking)?.close();
+      await services?.close();
+    },
+    (code) => app.exit(code),
+  ),
+);

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CALL_NAMES } from '../../shared/contract';
 import { startCairnServices, type CairnServices } from '../services/cairn-services';
-import { callChannel, registerIpcHandlers, type IpcMainLike, type IpcSenderInfo } from './ipc-registration';
+import { callChannel } from './ipc-channels';
+import { registerIpcHandlers, type IpcMainLike, type IpcSenderInfo } from './ipc-registration';
+import { isRendererPageUrl, RENDERER_URL } from './renderer-protocol';
 
 type Listener = (event: IpcSenderInfo, payload: unknown) => Promise<unknown>;
 
@@ -20,7 +22,7 @@ class RecordingIpcMain implements IpcMainLike {
   }
 }
 
-const TRUSTED = 'file:///app/dist/renderer/index.html';
+const TRUSTED = RENDERER_URL;
 let dir: string;
 let services: CairnServices;
 let ipc: RecordingIpcMain;
@@ -30,7 +32,7 @@ beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-ipc-'));
   services = startCairnServices({ dataDir: dir, mode: 'desktop' });
   ipc = new RecordingIpcMain();
-  unregister = registerIpcHandlers(ipc, services.handlers, (url) => url === TRUSTED);
+  unregister = registerIpcHandlers(ipc, services.handlers, isRendererPageUrl);
 });
 
 afterEach(async () => {
@@ -56,7 +58,7 @@ describe('IPC registration', () => {
   });
 
   it('refuses calls from any other frame, and from none, without touching the store', async () => {
-    for (const url of ['https://attacker.example/', 'file:///tmp/evil.html', null]) {
+    for (const url of ['https://attacker.example/', 'file:///tmp/evil.html', 'file:///app/dist/renderer/index.html', 'app://cairn/assets/x.html', null]) {
       expect(await invoke('createExperiment', { name: 'evil' }, url)).toMatchObject({
         ok: false,
         error: { code: 'PERMISSION_DENIED' },

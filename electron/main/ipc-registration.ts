@@ -2,16 +2,7 @@
 // so it runs, and is tested, in plain Node without Electron.
 import { CALL_NAMES, type CallResult } from '../../shared/contract';
 import { dispatchCall, type CallHandlers } from '../services/api/call-handlers';
-
-/** The channel of a call. */
-export function callChannel(name: string): string {
-  return `cairn:call:${name}`;
-}
-
-/** The channel of a pushed event. */
-export function eventChannel(name: string): string {
-  return `cairn:event:${name}`;
-}
+import { callChannel } from './ipc-channels';
 
 /** What an IPC event tells us about its sender. */
 export interface IpcSenderInfo {

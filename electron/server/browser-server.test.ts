@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeJson } from '../../shared/json-codec';
+import { RENDERER_CSP_HEADER } from '../../shared/renderer-csp';
 import { startCairnServices, type CairnServices } from '../services/cairn-services';
 import { MAX_CALL_BODY_BYTES, startBrowserServer, type BrowserServer } from './browser-server';
 
@@ -82,7 +83,7 @@ describe('browser-mode server', () => {
   it('serves the page with the token, sets an HttpOnly cookie, and the cookie authenticates later requests', async () => {
     const page = await request('GET', `/?token=${server.token}`);
     expect(page.status).toBe(200);
-    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(page.headers['content-security-policy']).toBe(RENDERER_CSP_HEADER);
     const cookie = String(page.headers['set-cookie']);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);

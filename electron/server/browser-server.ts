@@ -1,45 +1,26 @@
 // Browser mode: the contract over HTTP on loopback, the built renderer as static files, and
 // pushed events as server-sent events. Every request needs the random access token, given as
 // ?token=, as a Bearer header, or as the cookie set when the page was first opened with it.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { CALL_NAMES } from '../../shared/contract';
 import { CairnError, HTTP_STATUS_BY_CODE, toErrorPayload } from '../../shared/errors';
 import { decodeJson, encodeJson } from '../../shared/json-codec';
+import { RENDERER_CSP_HEADER } from '../../shared/renderer-csp';
 import { dispatchCall, type CallHandlers } from '../services/api/call-handlers';
 import type { EventHub } from '../services/event-hub';
-import {
-  checkHostHeader,
-  checkJsonContentType,
-  checkSameOrigin,
-  isLoopbackHost,
-  PayloadTooLargeError,
-  readBody,
-} from '../services/http/request-guards';
+import { tokensEqual } from '../services/http/access-token';
+import { startHttpServer } from '../services/http/http-server';
+import { checkJsonContentType, checkSameOrigin, PayloadTooLargeError, readBody } from '../services/http/request-guards';
+import { contentTypeOf } from '../services/http/static-content-types';
 
 /** The largest call payload the browser mode accepts. */
 export const MAX_CALL_BODY_BYTES = 1024 * 1024;
 const TOKEN_COOKIE = 'cairn_token';
 const HEARTBEAT_MS = 15_000;
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
-
-/** The Content-Security-Policy of the served UI: nothing but its own origin. */
-export const RENDERER_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-  "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+const KEEP_ALIVE_MS = 5_000;
 
 /** How to start the browser-mode server. */
 export interface BrowserServerOptions {
@@ -59,12 +40,6 @@ export interface BrowserServer {
   readonly port: number;
   readonly token: string;
   close(): Promise<void>;
-}
-
-function tokensEqual(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function cookieValue(request: IncomingMessage, name: string): string | undefined {
@@ -92,7 +67,6 @@ function sendError(response: ServerResponse, error: unknown): void {
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(24).toString('hex');
-  const listeningOnLoopback = isLoopbackHost(host);
   const staticRoot = path.resolve(options.staticDir);
   const streams = new Set<ServerResponse>();
 
@@ -115,8 +89,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       throw new CairnError('RESOURCE_DOES_NOT_EXIST', `The renderer is not built in ${staticRoot}; run \`npm run build\`.`);
     }
     const headers: Record<string, string> = {
-      'content-type': CONTENT_TYPES[path.extname(target)] ?? 'application/octet-stream',
-      'content-security-policy': RENDERER_CSP,
+      'content-type': contentTypeOf(target),
+      'content-security-policy': RENDERER_CSP_HEADER,
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'cache-control': target.endsWith('index.html') ? 'no-store' : 'public, max-age=31536000, immutable',
@@ -149,7 +123,6 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
-    checkHostHeader(request, listeningOnLoopback);
     const url = new URL(request.url ?? '/', 'http://cairn.invalid');
     if (!authenticate(request, url)) {
       response.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' });
@@ -185,29 +158,21 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     serveStatic(request, response, url);
   };
 
-  const server = http.createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => sendError(response, error));
+  const server = await startHttpServer({
+    host,
+    port: options.port ?? 0,
+    handle,
+    answerError: sendError,
+    keepAliveTimeoutMs: KEEP_ALIVE_MS,
+    beforeClose: () => {
+      for (const stream of streams) stream.end();
+    },
   });
-  server.keepAliveTimeout = 5_000;
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://${urlHost}:${port}/?token=${token}`,
-    port,
+    url: `http://${urlHost}:${server.port}/?token=${token}`,
+    port: server.port,
     token,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const stream of streams) stream.end();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => server.close(),
   };
 }

@@ -22,7 +22,7 @@ beforeEach(async () => {
   tracking = await startTrackingServer({ context: services.tracking, port: 0 });
   changes = [];
   services.events.subscribe((name, payload) => {
-    if (name === 'tracker.changed') changes.push(payload);
+    if (name === 'tracker.changed') changes.push(payload as TrackerChange);
   });
 });
 

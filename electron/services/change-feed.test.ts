@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type CairnDatabase } from './database/database';
 import type { TrackerChange } from '../../shared/contract';
 import { SqliteLoggedModelStore } from './logged-models/sqlite-logged-model-store';
 import { startChangeFeed } from './change-feed';
@@ -11,6 +12,7 @@ import { SqliteTrackerStore } from './tracker/sqlite-tracker-store';
 
 const INTERVAL_MS = 10;
 
+let database: CairnDatabase;
 let dir: string;
 let tracker: SqliteTrackerStore;
 let loggedModels: SqliteLoggedModelStore;
@@ -22,16 +24,17 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, INTERVAL_MS * 
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-model-feed-'));
-  tracker = new SqliteTrackerStore({ file: path.join(dir, 'cairn.db') });
-  loggedModels = new SqliteLoggedModelStore(tracker.db, tracker);
-  registry = new SqliteRegistryStore(tracker.db, loggedModels);
+  database = openDatabase(path.join(dir, 'cairn.db'));
+  tracker = new SqliteTrackerStore(database);
+  loggedModels = new SqliteLoggedModelStore(database, tracker);
+  registry = new SqliteRegistryStore(database, loggedModels);
   published = [];
   stopFeed = startChangeFeed([tracker, registry, loggedModels], (change) => published.push(change), INTERVAL_MS);
 });
 
 afterEach(() => {
   stopFeed();
-  tracker.close();
+  database.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -21,3 +21,13 @@ export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv 
 export function trackerDatabaseFile(dataDir: string): string {
   return path.join(dataDir, 'cairn.db');
 }
+
+/** The folder of artifact files inside a data folder (mlflow-artifacts:/<path> is <dataDir>/artifacts/<path>). */
+export function artifactsDir(dataDir: string): string {
+  return path.join(dataDir, 'artifacts');
+}
+
+/** The folder where artifact uploads are written until complete, beside the artifacts (same file system). */
+export function artifactUploadsDir(dataDir: string): string {
+  return path.join(dataDir, 'artifact-uploads');
+}

@@ -1,7 +1,7 @@
 // The run-page slice against the real main side (in-process API, real SQLite): the run with its
 // relatives and charts, its note, and live charts while it logs.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RUN_NOTE_TAG } from '../../shared/metric-series';
+import { NOTE_TAG } from '../../shared/mlflow-tags';
 import { startInProcessCairn, type InProcessCairn } from '../../test-support/in-process-api';
 import { createAppStore, type AppStore } from './app-store';
 
@@ -83,8 +83,8 @@ describe('run page slice', () => {
     await store.getState().saveRunNote('## Baseline\n\n- lr 0.01');
     expect(store.getState().runPage.noteStatus).toBe('saved');
     const saved = await cairn.services.store.getRun(childId);
-    expect(saved.tags.find((tag) => tag.key === RUN_NOTE_TAG)?.value).toBe('## Baseline\n\n- lr 0.01');
-    expect(store.getState().runPage.run?.tags.find((tag) => tag.key === RUN_NOTE_TAG)?.value).toBe('## Baseline\n\n- lr 0.01');
+    expect(saved.tags.find((tag) => tag.key === NOTE_TAG)?.value).toBe('## Baseline\n\n- lr 0.01');
+    expect(store.getState().runPage.run?.tags.find((tag) => tag.key === NOTE_TAG)?.value).toBe('## Baseline\n\n- lr 0.01');
   });
 
   it('reports a run that does not exist', async () => {

@@ -4,6 +4,7 @@ import type { StateCreator } from 'zustand';
 import { MAX_ARTIFACT_READ_BYTES } from '../../shared/call-limits';
 import type { ArtifactContent, TrackerChange } from '../../shared/contract';
 import type { MetricSeries } from '../../shared/metric-series';
+import { PARENT_RUN_TAG } from '../../shared/mlflow-tags';
 import type { ArtifactFileInfo, LoggedModel, ModelVersion, Run } from '../../shared/models';
 import { bytesOfBase64 } from './base64-bytes';
 import type { AppState, SliceContext } from './app-store';
@@ -160,7 +161,7 @@ export function createRunPageSlice({ api }: SliceContext): StateCreator<AppState
         run.info.parentRunId ? api.getRun({ runId: run.info.parentRunId }).catch(() => null) : Promise.resolve(null),
         api.searchRuns({
           experimentIds: [run.info.experimentId],
-          filter: `tags.\`mlflow.parentRunId\` = '${runId}'`,
+          filter: `tags.\`${PARENT_RUN_TAG}\` = '${runId}'`,
           orderBy: ['attributes.start_time ASC'],
           maxResults: 200,
         }),

@@ -244,7 +244,7 @@ export function createRunsTableSlice({ api, preferences, loadLargeRunsTable }: S
           const data = tableDataFromDecoded(page.decoded, page, keys, { filter, orderBy });
           patch(experimentId, { data, status: 'ready', error: null, loadingRest: false });
           // Keys that now qualify join the default columns, after those shown.
-          if (page.keys?.usage) keepDefaults(experimentId, (layout) => stableDefaultColumns(layout.defaults, keys!));
+          if (page.keys?.usage) keepDefaults(experimentId, (layout) => stableDefaultColumns(layout.defaults, keys));
           // The defaults follow the keys: when the keys change them, load the new columns too.
           const after = view(experimentId);
           if (after && after.layout.chosen === null && !hasNeededColumns(after)) void load(experimentId, { window: false, keys: false });

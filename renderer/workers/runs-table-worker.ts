@@ -4,7 +4,7 @@
 // in the browser mode, or decoding the text the desktop bridge delivered) and hands the page back
 // packed (models/runs-table/runs-table-transfer.ts).
 import { decodeJson, encodeJson } from '../../shared/json-codec';
-import type { ErrorPayload } from '../../shared/errors';
+import { CairnError, toErrorPayload, type ErrorPayload } from '../../shared/errors';
 import { decodeRunsTablePage, type RunsTablePage } from '../../shared/runs-table';
 import { packDecodedPage, type PackedRunsTablePage } from '../models/runs-table/runs-table-transfer';
 
@@ -40,13 +40,13 @@ async function pageFor(message: RunsTableWorkerRequest): Promise<RunsTablePage> 
       credentials: 'same-origin',
     });
   } catch {
-    throw { code: 'INTERNAL_ERROR', message: 'Cairn is not reachable: is `cairn serve` still running?' } satisfies ErrorPayload;
+    throw new CairnError('INTERNAL_ERROR', 'Cairn is not reachable: is `cairn serve` still running?');
   }
   if (response.status === 401) {
-    throw { code: 'UNAUTHENTICATED', message: 'This page lost its access token: open the URL that `cairn serve` printed.' } satisfies ErrorPayload;
+    throw new CairnError('UNAUTHENTICATED', 'This page lost its access token: open the URL that `cairn serve` printed.');
   }
   const result = decodeJson(await response.text()) as { ok: true; value: RunsTablePage } | { ok: false; error: ErrorPayload };
-  if (!result.ok) throw result.error;
+  if (!result.ok) throw CairnError.fromPayload(result.error);
   return result.value;
 }
 
@@ -57,12 +57,6 @@ scope.onmessage = (event) => {
       const { packed, transfer } = packDecodedPage(decodeRunsTablePage(page));
       scope.postMessage({ id: message.id, ok: true, page: { total: page.total, offset: page.offset, columns: page.columns, keys: page.keys }, packed }, transfer);
     },
-    (error: unknown) => {
-      const payload =
-        error && typeof error === 'object' && 'code' in error && 'message' in error
-          ? (error as ErrorPayload)
-          : { code: 'INTERNAL_ERROR', message: error instanceof Error ? error.message : String(error) };
-      scope.postMessage({ id: message.id, ok: false, error: payload as ErrorPayload });
-    },
+    (error: unknown) => scope.postMessage({ id: message.id, ok: false, error: toErrorPayload(error) }),
   );
 };

@@ -1,32 +1,49 @@
-// Pins the surface the renderer can reach: a new call or event shows up here in review.
+// Pins the surface the renderer can reach: a new call or event shows up here in review. The
+// zod-free names (what the preload exposes) are checked against the contract's calls at run time
+// too; the type checker already refuses a mismatch (CallNamesMatch in shared/contract/index.ts).
 import { describe, expect, it } from 'vitest';
-import { CALL_NAMES, EVENT_NAMES } from '../../../shared/contract';
+import { calls, CALL_NAMES, CALL_NAMES_BY_CAPABILITY, EVENT_NAMES } from '../../../shared/contract';
 
 describe('contract surface', () => {
-  it('exposes exactly these calls and events', () => {
-    expect([...CALL_NAMES].sort()).toMatchInlineSnapshot(`
-      [
-        "createExperiment",
-        "getAppInfo",
-        "getMetricHistory",
-        "getMetricSeries",
-        "getRun",
-        "getRunModels",
-        "getRuns",
-        "getRunsTable",
-        "listArtifacts",
-        "listExperiments",
-        "listModelVersions",
-        "listRegisteredModels",
-        "readArtifact",
-        "searchRuns",
-        "setRunNote",
-      ]
+  it('exposes exactly these calls, by capability, and these events', () => {
+    const sorted = Object.fromEntries(
+      Object.entries(CALL_NAMES_BY_CAPABILITY).map(([capability, names]) => [capability, [...names].sort()]),
+    );
+    expect(sorted).toMatchInlineSnapshot(`
+      {
+        "app": [
+          "getAppInfo",
+        ],
+        "registry": [
+          "getRunModels",
+          "listModelVersions",
+          "listRegisteredModels",
+        ],
+        "tracking": [
+          "createExperiment",
+          "getMetricHistory",
+          "getMetricSeries",
+          "getRun",
+          "getRuns",
+          "getRunsTable",
+          "listArtifacts",
+          "listExperiments",
+          "readArtifact",
+          "searchRuns",
+          "setRunNote",
+        ],
+      }
     `);
     expect([...EVENT_NAMES].sort()).toMatchInlineSnapshot(`
       [
+        "storage.changed",
         "tracker.changed",
       ]
     `);
+  });
+
+  it('names exactly the calls the contract declares, each once', () => {
+    expect(new Set(CALL_NAMES).size).toBe(CALL_NAMES.length);
+    expect([...CALL_NAMES].sort()).toEqual(Object.keys(calls).sort());
   });
 });

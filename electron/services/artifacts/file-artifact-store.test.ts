@@ -1,12 +1,17 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CairnError } from '../../../shared/errors';
 import { parseArtifactRelativePath, parseArtifactUrlPath, storePathOfArtifactUri } from './artifact-path';
 import { FileArtifactStore } from './file-artifact-store';
+
+const realFsync = fs.fsync;
+const realRename = fs.promises.rename;
+const realOpen = fs.promises.open;
 
 let dir: string;
 let root: string;
@@ -215,13 +220,66 @@ describe('file artifact store', () => {
     expect((await errorOf(store.listArtifacts('mlflow-artifacts:/1/r/artifacts', '../../..'))).code).toBe('INVALID_PARAMETER_VALUE');
   });
 
-  it('removes uploads left behind long ago when it opens', () => {
-    const stale = path.join(uploads, 'old.part');
-    fs.writeFileSync(stale, 'x');
-    const old = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
-    fs.utimesSync(stale, old, old);
-    fs.writeFileSync(path.join(uploads, 'fresh.part'), 'y');
-    new FileArtifactStore({ root, uploadsDir: uploads });
-    expect(fs.readdirSync(uploads)).toEqual(['fresh.part']);
+  it('removes at start the uploads of processes that died, and keeps those of processes still running', async () => {
+    // Real processes: one that has exited (killed mid-upload), one that still runs (another cairn serve).
+    const dead = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => dead.once('exit', resolve));
+    const alive = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
+    try {
+      const deadUpload = `${dead.pid}-${randomUUID()}.part`;
+      const liveUpload = `${alive.pid}-${randomUUID()}.part`;
+      fs.writeFileSync(path.join(uploads, deadUpload), 'half an upload');
+      fs.writeFileSync(path.join(uploads, liveUpload), 'an upload in progress');
+      // Files not named for a process (an older Cairn's) go once a day old.
+      const unnamedOld = path.join(uploads, 'old.part');
+      fs.writeFileSync(unnamedOld, 'x');
+      const old = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+      fs.utimesSync(unnamedOld, old, old);
+      fs.writeFileSync(path.join(uploads, 'fresh.part'), 'y');
+      new FileArtifactStore({ root, uploadsDir: uploads });
+      expect(fs.readdirSync(uploads).sort()).toEqual(['fresh.part', liveUpload].sort());
+    } finally {
+      alive.kill();
+    }
+  });
+
+  it('syncs an upload to disk before the rename that publishes it, and its folders after', async () => {
+    // The real calls, watched in the order they are made.
+    const calls: string[] = [];
+    const fsync = vi.spyOn(fs, 'fsync');
+    fsync.mockImplementation(((fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {
+      calls.push('sync file');
+      return realFsync(fd, callback);
+    }));
+    const rename = vi.spyOn(fs.promises, 'rename');
+    rename.mockImplementation(async (from, to) => {
+      calls.push(`rename into ${path.relative(root, String(to))}`);
+      return realRename(from, to);
+    });
+    const open = vi.spyOn(fs.promises, 'open');
+    open.mockImplementation(async (file, flags, mode) => {
+      const handle = await realOpen(file, flags, mode);
+      const sync = handle.sync.bind(handle);
+      handle.sync = async () => {
+        calls.push(`sync folder ${path.relative(root, String(file)) || '.'}`);
+        return sync();
+      };
+      return handle;
+    });
+    try {
+      await store.write('7/run/artifacts/model.pkl', Readable.from([Buffer.from('weights')]));
+    } finally {
+      vi.restoreAllMocks();
+    }
+    const created = calls.slice(calls.indexOf('sync file'));
+    expect(created).toEqual([
+      'sync file',
+      'rename into 7/run/artifacts/model.pkl',
+      'sync folder 7/run/artifacts',
+      'sync folder 7/run',
+      'sync folder 7',
+      'sync folder .',
+    ]);
+    expect(fs.readFileSync(path.join(root, '7', 'run', 'artifacts', 'model.pkl'), 'utf8')).toBe('weights');
   });
 });

@@ -1,12 +1,16 @@
 // The artifact store on the local file system: <dataDir>/artifacts/<store path>. Uploads stream
-// into a temporary file beside the root and are renamed into place when complete. Every path is
-// checked lexically and then against symlinks (the real path must stay inside the root).
+// into a temporary file beside the root, which is synced to disk before the rename that publishes
+// it and whose folder is synced after, so that an acknowledged upload survives power loss. Every
+// path is checked lexically and then against symlinks (the real path must stay inside the root).
+// A temporary file is named for the process writing it: one left by a process that died (killed
+// mid-upload) is removed when a store opens, while other processes' uploads in progress are not.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CairnError } from '../../../shared/errors';
+import { StorageHealth } from '../storage-health';
 import type { ArtifactFileInfo } from '../../../shared/models';
 import { joinArtifactPath, parseArtifactRelativePath, storePathOfArtifactUri } from './artifact-path';
 import type { ArtifactPreview, ArtifactReadHandle, ArtifactStore } from './artifact-store';
@@ -17,10 +21,66 @@ export interface FileArtifactStoreOptions {
   readonly root: string;
   /** Folder for uploads in progress, on the same file system as the root; created when missing. */
   readonly uploadsDir: string;
+  /** The disk-full state of the data folder, shared with its database; one of the root's parent by default. */
+  readonly storage?: StorageHealth;
 }
 
-/** Uploads left behind this long ago by a process that died are removed when a store opens. */
+/** Temporary files whose writer cannot be told (not named for a process) are removed when older than this. */
 const STALE_UPLOAD_MS = 24 * 60 * 60 * 1000;
+/** An upload's temporary file: `<pid>-<random>.part`. */
+const UPLOAD_NAME = /^(\d+)-[0-9a-f-]+\.part$/;
+
+/** Whether a process with this id is running (on this machine). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return errnoCode(error) === 'EPERM';
+  }
+}
+
+/**
+ * Streams `body` into a new file, synced to disk before it is closed (after a power loss it is whole
+ * or absent). When the file cannot be written (a full disk), the rest of the body is read and
+ * dropped rather than left unread, so that an HTTP client still sending it gets the answer instead
+ * of a reset connection.
+ */
+async function writeFile(body: Readable, file: string): Promise<void> {
+  const relay = new PassThrough();
+  const forwardError = (error: Error) => relay.destroy(error);
+  body.once('error', forwardError);
+  body.pipe(relay);
+  try {
+    await pipeline(relay, fs.createWriteStream(file, { flags: 'wx', flush: true }));
+  } catch (error) {
+    body.unpipe(relay);
+    if (!body.destroyed) body.resume();
+    throw error;
+  } finally {
+    body.off('error', forwardError);
+  }
+}
+
+/** Syncs a folder's entries to disk (a rename or a new file in it); a no-op where folders cannot be opened (Windows). */
+async function syncFolder(folder: string): Promise<void> {
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(folder, 'r');
+  } catch (error) {
+    if (errnoCode(error) === 'EISDIR' || errnoCode(error) === 'EPERM' || errnoCode(error) === 'EACCES') return;
+    throw error;
+  }
+  try {
+    await handle.sync();
+  } catch (error) {
+    // Some file systems refuse to sync a folder (EINVAL): nothing more can be done there.
+    if (errnoCode(error) !== 'EINVAL') throw error;
+  } finally {
+    await handle.close();
+  }
+}
 
 function isInside(root: string, candidate: string): boolean {
   return candidate === root || candidate.startsWith(root + path.sep);
@@ -51,12 +111,14 @@ function asClientError(error: unknown, storePath: string): unknown {
 export class FileArtifactStore implements ArtifactStore {
   private readonly root: string;
   private readonly uploadsDir: string;
+  private readonly storage: StorageHealth;
 
   constructor(options: FileArtifactStoreOptions) {
     fs.mkdirSync(options.root, { recursive: true });
     fs.mkdirSync(options.uploadsDir, { recursive: true });
     this.root = fs.realpathSync(options.root);
     this.uploadsDir = fs.realpathSync(options.uploadsDir);
+    this.storage = options.storage ?? new StorageHealth(path.dirname(this.root));
     this.removeStaleUploads();
   }
 
@@ -106,13 +168,14 @@ export class FileArtifactStore implements ArtifactStore {
     const target = this.lexicalPath(normalized);
     const parent = path.dirname(target);
     await this.checkNearestExisting(normalized, parent);
+    let firstCreated: string | undefined;
     try {
-      await fs.promises.mkdir(parent, { recursive: true });
+      firstCreated = await fs.promises.mkdir(parent, { recursive: true });
     } catch (error) {
       if (errnoCode(error) === 'EEXIST' || errnoCode(error) === 'ENOTDIR') {
         throw new CairnError('INVALID_PARAMETER_VALUE', `Cannot upload '${normalized}': a file stands where a folder of its path should be.`);
       }
-      throw asClientError(error, normalized);
+      throw this.storage.failed(asClientError(error, normalized));
     }
     // The parent now exists; check it again in case a symlink appeared on the way.
     if (!isInside(this.root, await fs.promises.realpath(parent))) throw escapes(normalized);
@@ -120,15 +183,23 @@ export class FileArtifactStore implements ArtifactStore {
     if (existing?.isDirectory()) {
       throw new CairnError('INVALID_PARAMETER_VALUE', `Cannot upload '${normalized}': it is a folder.`);
     }
-    const temporary = path.join(this.uploadsDir, `${randomUUID()}.part`);
+    const temporary = path.join(this.uploadsDir, `${process.pid}-${randomUUID()}.part`);
     try {
-      await pipeline(body, fs.createWriteStream(temporary, { flags: 'wx' }));
+      await writeFile(body, temporary);
       const { size } = await fs.promises.stat(temporary);
       await fs.promises.rename(temporary, target);
+      // The rename, and any folder made for it, on disk before the upload is acknowledged.
+      await syncFolder(parent);
+      if (firstCreated !== undefined) {
+        for (let folder = parent; folder !== path.dirname(firstCreated); folder = path.dirname(folder)) {
+          await syncFolder(path.dirname(folder));
+        }
+      }
+      this.storage.succeeded();
       return size;
     } catch (error) {
       await fs.promises.rm(temporary, { force: true });
-      throw asClientError(error, normalized);
+      throw this.storage.failed(asClientError(error, normalized));
     }
   }
 
@@ -247,12 +318,19 @@ export class FileArtifactStore implements ArtifactStore {
     }
   }
 
+  /**
+   * Removes the temporary files of uploads whose process is gone (killed half-way); files of
+   * processes still running (another `cairn serve` on this folder) stay. Files not named for a
+   * process (older Cairns) go once a day old.
+   */
   private removeStaleUploads(): void {
     const cutoff = Date.now() - STALE_UPLOAD_MS;
     for (const name of fs.readdirSync(this.uploadsDir)) {
       const file = path.join(this.uploadsDir, name);
       try {
-        if (fs.statSync(file).mtimeMs < cutoff) fs.rmSync(file, { force: true, recursive: true });
+        const writer = UPLOAD_NAME.exec(name);
+        const stale = writer ? !isRunning(Number(writer[1])) : fs.statSync(file).mtimeMs < cutoff;
+        if (stale) fs.rmSync(file, { force: true, recursive: true });
       } catch {
         // Another process removed it first.
       }

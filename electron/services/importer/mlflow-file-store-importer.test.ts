@@ -6,13 +6,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CairnError } from '../../../shared/errors';
 import type { Run } from '../../../shared/models';
 import type { LoggedModelStore } from '../logged-models/logged-model-store';
-import { SqliteLoggedModelStore } from '../logged-models/sqlite-logged-model-store';
-import { SqliteRegistryStore } from '../registry/sqlite-registry-store';
-import { SqliteTrackerStore } from '../tracker/sqlite-tracker-store';
-import type { TrackerStore } from '../tracker/tracker-store';
-import { createTrackingContext } from '../tracking-api/create-tracking-context';
+import { createDatabaseStores, openCairnStores, type CairnStores } from '../cairn-services';
+import { openDatabase } from '../database/database';
+import type { TrackerImportStore, TrackerStore } from '../tracker/tracker-store';
 import { loggedModelJson } from '../tracking-api/routes/logged-model-routes';
-import type { TrackingContext } from '../tracking-api/tracking-context';
 import {
   IMPORT_SOURCE_TAG,
   importMlflowFileStore,
@@ -45,7 +42,7 @@ const OLD_LOCATION = '/home/ana/old-laptop/project/mlruns';
 let dir: string;
 let mlruns: string;
 let dataDir: string;
-let opened: { store: SqliteTrackerStore; context: TrackingContext }[] = [];
+let opened: CairnStores[] = [];
 
 /**
  * A realistic mlruns folder, in the layout and meta.yaml format MLflow 2.x writes, with MLflow 3's
@@ -226,15 +223,14 @@ function writeFixture(root: string): void {
   });
 }
 
-function open(): { store: SqliteTrackerStore; context: TrackingContext } {
-  const store = new SqliteTrackerStore({ file: path.join(dataDir, 'cairn.db') });
-  const entry = { store, context: createTrackingContext({ store, db: store.db, dataDir }) };
-  opened.push(entry);
-  return entry;
+function open(): { store: TrackerStore & TrackerImportStore; context: CairnStores } {
+  const context = openCairnStores(dataDir);
+  opened.push(context);
+  return { store: context.store, context };
 }
 
 async function importInto(
-  entry: { store: TrackerStore; context: TrackingContext },
+  entry: { store: TrackerStore & TrackerImportStore; context: CairnStores },
   extra: Partial<MlflowImportOptions> = {},
 ): Promise<MlflowImportSummary> {
   return importMlflowFileStore({
@@ -248,7 +244,7 @@ async function importInto(
   });
 }
 
-function tableCounts(store: SqliteTrackerStore): Record<string, number> {
+function tableCounts(context: CairnStores): Record<string, number> {
   const tables = [
     'experiments',
     'experiment_tags',
@@ -268,12 +264,12 @@ function tableCounts(store: SqliteTrackerStore): Record<string, number> {
     'model_version_tags',
     'registered_model_aliases',
   ];
-  return Object.fromEntries(tables.map((table) => [table, (store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n]));
+  return Object.fromEntries(tables.map((table) => [table, (context.database.connection.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n]));
 }
 
 function filesUnder(folder: string): string[] {
   if (!fs.existsSync(folder)) return [];
-  return (fs.readdirSync(folder, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+  return fs.readdirSync(folder, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)))
     .sort();
@@ -295,7 +291,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  for (const entry of opened) entry.store.close();
+  for (const entry of opened) entry.close();
   opened = [];
   fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -599,18 +595,18 @@ describe('importMlflowFileStore', () => {
       reason: 'writing the logged model failed: disk unplugged; the logged model is not in Cairn, and the next import brings it in whole',
     });
     await expect(context.loggedModels.getLoggedModel(MODEL)).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
-    const before = tableCounts(store);
+    const before = tableCounts(context);
 
     const resumed = await importInto({ store, context });
     expect(resumed).toMatchObject({ runs: 0, loggedModels: 3, loggedModelMetricPoints: 3, artifactFiles: 3 });
     expect((await context.loggedModels.getLoggedModel(MODEL)).metrics).toHaveLength(3);
-    expect(tableCounts(store)).toEqual({ ...before, logged_models: 3, logged_model_tags: 3, logged_model_params: 3 });
+    expect(tableCounts(context)).toEqual({ ...before, logged_models: 3, logged_model_tags: 3, logged_model_params: 3 });
   });
 
   it('adds nothing when importing again, and says so', async () => {
     const first = open();
     await importInto(first);
-    const before = tableCounts(first.store);
+    const before = tableCounts(first.context);
     const artifactsBefore = filesUnder(path.join(dataDir, 'artifacts'));
 
     const again = await importInto(first);
@@ -647,7 +643,7 @@ describe('importMlflowFileStore', () => {
     );
     expect(already.filter((subject) => subject.startsWith('run '))).toHaveLength(6);
     expect(already.filter((subject) => subject.startsWith('logged model '))).toHaveLength(3);
-    expect(tableCounts(first.store)).toEqual(before);
+    expect(tableCounts(first.context)).toEqual(before);
     expect(filesUnder(path.join(dataDir, 'artifacts'))).toEqual(artifactsBefore);
   });
 
@@ -682,7 +678,7 @@ describe('importMlflowFileStore', () => {
     const complete = await store.getRun(PARENT);
     expect(tagMap(complete)[IMPORT_SOURCE_TAG]).toBe(mlruns);
     expect(await history(store, PARENT, 'loss')).toHaveLength(5);
-    const counts = store.db
+    const counts = context.database.connection
       .prepare('SELECT s.key, s.point_count AS n FROM metric_series s WHERE s.run_uuid = ? ORDER BY s.key')
       .all(PARENT) as { key: string; n: number }[];
     expect(counts).toEqual([
@@ -698,10 +694,9 @@ describe('importMlflowFileStore', () => {
 
   it('writes nothing in a dry run, and reports what a real import would bring', async () => {
     // A data folder without a database is a fresh Cairn: an empty database in memory stands in for it.
-    const fresh = new SqliteTrackerStore({ file: ':memory:' });
-    const loggedModels = new SqliteLoggedModelStore(fresh.db, fresh);
-    const registry = new SqliteRegistryStore(fresh.db, loggedModels);
-    const dry = await importMlflowFileStore({ source: mlruns, store: fresh, artifacts: null, registry, loggedModels, dryRun: true });
+    const fresh = openDatabase(':memory:');
+    const { store: freshStore, registry, loggedModels } = createDatabaseStores(fresh);
+    const dry = await importMlflowFileStore({ source: mlruns, store: freshStore, artifacts: null, registry, loggedModels, dryRun: true });
     fresh.close();
     expect(fs.existsSync(dataDir)).toBe(false);
 
@@ -716,10 +711,10 @@ describe('importMlflowFileStore', () => {
   it('in a dry run over an imported data folder, finds everything already there and changes nothing', async () => {
     const { store, context } = open();
     await importInto({ store, context });
-    const before = tableCounts(store);
+    const before = tableCounts(context);
     const dry = await importInto({ store, context }, { dryRun: true });
     expect(dry).toMatchObject({ dryRun: true, runs: 0, metricPoints: 0, loggedModels: 0, loggedModelMetricPoints: 0, modelVersions: 0 });
-    expect(tableCounts(store)).toEqual(before);
+    expect(tableCounts(context)).toEqual(before);
   });
 
   it('imports one experiment with --experiment, leaving out the registry', async () => {
@@ -760,5 +755,109 @@ describe('importMlflowFileStore', () => {
     );
     await expect(context.loggedModels.getLoggedModel(MODEL)).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
     expect(await context.registry.getModelVersionDownloadUri('churn-classifier', '3')).toMatch(/^file:\/\//);
+  });
+});
+
+describe('symbolic links in the mlruns folder', () => {
+  const SECRET = '-----BEGIN OPENSSH PRIVATE KEY-----\nfake key for the symlink test\n-----END OPENSSH PRIVATE KEY-----\n';
+  const LINKED_RUN = '77b2c3d4e5f60718293a4b5c6d7e8f77';
+  let outside: string;
+
+  /** Real links: out of the folder (a file, a folder, a meta.yaml, a run's artifacts folder, a whole experiment), inside it, broken, and loops. */
+  function writeLinks(): void {
+    outside = path.join(dir, 'home', 'ana');
+    fs.mkdirSync(path.join(outside, '.ssh'), { recursive: true });
+    fs.writeFileSync(path.join(outside, '.ssh', 'id_rsa'), SECRET);
+    fs.writeFileSync(path.join(outside, 'meta.yaml'), `run_id: ${LINKED_RUN}\nexperiment_id: '${EXPERIMENT}'\nstatus: 3\n`);
+    writeMlflowExperiment(path.join(outside, 'elsewhere'), { experimentId: '99', name: 'private-experiment' });
+
+    const artifacts = path.join(mlruns, EXPERIMENT, PARENT, 'artifacts');
+    fs.symlinkSync(path.join(outside, '.ssh', 'id_rsa'), path.join(artifacts, 'id_rsa'));
+    fs.symlinkSync('../../../..', path.join(artifacts, 'project'));
+    fs.symlinkSync('..', path.join(artifacts, 'model', 'again'));
+    fs.symlinkSync('self', path.join(artifacts, 'self'));
+    fs.symlinkSync('nowhere', path.join(artifacts, 'gone'));
+    fs.symlinkSync('README.txt', path.join(artifacts, 'README-link.txt'));
+    fs.symlinkSync('model', path.join(artifacts, 'model-copy'));
+    fs.symlinkSync(path.join(outside, '.ssh', 'id_rsa'), path.join(mlruns, EXPERIMENT, PARENT, 'params', 'ssh_key'));
+    const childArtifacts = path.join(mlruns, EXPERIMENT, CHILD, 'artifacts');
+    fs.rmSync(childArtifacts, { recursive: true });
+    fs.symlinkSync(path.join(outside, '.ssh'), childArtifacts);
+    const linkedRun = path.join(mlruns, EXPERIMENT, LINKED_RUN);
+    fs.mkdirSync(linkedRun);
+    fs.symlinkSync(path.join(outside, 'meta.yaml'), path.join(linkedRun, 'meta.yaml'));
+    fs.symlinkSync(path.join(outside, 'elsewhere', '99'), path.join(mlruns, '99'));
+  }
+
+  function linkSkips(summary: MlflowImportSummary): string[][] {
+    return summary.skipped
+      .filter((skip) => skip.kind === 'symlink')
+      .map((skip) => [skip.subject, skip.target!, skip.reason.replace(/^it (points outside the mlruns folder|points back to|points to)\b.*$/s, '$1')])
+      .sort();
+  }
+
+  function everyFileUnder(folder: string): Buffer[] {
+    return fs.readdirSync(folder, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => fs.readFileSync(path.join(entry.parentPath, entry.name)));
+  }
+
+  beforeEach(() => writeLinks());
+
+  const expectedLinks = () =>
+    [
+      [`symbolic link ${path.join(EXPERIMENT, PARENT, 'artifacts', 'id_rsa')}`, path.join(outside, '.ssh', 'id_rsa'), 'points outside the mlruns folder'],
+      [`symbolic link ${path.join(EXPERIMENT, PARENT, 'artifacts', 'project')}`, path.join(dir, 'project'), 'points outside the mlruns folder'],
+      [`symbolic link ${path.join(EXPERIMENT, PARENT, 'artifacts', 'model', 'again')}`, path.join(mlruns, EXPERIMENT, PARENT, 'artifacts'), 'points back to'],
+      // The same loop, met again through the model-copy link (which is followed: it stays inside).
+      [`symbolic link ${path.join(EXPERIMENT, PARENT, 'artifacts', 'model-copy', 'again')}`, path.join(mlruns, EXPERIMENT, PARENT, 'artifacts'), 'points back to'],
+      [`symbolic link ${path.join(EXPERIMENT, PARENT, 'artifacts', 'self')}`, path.join(mlruns, EXPERIMENT, PARENT, 'artifacts', 'self'), 'points back to'],
+      [`symbolic link ${path.join(EXPERIMENT, PARENT, 'artifacts', 'gone')}`, path.join(mlruns, EXPERIMENT, PARENT, 'artifacts', 'nowhere'), 'points to'],
+      [`symbolic link ${path.join(EXPERIMENT, PARENT, 'params', 'ssh_key')}`, path.join(outside, '.ssh', 'id_rsa'), 'points outside the mlruns folder'],
+      [`symbolic link ${path.join(EXPERIMENT, CHILD, 'artifacts')}`, path.join(outside, '.ssh'), 'points outside the mlruns folder'],
+      [`symbolic link ${path.join(EXPERIMENT, LINKED_RUN, 'meta.yaml')}`, path.join(outside, 'meta.yaml'), 'points outside the mlruns folder'],
+      [`symbolic link 99`, path.join(outside, 'elsewhere', '99'), 'points outside the mlruns folder'],
+    ].sort();
+
+  it('copies nothing a link outside the folder points at, follows links that stay inside, and reports every link it left out', async () => {
+    const { store, context } = open();
+    const summary = await importInto({ store, context });
+
+    expect(linkSkips(summary)).toEqual(expectedLinks());
+    // The key is nowhere in Cairn's data folder: not as an artifact, not as a param, not in the database.
+    const marker = Buffer.from('fake key for the symlink test');
+    expect(everyFileUnder(dataDir).filter((bytes) => bytes.includes(marker))).toHaveLength(0);
+    const churn = (await store.getExperimentByName('churn-model'))!;
+    expect(filesUnder(path.join(dataDir, 'artifacts', churn.experimentId, PARENT, 'artifacts'))).toEqual([
+      'README-link.txt',
+      'README.txt',
+      path.join('model-copy', 'MLmodel'),
+      path.join('model-copy', 'model.pkl'),
+      path.join('model', 'MLmodel'),
+      path.join('model', 'model.pkl'),
+      'roc.png',
+    ]);
+    expect(fs.readFileSync(path.join(dataDir, 'artifacts', churn.experimentId, PARENT, 'artifacts', 'README-link.txt'), 'utf8')).toBe('read me');
+    expect((await store.getRun(PARENT)).params.map((param) => param.key)).toEqual(['epochs', 'lr', 'optimizer/name']);
+    // The run whose artifacts folder leads out is imported without its artifacts; the one whose meta.yaml does is not imported.
+    expect(filesUnder(path.join(dataDir, 'artifacts', churn.experimentId, CHILD))).toEqual([]);
+    expect((await store.getRun(CHILD)).info.runName).toBe('child-lr-0.1');
+    await expect(store.getRun(LINKED_RUN)).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
+    expect(summary.skipped).toContainEqual(
+      expect.objectContaining({ kind: 'malformed', subject: `run folder ${LINKED_RUN} in experiment 'churn-model'`, path: path.join(mlruns, EXPERIMENT, LINKED_RUN, 'meta.yaml') }),
+    );
+    expect((await store.listExperiments('ALL')).map((experiment) => experiment.name)).not.toContain('private-experiment');
+    // Three more artifact files than without the links: README-link.txt and model-copy's two files.
+    expect(summary.artifactFiles).toBe(7 + 3);
+  });
+
+  it('reports the same links in a dry run, and reads nothing they point at', async () => {
+    const fresh = openDatabase(':memory:');
+    const { store: freshStore, registry, loggedModels } = createDatabaseStores(fresh);
+    const dry = await importMlflowFileStore({ source: mlruns, store: freshStore, artifacts: null, registry, loggedModels, dryRun: true });
+    fresh.close();
+    expect(linkSkips(dry)).toEqual(expectedLinks());
+    expect(dry.artifactFiles).toBe(7 + 3);
+    expect(fs.existsSync(dataDir)).toBe(false);
   });
 });

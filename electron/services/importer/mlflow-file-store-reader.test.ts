@@ -11,11 +11,12 @@ import {
   parseMetricLine,
   readExperiment,
   readLoggedModel,
-  readMetricPoints,
+  readMetricLines,
   readRunMeta,
   type MalformedMetricLine,
 } from './mlflow-file-store-reader';
 import { writeMlflowExperiment, writeMlflowLoggedModel, writeMlflowRun } from './mlflow-file-store-writer';
+import { SourceTree } from './source-tree';
 
 const RUN_LINE = '"timestamp value [step]" or "timestamp value step dataset_name dataset_digest"';
 const MODEL = 'm-0123456789abcdef0123456789abcdef';
@@ -100,7 +101,7 @@ describe('parseLoggedModelMetricLine', () => {
   });
 });
 
-describe('readMetricPoints', () => {
+describe('readMetricLines', () => {
   it('streams a file larger than one read, across chunk boundaries, reporting bad lines with their numbers', async () => {
     const lines: string[] = [];
     for (let step = 0; step < 60_000; step++) lines.push(step === 41_234 ? 'garbage' : `${1_700_000_000_000 + step} ${step / 7} ${step}`);
@@ -110,7 +111,7 @@ describe('readMetricPoints', () => {
     const bad: MalformedMetricLine[] = [];
     let bytes = 0;
     let batches = 0;
-    for await (const batch of readMetricPoints({ key: 'loss', file, size: fs.statSync(file).size }, (line) => bad.push(line))) {
+    for await (const batch of readMetricLines({ key: 'loss', file, size: fs.statSync(file).size }, parseMetricLine, (line) => bad.push(line))) {
       points.push(...batch.points);
       bytes += batch.bytesRead;
       batches++;
@@ -129,26 +130,26 @@ describe('experiments and runs', () => {
     writeMlflowExperiment(root, { experimentId: '0', name: 'Default' });
     writeMlflowExperiment(root, { experimentId: '5', name: 'gone', trashed: true });
     fs.mkdirSync(path.join(root, 'models', 'churn'), { recursive: true });
-    expect((await listExperimentFolders(root)).map((e) => [e.experimentId, e.inTrash])).toEqual([
+    expect((await listExperimentFolders(await SourceTree.open(root))).map((e) => [e.experimentId, e.inTrash])).toEqual([
       ['0', false],
       ['5', true],
     ]);
-    const gone = (await listExperimentFolders(root))[1]!;
-    expect(await readExperiment(gone)).toMatchObject({ name: 'gone', lifecycleStage: 'deleted', creationTime: 1_700_000_000_000 });
+    const gone = (await listExperimentFolders(await SourceTree.open(root)))[1]!;
+    expect(await readExperiment(await SourceTree.open(root), gone)).toMatchObject({ name: 'gone', lifecycleStage: 'deleted', creationTime: 1_700_000_000_000 });
   });
 
   it('reads an old experiment whose id was written as a number, and refuses one that names another folder', async () => {
     const folder = path.join(root, '3');
     fs.mkdirSync(folder);
     fs.writeFileSync(path.join(folder, 'meta.yaml'), 'artifact_location: ./mlruns/3\nexperiment_id: 3\nlifecycle_stage: active\nname: legacy\n');
-    expect(await readExperiment({ folder, experimentId: '3', inTrash: false })).toMatchObject({
+    expect(await readExperiment(await SourceTree.open(root), { folder, experimentId: '3', inTrash: false })).toMatchObject({
       name: 'legacy',
       artifactLocation: './mlruns/3',
       creationTime: null,
       unknownFields: [],
     });
     fs.writeFileSync(path.join(folder, 'meta.yaml'), "experiment_id: '4'\nname: legacy\n");
-    const error = await malformed(readExperiment({ folder, experimentId: '3', inTrash: false }));
+    const error = await malformed(readExperiment(await SourceTree.open(root), { folder, experimentId: '3', inTrash: false }));
     expect([error.file, error.line, error.message]).toEqual([path.join(folder, 'meta.yaml'), 1, 'experiment_id is 4, but the folder is named 3']);
   });
 
@@ -156,7 +157,7 @@ describe('experiments and runs', () => {
     writeMlflowExperiment(root, { experimentId: '1', name: 'x' });
     const runId = '0123456789abcdef0123456789abcdef';
     const folder = writeMlflowRun(root, { experimentId: '1', runId, status: 4, startTime: 5, endTime: null, meta: { deleted_time: null } });
-    expect(await readRunMeta(folder, '1')).toEqual({
+    expect(await readRunMeta(await SourceTree.open(root), folder, '1')).toEqual({
       folder,
       runId,
       experimentId: '1',
@@ -172,11 +173,11 @@ describe('experiments and runs', () => {
     });
     const meta = fs.readFileSync(path.join(folder, 'meta.yaml'), 'utf8');
     fs.writeFileSync(path.join(folder, 'meta.yaml'), meta.replace('status: 4', 'status: 9'));
-    const badStatus = await malformed(readRunMeta(folder, '1'));
+    const badStatus = await malformed(readRunMeta(await SourceTree.open(root), folder, '1'));
     expect([badStatus.line, badStatus.message]).toEqual([meta.split('\n').findIndex((l) => l === 'status: 4') + 1, 'status should be a run status (1 to 5), found 9']);
-    await expect(readRunMeta(folder, '2')).rejects.toThrow('experiment_id is 1, but the run is in experiment folder 2');
+    await expect(readRunMeta(await SourceTree.open(root), folder, '2')).rejects.toThrow('experiment_id is 1, but the run is in experiment folder 2');
     fs.rmSync(path.join(folder, 'meta.yaml'));
-    await expect(readRunMeta(folder, '1')).rejects.toThrow('meta.yaml is missing');
+    await expect(readRunMeta(await SourceTree.open(root), folder, '1')).rejects.toThrow('meta.yaml is missing');
   });
 
   it("reads a logged model's meta.yaml as MLflow 3.x writes it, and as later versions write it", async () => {
@@ -194,8 +195,8 @@ describe('experiments and runs', () => {
       lifecycleStage: null,
       meta: { model_uri: `models:/${MODEL}` },
     });
-    expect(await listLoggedModelFolders(path.join(root, '1'))).toEqual([folder]);
-    expect(await readLoggedModel(folder, '1')).toEqual({
+    expect(await listLoggedModelFolders(await SourceTree.open(root), path.join(root, '1'))).toEqual([folder]);
+    expect(await readLoggedModel(await SourceTree.open(root), folder, '1')).toEqual({
       folder,
       modelId: MODEL,
       experimentId: '1',
@@ -220,19 +221,19 @@ describe('experiments and runs', () => {
       ['PENDING', 'PENDING'],
     ] as const) {
       fs.writeFileSync(path.join(folder, 'meta.yaml'), meta.replace('status: FAILED', `status: ${written}`));
-      expect((await readLoggedModel(folder, '1')).status).toBe(read);
+      expect((await readLoggedModel(await SourceTree.open(root), folder, '1')).status).toBe(read);
     }
     fs.writeFileSync(path.join(folder, 'meta.yaml'), meta.replace('status: FAILED', 'status: toString'));
-    const badStatus = await malformed(readLoggedModel(folder, '1'));
+    const badStatus = await malformed(readLoggedModel(await SourceTree.open(root), folder, '1'));
     expect([badStatus.line, badStatus.message]).toEqual([
       meta.split('\n').findIndex((l) => l === 'status: FAILED') + 1,
       'status should be a logged model status (PENDING, READY, FAILED, or 0 to 3), found "toString"',
     ]);
     fs.writeFileSync(path.join(folder, 'meta.yaml'), meta.replace(`model_id: ${MODEL}`, 'model_id: m-other'));
-    await expect(readLoggedModel(folder, '1')).rejects.toThrow(`model_id is m-other, but the folder is named ${MODEL}`);
+    await expect(readLoggedModel(await SourceTree.open(root), folder, '1')).rejects.toThrow(`model_id is m-other, but the folder is named ${MODEL}`);
     fs.writeFileSync(path.join(folder, 'meta.yaml'), meta);
-    await expect(readLoggedModel(folder, '2')).rejects.toThrow('experiment_id is 1, but the logged model is in experiment folder 2');
+    await expect(readLoggedModel(await SourceTree.open(root), folder, '2')).rejects.toThrow('experiment_id is 1, but the logged model is in experiment folder 2');
     fs.writeFileSync(path.join(folder, 'meta.yaml'), meta.replace('name: classifier', 'name: null'));
-    await expect(readLoggedModel(folder, '1')).rejects.toThrow('name is missing');
+    await expect(readLoggedModel(await SourceTree.open(root), folder, '1')).rejects.toThrow('name is missing');
   });
 });

@@ -10,12 +10,14 @@
 //   <logged model>/artifacts/                                its files, when its artifact_location is the default
 //   <root>/models/<name>/meta.yaml, aliases/, tags/, version-<n>/meta.yaml   the model registry
 // Plain Node: no store, no Cairn state. Malformed files are reported as MalformedSourceError.
+// Every folder and file is reached through a SourceTree, which decides which symbolic links are followed.
 import fs from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { LifecycleStage, LoggedModelStatus, ModelVersionStage, ModelVersionStatus, RunStatus, Tag } from '../../../shared/models';
 import type { DatasetInput, MetricInput } from '../tracker/tracker-store';
-import { MetaYamlError, parseMetaYaml, type MetaYamlDocument, type MetaYamlValue } from './meta-yaml-parser';
+import { readYamlMapping, YamlError, type YamlMappingDocument, type YamlValue } from '../yaml/yaml-mapping-reader';
+import type { SourceTree } from './source-tree';
 
 /** The folder of deleted experiments inside an mlruns folder. */
 const TRASH_FOLDER = '.trash';
@@ -227,26 +229,31 @@ const MODEL_VERSION_STAGES: readonly string[] = ['None', 'Staging', 'Production'
 const MODEL_VERSION_STATUSES: readonly string[] = ['PENDING_REGISTRATION', 'FAILED_REGISTRATION', 'READY'];
 
 /** Reads and parses a meta.yaml file; MalformedSourceError with the line when it is not one. */
-async function readMetaFile(folder: string): Promise<MetaYamlDocument> {
+async function readMetaFile(tree: SourceTree, folder: string): Promise<YamlMappingDocument> {
   const file = path.join(folder, META_FILE);
+  const kind = await tree.kindOf(file);
+  if (kind === 'missing') throw new MalformedSourceError(file, null, 'meta.yaml is missing');
+  if (kind === 'skipped-link') throw new MalformedSourceError(file, null, 'meta.yaml is a symbolic link that is not followed (see the symbolic links skipped)');
+  if (kind !== 'file') throw new MalformedSourceError(file, null, 'meta.yaml is not a file');
   let text: string;
   try {
     text = await fs.promises.readFile(file, 'utf8');
   } catch (error) {
-    throw new MalformedSourceError(file, null, (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'meta.yaml is missing' : String(error));
+    throw new MalformedSourceError(file, null, String(error));
   }
   try {
-    return parseMetaYaml(text);
+    return readYamlMapping(text);
   } catch (error) {
-    if (error instanceof MetaYamlError) throw new MalformedSourceError(file, error.line, error.message.replace(/^line \d+: /, ''));
+    if (error instanceof YamlError) throw new MalformedSourceError(file, error.line, error.message.replace(/^line \d+: /, ''));
     throw error;
   }
 }
 
 /** The experiment folders of an mlruns folder: active ones, then those in the trash, each sorted by name. */
-export async function listExperimentFolders(root: string): Promise<ExperimentFolder[]> {
-  const active = (await listSubfolders(root)).filter((name) => name !== TRASH_FOLDER && name !== REGISTRY_FOLDER);
-  const trashed = await listSubfolders(path.join(root, TRASH_FOLDER));
+export async function listExperimentFolders(tree: SourceTree): Promise<ExperimentFolder[]> {
+  const root = tree.root;
+  const active = (await listSubfolders(tree, root)).filter((name) => name !== TRASH_FOLDER && name !== REGISTRY_FOLDER);
+  const trashed = await listSubfolders(tree, path.join(root, TRASH_FOLDER));
   return [
     ...active.map((name) => ({ folder: path.join(root, name), experimentId: name, inTrash: false })),
     ...trashed.map((name) => ({ folder: path.join(root, TRASH_FOLDER, name), experimentId: name, inTrash: true })),
@@ -254,13 +261,13 @@ export async function listExperimentFolders(root: string): Promise<ExperimentFol
 }
 
 /** Whether a folder holds an experiment's meta.yaml (tells an mlruns folder from another). */
-export function hasMetaFile(folder: string): boolean {
-  return fs.existsSync(path.join(folder, META_FILE));
+export async function hasMetaFile(tree: SourceTree, folder: string): Promise<boolean> {
+  return (await tree.kindOf(path.join(folder, META_FILE))) === 'file';
 }
 
 /** Reads an experiment's meta.yaml and tags. */
-export async function readExperiment(found: ExperimentFolder): Promise<MlflowExperiment> {
-  const meta = await readMetaFile(found.folder);
+export async function readExperiment(tree: SourceTree, found: ExperimentFolder): Promise<MlflowExperiment> {
+  const meta = await readMetaFile(tree, found.folder);
   const file = path.join(found.folder, META_FILE);
   const field = fieldReader(meta, file);
   const recordedId = field.idText('experiment_id');
@@ -275,14 +282,14 @@ export async function readExperiment(found: ExperimentFolder): Promise<MlflowExp
     lifecycleStage: found.inTrash ? 'deleted' : field.lifecycleStage('lifecycle_stage'),
     artifactLocation: field.string('artifact_location'),
     creationTime: field.integer('creation_time'),
-    tags: await readKeyValueFolder(path.join(found.folder, 'tags')),
+    tags: await readKeyValueFolder(tree, path.join(found.folder, 'tags')),
     unknownFields: Object.keys(meta.root).filter((key) => !EXPERIMENT_FIELDS.has(key)),
   };
 }
 
 /** The run folders of an experiment folder (sorted), and the reserved non-run folders it has. */
-export async function listRunFolders(experimentFolder: string): Promise<{ runs: string[]; reserved: string[] }> {
-  const names = await listSubfolders(experimentFolder);
+export async function listRunFolders(tree: SourceTree, experimentFolder: string): Promise<{ runs: string[]; reserved: string[] }> {
+  const names = await listSubfolders(tree, experimentFolder);
   return {
     runs: names.filter((name) => !EXPERIMENT_RESERVED_FOLDERS.includes(name)).map((name) => path.join(experimentFolder, name)),
     reserved: names.filter((name) => EXPERIMENT_RESERVED_FOLDERS.includes(name)),
@@ -290,8 +297,8 @@ export async function listRunFolders(experimentFolder: string): Promise<{ runs: 
 }
 
 /** Reads a run's meta.yaml, checking it against the folder it is in. */
-export async function readRunMeta(runFolder: string, experimentId: string): Promise<MlflowRunMeta> {
-  const meta = await readMetaFile(runFolder);
+export async function readRunMeta(tree: SourceTree, runFolder: string, experimentId: string): Promise<MlflowRunMeta> {
+  const meta = await readMetaFile(tree, runFolder);
   const file = path.join(runFolder, META_FILE);
   const field = fieldReader(meta, file);
   const folderName = path.basename(runFolder);
@@ -321,16 +328,16 @@ export async function readRunMeta(runFolder: string, experimentId: string): Prom
 }
 
 /** Every file under a folder as a key (its path, '/'-separated) and its whole text; [] when the folder is missing. */
-export async function readKeyValueFolder(folder: string): Promise<Tag[]> {
-  const files = await listFilesRecursively(folder);
+export async function readKeyValueFolder(tree: SourceTree, folder: string): Promise<Tag[]> {
+  const files = await listFilesRecursively(tree, folder);
   const entries: Tag[] = [];
   for (const file of files) entries.push({ key: file.key, value: await fs.promises.readFile(file.file, 'utf8') });
   return entries;
 }
 
 /** A run's metric files with their sizes, sorted by key. */
-export async function listMetricFiles(runFolder: string): Promise<MlflowMetricFile[]> {
-  return listFilesRecursively(path.join(runFolder, 'metrics'));
+export async function listMetricFiles(tree: SourceTree, runFolder: string): Promise<MlflowMetricFile[]> {
+  return listFilesRecursively(tree, path.join(runFolder, 'metrics'));
 }
 
 /** Points read from one piece of a metric file, and that piece's size in bytes. */
@@ -376,11 +383,6 @@ export async function* readMetricLines<Point>(
     parseLines(`${tail}\n`, points);
     yield { points, bytesRead: 0 };
   }
-}
-
-/** Streams a run's metric file as points (see readMetricLines). */
-export function readMetricPoints(metric: MlflowMetricFile, onMalformed: (line: MalformedMetricLine) => void): AsyncGenerator<MetricPointBatch> {
-  return readMetricLines(metric, parseMetricLine, onMalformed);
 }
 
 const DECIMAL_WITH_UNDERSCORES = /^[+-]?(?:\d+(?:_\d+)*(?:\.(?:\d+(?:_\d+)*)?)?|\.\d+(?:_\d+)*)(?:[eE][+-]?\d+(?:_\d+)*)?$/;
@@ -487,19 +489,20 @@ function parsePythonFloat(text: string): number | null {
 }
 
 /** The dataset inputs of a run (MLflow 2.4+), joined with their datasets' meta.yaml. */
-export async function readDatasetInputs(runFolder: string, experimentFolder: string): Promise<DatasetInput[]> {
+export async function readDatasetInputs(tree: SourceTree, runFolder: string, experimentFolder: string): Promise<DatasetInput[]> {
   const inputsFolder = path.join(runFolder, 'inputs');
   const inputs: DatasetInput[] = [];
-  for (const name of await listSubfolders(inputsFolder)) {
+  for (const name of await listSubfolders(tree, inputsFolder)) {
     const inputFolder = path.join(inputsFolder, name);
-    const input = await readMetaFile(inputFolder);
+    const input = await readMetaFile(tree, inputFolder);
     const inputFile = path.join(inputFolder, META_FILE);
     const field = fieldReader(input, inputFile);
     if (field.string('source_type') !== 'DATASET') continue;
     const datasetId = field.string('source_id');
     if (!datasetId) throw new MalformedSourceError(inputFile, null, 'the input names no dataset (source_id)');
+    if (!MLFLOW_ID.test(datasetId)) throw new MalformedSourceError(inputFile, input.lineOf('source_id'), `'${datasetId}' is not a valid dataset id`);
     const datasetFolder = path.join(experimentFolder, 'datasets', datasetId);
-    const dataset = await readMetaFile(datasetFolder);
+    const dataset = await readMetaFile(tree, datasetFolder);
     const datasetField = fieldReader(dataset, path.join(datasetFolder, META_FILE));
     const tags = input.root.tags;
     inputs.push({
@@ -516,28 +519,29 @@ export async function readDatasetInputs(runFolder: string, experimentFolder: str
 }
 
 /** The registered models under <root>/models, each with its versions, aliases and tags. */
-export async function listRegisteredModelFolders(root: string): Promise<string[]> {
-  return (await listSubfolders(path.join(root, REGISTRY_FOLDER))).map((name) => path.join(root, REGISTRY_FOLDER, name));
+export async function listRegisteredModelFolders(tree: SourceTree): Promise<string[]> {
+  const folder = path.join(tree.root, REGISTRY_FOLDER);
+  return (await listSubfolders(tree, folder)).map((name) => path.join(folder, name));
 }
 
 /** Reads one registered model folder: meta.yaml, tags, aliases and every version-<n> folder. */
-export async function readRegisteredModel(folder: string): Promise<{ model: MlflowRegisteredModel; malformed: MalformedSourceError[] }> {
-  const meta = await readMetaFile(folder);
+export async function readRegisteredModel(tree: SourceTree, folder: string): Promise<{ model: MlflowRegisteredModel; malformed: MalformedSourceError[] }> {
+  const meta = await readMetaFile(tree, folder);
   const file = path.join(folder, META_FILE);
   const field = fieldReader(meta, file);
   const name = field.requiredString('name');
   const aliases: { alias: string; version: number }[] = [];
   const malformed: MalformedSourceError[] = [];
-  for (const alias of await readKeyValueFolder(path.join(folder, 'aliases'))) {
+  for (const alias of await readKeyValueFolder(tree, path.join(folder, 'aliases'))) {
     const version = Number(alias.value.trim());
     if (Number.isSafeInteger(version) && version > 0) aliases.push({ alias: alias.key, version });
     else malformed.push(new MalformedSourceError(path.join(folder, 'aliases', alias.key), null, `the alias names no version ('${alias.value}')`));
   }
   const versions: MlflowModelVersion[] = [];
-  for (const versionName of await listSubfolders(folder)) {
+  for (const versionName of await listSubfolders(tree, folder)) {
     if (!versionName.startsWith('version-')) continue;
     try {
-      versions.push(await readModelVersion(path.join(folder, versionName)));
+      versions.push(await readModelVersion(tree, path.join(folder, versionName)));
     } catch (error) {
       if (!(error instanceof MalformedSourceError)) throw error;
       malformed.push(error);
@@ -551,7 +555,7 @@ export async function readRegisteredModel(folder: string): Promise<{ model: Mlfl
       description: field.string('description'),
       creationTimestamp: field.integer('creation_timestamp'),
       lastUpdatedTimestamp: field.integer('last_updated_timestamp'),
-      tags: await readKeyValueFolder(path.join(folder, 'tags')),
+      tags: await readKeyValueFolder(tree, path.join(folder, 'tags')),
       aliases,
       versions,
       unknownFields: Object.keys(meta.root).filter((key) => !REGISTERED_MODEL_FIELDS.has(key)),
@@ -560,8 +564,8 @@ export async function readRegisteredModel(folder: string): Promise<{ model: Mlfl
   };
 }
 
-async function readModelVersion(folder: string): Promise<MlflowModelVersion> {
-  const meta = await readMetaFile(folder);
+async function readModelVersion(tree: SourceTree, folder: string): Promise<MlflowModelVersion> {
+  const meta = await readMetaFile(tree, folder);
   const file = path.join(folder, META_FILE);
   const field = fieldReader(meta, file);
   const version = field.integer('version');
@@ -588,20 +592,20 @@ async function readModelVersion(folder: string): Promise<MlflowModelVersion> {
     status: status as ModelVersionStatus,
     statusMessage: field.string('status_message'),
     modelId: field.string('model_id'),
-    tags: await readKeyValueFolder(path.join(folder, 'tags')),
+    tags: await readKeyValueFolder(tree, path.join(folder, 'tags')),
     unknownFields: Object.keys(meta.root).filter((key) => !MODEL_VERSION_FIELDS.has(key)),
   };
 }
 
 /** The logged model folders of an experiment folder (<experiment>/models/<model id>), sorted; [] when it has none. */
-export async function listLoggedModelFolders(experimentFolder: string): Promise<string[]> {
+export async function listLoggedModelFolders(tree: SourceTree, experimentFolder: string): Promise<string[]> {
   const folder = path.join(experimentFolder, LOGGED_MODELS_FOLDER);
-  return (await listSubfolders(folder)).map((name) => path.join(folder, name));
+  return (await listSubfolders(tree, folder)).map((name) => path.join(folder, name));
 }
 
 /** Reads a logged model's meta.yaml, checking it against the folders it is in. */
-export async function readLoggedModel(modelFolder: string, experimentId: string): Promise<MlflowLoggedModel> {
-  const meta = await readMetaFile(modelFolder);
+export async function readLoggedModel(tree: SourceTree, modelFolder: string, experimentId: string): Promise<MlflowLoggedModel> {
+  const meta = await readMetaFile(tree, modelFolder);
   const file = path.join(modelFolder, META_FILE);
   const field = fieldReader(meta, file);
   const folderName = path.basename(modelFolder);
@@ -637,58 +641,40 @@ export async function readLoggedModel(modelFolder: string, experimentId: string)
 
 // ---------------------------------------------------------------- internals
 
-/** The names of a folder's subfolders, sorted; [] when the folder is missing. */
-export async function listSubfolders(folder: string): Promise<string[]> {
-  let entries: fs.Dirent[];
-  try {
-    entries = await fs.promises.readdir(folder, { withFileTypes: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
-    throw error;
-  }
-  return entries
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => entry.name)
-    .sort();
+/** The names of a folder's subfolders (links that are followed included), sorted; [] when the folder is missing. */
+export async function listSubfolders(tree: SourceTree, folder: string): Promise<string[]> {
+  return (await tree.list(folder)).filter((entry) => entry.kind === 'directory').map((entry) => entry.name);
 }
 
 /** Files under a folder, recursively, keyed by their '/'-joined relative path; [] when the folder is missing. */
-async function listFilesRecursively(folder: string): Promise<MlflowMetricFile[]> {
+async function listFilesRecursively(tree: SourceTree, folder: string): Promise<MlflowMetricFile[]> {
   const found: MlflowMetricFile[] = [];
-  const walk = async (current: string, prefix: string): Promise<void> => {
-    let entries: fs.Dirent[];
-    try {
-      entries = await fs.promises.readdir(current, { withFileTypes: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw error;
-    }
-    for (const entry of entries) {
-      const full = path.join(current, entry.name);
-      const key = prefix ? `${prefix}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) await walk(full, key);
-      else if (entry.isFile()) found.push({ key, file: full, size: (await fs.promises.stat(full)).size });
-    }
-  };
-  await walk(folder, '');
+  for await (const entry of tree.walk(folder)) {
+    if (entry.kind === 'file') found.push({ key: entry.key, file: entry.path, size: (await fs.promises.stat(entry.path)).size });
+  }
   return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-function scalarText(value: MetaYamlValue): string {
-  return value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+function scalarText(value: YamlValue): string {
+  return value === null ? '' : typeof value === 'object' ? shownValue(value) : String(value);
+}
+
+/** A meta.yaml value as JSON, for messages and nested tag values; bigints as their digits. */
+function shownValue(value: YamlValue | undefined): string {
+  return JSON.stringify(value, (_, item: unknown) => (typeof item === 'bigint' ? item.toString() : item)) ?? 'nothing';
 }
 
 /** Typed access to meta.yaml fields; a field of the wrong type is a MalformedSourceError naming it and its line. */
-function fieldReader(document: MetaYamlDocument, file: string) {
+function fieldReader(document: YamlMappingDocument, file: string) {
   const meta = document.root;
   const wrong = (key: string, expected: string): MalformedSourceError =>
-    new MalformedSourceError(file, document.lineOf(key), `${key} should be ${expected}, found ${JSON.stringify(meta[key])}`);
+    new MalformedSourceError(file, document.lineOf(key), `${key} should be ${expected}, found ${shownValue(meta[key])}`);
   const reader = {
     string(key: string): string | null {
       const value = meta[key];
       if (value === undefined || value === null) return null;
       if (typeof value === 'string') return value;
-      if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+      if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
       throw wrong(key, 'text');
     },
     requiredString(key: string): string {
@@ -696,12 +682,12 @@ function fieldReader(document: MetaYamlDocument, file: string) {
       if (value === null) throw new MalformedSourceError(file, null, `${key} is missing`);
       return value;
     },
-    /** An id MLflow wrote as a number (old versions) or as text. */
+    /** An id MLflow wrote as a number (old versions; a long one is a bigint, every digit kept) or as text. */
     idText(key: string): string | null {
       const value = meta[key];
       if (value === undefined || value === null) return null;
       if (typeof value === 'string') return value;
-      if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+      if (typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value))) return String(value);
       throw wrong(key, 'an id');
     },
     integer(key: string): number | null {
@@ -719,7 +705,7 @@ function fieldReader(document: MetaYamlDocument, file: string) {
     runStatus(key: string): RunStatus {
       const value = meta[key];
       if (value === undefined || value === null) return 'RUNNING';
-      if (typeof value === 'number' && RUN_STATUS_BY_CODE[value]) return RUN_STATUS_BY_CODE[value]!;
+      if (typeof value === 'number' && RUN_STATUS_BY_CODE[value]) return RUN_STATUS_BY_CODE[value];
       if (typeof value === 'string' && Object.values(RUN_STATUS_BY_CODE).includes(value as RunStatus)) return value as RunStatus;
       throw wrong(key, 'a run status (1 to 5)');
     },

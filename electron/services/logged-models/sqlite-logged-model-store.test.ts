@@ -2,22 +2,25 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type CairnDatabase } from '../database/database';
 import { CairnError } from '../../../shared/errors';
 import { SqliteTrackerStore } from '../tracker/sqlite-tracker-store';
 import { SqliteLoggedModelStore } from './sqlite-logged-model-store';
 
+let database: CairnDatabase;
 let dir: string;
 let tracker: SqliteTrackerStore;
 let store: SqliteLoggedModelStore;
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-logged-models-'));
-  tracker = new SqliteTrackerStore({ file: path.join(dir, 'cairn.db') });
-  store = new SqliteLoggedModelStore(tracker.db, tracker);
+  database = openDatabase(path.join(dir, 'cairn.db'));
+  tracker = new SqliteTrackerStore(database);
+  store = new SqliteLoggedModelStore(database, tracker);
 });
 
 afterEach(() => {
-  tracker.close();
+  database.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -2,11 +2,12 @@
 // Rows are turned into plain entities here and never leave this module.
 import { randomUUID } from 'node:crypto';
 import { CairnError } from '../../../shared/errors';
+import { MODEL_VERSIONS_TAG } from '../../../shared/mlflow-tags';
 import type { LifecycleStage, LoggedModel, LoggedModelStatus, Page, Param, Tag } from '../../../shared/models';
 import { parseFilter, parseKey, type Comparison } from '../../../shared/search';
 import { LOGGED_MODEL_SEARCH } from '../registry/model-search-domains';
 import { allOf, columnComparisonSql, filterSql, keyValueComparisonSql, type SqlCondition } from '../registry/model-search-sql';
-import type { SqliteDatabase } from '../tracker/database';
+import type { CairnDatabase, SqliteDatabase } from '../database/database';
 import { decodePageToken, encodePageToken } from '../tracker/page-token';
 import { generateRunName } from '../tracker/run-name-generator';
 import type { TrackerStore } from '../tracker/tracker-store';
@@ -17,9 +18,6 @@ import type {
   LoggedModelStore,
   SearchLoggedModelsQuery,
 } from './logged-model-store';
-
-/** The logged-model tag listing the registered versions made from the model (JSON). */
-export const MODEL_VERSIONS_TAG = 'mlflow.modelVersions';
 
 const DEFAULT_SEARCH_PAGE = 50;
 
@@ -107,14 +105,17 @@ function orderSql(orders: readonly LoggedModelOrder[]): SqlCondition {
   return { sql: terms.join(', '), params };
 }
 
-/** The logged-model store over the tracker's SQLite database. */
+/** The logged-model store over an open SQLite database (database/database.ts), beside the tracker's tables. */
 export class SqliteLoggedModelStore implements LoggedModelStore {
   private readonly listeners = new Set<(change: LoggedModelChange) => void>();
+  private readonly db: SqliteDatabase;
 
   constructor(
-    private readonly db: SqliteDatabase,
+    private readonly database: CairnDatabase,
     private readonly tracker: TrackerStore,
-  ) {}
+  ) {
+    this.db = database.connection;
+  }
 
   async createLoggedModel(input: CreateLoggedModelInput): Promise<LoggedModel> {
     const experiment = await this.tracker.getExperiment(input.experimentId);
@@ -126,7 +127,7 @@ export class SqliteLoggedModelStore implements LoggedModelStore {
     }
     const modelId = `m-${randomUUID().replaceAll('-', '')}`;
     const now = Date.now();
-    this.db.transaction(() => {
+    this.database.write(() => {
       this.db
         .prepare(
           `INSERT INTO logged_models (model_id, experiment_id, name, artifact_location, creation_time, last_updated_time,
@@ -145,7 +146,7 @@ export class SqliteLoggedModelStore implements LoggedModelStore {
         );
       for (const tag of input.tags ?? []) this.writeTag(modelId, tag);
       for (const param of input.params ?? []) this.writeParam(modelId, param);
-    })();
+    });
     this.emit(experiment.experimentId, modelId);
     return this.getLoggedModel(modelId);
   }
@@ -155,33 +156,39 @@ export class SqliteLoggedModelStore implements LoggedModelStore {
   }
 
   async finalizeLoggedModel(modelId: string, status: Exclude<LoggedModelStatus, 'PENDING'>): Promise<LoggedModel> {
-    const row = this.requireRow(modelId, false);
-    this.db.prepare('UPDATE logged_models SET status = ?, last_updated_time = ? WHERE model_id = ?').run(status, Date.now(), modelId);
+    const row = this.database.write(() => {
+      const current = this.requireRow(modelId, false);
+      this.db.prepare('UPDATE logged_models SET status = ?, last_updated_time = ? WHERE model_id = ?').run(status, Date.now(), modelId);
+      return current;
+    });
     this.emit(String(row.experiment_id), modelId);
     return this.getLoggedModel(modelId);
   }
 
   async deleteLoggedModel(modelId: string): Promise<void> {
-    const row = this.requireRow(modelId, false);
-    this.db
-      .prepare("UPDATE logged_models SET lifecycle_stage = 'deleted', last_updated_time = ? WHERE model_id = ?")
-      .run(Date.now(), modelId);
+    const row = this.database.write(() => {
+      const current = this.requireRow(modelId, false);
+      this.db
+        .prepare("UPDATE logged_models SET lifecycle_stage = 'deleted', last_updated_time = ? WHERE model_id = ?")
+        .run(Date.now(), modelId);
+      return current;
+    });
     this.emit(String(row.experiment_id), modelId);
   }
 
   async setLoggedModelTags(modelId: string, tags: readonly Tag[]): Promise<LoggedModel> {
-    const row = this.db.transaction(() => {
+    const row = this.database.write(() => {
       const found = this.requireRow(modelId, false);
       for (const tag of tags) this.writeTag(modelId, tag);
       this.touch(modelId);
       return found;
-    })();
+    });
     this.emit(String(row.experiment_id), modelId);
     return this.getLoggedModel(modelId);
   }
 
   async deleteLoggedModelTag(modelId: string, key: string): Promise<void> {
-    const row = this.db.transaction(() => {
+    const row = this.database.write(() => {
       const found = this.requireRow(modelId, false);
       const result = this.db.prepare('DELETE FROM logged_model_tags WHERE model_id = ? AND key = ?').run(modelId, key);
       if (result.changes === 0) {
@@ -189,17 +196,17 @@ export class SqliteLoggedModelStore implements LoggedModelStore {
       }
       this.touch(modelId);
       return found;
-    })();
+    });
     this.emit(String(row.experiment_id), modelId);
   }
 
   async logLoggedModelParams(modelId: string, params: readonly Param[]): Promise<void> {
-    const row = this.db.transaction(() => {
+    const row = this.database.write(() => {
       const found = this.requireRow(modelId, false);
       for (const param of params) this.writeParam(modelId, param);
       this.touch(modelId);
       return found;
-    })();
+    });
     this.emit(String(row.experiment_id), modelId);
   }
 
@@ -226,7 +233,7 @@ export class SqliteLoggedModelStore implements LoggedModelStore {
   }
 
   async recordRegistration(modelId: string, name: string, version: number): Promise<void> {
-    const row = this.db.transaction(() => {
+    const row = this.database.write(() => {
       const found = this.requireRow(modelId, true);
       const current = this.db
         .prepare<[string, string], { value: string }>('SELECT value FROM logged_model_tags WHERE model_id = ? AND key = ?')
@@ -240,13 +247,13 @@ export class SqliteLoggedModelStore implements LoggedModelStore {
       }
       this.writeTag(modelId, { key: MODEL_VERSIONS_TAG, value: JSON.stringify([...registrations, { name, version }]) });
       return found;
-    })();
+    });
     this.emit(String(row.experiment_id), modelId);
   }
 
   async importLoggedModel(model: Omit<LoggedModel, 'metrics'>): Promise<void> {
     await this.tracker.getExperiment(model.experimentId);
-    this.db.transaction(() => {
+    this.database.write(() => {
       if (this.db.prepare('SELECT 1 FROM logged_models WHERE model_id = ?').get(model.modelId)) {
         throw new CairnError('RESOURCE_ALREADY_EXISTS', `Logged model with ID '${model.modelId}' already exists.`);
       }
@@ -271,7 +278,7 @@ export class SqliteLoggedModelStore implements LoggedModelStore {
         );
       for (const tag of model.tags) this.writeTag(model.modelId, tag);
       for (const param of model.params) this.writeParam(model.modelId, param);
-    })();
+    });
     this.emit(model.experimentId, model.modelId);
   }
 

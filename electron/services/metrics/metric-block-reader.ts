@@ -7,28 +7,10 @@
 // more per row and column than SQLite spends building the arrays. At zoomed edges, where a
 // block lies partly outside the range, the points are read instead.
 import type { Statement } from 'better-sqlite3';
-import type { SqliteDatabase } from '../tracker/database';
+import type { SqliteDatabase } from '../database/database';
 import { METRIC_BLOCK_SHIFTS } from '../tracker/migrations/005-metric-blocks';
 import { selectDownsampledIndices } from './metric-downsampler';
-
-/** What the reader needs to know about a series. */
-export interface SeriesExtent {
-  readonly seriesId: number;
-  readonly pointCount: number;
-  readonly firstStep: number;
-  readonly lastStep: number;
-}
-
-/** Points of a series in step order, as parallel columns. */
-export interface StepWindow {
-  readonly steps: Float64Array;
-  readonly timestamps: Float64Array;
-  readonly values: Float64Array;
-  /** How many logged points lie in the range read. */
-  readonly rawCount: number;
-  /** Whether every logged point in the range is included. */
-  readonly complete: boolean;
-}
+import type { SeriesExtent, StepWindow } from './metric-series-reader';
 
 type PointRow = [step: number, timestamp: number, value: number, isNaN: number];
 /** A level's blocks in range: the summed point count, then one JSON array per column, in block order. */
@@ -159,7 +141,7 @@ export class MetricBlockReader {
     const parsed = json.map((text) => JSON.parse(text) as (number | null)[]);
     const [minStep, minValue, maxStep, maxValue, nanStep] = parsed as [number[], number[], number[], number[], (number | null)[]];
     const noTimes: null[] = [];
-    const [minTime, maxTime, nanTime] = (withTimestamps ? parsed.slice(5) : [noTimes, noTimes, noTimes]) as (number | null)[][];
+    const [minTime, maxTime, nanTime] = withTimestamps ? parsed.slice(5) : [noTimes, noTimes, noTimes];
     for (let i = 0; i < minStep.length; i++) {
       // Each block's extremes in step order: min and max (null when every point is NaN), and its first NaN.
       const nan = nanStep[i] ?? null;

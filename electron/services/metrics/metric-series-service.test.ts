@@ -2,14 +2,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type CairnDatabase } from '../database/database';
 import type { MetricSeries } from '../../../shared/metric-series';
 import { SqliteTrackerStore } from '../tracker/sqlite-tracker-store';
 import type { MetricInput } from '../tracker/tracker-store';
 import { MetricSeriesService } from './metric-series-service';
+import { SqliteMetricSeriesReader } from './sqlite-metric-series-reader';
 
 const START = 1_700_000_000_000;
 const LENGTH = 20_000;
 
+let database: CairnDatabase;
 let dir: string;
 let store: SqliteTrackerStore;
 let service: MetricSeriesService;
@@ -26,8 +29,9 @@ function lossAt(step: number): number {
 
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-series-'));
-  store = new SqliteTrackerStore({ file: path.join(dir, 'cairn.db') });
-  service = new MetricSeriesService(store.db);
+  database = openDatabase(path.join(dir, 'cairn.db'));
+  store = new SqliteTrackerStore(database);
+  service = new MetricSeriesService(new SqliteMetricSeriesReader(database));
   runId = (await store.createRun({ experimentId: '0', startTime: START })).info.runId;
   smallRunId = (await store.createRun({ experimentId: '0', startTime: START })).info.runId;
   for (let from = 0; from < LENGTH; from += 5000) {
@@ -44,7 +48,7 @@ beforeEach(async () => {
 });
 
 afterEach(() => {
-  store.close();
+  database.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

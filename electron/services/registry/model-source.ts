@@ -11,8 +11,6 @@ export type ParsedModelUri =
   | { readonly kind: 'latest'; readonly name: string }
   | { readonly kind: 'alias'; readonly name: string; readonly alias: string };
 
-/** The registered-model tag that marks a prompt (MLflow's prompt registry lives in the model registry). */
-export const PROMPT_TAG = 'mlflow.prompt.is_prompt';
 
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
 const MAX_DECODE_ROUNDS = 10;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type CairnDatabase } from '../database/database';
 import { CairnError } from '../../../shared/errors';
 import { SqliteLoggedModelStore } from '../logged-models/sqlite-logged-model-store';
 import { SqliteTrackerStore } from '../tracker/sqlite-tracker-store';
@@ -11,6 +12,7 @@ import { likeToGlob } from './model-search-sql';
 import { parseModelUri } from './model-source';
 import { SqliteRegistryStore } from './sqlite-registry-store';
 
+let database: CairnDatabase;
 let dir: string;
 let tracker: SqliteTrackerStore;
 let loggedModels: SqliteLoggedModelStore;
@@ -18,13 +20,14 @@ let registry: SqliteRegistryStore;
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-registry-'));
-  tracker = new SqliteTrackerStore({ file: path.join(dir, 'cairn.db') });
-  loggedModels = new SqliteLoggedModelStore(tracker.db, tracker);
-  registry = new SqliteRegistryStore(tracker.db, loggedModels);
+  database = openDatabase(path.join(dir, 'cairn.db'));
+  tracker = new SqliteTrackerStore(database);
+  loggedModels = new SqliteLoggedModelStore(database, tracker);
+  registry = new SqliteRegistryStore(database, loggedModels);
 });
 
 afterEach(() => {
-  tracker.close();
+  database.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

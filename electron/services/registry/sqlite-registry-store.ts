@@ -5,12 +5,13 @@
 import { CairnError } from '../../../shared/errors';
 import type { ModelVersion, ModelVersionStage, ModelVersionStatus, Page, RegisteredModel, Tag } from '../../../shared/models';
 import type { LoggedModelStore } from '../logged-models/logged-model-store';
-import type { SqliteDatabase } from '../tracker/database';
+import type { CairnDatabase, SqliteDatabase } from '../database/database';
 import { decodePageToken, encodePageToken } from '../tracker/page-token';
 import { parseFilter, parseOrderByList, type Comparison, type SearchDomain } from '../../../shared/search';
 import { MODEL_VERSION_SEARCH, REGISTERED_MODEL_SEARCH } from './model-search-domains';
 import { columnComparisonSql, filterSql, keyValueComparisonSql, type SqlCondition } from './model-search-sql';
-import { checkModelVersionSource, parseModelUri, PROMPT_TAG, uriScheme, type ParsedModelUri } from './model-source';
+import { PROMPT_TAG } from '../../../shared/mlflow-tags';
+import { checkModelVersionSource, parseModelUri, uriScheme, type ParsedModelUri } from './model-source';
 import type {
   CreateModelVersionInput,
   CreateRegisteredModelInput,
@@ -186,14 +187,17 @@ const VERSION_ORDER_COLUMNS: Readonly<Record<string, string>> = {
   creation_timestamp: 'mv.creation_time',
 };
 
-/** The model registry over the tracker's SQLite database. */
+/** The model registry over an open SQLite database (database/database.ts), beside the tracker's tables. */
 export class SqliteRegistryStore implements RegistryStore {
   private readonly listeners = new Set<(change: RegistryChange) => void>();
+  private readonly db: SqliteDatabase;
 
   constructor(
-    private readonly db: SqliteDatabase,
+    private readonly database: CairnDatabase,
     private readonly loggedModels: LoggedModelStore,
-  ) {}
+  ) {
+    this.db = database.connection;
+  }
 
   // ---------------------------------------------------------------- registered models
 
@@ -201,14 +205,14 @@ export class SqliteRegistryStore implements RegistryStore {
     checkName(input.name);
     const tags = input.tags ?? [];
     tags.forEach(checkTag);
-    this.db.transaction(() => {
+    this.database.write(() => {
       if (this.modelRow(input.name)) throw alreadyExists(input.name);
       const now = Date.now();
       const { lastInsertRowid } = this.db
         .prepare('INSERT INTO registered_models (name, description, creation_time, last_updated_time) VALUES (?, ?, ?, ?)')
         .run(input.name, input.description ?? null, now, now);
       for (const tag of tags) this.writeModelTag(Number(lastInsertRowid), tag);
-    })();
+    });
     this.emit({ entity: 'registered-model', name: input.name });
     return this.getRegisteredModel(input.name);
   }
@@ -235,10 +239,12 @@ export class SqliteRegistryStore implements RegistryStore {
 
   async updateRegisteredModel(name: string, description: string | undefined): Promise<RegisteredModel> {
     checkName(name);
-    const row = this.requireModel(name);
-    this.db
-      .prepare('UPDATE registered_models SET description = ?, last_updated_time = ? WHERE registered_model_id = ?')
-      .run(description === undefined ? row.description : description, Date.now(), row.registered_model_id);
+    this.database.write(() => {
+      const row = this.requireModel(name);
+      this.db
+        .prepare('UPDATE registered_models SET description = ?, last_updated_time = ? WHERE registered_model_id = ?')
+        .run(description === undefined ? row.description : description, Date.now(), row.registered_model_id);
+    });
     this.emit({ entity: 'registered-model', name });
     return this.getRegisteredModel(name);
   }
@@ -246,7 +252,7 @@ export class SqliteRegistryStore implements RegistryStore {
   async renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel> {
     checkName(name);
     if (typeof newName !== 'string' || newName === '') throw missing('new_name');
-    this.db.transaction(() => {
+    this.database.write(() => {
       const row = this.requireModel(name);
       const clash = this.modelRow(newName);
       if (clash && clash.registered_model_id !== row.registered_model_id) throw alreadyExists(newName);
@@ -256,30 +262,34 @@ export class SqliteRegistryStore implements RegistryStore {
         .prepare('UPDATE registered_models SET name = ?, last_updated_time = ? WHERE registered_model_id = ?')
         .run(newName, now, row.registered_model_id);
       this.db.prepare('UPDATE model_versions SET last_updated_time = ? WHERE registered_model_id = ?').run(now, row.registered_model_id);
-    })();
+    });
     this.emit({ entity: 'registered-model', name: newName });
     return this.getRegisteredModel(newName);
   }
 
   async deleteRegisteredModel(name: string): Promise<void> {
     checkName(name);
-    const row = this.requireModel(name);
-    this.db.prepare('DELETE FROM registered_models WHERE registered_model_id = ?').run(row.registered_model_id);
+    this.database.write(() => {
+      const row = this.requireModel(name);
+      this.db.prepare('DELETE FROM registered_models WHERE registered_model_id = ?').run(row.registered_model_id);
+    });
     this.emit({ entity: 'registered-model', name });
   }
 
   async setRegisteredModelTag(name: string, tag: Tag): Promise<void> {
     checkName(name);
     checkTag(tag);
-    this.writeModelTag(this.requireModel(name).registered_model_id, tag);
+    this.database.write(() => this.writeModelTag(this.requireModel(name).registered_model_id, tag));
     this.emit({ entity: 'registered-model', name });
   }
 
   async deleteRegisteredModelTag(name: string, key: string): Promise<void> {
     checkName(name);
     if (typeof key !== 'string' || key === '') throw missing('key');
-    const row = this.requireModel(name);
-    this.db.prepare('DELETE FROM registered_model_tags WHERE registered_model_id = ? AND key = ?').run(row.registered_model_id, key);
+    this.database.write(() => {
+      const row = this.requireModel(name);
+      this.db.prepare('DELETE FROM registered_model_tags WHERE registered_model_id = ? AND key = ?').run(row.registered_model_id, key);
+    });
     this.emit({ entity: 'registered-model', name });
   }
 
@@ -287,21 +297,25 @@ export class SqliteRegistryStore implements RegistryStore {
     checkName(name);
     checkAlias(alias);
     const number = parseVersion(version);
-    const row = this.requireVersion(name, number);
-    this.db
-      .prepare(
-        `INSERT INTO registered_model_aliases (registered_model_id, alias, version) VALUES (?, ?, ?)
-         ON CONFLICT (registered_model_id, alias) DO UPDATE SET version = excluded.version`,
-      )
-      .run(row.registered_model_id, alias, number);
+    this.database.write(() => {
+      const row = this.requireVersion(name, number);
+      this.db
+        .prepare(
+          `INSERT INTO registered_model_aliases (registered_model_id, alias, version) VALUES (?, ?, ?)
+           ON CONFLICT (registered_model_id, alias) DO UPDATE SET version = excluded.version`,
+        )
+        .run(row.registered_model_id, alias, number);
+    });
     this.emit({ entity: 'registered-model', name, version: String(number) });
   }
 
   async deleteRegisteredModelAlias(name: string, alias: string): Promise<void> {
     checkName(name);
     checkAlias(alias);
-    const row = this.requireModel(name);
-    this.db.prepare('DELETE FROM registered_model_aliases WHERE registered_model_id = ? AND alias = ?').run(row.registered_model_id, alias);
+    this.database.write(() => {
+      const row = this.requireModel(name);
+      this.db.prepare('DELETE FROM registered_model_aliases WHERE registered_model_id = ? AND alias = ?').run(row.registered_model_id, alias);
+    });
     this.emit({ entity: 'registered-model', name });
   }
 
@@ -341,7 +355,7 @@ export class SqliteRegistryStore implements RegistryStore {
       modelId = modelId ?? resolved.modelId;
     }
     if (modelId) runId = runId ?? (await this.loggedModels.getLoggedModel(modelId, { allowDeleted: true })).sourceRunId;
-    const version = this.db.transaction(() => {
+    const version = this.database.write(() => {
       const model = this.requireModel(input.name);
       const next = model.last_version + 1;
       const now = Date.now();
@@ -357,7 +371,7 @@ export class SqliteRegistryStore implements RegistryStore {
         .run(next, now, model.registered_model_id);
       for (const tag of tags) this.writeVersionTag(model.registered_model_id, next, tag);
       return next;
-    })();
+    });
     if (modelId) await this.loggedModels.recordRegistration(modelId, input.name, version);
     this.emit({ entity: 'model-version', name: input.name, version: String(version) });
     return this.getModelVersion(input.name, String(version));
@@ -371,10 +385,13 @@ export class SqliteRegistryStore implements RegistryStore {
 
   async updateModelVersion(name: string, version: string, description: string | undefined): Promise<ModelVersion> {
     checkName(name);
-    const row = this.requireVersion(name, parseVersion(version));
-    this.db
-      .prepare('UPDATE model_versions SET description = ?, last_updated_time = ? WHERE registered_model_id = ? AND version = ?')
-      .run(description === undefined ? row.description : description, Date.now(), row.registered_model_id, row.version);
+    const row = this.database.write(() => {
+      const current = this.requireVersion(name, parseVersion(version));
+      this.db
+        .prepare('UPDATE model_versions SET description = ?, last_updated_time = ? WHERE registered_model_id = ? AND version = ?')
+        .run(description === undefined ? current.description : description, Date.now(), current.registered_model_id, current.version);
+      return current;
+    });
     this.emit({ entity: 'model-version', name, version: String(row.version) });
     return this.getModelVersion(name, String(row.version));
   }
@@ -390,7 +407,7 @@ export class SqliteRegistryStore implements RegistryStore {
       );
     }
     const number = parseVersion(version);
-    this.db.transaction(() => {
+    this.database.write(() => {
       const row = this.requireVersion(name, number);
       const now = Date.now();
       if (archiveExisting) {
@@ -405,7 +422,7 @@ export class SqliteRegistryStore implements RegistryStore {
         .prepare('UPDATE model_versions SET current_stage = ?, last_updated_time = ? WHERE registered_model_id = ? AND version = ?')
         .run(target, now, row.registered_model_id, number);
       this.db.prepare('UPDATE registered_models SET last_updated_time = ? WHERE registered_model_id = ?').run(now, row.registered_model_id);
-    })();
+    });
     this.emit({ entity: 'model-version', name, version: String(number) });
     return this.getModelVersion(name, String(number));
   }
@@ -413,12 +430,12 @@ export class SqliteRegistryStore implements RegistryStore {
   async deleteModelVersion(name: string, version: string): Promise<void> {
     checkName(name);
     const number = parseVersion(version);
-    this.db.transaction(() => {
+    this.database.write(() => {
       const row = this.requireVersion(name, number);
       // Its tags and the aliases pointing at it go with it (foreign keys cascade).
       this.db.prepare('DELETE FROM model_versions WHERE registered_model_id = ? AND version = ?').run(row.registered_model_id, number);
       this.db.prepare('UPDATE registered_models SET last_updated_time = ? WHERE registered_model_id = ?').run(Date.now(), row.registered_model_id);
-    })();
+    });
     this.emit({ entity: 'model-version', name, version: String(number) });
   }
 
@@ -443,18 +460,24 @@ export class SqliteRegistryStore implements RegistryStore {
   async setModelVersionTag(name: string, version: string, tag: Tag): Promise<void> {
     checkName(name);
     checkTag(tag);
-    const row = this.requireVersion(name, parseVersion(version));
-    this.writeVersionTag(row.registered_model_id, row.version, tag);
+    const row = this.database.write(() => {
+      const current = this.requireVersion(name, parseVersion(version));
+      this.writeVersionTag(current.registered_model_id, current.version, tag);
+      return current;
+    });
     this.emit({ entity: 'model-version', name, version: String(row.version) });
   }
 
   async deleteModelVersionTag(name: string, version: string, key: string): Promise<void> {
     checkName(name);
     if (typeof key !== 'string' || key === '') throw missing('key');
-    const row = this.requireVersion(name, parseVersion(version));
-    this.db
-      .prepare('DELETE FROM model_version_tags WHERE registered_model_id = ? AND version = ? AND key = ?')
-      .run(row.registered_model_id, row.version, key);
+    const row = this.database.write(() => {
+      const current = this.requireVersion(name, parseVersion(version));
+      this.db
+        .prepare('DELETE FROM model_version_tags WHERE registered_model_id = ? AND version = ? AND key = ?')
+        .run(current.registered_model_id, current.version, key);
+      return current;
+    });
     this.emit({ entity: 'model-version', name, version: String(row.version) });
   }
 
@@ -469,13 +492,13 @@ export class SqliteRegistryStore implements RegistryStore {
   async importRegisteredModel(model: ImportedRegisteredModel): Promise<void> {
     checkName(model.name);
     model.tags.forEach(checkTag);
-    this.db.transaction(() => {
+    this.database.write(() => {
       if (this.modelRow(model.name)) throw alreadyExists(model.name);
       const { lastInsertRowid } = this.db
         .prepare('INSERT INTO registered_models (name, description, creation_time, last_updated_time) VALUES (?, ?, ?, ?)')
         .run(model.name, model.description, model.creationTimestamp, model.lastUpdatedTimestamp);
       for (const tag of model.tags) this.writeModelTag(Number(lastInsertRowid), tag);
-    })();
+    });
     this.emit({ entity: 'registered-model', name: model.name });
   }
 
@@ -484,7 +507,7 @@ export class SqliteRegistryStore implements RegistryStore {
     version.tags.forEach(checkTag);
     const number = parseVersion(String(version.version));
     const stage = canonicalStage(version.currentStage);
-    this.db.transaction(() => {
+    this.database.write(() => {
       const model = this.requireModel(version.name);
       if (this.db.prepare('SELECT 1 FROM model_versions WHERE registered_model_id = ? AND version = ?').get(model.registered_model_id, number)) {
         throw new CairnError('RESOURCE_ALREADY_EXISTS', `Model Version (name=${version.name}, version=${number}) already exists.`);
@@ -515,7 +538,7 @@ export class SqliteRegistryStore implements RegistryStore {
         .prepare('UPDATE registered_models SET last_version = MAX(last_version, ?) WHERE registered_model_id = ?')
         .run(number, model.registered_model_id);
       for (const tag of version.tags) this.writeVersionTag(model.registered_model_id, number, tag);
-    })();
+    });
     this.emit({ entity: 'model-version', name: version.name, version: String(number) });
   }
 

@@ -2,11 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type CairnDatabase } from '../database/database';
 import { SearchSyntaxError } from '../../../shared/search';
 import { SqliteTrackerStore } from './sqlite-tracker-store';
 import type { SearchExperimentsQuery } from './tracker-store';
 import { buildExperimentSearchSql } from './experiment-search-sql';
 
+let database: CairnDatabase;
 let dir: string;
 let store: SqliteTrackerStore;
 
@@ -28,27 +30,28 @@ async function searchError(filter: string, orderBy: readonly string[] = []): Pro
 
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-experiment-search-'));
-  store = new SqliteTrackerStore({ file: path.join(dir, 'tracker.db') });
+  database = openDatabase(path.join(dir, 'database.connection'));
+  store = new SqliteTrackerStore(database);
   const seeds = [
     { name: 'fraud-model', created: 3000, updated: 9000, tags: { group: 'risk', owner: 'Ann' } },
     { name: 'Fraud-baseline', created: 2000, updated: 8000, tags: { group: 'risk' } },
     { name: 'churn', created: 2000, updated: 7000, tags: { group: 'growth' } },
   ];
   // The Default experiment (id 0) exists already; give it the oldest times.
-  store.db.prepare('UPDATE experiments SET creation_time = 1000, last_update_time = 1000 WHERE experiment_id = 0').run();
+  database.connection.prepare('UPDATE experiments SET creation_time = 1000, last_update_time = 1000 WHERE experiment_id = 0').run();
   for (const seed of seeds) {
     const experiment = await store.createExperiment({
       name: seed.name,
       tags: Object.entries(seed.tags).map(([key, value]) => ({ key, value })),
     });
-    store.db
+    database.connection
       .prepare('UPDATE experiments SET creation_time = ?, last_update_time = ? WHERE experiment_id = ?')
       .run(seed.created, seed.updated, Number(experiment.experimentId));
   }
 });
 
 afterEach(() => {
-  store.close();
+  database.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

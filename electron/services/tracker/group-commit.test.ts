@@ -5,23 +5,26 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type CairnDatabase, type SqliteDatabase } from '../database/database';
 import { GroupCommit } from './group-commit';
 
 describe('GroupCommit', () => {
   let dir: string;
-  let db: Database.Database;
+  let database: CairnDatabase;
+  let db: SqliteDatabase;
   let group: GroupCommit;
 
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-group-commit-'));
-    db = new Database(path.join(dir, 'test.db'));
-    db.pragma('journal_mode = WAL');
-    db.exec('CREATE TABLE items (name TEXT PRIMARY KEY)');
-    group = new GroupCommit(db);
+    database = openDatabase(path.join(dir, 'test.db'), {
+      migrations: [{ version: 1, name: 'items', sql: 'CREATE TABLE items (name TEXT PRIMARY KEY)' }],
+    });
+    db = database.connection;
+    group = new GroupCommit(database);
   });
 
   afterEach(() => {
-    db.close();
+    database.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

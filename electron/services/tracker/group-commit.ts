@@ -6,8 +6,16 @@
 // of its writes is run again in a transaction of its own (a savepoint per write would copy every
 // page it touches into a statement journal, which cost more than the commits it saves). Every
 // promise settles only after its COMMIT, so a write is still acknowledged only once committed.
-// A write must therefore touch nothing but the database: it may run twice.
-import type { SqliteDatabase } from './database';
+// A write must therefore touch nothing but the database: it may run twice. When the group fails
+// for a reason no write of it caused (another process held the lock past the busy timeout, the
+// disk is full), every write fails with that error at once instead of waiting again alone.
+import { CairnError } from '../../../shared/errors';
+import type { CairnDatabase } from '../database/database';
+
+/** A failure of the database or its disk rather than of one write's content. */
+function isStorageFailure(error: unknown): boolean {
+  return error instanceof CairnError && (error.code === 'TEMPORARILY_UNAVAILABLE' || error.code === 'INSUFFICIENT_STORAGE');
+}
 
 interface QueuedWrite {
   readonly work: () => unknown;
@@ -19,7 +27,7 @@ interface QueuedWrite {
 export class GroupCommit {
   private queue: QueuedWrite[] = [];
 
-  constructor(private readonly db: SqliteDatabase) {}
+  constructor(private readonly database: CairnDatabase) {}
 
   /** Runs `work` inside the next group's transaction; resolves with its result once the group committed. */
   run<T>(work: () => T): Promise<T> {
@@ -36,10 +44,14 @@ export class GroupCommit {
     if (writes.length > 1) {
       const results: unknown[] = [];
       try {
-        this.db.transaction(() => {
+        this.database.write(() => {
           for (const write of writes) results.push(write.work());
-        })();
-      } catch {
+        });
+      } catch (error) {
+        if (isStorageFailure(error)) {
+          for (const write of writes) write.reject(error);
+          return;
+        }
         // A write failed (or the commit did) and the whole group was rolled back: each write is
         // run again in a transaction of its own, so that each fails or succeeds by itself.
         for (const write of writes) this.commitAlone(write);
@@ -54,7 +66,7 @@ export class GroupCommit {
   private commitAlone(write: QueuedWrite): void {
     let result: unknown;
     try {
-      result = this.db.transaction(write.work)();
+      result = this.database.write(write.work);
     } catch (error) {
       write.reject(error);
       return;

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from './database';
-import { MIGRATIONS } from './migrations';
+import { ALL_MIGRATIONS } from '../database/all-migrations';
+import { openDatabase } from '../database/database';
 import { METRIC_BLOCK_SHIFTS } from './migrations/005-metric-blocks';
 import { SqliteTrackerStore } from './sqlite-tracker-store';
 
@@ -91,7 +91,8 @@ function noisyPoints(key: string, from: number, count: number, seed: number) {
 
 describe('metric blocks', () => {
   it('summarise every written point, through out-of-order batches, duplicates and retries', async () => {
-    const store = new SqliteTrackerStore({ file: path.join(dir, 'cairn.db') });
+    const database = openDatabase(path.join(dir, 'cairn.db'));
+    const store = new SqliteTrackerStore(database);
     try {
       const { info } = await store.createRun({ experimentId: '0' });
       await store.logBatch(info.runId, { metrics: noisyPoints('loss', 0, 3000, 1) });
@@ -102,16 +103,17 @@ describe('metric blocks', () => {
       const repeated = noisyPoints('acc', 9000, 5, 5);
       await store.logBatch(info.runId, { metrics: [...repeated, ...repeated, ...noisyPoints('acc', 5100, 3, 6)] });
       await store.logBatch(info.runId, { metrics: [{ key: 'loss', value: 7, step: 5, timestamp: 1 }] });
-      expectBlocksMatchPoints(store.db);
+      expectBlocksMatchPoints(database.connection);
     } finally {
-      store.close();
+      database.close();
     }
   });
 
   it('are backfilled for points logged before the migration', () => {
     const file = path.join(dir, 'old.db');
-    const before = MIGRATIONS.filter((migration) => migration.version < 5);
-    const old = openDatabase(file, before);
+    const before = ALL_MIGRATIONS.filter((migration) => migration.version < 5);
+    const oldDatabase = openDatabase(file, { migrations: before });
+    const old = oldDatabase.connection;
     old.prepare(`INSERT INTO runs (run_uuid, experiment_id, name, status, start_time, artifact_uri) VALUES ('r1', 0, 'r', 'RUNNING', 0, '')`).run();
     old.prepare(`INSERT INTO metric_series (run_uuid, key, last_step, last_timestamp, last_value, last_is_nan, point_count) VALUES ('r1', 'loss', 0, 0, 0, 0, 0)`).run();
     const insert = old.prepare('INSERT INTO metric_points (series_id, step, timestamp, value, is_nan) VALUES (1, ?, ?, ?, ?)');
@@ -119,12 +121,12 @@ describe('metric blocks', () => {
       const isNaN = Number.isNaN(point.value);
       insert.run(point.step, point.timestamp, isNaN ? 0 : point.value, isNaN ? 1 : 0);
     }
-    old.close();
-    const db = openDatabase(file);
+    oldDatabase.close();
+    const database = openDatabase(file);
     try {
-      expectBlocksMatchPoints(db);
+      expectBlocksMatchPoints(database.connection);
     } finally {
-      db.close();
+      database.close();
     }
   });
 });

@@ -3,7 +3,7 @@
 // into its row with one upsert, so a batch of a thousand points costs about 125 row writes.
 // Blocks of 2^level steps: block = floor(step / 2^level), as SQLite's `step >> level`.
 import type { Statement } from 'better-sqlite3';
-import type { SqliteDatabase } from './database';
+import type { SqliteDatabase } from '../database/database';
 import { METRIC_BLOCK_SHIFTS } from './migrations/005-metric-blocks';
 
 interface PendingBlock {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type CairnDatabase } from '../database/database';
 import { CairnError } from '../../../shared/errors';
 import type { LifecycleStage } from '../../../shared/models';
 import { SearchSyntaxError } from '../../../shared/search';
@@ -10,6 +11,7 @@ import { SqliteTrackerStore } from './sqlite-tracker-store';
 import type { MetricInput, SearchRunsQuery } from './tracker-store';
 import { buildRunSearchSql } from './run-search-sql';
 
+let database: CairnDatabase;
 let dir: string;
 let store: SqliteTrackerStore;
 let experimentId: string;
@@ -62,7 +64,8 @@ async function searchError(filter: string, orderBy: readonly string[] = []): Pro
 
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-run-search-'));
-  store = new SqliteTrackerStore({ file: path.join(dir, 'tracker.db') });
+  database = openDatabase(path.join(dir, 'database.connection'));
+  store = new SqliteTrackerStore(database);
   experimentId = (await store.createExperiment({ name: 'search' })).experimentId;
   ids = {};
   await seed([
@@ -106,7 +109,7 @@ beforeEach(async () => {
 });
 
 afterEach(() => {
-  store.close();
+  database.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -238,16 +241,16 @@ describe('run search: dataset filters', () => {
   beforeEach(() => {
     // The datasets and run_inputs tables come with another migration; until it has landed
     // everywhere, create them here when they are missing.
-    store.db.exec(`
+    database.connection.exec(`
       CREATE TABLE IF NOT EXISTS datasets (dataset_uuid TEXT PRIMARY KEY, experiment_id INTEGER, name TEXT, digest TEXT,
         source_type TEXT, source TEXT, schema TEXT, profile TEXT);
       CREATE TABLE IF NOT EXISTS run_inputs (run_uuid TEXT, dataset_uuid TEXT, context TEXT);
     `);
-    const dataset = store.db.prepare('INSERT INTO datasets (dataset_uuid, experiment_id, name, digest) VALUES (?, ?, ?, ?)');
+    const dataset = database.connection.prepare('INSERT INTO datasets (dataset_uuid, experiment_id, name, digest) VALUES (?, ?, ?, ?)');
     dataset.run('d1', Number(experimentId), 'iris', 'aaaa1111');
     dataset.run('d2', Number(experimentId), 'iris', 'bbbb2222');
     dataset.run('d3', Number(experimentId), 'wine', 'cccc3333');
-    const input = store.db.prepare('INSERT INTO run_inputs (run_uuid, dataset_uuid, context) VALUES (?, ?, ?)');
+    const input = database.connection.prepare('INSERT INTO run_inputs (run_uuid, dataset_uuid, context) VALUES (?, ?, ?)');
     input.run(ids.alpha, 'd1', 'training');
     input.run(ids.alpha, 'd3', 'eval');
     input.run(ids.beta, 'd2', 'training');
@@ -370,7 +373,7 @@ describe('run search: errors', () => {
 describe('buildRunSearchSql', () => {
   it('compiles every kind of comparison, in any combination, to SQL that SQLite runs', () => {
     // The datasets and run_inputs tables come with another migration; create them when missing.
-    store.db.exec(`
+    database.connection.exec(`
       CREATE TABLE IF NOT EXISTS datasets (dataset_uuid TEXT PRIMARY KEY, experiment_id INTEGER, name TEXT, digest TEXT,
         source_type TEXT, source TEXT, schema TEXT, profile TEXT);
       CREATE TABLE IF NOT EXISTS run_inputs (run_uuid TEXT, dataset_uuid TEXT, context TEXT);
@@ -395,7 +398,7 @@ describe('buildRunSearchSql', () => {
       const filter = parts.reduce((text, part) => (next(2) ? `(${text}) OR ${part}` : `${text} AND ${part}`));
       const orderBy = next(2) ? [orders[next(orders.length)] as string] : [];
       const { sql, params } = buildRunSearchSql({ experimentIds: [experimentId], filter, orderBy, stages: ['active'] });
-      expect(() => store.db.prepare(sql).all(...params), filter).not.toThrow();
+      expect(() => database.connection.prepare(sql).all(...params), filter).not.toThrow();
     }
   });
 

@@ -3,20 +3,23 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type CairnDatabase } from '../database/database';
 import { CairnError } from '../../../shared/errors';
 import { SqliteTrackerStore } from './sqlite-tracker-store';
 import type { ImportedRun } from './tracker-store';
 
+let database: CairnDatabase;
 let dir: string;
 let store: SqliteTrackerStore;
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-store-import-'));
-  store = new SqliteTrackerStore({ file: path.join(dir, 'cairn.db') });
+  database = openDatabase(path.join(dir, 'cairn.db'));
+  store = new SqliteTrackerStore(database);
 });
 
 afterEach(() => {
-  store.close();
+  database.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -92,7 +95,7 @@ describe('completeRunImport', () => {
     const run = await store.getRun(runId);
     expect(run.info.lifecycleStage).toBe('deleted');
     expect(run.tags).toContainEqual({ key: 'cairn.import.source', value: '/data/mlruns' });
-    const row = store.db.prepare('SELECT deleted_time FROM runs WHERE run_uuid = ?').get(runId) as { deleted_time: number };
+    const row = database.connection.prepare('SELECT deleted_time FROM runs WHERE run_uuid = ?').get(runId) as { deleted_time: number };
     expect(row.deleted_time).toBe(1_600_000_100_000);
     // A completed deleted run takes no more writes.
     await expect(store.completeRunImport(runId, { tags: [], lifecycleStage: 'active', deletedTime: null })).rejects.toMatchObject({

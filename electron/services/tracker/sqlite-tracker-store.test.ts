@@ -4,20 +4,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CairnError } from '../../../shared/errors';
-import { DatabaseTooNewError, openDatabase } from './database';
-import { MIGRATIONS } from './migrations';
+import { openDatabase, type CairnDatabase } from '../database/database';
 import { SqliteTrackerStore } from './sqlite-tracker-store';
 
+let database: CairnDatabase;
 let dir: string;
 let store: SqliteTrackerStore;
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-store-'));
-  store = new SqliteTrackerStore({ file: path.join(dir, 'cairn.db') });
+  database = openDatabase(path.join(dir, 'cairn.db'));
+  store = new SqliteTrackerStore(database);
 });
 
 afterEach(() => {
-  store.close();
+  database.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -33,42 +34,12 @@ async function expectCairnError(promise: Promise<unknown>, code: string): Promis
   return error as CairnError;
 }
 
-describe('database', () => {
-  it('uses WAL and records every migration with a checksum', () => {
-    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    const rows = store.db.prepare('SELECT version, name, checksum FROM schema_migrations ORDER BY version').all() as {
-      version: number;
-      checksum: string;
-    }[];
-    expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
-    for (const row of rows) expect(row.checksum).toMatch(/^[0-9a-f]{64}$/);
-  });
-
-  it('refuses a database written by a newer Cairn and leaves it byte for byte untouched', () => {
-    const file = path.join(dir, 'newer.db');
-    const raw = new Database(file);
-    raw.exec(
-      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT, checksum TEXT, applied_at INTEGER); INSERT INTO schema_migrations VALUES (999, 'future', 'x', 0);",
-    );
-    raw.close();
-    const before = fs.readFileSync(file);
-    expect(() => openDatabase(file)).toThrow(DatabaseTooNewError);
-    expect(() => openDatabase(file)).toThrow(/newer version of Cairn.*schema version 999/);
-    expect(fs.readFileSync(file).equals(before)).toBe(true);
-    expect(fs.existsSync(`${file}-wal`)).toBe(false);
-  });
-
-  it('refuses a database whose recorded migration differs from the code (an edited migration)', () => {
-    const file = path.join(dir, 'edited.db');
-    openDatabase(file).close();
-    const edited = MIGRATIONS.map((m) => (m.version === 1 ? { ...m, sql: `${m.sql}\n-- edited` } : m));
-    expect(() => openDatabase(file, edited)).toThrow(/was edited after it was released/);
-  });
-
-  it('reopens an existing database without reapplying migrations', async () => {
+describe('store over a reopened database', () => {
+  it('reads what was written before the database was closed', async () => {
     const experiment = await store.createExperiment({ name: 'kept' });
-    store.close();
-    store = new SqliteTrackerStore({ file: path.join(dir, 'cairn.db') });
+    database.close();
+    database = openDatabase(path.join(dir, 'cairn.db'));
+    store = new SqliteTrackerStore(database);
     expect((await store.getExperiment(experiment.experimentId)).name).toBe('kept');
   });
 });
@@ -311,11 +282,12 @@ describe('run cache', () => {
     const { experimentId } = await store.createExperiment({ name: 'shared' });
     const run = await store.createRun({ experimentId });
     expect((await search(experimentId))[0]!.tags.find((t) => t.key === 'from')).toBeUndefined();
-    const other = new SqliteTrackerStore({ file: path.join(dir, 'cairn.db') });
+    const otherDatabase = openDatabase(path.join(dir, 'cairn.db'));
+    const other = new SqliteTrackerStore(otherDatabase);
     try {
       await other.logBatch(run.info.runId, { tags: [{ key: 'from', value: 'cairn import' }] });
     } finally {
-      other.close();
+      otherDatabase.close();
     }
     expect((await search(experimentId))[0]!.tags).toContainEqual({ key: 'from', value: 'cairn import' });
     expect((await store.getRun(run.info.runId)).tags).toContainEqual({ key: 'from', value: 'cairn import' });

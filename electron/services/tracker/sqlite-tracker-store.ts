@@ -2,6 +2,7 @@
 // Rows are turned into plain entities here and never leave this module.
 import { randomUUID } from 'node:crypto';
 import { CairnError } from '../../../shared/errors';
+import { DATASET_CONTEXT_TAG, LOGGED_MODELS_TAG, PARENT_RUN_TAG, RUN_NAME_TAG, USER_TAG } from '../../../shared/mlflow-tags';
 import type {
   Experiment,
   ExperimentSummary,
@@ -18,7 +19,7 @@ import type {
   Tag,
   ViewType,
 } from '../../../shared/models';
-import { openDatabase, type SqliteDatabase } from './database';
+import type { CairnDatabase, SqliteDatabase } from '../database/database';
 import { generateRunName } from './run-name-generator';
 import { decodePageToken, encodePageToken } from './page-token';
 import type {
@@ -33,6 +34,7 @@ import type {
   SearchExperimentsQuery,
   SearchRunsQuery,
   StoreChange,
+  TrackerImportStore,
   TrackerStore,
   UpdateRunInput,
 } from './tracker-store';
@@ -41,18 +43,6 @@ import { buildExperimentSearchSql } from './experiment-search-sql';
 import { GroupCommit } from './group-commit';
 import { RunCache } from './run-cache';
 import { MetricBlockWriter } from './metric-block-writer';
-import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer';
-
-/** The system tag holding a run's display name. */
-export const RUN_NAME_TAG = 'mlflow.runName';
-/** The system tag naming a nested run's parent. */
-export const PARENT_RUN_TAG = 'mlflow.parentRunId';
-/** The system tag naming the user who started the run. */
-export const USER_TAG = 'mlflow.user';
-/** The system tag listing the models an MLflow 2.x client logged to a run, as a JSON array. */
-export const LOGGED_MODELS_TAG = 'mlflow.log-model.history';
-/** The input tag saying how a run used a dataset ('training', 'eval', ...). */
-export const DATASET_CONTEXT_TAG = 'mlflow.data.context';
 
 /** Points inserted per statement when writing metrics (a multi-row INSERT is faster than one per point). */
 const POINTS_PER_INSERT = 50;
@@ -125,10 +115,8 @@ interface RunOutputRow {
   step: number;
 }
 
-/** Options for opening a SQLite tracker store. */
+/** Options of a SQLite tracker store. */
 export interface SqliteTrackerStoreOptions {
-  /** Path of the database file; created with its folder when missing. */
-  readonly file: string;
   /** Root of new experiments' artifact locations; MLflow's proxied scheme by default. */
   readonly artifactRoot?: string;
 }
@@ -225,33 +213,28 @@ function isLater(aStep: number, aTimestamp: number, aValue: number, bStep: numbe
 
 type Statement = ReturnType<SqliteDatabase['prepare']>;
 
-/** The tracker store over one SQLite file. */
-export class SqliteTrackerStore implements TrackerStore {
-  readonly db: SqliteDatabase;
+/** The tracker store over an open SQLite database (database/database.ts), which it neither opens nor closes. */
+export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
+  private readonly db: SqliteDatabase;
   private readonly artifactRoot: string;
   private readonly listeners = new Set<(change: StoreChange) => void>();
   private readonly statements;
   private readonly pointInserters = new Map<number, Statement>();
   private readonly metricBlocks: MetricBlockWriter;
-  private readonly checkpointer: WalCheckpointer | null;
   private readonly groupCommit: GroupCommit;
   private readonly runCache = new RunCache();
   /** PRAGMA data_version when the run cache was last known fresh: it changes when another connection commits. */
   private cachedDataVersion = -1;
 
-  constructor(options: SqliteTrackerStoreOptions) {
-    this.db = openDatabase(options.file);
-    this.checkpointer = this.db.memory ? null : startWalCheckpointer(options.file);
-    if (this.checkpointer) {
-      // The worker copies the log back; this connection's own autocheckpoint (every 8 MB of log) then
-      // finds nearly every frame copied, and only restarts the log, which the worker cannot do.
-      this.db.pragma('wal_autocheckpoint = 2000');
-      this.db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
-    }
+  constructor(
+    private readonly database: CairnDatabase,
+    options: SqliteTrackerStoreOptions = {},
+  ) {
+    this.db = database.connection;
     this.artifactRoot = (options.artifactRoot ?? 'mlflow-artifacts:').replace(/\/+$/, '');
     const db = this.db;
     this.metricBlocks = new MetricBlockWriter(db);
-    this.groupCommit = new GroupCommit(db);
+    this.groupCommit = new GroupCommit(database);
     this.statements = {
       experimentById: db.prepare<[number], ExperimentRow>('SELECT * FROM experiments WHERE experiment_id = ?'),
       experimentByName: db.prepare<[string], ExperimentRow>('SELECT * FROM experiments WHERE name = ?'),
@@ -352,7 +335,7 @@ export class SqliteTrackerStore implements TrackerStore {
   async createExperiment(input: { name: string; artifactLocation?: string; tags?: readonly Tag[] }): Promise<Experiment> {
     const name = input.name.trim();
     if (!name) throw new CairnError('INVALID_PARAMETER_VALUE', 'An experiment needs a non-empty name.');
-    const id = this.db.transaction(() => {
+    const id = this.database.write(() => {
       if (this.statements.experimentByName.get(name)) {
         throw new CairnError('RESOURCE_ALREADY_EXISTS', `Experiment '${name}' already exists.`);
       }
@@ -368,7 +351,7 @@ export class SqliteTrackerStore implements TrackerStore {
         .run(nextId, name, location, now, now);
       for (const tag of input.tags ?? []) this.writeExperimentTag(nextId, tag);
       return nextId;
-    })();
+    });
     this.emit({ entity: 'experiment', experimentId: String(id) });
     return this.getExperiment(String(id));
   }
@@ -410,7 +393,7 @@ export class SqliteTrackerStore implements TrackerStore {
   async renameExperiment(experimentId: string, newName: string): Promise<void> {
     const name = newName.trim();
     if (!name) throw new CairnError('INVALID_PARAMETER_VALUE', 'An experiment needs a non-empty name.');
-    this.db.transaction(() => {
+    this.database.write(() => {
       const row = this.requireExperimentRow(experimentId);
       if (row.lifecycle_stage !== 'active') throw new CairnError('INVALID_STATE', 'Cannot rename a non-active experiment.');
       const clash = this.statements.experimentByName.get(name);
@@ -420,7 +403,7 @@ export class SqliteTrackerStore implements TrackerStore {
       this.db
         .prepare('UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?')
         .run(name, Date.now(), row.experiment_id);
-    })();
+    });
     this.emit({ entity: 'experiment', experimentId });
   }
 
@@ -433,23 +416,23 @@ export class SqliteTrackerStore implements TrackerStore {
   }
 
   async setExperimentTag(experimentId: string, tag: Tag): Promise<void> {
-    this.db.transaction(() => {
+    this.database.write(() => {
       const row = this.requireExperimentRow(experimentId);
       requireActiveExperiment(row);
       this.writeExperimentTag(row.experiment_id, tag);
-    })();
+    });
     this.emit({ entity: 'experiment', experimentId });
   }
 
   async deleteExperimentTag(experimentId: string, key: string): Promise<void> {
-    this.db.transaction(() => {
+    this.database.write(() => {
       const row = this.requireExperimentRow(experimentId);
       requireActiveExperiment(row);
       const result = this.db.prepare('DELETE FROM experiment_tags WHERE experiment_id = ? AND key = ?').run(row.experiment_id, key);
       if (result.changes === 0) {
         throw new CairnError('RESOURCE_DOES_NOT_EXIST', `No tag with name: ${key} in experiment with id ${experimentId}`);
       }
-    })();
+    });
     this.emit({ entity: 'experiment', experimentId });
   }
 
@@ -459,7 +442,7 @@ export class SqliteTrackerStore implements TrackerStore {
     const runId = randomUUID().replaceAll('-', '');
     const tags = input.tags ?? [];
     const tagValue = (key: string) => tags.find((t) => t.key === key)?.value;
-    this.db.transaction(() => {
+    this.database.write(() => {
       const experiment = this.requireExperimentRow(input.experimentId);
       requireActiveExperiment(experiment);
       const name = input.runName?.trim() || tagValue(RUN_NAME_TAG)?.trim() || generateRunName();
@@ -477,7 +460,7 @@ export class SqliteTrackerStore implements TrackerStore {
       // MLflow keeps the run name in a tag too; clients read it from there.
       this.statements.upsertTag.run(runId, RUN_NAME_TAG, name);
       this.touchExperiment(experiment.experiment_id);
-    })();
+    });
     this.emit({ entity: 'run', experimentId: input.experimentId, runId });
     return this.getRun(runId);
   }
@@ -489,7 +472,7 @@ export class SqliteTrackerStore implements TrackerStore {
   }
 
   async updateRun(runId: string, update: UpdateRunInput): Promise<RunInfo> {
-    const row = this.db.transaction(() => {
+    const row = this.database.write(() => {
       const current = this.requireActiveRun(runId);
       const name = update.runName?.trim() || current.name;
       this.db
@@ -497,7 +480,7 @@ export class SqliteTrackerStore implements TrackerStore {
         .run(update.status ?? current.status, update.endTime ?? current.end_time, name, runId);
       if (name !== current.name) this.statements.upsertTag.run(runId, RUN_NAME_TAG, name);
       return this.requireRunRow(runId);
-    })();
+    });
     this.emit({ entity: 'run', experimentId: String(row.experiment_id), runId });
     return toRunInfo(row);
   }
@@ -529,7 +512,7 @@ export class SqliteTrackerStore implements TrackerStore {
   }
 
   async deleteTag(runId: string, key: string): Promise<void> {
-    const experimentId = this.db.transaction(() => {
+    const experimentId = this.database.write(() => {
       const run = this.requireActiveRun(runId);
       const result = this.db.prepare('DELETE FROM tags WHERE run_uuid = ? AND key = ?').run(runId, key);
       if (result.changes === 0) {
@@ -537,12 +520,12 @@ export class SqliteTrackerStore implements TrackerStore {
       }
       if (key === PARENT_RUN_TAG) this.db.prepare('UPDATE runs SET parent_run_id = NULL WHERE run_uuid = ?').run(runId);
       return String(run.experiment_id);
-    })();
+    });
     this.emit({ entity: 'tag', experimentId, runId });
   }
 
   async logInputs(runId: string, datasets: readonly DatasetInput[], modelIds: readonly string[] = []): Promise<void> {
-    const experimentId = this.db.transaction(() => {
+    const experimentId = this.database.write(() => {
       const run = this.requireActiveRun(runId);
       const seen = new Set<string>();
       for (const dataset of datasets) {
@@ -569,21 +552,21 @@ export class SqliteTrackerStore implements TrackerStore {
       }
       for (const modelId of modelIds) this.statements.insertRunModelInput.run(runId, modelId);
       return String(run.experiment_id);
-    })();
+    });
     if (datasets.length || modelIds.length) this.emit({ entity: 'run', experimentId, runId });
   }
 
   async logOutputs(runId: string, models: readonly RunModelOutput[]): Promise<void> {
-    const experimentId = this.db.transaction(() => {
+    const experimentId = this.database.write(() => {
       const run = this.requireActiveRun(runId);
       for (const model of models) this.statements.upsertRunOutput.run(runId, model.modelId, model.step);
       return String(run.experiment_id);
-    })();
+    });
     if (models.length) this.emit({ entity: 'run', experimentId, runId });
   }
 
   async recordLoggedModel(runId: string, model: Readonly<Record<string, unknown>>): Promise<void> {
-    const experimentId = this.db.transaction(() => {
+    const experimentId = this.database.write(() => {
       const run = this.requireActiveRun(runId);
       const previous = this.statements.tagValue.get(runId, LOGGED_MODELS_TAG)?.value;
       let history: unknown[] = [];
@@ -595,7 +578,7 @@ export class SqliteTrackerStore implements TrackerStore {
       }
       this.statements.upsertTag.run(runId, LOGGED_MODELS_TAG, JSON.stringify([...history, model]));
       return String(run.experiment_id);
-    })();
+    });
     this.emit({ entity: 'tag', experimentId, runId });
   }
 
@@ -604,7 +587,7 @@ export class SqliteTrackerStore implements TrackerStore {
     if (!Number.isSafeInteger(run.startTime)) {
       throw new CairnError('INVALID_PARAMETER_VALUE', `Run ${run.runId} has a start time that is not an integer.`);
     }
-    const row = this.db.transaction(() => {
+    const row = this.database.write(() => {
       // A deleted experiment may receive runs here: an import fills experiments MLflow had deleted.
       const experiment = this.requireExperimentRow(run.experimentId);
       if (this.statements.runById.get(run.runId)) {
@@ -631,13 +614,13 @@ export class SqliteTrackerStore implements TrackerStore {
       for (const tag of run.tags) this.statements.upsertTag.run(run.runId, tag.key, tag.value);
       this.touchExperiment(experiment.experiment_id);
       return this.requireRunRow(run.runId);
-    })();
+    });
     this.emit({ entity: 'run', experimentId: String(row.experiment_id), runId: run.runId });
     return toRunInfo(row);
   }
 
   async completeRunImport(runId: string, completion: RunImportCompletion): Promise<void> {
-    const experimentId = this.db.transaction(() => {
+    const experimentId = this.database.write(() => {
       const row = this.requireActiveRun(runId);
       for (const tag of completion.tags) this.statements.upsertTag.run(runId, tag.key, tag.value);
       if (completion.lifecycleStage === 'deleted') {
@@ -646,7 +629,7 @@ export class SqliteTrackerStore implements TrackerStore {
           .run(completion.deletedTime ?? Date.now(), runId);
       }
       return String(row.experiment_id);
-    })();
+    });
     this.emit({ entity: 'run', experimentId, runId });
   }
 
@@ -674,7 +657,7 @@ export class SqliteTrackerStore implements TrackerStore {
     const { series, limit, offset } = this.historyPageOf(query);
     if (!series) return { items: [] };
     const rows = this.statements.historyPage.all(series.series_id, limit + 1, offset);
-    const items: MetricPoint[] = new Array(Math.min(rows.length, limit));
+    const items = new Array<MetricPoint>(Math.min(rows.length, limit));
     for (let i = 0; i < items.length; i++) {
       const row = rows[i]!;
       items[i] = { step: row[0], timestamp: row[1], value: row[3] ? Number.NaN : row[2] };
@@ -693,13 +676,6 @@ export class SqliteTrackerStore implements TrackerStore {
   onChange(listener: (change: StoreChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
-
-  close(): void {
-    this.listeners.clear();
-    // The worker lets go first, so that closing this last connection checkpoints and removes the log.
-    this.checkpointer?.stop();
-    if (this.db.open) this.db.close();
   }
 
   // ---------------------------------------------------------------- internals
@@ -760,7 +736,7 @@ export class SqliteTrackerStore implements TrackerStore {
   }
 
   private setExperimentStage(experimentId: string, stage: LifecycleStage): void {
-    this.db.transaction(() => {
+    this.database.write(() => {
       const row = this.requireExperimentRow(experimentId);
       // As MLflow: only an active experiment can be deleted, and only a deleted one restored.
       if (row.lifecycle_stage === stage) {
@@ -773,18 +749,18 @@ export class SqliteTrackerStore implements TrackerStore {
       this.db
         .prepare('UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE experiment_id = ?')
         .run(stage, stage === 'deleted' ? Date.now() : null, row.experiment_id);
-    })();
+    });
     this.emit({ entity: 'experiment', experimentId });
   }
 
   private setRunStage(runId: string, stage: LifecycleStage): void {
-    const experimentId = this.db.transaction(() => {
+    const experimentId = this.database.write(() => {
       const row = this.requireRunRow(runId);
       this.db
         .prepare('UPDATE runs SET lifecycle_stage = ?, deleted_time = ? WHERE run_uuid = ?')
         .run(stage, stage === 'deleted' ? Date.now() : null, runId);
       return String(row.experiment_id);
-    })();
+    });
     this.emit({ entity: 'run', experimentId, runId });
   }
 

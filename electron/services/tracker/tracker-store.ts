@@ -160,6 +160,20 @@ export interface TrackerStore {
   logOutputs(runId: string, models: readonly RunModelOutput[]): Promise<void>;
   /** Appends an MLflow 2.x model description (the MLmodel as JSON) to the run's mlflow.log-model.history tag. */
   recordLoggedModel(runId: string, model: Readonly<Record<string, unknown>>): Promise<void>;
+  searchRuns(query: SearchRunsQuery): Promise<Page<Run>>;
+  getMetricHistory(query: MetricHistoryQuery): Promise<Page<MetricPoint>>;
+  /** The same page as getMetricHistory, as MLflow's JSON text: a long history is answered without building an object per point. */
+  getMetricHistoryJson(query: MetricHistoryQuery): Promise<MetricHistoryJsonPage>;
+
+  /** Registers a listener called after each committed write; returns the unsubscribe function. */
+  onChange(listener: (change: StoreChange) => void): () => void;
+}
+
+/**
+ * The writes only an import from another tracker (`cairn import`) needs, beside a TrackerStore's
+ * own: runs written with their own ids, times and status. Every write resolves only after it is committed.
+ */
+export interface TrackerImportStore {
   /**
    * Writes a run from another tracker with its own id, times, status, params and tags, in one
    * transaction; RESOURCE_ALREADY_EXISTS when the id is taken. The run is active until
@@ -168,12 +182,4 @@ export interface TrackerStore {
   importRun(run: ImportedRun): Promise<RunInfo>;
   /** Ends an import begun with importRun: writes the completion tags and the final lifecycle stage in one transaction. */
   completeRunImport(runId: string, completion: RunImportCompletion): Promise<void>;
-  searchRuns(query: SearchRunsQuery): Promise<Page<Run>>;
-  getMetricHistory(query: MetricHistoryQuery): Promise<Page<MetricPoint>>;
-  /** The same page as getMetricHistory, as MLflow's JSON text: a long history is answered without building an object per point. */
-  getMetricHistoryJson(query: MetricHistoryQuery): Promise<MetricHistoryJsonPage>;
-
-  /** Registers a listener called after each committed write; returns the unsubscribe function. */
-  onChange(listener: (change: StoreChange) => void): () => void;
-  close(): void;
 }

@@ -33,7 +33,8 @@ export class JsonText {
 
 /**
  * A paged list answer, `{"<name>": [...], "next_page_token": ...}`, assembled around items already
- * written as JSON; as protobuf's JSON does, an empty list and an absent token are left out.
+ * written as JSON; as protobuf's JSON (and so MLflow's server) does, an empty list and an absent
+ * token are left out. Every paged route answers through this one function.
  */
 export function pagedJsonText(name: string, itemsJson: readonly string[], nextPageToken: string | undefined): JsonText {
   const fields: string[] = [];

@@ -4,14 +4,14 @@
 //
 //   const server = await startTestTrackingServer();
 //   const { status, json } = await server.post('experiments/create', { name: 'e' });
-//   await server.close();  // stops the server, closes the store, removes the folder
+//   await server.close();  // stops the server, closes the database, removes the folder
 import fs from 'node:fs';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { SqliteTrackerStore } from '../tracker/sqlite-tracker-store';
-import { createTrackingContext } from './create-tracking-context';
-import type { TrackingContext } from './tracking-context';
+import { openCairnStores, type CairnStores } from '../cairn-services';
+import type { CairnDatabase } from '../database/database';
+import type { TrackerStore } from '../tracker/tracker-store';
 import { startTrackingServer, type TrackingServerOptions } from './tracking-server';
 
 /** An answer of the test server: status, headers, body text, and the body parsed as JSON (undefined if it is not JSON). */
@@ -20,6 +20,7 @@ export interface TestResponse {
   readonly headers: IncomingHttpHeaders;
   readonly text: string;
   /** Typed loosely: tests read arbitrary fields of MLflow's answers. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary fields of MLflow's answers.
   readonly json: any;
 }
 
@@ -37,8 +38,10 @@ export interface TestTrackingServer {
   readonly url: string;
   readonly port: number;
   readonly dataDir: string;
-  readonly store: SqliteTrackerStore;
-  readonly context: TrackingContext;
+  readonly store: TrackerStore;
+  /** The data folder's database, for tests that look at its tables. */
+  readonly database: CairnDatabase;
+  readonly context: CairnStores;
   /** POSTs a JSON body to a route below /api/2.0/mlflow/. */
   post(route: string, body: unknown): Promise<TestResponse>;
   /** GETs a route below /api/2.0/mlflow/ with query arguments; an array value repeats its key. */
@@ -97,8 +100,8 @@ export async function startTestTrackingServer(
   options: Omit<TrackingServerOptions, 'context' | 'port'> = {},
 ): Promise<TestTrackingServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-tracking-test-'));
-  const store = new SqliteTrackerStore({ file: path.join(dataDir, 'cairn.db') });
-  const context = createTrackingContext({ store, db: store.db, dataDir });
+  const context = openCairnStores(dataDir);
+  const { store, database } = context;
   const server = await startTrackingServer({ ...options, context, port: 0 });
   const authorization: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
   return {
@@ -106,6 +109,7 @@ export async function startTestTrackingServer(
     port: server.port,
     dataDir,
     store,
+    database,
     context,
     post: (route, body) =>
       send(server.port, {
@@ -125,10 +129,10 @@ export async function startTestTrackingServer(
     },
     raw: (request) => send(server.port, request),
     snapshot: () =>
-      JSON.stringify(TRACKER_TABLES.map((table) => store.db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all())),
+      JSON.stringify(TRACKER_TABLES.map((table) => database.connection.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all())),
     async close() {
       await server.close();
-      store.close();
+      context.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,10 +1,11 @@
 // The tracking server itself: prefixes, health and version, routing errors, the JSON body rules,
 // body limits, and the guards (Host, Origin, bearer token), each refusal leaving the tracker unchanged.
+import Database from 'better-sqlite3';
 import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCallHandlers, dispatchCall } from '../api/call-handlers';
 import { CAIRN_VERSION } from '../version';
 import { startTestTrackingServer, type TestTrackingServer } from './test-tracking-server';
-import { createTrackingContext } from './create-tracking-context';
 import { MAX_JSON_BODY_BYTES, startTrackingServer } from './tracking-server';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -18,6 +19,37 @@ describe('tracking server', () => {
 
   afterEach(async () => {
     await server.close();
+  });
+
+  it("answers a write that waited past the busy timeout for another process's lock with 503 and Retry-After, never 500", async () => {
+    const { experiment_id } = (await server.post('experiments/create', { name: 'locked' })).json;
+    const { run } = (await server.post('runs/create', { experiment_id })).json;
+    // Another process (a cairn import) holds the write lock; this server waits 100 ms for it, not 5 s.
+    const other = new Database(server.database.file);
+    server.database.connection.pragma('busy_timeout = 100');
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const before = server.snapshot();
+      const metrics = [{ key: 'loss', value: 1, timestamp: 1, step: 0 }];
+      for (const answer of [
+        await server.post('runs/log-batch', { run_id: run.info.run_id, metrics }),
+        await server.post('experiments/create', { name: 'waits' }),
+      ]) {
+        expect(answer.status).toBe(503);
+        expect(answer.headers['retry-after']).toBe('1');
+        expect(answer.json).toMatchObject({ error_code: 'TEMPORARILY_UNAVAILABLE', message: expect.stringContaining('busy') });
+      }
+      // The same refusal reaches the app's calls as a code it can show.
+      const handlers = createCallHandlers({ ...server.context, metricSeries: null!, runsTable: null!, appInfo: null! });
+      const call = await dispatchCall(handlers, 'createExperiment', { name: 'from the app' });
+      expect(call).toMatchObject({ ok: false, error: { code: 'TEMPORARILY_UNAVAILABLE' } });
+      expect(server.snapshot()).toBe(before);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    server.database.connection.pragma('busy_timeout = 5000');
+    expect((await server.post('experiments/create', { name: 'after' })).status).toBe(200);
   });
 
   it('listens on loopback and gives its address as a tracking URI', () => {
@@ -235,7 +267,7 @@ describe('tracking server with a token', () => {
     try {
       await expect(startTrackingServer({ context: scratch.context, host: '0.0.0.0', port: 0 })).rejects.toThrow(/token/);
       const open = await startTrackingServer({
-        context: createTrackingContext({ store: scratch.store, db: scratch.store.db, dataDir: scratch.dataDir }),
+        context: scratch.context,
         host: '0.0.0.0',
         port: 0,
         token: 't',

@@ -8,17 +8,11 @@
 // Routes answer JSON values that are written with JSON.stringify: a double that may be NaN or
 // ±Infinity must be written with mlflowDouble() (see mlflow-json.ts), or it would become null.
 // A route may instead answer JsonText, JSON it wrote itself, which is sent as it is.
-import { timingSafeEqual } from 'node:crypto';
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CairnError, HTTP_STATUS_BY_CODE, toErrorPayload } from '../../../shared/errors';
-import {
-  checkHostHeader,
-  checkSameOrigin,
-  isLoopbackHost,
-  PayloadTooLargeError,
-  readBody,
-} from '../http/request-guards';
+import { tokensEqual } from '../http/access-token';
+import { startHttpServer } from '../http/http-server';
+import { checkSameOrigin, isLoopbackHost, PayloadTooLargeError, readBody } from '../http/request-guards';
 import { CAIRN_VERSION } from '../version';
 import { parseMlflowJson } from './mlflow-json';
 import { JsonText, RESPONSE_SENT, type HttpMethod, type MlflowRoute } from './mlflow-route';
@@ -32,6 +26,8 @@ export const MAX_JSON_BODY_BYTES = 32 * 1024 * 1024;
 /** The prefixes under which relative route paths are served, as MLflow serves them. */
 const MLFLOW_API_PREFIXES = ['/api/2.0/mlflow/', '/ajax-api/2.0/mlflow/'] as const;
 const KEEP_ALIVE_MS = 30_000;
+/** What a 503 (the database held by another process past the busy timeout) tells the client to wait. */
+const RETRY_AFTER_SECONDS = 1;
 
 /** How to start the tracking server. */
 export interface TrackingServerOptions {
@@ -205,12 +201,6 @@ function checkRequestTarget(target: string): void {
   }
 }
 
-function tokensEqual(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 function bearerToken(request: IncomingMessage): string | undefined {
   const header = request.headers.authorization;
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
@@ -245,6 +235,8 @@ function sendError(response: ServerResponse, error: unknown): void {
   if (error instanceof HttpAnswerError) sendJson(response, error.status, body, { ...error.headers });
   // A body too large to read is left unread: close the connection rather than drain it.
   else if (error instanceof PayloadTooLargeError) sendJson(response, 413, body, { connection: 'close' });
+  // MLflow's client waits as long as Retry-After says before it retries a 503 (a lock another process held).
+  else if (payload.code === 'TEMPORARILY_UNAVAILABLE') sendJson(response, 503, body, { 'retry-after': String(RETRY_AFTER_SECONDS) });
   else sendJson(response, HTTP_STATUS_BY_CODE[payload.code], body);
 }
 
@@ -269,7 +261,6 @@ export async function startTrackingServer(options: TrackingServerOptions): Promi
   const routes = new RouteTable(options.routes ?? allMlflowRoutes(options.context));
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
-    checkHostHeader(request, listeningOnLoopback);
     checkSameOrigin(request);
     checkRequestTarget(request.url ?? '/');
     const url = new URL(request.url ?? '/', 'http://tracking.invalid');
@@ -304,27 +295,13 @@ export async function startTrackingServer(options: TrackingServerOptions): Promi
     if (result !== RESPONSE_SENT) sendJson(response, 200, result ?? {});
   };
 
-  const server = http.createServer({ keepAlive: true }, (request, response) => {
-    handle(request, response).catch((error: unknown) => sendError(response, error));
+  const server = await startHttpServer({
+    host,
+    port: options.port ?? 0,
+    handle,
+    answerError: sendError,
+    keepAliveTimeoutMs: KEEP_ALIVE_MS,
+    headersTimeoutMs: KEEP_ALIVE_MS + 5_000,
   });
-  server.keepAliveTimeout = KEEP_ALIVE_MS;
-  server.headersTimeout = KEEP_ALIVE_MS + 5_000;
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: clientUrl(host, port),
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return { url: clientUrl(host, server.port), port: server.port, close: () => server.close() };
 }

@@ -21,7 +21,7 @@ export function useRowOrder(data: RunsTableData, column: TableColumn | null, asc
       previous.column === column &&
       previous.ascending === ascending &&
       !byDuration;
-    const order = patchable ? repositionRows(previous.order, data.patch!.rows, rowComparator(data, column, ascending, now)) : sortRows(data, column, ascending, now);
+    const order = patchable ? repositionRows(previous.order, data.patch.rows, rowComparator(data, column, ascending, now)) : sortRows(data, column, ascending, now);
     last.current = { version: data.version, column, ascending, order };
     return order;
   }, [data, column, ascending, now]);

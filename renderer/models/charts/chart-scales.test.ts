@@ -26,7 +26,7 @@ describe('chart scales', () => {
     expect(snappedAxis(0, 12, 6, 'step', 'linear').ticks.every(Number.isInteger)).toBe(true);
     for (const last of [3, 7, 12, 19, 49, 99, 149, 999]) {
       const { ticks } = snappedAxis(0, last, 6, 'step', 'linear');
-      expect(ticks.every(Number.isInteger), `0 to ${last}: ${ticks}`).toBe(true);
+      expect(ticks.every(Number.isInteger), `0 to ${last}: ${ticks.join(', ')}`).toBe(true);
     }
     // A value axis may use 2.5.
     expect(axisTicks([0, 15], 6, { kind: 'value' })).toEqual([0, 2.5, 5, 7.5, 10, 12.5, 15]);

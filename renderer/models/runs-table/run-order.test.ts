@@ -97,8 +97,8 @@ describe('sortRows on large tables', () => {
     const column = columnForId('metric:loss', EMPTY_LAYOUT);
     const order = sortRows(data, column, true);
     const loss = data.columns.get('metric:loss') as NumberColumn;
-    (loss.values as Float64Array)[3] = 99;
-    (loss.values as Float64Array)[40] = -1;
+    (loss.values)[3] = 99;
+    (loss.values)[40] = -1;
     const compare = rowComparator(data, column, true);
     const expected = Int32Array.from(data.runIds, (_, i) => i).sort(compare);
     expect([...repositionRows(order, [3, 40], compare)]).toEqual([...expected]);

@@ -2,6 +2,7 @@
 // tag the user shows. A column is known by an id ("attr:start", "metric:loss"); the user's
 // arrangement (which columns, their order, widths, and which value of each metric) is a
 // ColumnLayout, remembered per experiment.
+import { LOGGED_MODELS_TAG, NOTE_TAG, PARENT_RUN_TAG, RUN_NAME_TAG, USER_TAG } from '../../../shared/mlflow-tags';
 import { formatKey } from '../../../shared/search';
 import {
   DEFAULT_VALUE_COLUMN_LIMIT,
@@ -65,7 +66,7 @@ export const ATTRIBUTE_COLUMNS: readonly TableColumn[] = [
 export const NAME_COLUMN_ID = 'attr:name';
 
 /** Tags that the attribute columns already show, or that only MLflow's machinery reads. */
-const HIDDEN_TAGS = new Set(['mlflow.runName', 'mlflow.parentRunId', 'mlflow.user', 'mlflow.note.content', 'mlflow.log-model.history']);
+const HIDDEN_TAGS = new Set([RUN_NAME_TAG, PARENT_RUN_TAG, USER_TAG, NOTE_TAG, LOGGED_MODELS_TAG]);
 
 /** Whether the column picker offers a tag. */
 export function isPickableTag(key: string): boolean {

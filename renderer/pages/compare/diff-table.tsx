@@ -1,6 +1,7 @@
 // The diff table: params, latest metrics and tags of the compared runs side by side; rows whose
 // values differ are highlighted, and a switch hides the rows where every run agrees.
 import { memo, useMemo } from 'react';
+import { GIT_COMMIT_TAG, SOURCE_NAME_TAG, USER_TAG } from '../../../shared/mlflow-tags';
 import type { Run } from '../../../shared/models';
 import { formatMetricValue } from '../../components/value-format';
 import { routeHref } from '../../models/routes';
@@ -8,7 +9,7 @@ import { runLabel } from './compare-lines';
 import { listFields, rawFieldValue, type RunField } from './run-fields';
 
 /** System tags worth comparing (the rest of mlflow.* is bookkeeping). */
-const COMPARED_SYSTEM_TAGS = ['mlflow.source.name', 'mlflow.source.git.commit', 'mlflow.user'];
+const COMPARED_SYSTEM_TAGS = [SOURCE_NAME_TAG, GIT_COMMIT_TAG, USER_TAG];
 
 interface DiffRow {
   readonly field: RunField;

@@ -1,5 +1,6 @@
 // The columns the compare view plots and diffs: a run's params, latest metric values and tags,
 // each named by a field id such as "param:lr" or "metric:val_loss".
+import { isMlflowSystemTag } from '../../../shared/mlflow-tags';
 import type { Run } from '../../../shared/models';
 
 /** What a field reads from a run. */
@@ -33,7 +34,7 @@ export function listFields(runs: readonly Run[]): { params: RunField[]; metrics:
   for (const run of runs) {
     for (const param of run.params) keys.param.add(param.key);
     for (const metric of run.metrics) keys.metric.add(metric.key);
-    for (const tag of run.tags) if (!tag.key.startsWith('mlflow.')) keys.tag.add(tag.key);
+    for (const tag of run.tags) if (!isMlflowSystemTag(tag.key)) keys.tag.add(tag.key);
   }
   const fields = (kind: FieldKind) => [...keys[kind]].sort().map((key) => ({ id: fieldId(kind, key), kind, key }));
   return { params: fields('param'), metrics: fields('metric'), tags: fields('tag') };

@@ -1,19 +1,25 @@
 // The run page's descriptive parts: the overview (status, timing, lineage, source, user), the
 // params and tags tables, and the datasets the run used.
 import { useEffect, useMemo, useState } from 'react';
+import {
+  GIT_BRANCH_TAG,
+  GIT_COMMIT_TAG,
+  GIT_REPO_TAG,
+  isMlflowSystemTag,
+  LOGGED_MODELS_TAG,
+  NOTE_TAG,
+  RUN_NAME_TAG,
+  SOURCE_NAME_TAG,
+  USER_TAG,
+} from '../../../shared/mlflow-tags';
 import type { Run, RunDataset } from '../../../shared/models';
 import { CopyButton } from '../../components/copy-button';
 import { StatusBadge } from '../../components/status-badge';
 import { formatDateTime, formatDuration, formatFullDateTime } from '../../components/value-format';
 import { routeHref } from '../../models/routes';
 
-const SOURCE_NAME_TAG = 'mlflow.source.name';
-const GIT_COMMIT_TAG = 'mlflow.source.git.commit';
-const GIT_BRANCH_TAG = 'mlflow.source.git.branch';
-const GIT_REPO_TAG = 'mlflow.source.git.repoURL';
-const USER_TAG = 'mlflow.user';
 /** Tags the page shows elsewhere (the note) or that are bookkeeping. */
-const HIDDEN_TAGS = new Set(['mlflow.note.content', 'mlflow.runName', 'mlflow.log-model.history']);
+const HIDDEN_TAGS = new Set([NOTE_TAG, RUN_NAME_TAG, LOGGED_MODELS_TAG]);
 /** Rows above which a table gets a filter box. */
 const FILTER_FROM_ROWS = 12;
 
@@ -153,8 +159,8 @@ export function KeyValueTable({ rows, testId, empty }: { rows: readonly { key: s
 
 /** The run's tags: its own, and MLflow's system tags folded away. */
 export function RunTags({ run }: { run: Run }) {
-  const own = run.tags.filter((tag) => !tag.key.startsWith('mlflow.'));
-  const system = run.tags.filter((tag) => tag.key.startsWith('mlflow.') && !HIDDEN_TAGS.has(tag.key));
+  const own = run.tags.filter((tag) => !isMlflowSystemTag(tag.key));
+  const system = run.tags.filter((tag) => isMlflowSystemTag(tag.key) && !HIDDEN_TAGS.has(tag.key));
   return (
     <>
       <KeyValueTable rows={own} testId="run-tags" empty="No tags. Add some with mlflow.set_tag(key, value)." />

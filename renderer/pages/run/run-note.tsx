@@ -1,7 +1,7 @@
 // The run's note: markdown shown safely, edited in place with a preview, saved as the
 // mlflow.note.content tag (where MLflow's own UI keeps it).
 import { lazy, Suspense, useState } from 'react';
-import { RUN_NOTE_TAG } from '../../../shared/metric-series';
+import { NOTE_TAG } from '../../../shared/mlflow-tags';
 import type { Run } from '../../../shared/models';
 import { useAppStore } from '../../use-app-store';
 
@@ -19,7 +19,7 @@ function NoteMarkdown({ text, testId }: { text: string; testId: string }) {
 
 /** Views and edits a run's note. */
 export function RunNote({ run }: { run: Run }) {
-  const note = run.tags.find((tag) => tag.key === RUN_NOTE_TAG)?.value ?? '';
+  const note = run.tags.find((tag) => tag.key === NOTE_TAG)?.value ?? '';
   const noteStatus = useAppStore((s) => s.runPage.noteStatus);
   const noteError = useAppStore((s) => s.runPage.noteError);
   const saveRunNote = useAppStore((s) => s.saveRunNote);

@@ -13,7 +13,7 @@ import { KeyValueTable, RunDatasets, RunOverview, RunTags } from './run-details'
 import { RunMetricsTable } from './run-metrics-table';
 import { RunModels } from './run-models';
 import { RunNote } from './run-note';
-import { RUN_NOTE_TAG } from '../../../shared/metric-series';
+import { NOTE_TAG } from '../../../shared/mlflow-tags';
 
 /** One run: overview, params, metric charts, tags, note, artifacts, datasets and models. */
 export function RunPage() {
@@ -58,7 +58,7 @@ export function RunPage() {
   }
   const metricKeys = run.metrics.map((metric) => metric.key).sort();
   const runColor = useAppStore.getState().runColors.colorOf(run.info.runId);
-  const hasNote = run.tags.some((tag) => tag.key === RUN_NOTE_TAG && tag.value.trim() !== '');
+  const hasNote = run.tags.some((tag) => tag.key === NOTE_TAG && tag.value.trim() !== '');
   const hasDatasets = run.datasets.length > 0;
   return (
     <div className="page run-page" data-testid="run-page">

@@ -84,8 +84,9 @@ export function artifactRoutes(context: TrackingContext): MlflowRoute[] {
         try {
           await artifacts.write(artifactPath, request.raw);
         } catch (error) {
-          // A client that hangs up mid-upload made no server error; nothing was stored.
-          if (request.raw.errored || request.raw.destroyed) {
+          // A client that hangs up mid-upload made no server error; nothing was stored. (A store's own
+          // refusal, such as a full disk, also ends the upload's stream, and is answered as itself.)
+          if (!(error instanceof CairnError) && (request.raw.errored || request.raw.destroyed)) {
             throw new CairnError('BAD_REQUEST', `The upload of '${artifactPath}' ended before all of its bytes arrived.`);
           }
           throw error;

@@ -5,7 +5,7 @@ import type { Tag } from '../../../../shared/models';
 import { validateExperimentName, validateExperimentTag } from '../mlflow-entity-validation';
 import { experimentJson } from '../mlflow-entity-json';
 import { optionalString, requiredString, stringList, type MlflowArgs } from '../mlflow-request-args';
-import type { MlflowRoute } from '../mlflow-route';
+import { pagedJsonText, type MlflowRoute } from '../mlflow-route';
 import { invalidParameter, maxResultsArg, objectList, viewTypeArg } from '../tracking-request-args';
 import type { TrackingContext } from '../tracking-context';
 
@@ -39,10 +39,11 @@ export function experimentRoutes(context: TrackingContext): MlflowRoute[] {
       pageToken: optionalString(args, 'page_token') || undefined,
       viewType: viewTypeArg(args, 'view_type'),
     });
-    const json: Record<string, unknown> = {};
-    if (page.items.length > 0) json.experiments = page.items.map(experimentJson);
-    if (page.nextPageToken) json.next_page_token = page.nextPageToken;
-    return json;
+    return pagedJsonText(
+      'experiments',
+      page.items.map((experiment) => JSON.stringify(experimentJson(experiment))),
+      page.nextPageToken,
+    );
   };
   return [
     {

@@ -6,7 +6,7 @@ import { parseArtifactRelativePath } from '../../artifacts/artifact-path';
 import type { LoggedModelOrder } from '../../logged-models/logged-model-store';
 import { keyValueList, optionalInt, optionalString, requiredString, stringList, type MlflowArgs } from '../mlflow-request-args';
 import { mlflowDouble } from '../mlflow-json';
-import type { MlflowRoute } from '../mlflow-route';
+import { pagedJsonText, type MlflowRoute } from '../mlflow-route';
 import type { TrackingContext } from '../tracking-context';
 import { fileInfoJson, sendArtifact } from './artifact-routes';
 
@@ -56,7 +56,7 @@ function finalStatus(args: MlflowArgs): Exclude<LoggedModelStatus, 'PENDING'> {
   if (value === undefined || value === null || value === '') {
     throw new CairnError('INVALID_PARAMETER_VALUE', "Missing value for required parameter 'status'.");
   }
-  const name = typeof value === 'number' ? value : String(value).toUpperCase().replace(/^LOGGED_MODEL_/, '');
+  const name = typeof value === 'number' ? value : typeof value === 'string' ? value.toUpperCase().replace(/^LOGGED_MODEL_/, '') : null;
   if (name === 2 || name === 'READY') return 'READY';
   if (name === 3 || name === 'UPLOAD_FAILED' || name === 'FAILED') return 'FAILED';
   throw new CairnError(
@@ -114,16 +114,14 @@ export function loggedModelRoutes(context: TrackingContext): MlflowRoute[] {
           maxResults: optionalInt(args, 'max_results'),
           pageToken: optionalString(args, 'page_token') || undefined,
         });
-        const json: Record<string, unknown> = { models: page.items.map(loggedModelJson) };
-        if (page.nextPageToken) json.next_page_token = page.nextPageToken;
-        return json;
+        return pagedJsonText('models', page.items.map((model) => JSON.stringify(loggedModelJson(model))), page.nextPageToken);
       },
     },
     {
       method: 'GET',
       path: 'logged-models/:model_id',
       async handle({ args, pathParams }) {
-        const allowDeleted = String(args.allow_deleted ?? 'false').toLowerCase() === 'true';
+        const allowDeleted = String(args.allow_deleted).toLowerCase() === 'true';
         return { model: loggedModelJson(await loggedModels.getLoggedModel(modelIdOf(pathParams), { allowDeleted })) };
       },
     },

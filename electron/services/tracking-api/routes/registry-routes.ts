@@ -10,7 +10,7 @@ import {
   stringList,
   type MlflowArgs,
 } from '../mlflow-request-args';
-import type { MlflowRoute } from '../mlflow-route';
+import { pagedJsonText, type MlflowRoute } from '../mlflow-route';
 import type { TrackingContext } from '../tracking-context';
 
 function tagsJson(tags: readonly Tag[]): { key: string; value: string }[] {
@@ -58,12 +58,6 @@ function versionArg(args: MlflowArgs): string {
   const value = args.version;
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   return requiredString(args, 'version');
-}
-
-function pageJson<T>(key: string, page: { items: readonly T[]; nextPageToken?: string }, toJson: (item: T) => unknown): Record<string, unknown> {
-  const json: Record<string, unknown> = { [key]: page.items.map(toJson) };
-  if (page.nextPageToken) json.next_page_token = page.nextPageToken;
-  return json;
 }
 
 function searchArgs(args: MlflowArgs) {
@@ -130,7 +124,8 @@ export function registryRoutes(context: TrackingContext): MlflowRoute[] {
       method: 'GET',
       path: 'registered-models/search',
       async handle({ args }) {
-        return pageJson('registered_models', await registry.searchRegisteredModels(searchArgs(args)), registeredModelJson);
+        const page = await registry.searchRegisteredModels(searchArgs(args));
+        return pagedJsonText('registered_models', page.items.map((model) => JSON.stringify(registeredModelJson(model))), page.nextPageToken);
       },
     },
     { method: 'POST', path: 'registered-models/get-latest-versions', handle: latestVersions },
@@ -234,7 +229,8 @@ export function registryRoutes(context: TrackingContext): MlflowRoute[] {
       method: 'GET',
       path: 'model-versions/search',
       async handle({ args }) {
-        return pageJson('model_versions', await registry.searchModelVersions(searchArgs(args)), modelVersionJson);
+        const page = await registry.searchModelVersions(searchArgs(args));
+        return pagedJsonText('model_versions', page.items.map((version) => JSON.stringify(modelVersionJson(version))), page.nextPageToken);
       },
     },
     {

@@ -471,7 +471,7 @@ describe('run routes', () => {
       expect(stored.datasets[1]).toMatchObject({ name: 'holdout', schema: null, profile: null, context: null });
       const other = await createRun();
       await server.post('runs/log-inputs', { run_id: other, datasets: [{ dataset }] });
-      expect(server.store.db.prepare('SELECT COUNT(*) AS n FROM datasets').get()).toEqual({ n: 2 });
+      expect(server.database.connection.prepare('SELECT COUNT(*) AS n FROM datasets').get()).toEqual({ n: 2 });
       const found = await server.post('runs/search', { experiment_ids: ['1'], filter: "dataset.name = 'holdout'" });
       expect(found.json.runs.map((r: { info: { run_id: string } }) => r.info.run_id)).toEqual([runId]);
     });

@@ -5,7 +5,7 @@
 import { CairnError } from '../../../../shared/errors';
 import type { Tag } from '../../../../shared/models';
 import { decodePageToken, encodePageToken } from '../../tracker/page-token';
-import { RUN_NAME_TAG } from '../../tracker/sqlite-tracker-store';
+import { RUN_NAME_TAG } from '../../../../shared/mlflow-tags';
 import type { DatasetInput, MetricInput } from '../../tracker/tracker-store';
 import {
   DATASET_FIELD_LIMITS,
@@ -150,8 +150,8 @@ export function runRoutes(context: TrackingContext): MlflowRoute[] {
         if (runName && tagName && runName !== tagName) {
           throw new CairnError(
             'INVALID_PARAMETER_VALUE',
-            "Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values " +
-              `(run_name='${runName}', mlflow.runName='${tagName}').`,
+            `Both 'run_name' argument and '${RUN_NAME_TAG}' tag are specified, but with different values ` +
+              `(run_name='${runName}', ${RUN_NAME_TAG}='${tagName}').`,
           );
         }
         const run = await store.createRun({ experimentId, runName, startTime, userId, tags });
@@ -316,7 +316,7 @@ export function runRoutes(context: TrackingContext): MlflowRoute[] {
         if (model === null || typeof model !== 'object' || Array.isArray(model)) {
           throw new CairnError('INVALID_PARAMETER_VALUE', `Malformed model info. \n ${modelJson} \n is not a valid JSON.`);
         }
-        const missing = LOGGED_MODEL_FIELDS.filter((field) => !Object.hasOwn(model as object, field));
+        const missing = LOGGED_MODEL_FIELDS.filter((field) => !Object.hasOwn(model, field));
         if (missing.length > 0) {
           throw new CairnError('INVALID_PARAMETER_VALUE', `Model json is missing mandatory fields: ${pythonSet(missing)}`);
         }

@@ -1,0 +1,431 @@
+// The data capability's service: the calls the CLI, the UI's handlers and (later) a
+// continuous-training trigger make. Every long call takes an AbortSignal and a progress callback,
+// runs on the data engine's worker, and records its results: versions by content digest,
+// profiles per version, drift reports per pair of versions, checks as tracked runs.
+import fs from 'node:fs';
+import path from 'node:path';
+import type {
+  CheckReport,
+  DataJobProgress,
+  DatasetOrigin,
+  DatasetProfile,
+  DatasetSummary,
+  DatasetVersion,
+  DriftOptions,
+  DriftReport,
+  DriftSide,
+  DriftTimeline,
+} from '../../../shared/data-models';
+import { CairnError } from '../../../shared/errors';
+import type { ArtifactStore } from '../artifacts/artifact-store';
+import type { TrackerStore } from '../tracker/tracker-store';
+import { recordCheckRun } from './check-run-recorder';
+import type { CheckRule } from './checks/check-rules';
+import { parseChecksFile } from './checks/checks-file';
+import type { DataStore } from './data-store';
+import type { DataEngine } from './engine/data-engine';
+import type { DriftSideInput } from './engine/engine-protocol';
+import { resolveTableFiles, tableFormatOf, type TableFiles } from './table-files';
+
+/** A dataset to work on: a file or folder path, a stored version, or a dataset's newest version. */
+export type DataRef = string | { readonly versionId: string } | { readonly dataset: string };
+
+/** How a caller follows and stops a long call. */
+export interface DataJobOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: DataJobProgress) => void;
+}
+
+/** The batches of a timeline: a dataset's versions (oldest first), or a folder's table files (by name). */
+export type TimelineBatches = { readonly dataset: string } | { readonly folder: string };
+
+/** What became of one of a run's MLflow dataset inputs. */
+export interface RunInputRegistration {
+  readonly name: string;
+  readonly mlflowDigest: string;
+  /** The version it was recorded as, or null with the reason. */
+  readonly version: DatasetVersion | null;
+  readonly reason: string | null;
+}
+
+/** What the data service is built on; tracker and artifacts are needed to record checks and read run inputs. */
+export interface DataServiceDeps {
+  readonly store: DataStore;
+  readonly engine: DataEngine;
+  readonly tracker?: TrackerStore;
+  readonly artifacts?: ArtifactStore | null;
+}
+
+/** A check to run: the rules (from a checks file or given), and whether and where to record it. */
+export interface CheckRequest {
+  readonly data: DataRef;
+  /** A checks file path, or rules already parsed. */
+  readonly checks: string | { readonly rules: readonly CheckRule[]; readonly reference?: string | null };
+  /** The reference for drift rules (else the checks file's `reference:`). */
+  readonly reference?: DataRef | null;
+  /** Record as a tracked run in this experiment (default "Data checks"); false to only compute. */
+  readonly record?: false | { readonly experimentName?: string };
+}
+
+/** Datasets: add, profile, compare, check; each call is plain and can be driven without the CLI. */
+export class DataService {
+  constructor(private readonly deps: DataServiceDeps) {}
+
+  /** Records the file or folder at `inputPath` as a version of a dataset (named after the file unless `name` is given). */
+  async addDataset(
+    inputPath: string,
+    options: { readonly name?: string; readonly origin?: Omit<DatasetOrigin, 'time'> } & DataJobOptions = {},
+  ): Promise<DatasetVersion> {
+    const files = resolveTableFiles(inputPath);
+    const digest = this.deps.store.knownDigest(files) ?? (await this.deps.engine.run({ kind: 'digest', files }, options)).digest;
+    return this.deps.store.recordVersion(
+      { datasetName: options.name ?? defaultDatasetName(files.root), digest, files },
+      options.origin ?? { kind: 'added', runId: null, detail: null },
+    );
+  }
+
+  /**
+   * Profiles a dataset and stores the profile with its version; a version profiled before is
+   * answered from the store (`cached`). A path is added as a version first.
+   */
+  async profile(
+    ref: DataRef,
+    options: { readonly name?: string; readonly refresh?: boolean } & DataJobOptions = {},
+  ): Promise<{ version: DatasetVersion; profile: DatasetProfile; cached: boolean }> {
+    if (typeof ref !== 'string') {
+      const version = this.resolveVersion(ref);
+      const stored = options.refresh ? null : this.deps.store.getProfile(version.versionId);
+      if (stored) return { version, profile: stored, cached: true };
+      return this.profileFiles(resolveTableFiles(version.path), version.datasetName, options, version.digest);
+    }
+    const files = resolveTableFiles(ref);
+    const known = this.deps.store.knownDigest(files);
+    const name = options.name ?? defaultDatasetName(files.root);
+    if (known && !options.refresh) {
+      const version = this.deps.store.recordVersion({ datasetName: name, digest: known, files }, { kind: 'added', runId: null, detail: null });
+      const stored = this.deps.store.getProfile(version.versionId);
+      if (stored) return { version, profile: stored, cached: true };
+    }
+    return this.profileFiles(files, name, options, null);
+  }
+
+  /** The stored profile of a version; null when it was never profiled. */
+  getProfile(versionId: string): DatasetProfile | null {
+    return this.deps.store.getProfile(versionId);
+  }
+
+  listDatasets(): DatasetSummary[] {
+    return this.deps.store.listDatasets();
+  }
+
+  /** A dataset by name or id; RESOURCE_DOES_NOT_EXIST when there is none. */
+  getDataset(nameOrId: string): DatasetSummary {
+    const dataset = this.deps.store.findDataset(nameOrId);
+    if (!dataset) throw new CairnError('RESOURCE_DOES_NOT_EXIST', `No dataset named ${nameOrId}. Add it with \`cairn data add PATH --name ${nameOrId}\`.`);
+    return dataset;
+  }
+
+  /** A dataset's versions, oldest first. */
+  listVersions(nameOrId: string): DatasetVersion[] {
+    return this.deps.store.listVersions(this.getDataset(nameOrId).datasetId);
+  }
+
+  getVersion(versionId: string): DatasetVersion {
+    return this.deps.store.getVersion(versionId);
+  }
+
+  /** The dataset versions a run used or produced, for its page. */
+  datasetsOfRun(runId: string): DatasetVersion[] {
+    return this.deps.store.versionsOfRun(runId);
+  }
+
+  /**
+   * Reference vs current with Evidently's defaults (or `options`' choices). When both are stored
+   * versions (or `record` is set, which adds paths as versions), the report is stored and a
+   * second call with the same versions and options is answered from the store.
+   */
+  async compare(
+    reference: DataRef,
+    current: DataRef,
+    options: DriftOptions & DataJobOptions & { readonly record?: boolean } = {},
+  ): Promise<DriftReport> {
+    const record = options.record ?? (typeof reference !== 'string' && typeof current !== 'string');
+    const driftOptions = driftOptionsOf(options);
+    if (record) {
+      const referenceVersion = typeof reference === 'string' ? await this.addDataset(reference, options) : this.resolveVersion(reference);
+      const currentVersion = typeof current === 'string' ? await this.addDataset(current, options) : this.resolveVersion(current);
+      const key = canonicalJson(driftOptions);
+      const stored = this.deps.store.getDriftReport(referenceVersion.versionId, currentVersion.versionId, key);
+      if (stored) return stored;
+      const { reports } = await this.deps.engine.run(
+        { kind: 'drift', reference: sideOfVersion(referenceVersion), currents: [sideOfVersion(currentVersion)], options: driftOptions },
+        options,
+      );
+      this.deps.store.saveDriftReport(referenceVersion.versionId, currentVersion.versionId, key, reports[0]!);
+      return reports[0]!;
+    }
+    return compareSides(this.deps.engine, this.sideOf(reference), this.sideOf(current), driftOptions, options);
+  }
+
+  /** registerRunInputs for every active run with dataset inputs (of one experiment, or all). */
+  async registerAllRunInputs(
+    options: { readonly experimentName?: string } & DataJobOptions = {},
+  ): Promise<Array<{ runId: string; runName: string; registration: RunInputRegistration }>> {
+    const tracker = this.requireTracker();
+    let experiments;
+    if (options.experimentName) {
+      const experiment = await tracker.getExperimentByName(options.experimentName);
+      if (!experiment) throw new CairnError('RESOURCE_DOES_NOT_EXIST', `No experiment named ${options.experimentName}.`);
+      experiments = [experiment];
+    } else {
+      experiments = await tracker.listExperiments('ACTIVE_ONLY');
+    }
+    const results: Array<{ runId: string; runName: string; registration: RunInputRegistration }> = [];
+    for (const experiment of experiments) {
+      let pageToken: string | undefined;
+      do {
+        const page = await tracker.searchRuns({ experimentIds: [experiment.experimentId], maxResults: 1000, pageToken });
+        for (const run of page.items) {
+          if (run.datasets.length === 0) continue;
+          for (const registration of await this.registerRunInputs(run.info.runId, options)) {
+            results.push({ runId: run.info.runId, runName: run.info.runName, registration });
+          }
+        }
+        pageToken = page.nextPageToken || undefined;
+      } while (pageToken);
+    }
+    return results;
+  }
+
+  /** Drift over time: each batch against the reference, one point per batch, per column its score and missing share. */
+  async driftTimeline(reference: DataRef, batches: TimelineBatches, options: DriftOptions & DataJobOptions = {}): Promise<DriftTimeline> {
+    const currents: DriftSideInput[] =
+      'dataset' in batches ? this.listVersions(batches.dataset).map(sideOfVersion) : batchFiles(batches.folder).map((file) => sideOfPath(file));
+    if (currents.length === 0) throw new CairnError('INVALID_PARAMETER_VALUE', 'The timeline has no batches to compare.');
+    const { reports } = await this.deps.engine.run(
+      { kind: 'drift', reference: this.sideOf(reference), currents, options: driftOptionsOf(options), withoutDistributions: true },
+      options,
+    );
+    return {
+      reference: reports[0]!.reference,
+      points: reports.map((report) => ({
+        label: report.current.label,
+        path: report.current.path,
+        versionId: report.current.versionId,
+        rows: report.current.rows,
+        dataset: report.dataset,
+        columns: report.columns.map((column) => ({
+          column: column.column,
+          test: column.test,
+          score: column.score,
+          drift: column.drift,
+          missingShare: column.currentMissingShare,
+        })),
+      })),
+    };
+  }
+
+  /** Runs a data check; records it as a tracked run (and the data as a dataset version) unless `record` is false. */
+  async check(request: CheckRequest, options: DataJobOptions = {}): Promise<CheckReport> {
+    const startedAt = Date.now();
+    let rules: readonly CheckRule[];
+    let fileReference: string | null = null;
+    let checksFile: string | null = null;
+    if (typeof request.checks === 'string') {
+      checksFile = path.resolve(request.checks);
+      let text: string;
+      try {
+        text = fs.readFileSync(checksFile, 'utf8');
+      } catch {
+        throw new CairnError('RESOURCE_DOES_NOT_EXIST', `No checks file at ${checksFile}.`);
+      }
+      const parsed = parseChecksFile(text, checksFile);
+      rules = parsed.rules;
+      fileReference = parsed.reference;
+    } else {
+      rules = request.checks.rules;
+      fileReference = request.checks.reference ?? null;
+    }
+    const referenceRef = request.reference ?? fileReference;
+    const recordTo = request.record === false || !this.deps.tracker ? null : (request.record ?? {});
+    const recording = recordTo !== null;
+    const data = this.sideOf(request.data);
+    const reference = referenceRef ? this.sideOf(referenceRef) : null;
+    const result = await this.deps.engine.run({ kind: 'check', data, reference, rules, digest: recording }, options);
+
+    let version: DatasetVersion | null = null;
+    if (recording && result.digest) {
+      version = this.deps.store.recordVersion(
+        { datasetName: data.versionId ? this.getVersion(data.versionId).datasetName : defaultDatasetName(data.files.root), digest: result.digest, files: data.files },
+        { kind: 'check', runId: null, detail: checksFile },
+      );
+    }
+    const passed = result.rules.filter((rule) => rule.passed).length;
+    let report: CheckReport = {
+      data: { label: data.label, path: data.files.root, versionId: version?.versionId ?? data.versionId, rows: result.rows, digest: result.digest },
+      reference: reference ? ({ label: reference.label, path: reference.files.root, versionId: reference.versionId, rows: result.referenceRows ?? 0 } satisfies DriftSide) : null,
+      checksFile,
+      rules: result.rules,
+      passed,
+      failed: result.rules.length - passed,
+      issues: result.issues,
+      runId: null,
+      checkedTime: Date.now(),
+      durationMs: Date.now() - startedAt,
+    };
+    if (recordTo) {
+      const recorded = await recordCheckRun(
+        { tracker: this.deps.tracker!, artifacts: this.deps.artifacts ?? null, experimentName: recordTo.experimentName },
+        report,
+      );
+      report = { ...report, runId: recorded.runId };
+      if (version) this.deps.store.addOrigin(version.versionId, { kind: 'check', runId: recorded.runId, detail: checksFile });
+    }
+    return report;
+  }
+
+  /**
+   * Records the local files among a run's MLflow dataset inputs (mlflow.log_input with a local
+   * source) as dataset versions linked to the run. Remote or relative sources are reported, not read.
+   */
+  async registerRunInputs(runId: string, options: DataJobOptions = {}): Promise<RunInputRegistration[]> {
+    const run = await this.requireTracker().getRun(runId);
+    const registrations: RunInputRegistration[] = [];
+    for (const input of run.datasets) {
+      const local = localSourcePath(input.sourceType, input.source);
+      const base = { name: input.name, mlflowDigest: input.digest };
+      if (!local.path) {
+        registrations.push({ ...base, version: null, reason: local.reason });
+        continue;
+      }
+      try {
+        const version = await this.addDataset(local.path, {
+          ...options,
+          name: input.name,
+          origin: { kind: 'run-input', runId, detail: JSON.stringify({ name: input.name, digest: input.digest, context: input.context }) },
+        });
+        registrations.push({ ...base, version, reason: null });
+      } catch (error) {
+        registrations.push({ ...base, version: null, reason: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    return registrations;
+  }
+
+  /** Records a pipeline stage's tabular dep or out (a file or folder) as a dataset version linked to the stage's run. */
+  registerPipelineData(
+    inputPath: string,
+    stage: { readonly runId: string | null; readonly pipeline: string; readonly stage: string; readonly role: 'dep' | 'out'; readonly name?: string },
+    options: DataJobOptions = {},
+  ): Promise<DatasetVersion> {
+    return this.addDataset(inputPath, {
+      ...options,
+      name: stage.name,
+      origin: { kind: 'pipeline', runId: stage.runId, detail: JSON.stringify({ pipeline: stage.pipeline, stage: stage.stage, role: stage.role }) },
+    });
+  }
+
+  private async profileFiles(
+    files: TableFiles,
+    name: string,
+    options: DataJobOptions,
+    knownDigest: string | null,
+  ): Promise<{ version: DatasetVersion; profile: DatasetProfile; cached: boolean }> {
+    const result = await this.deps.engine.run({ kind: 'profile', files, knownDigest }, options);
+    const version = this.deps.store.recordVersion({ datasetName: name, digest: result.digest, files }, { kind: 'added', runId: null, detail: null });
+    this.deps.store.saveProfile(version.versionId, result.profile);
+    return { version: this.deps.store.getVersion(version.versionId), profile: result.profile, cached: false };
+  }
+
+  private requireTracker(): TrackerStore {
+    if (!this.deps.tracker) throw new CairnError('INVALID_STATE', 'The data service was started without the tracker.');
+    return this.deps.tracker;
+  }
+
+  /** A stored version from a version id or a dataset's name (its newest version). */
+  private resolveVersion(ref: Exclude<DataRef, string>): DatasetVersion {
+    if ('versionId' in ref) return this.deps.store.getVersion(ref.versionId);
+    const dataset = this.getDataset(ref.dataset);
+    if (!dataset.latestVersion) throw new CairnError('RESOURCE_DOES_NOT_EXIST', `The dataset ${ref.dataset} has no version yet.`);
+    return dataset.latestVersion;
+  }
+
+  private sideOf(ref: DataRef): DriftSideInput {
+    return typeof ref === 'string' ? sideOfPath(ref) : sideOfVersion(this.resolveVersion(ref));
+  }
+}
+
+/** Reference vs current for two files or folders, computed on `engine` and recorded nowhere (what `cairn data drift A B` runs). */
+export function compareFiles(engine: DataEngine, reference: string, current: string, options: DriftOptions & DataJobOptions = {}): Promise<DriftReport> {
+  return compareSides(engine, sideOfPath(reference), sideOfPath(current), driftOptionsOf(options), options);
+}
+
+async function compareSides(engine: DataEngine, reference: DriftSideInput, current: DriftSideInput, options: DriftOptions, job: DataJobOptions): Promise<DriftReport> {
+  const { reports } = await engine.run({ kind: 'drift', reference, currents: [current], options }, job);
+  return reports[0]!;
+}
+
+/** The name a dataset gets from its file or folder: the base name without table extensions. */
+export function defaultDatasetName(root: string): string {
+  let name = path.basename(root);
+  if (name.toLowerCase().endsWith('.gz')) name = name.slice(0, -3);
+  if (tableFormatOf(name)) name = name.slice(0, name.length - path.extname(name).length);
+  return name || root;
+}
+
+/** Where an MLflow dataset source points on this machine, or why it does not. */
+export function localSourcePath(sourceType: string | null, source: string | null): { path: string | null; reason: string | null } {
+  if (!source) return { path: null, reason: 'The input has no source.' };
+  let uri: string | null = null;
+  try {
+    const parsed = JSON.parse(source) as { uri?: unknown; path?: unknown };
+    uri = typeof parsed.uri === 'string' ? parsed.uri : typeof parsed.path === 'string' ? parsed.path : null;
+  } catch {
+    uri = source;
+  }
+  if (!uri) return { path: null, reason: `The ${sourceType ?? 'unknown'} source names no file.` };
+  if (uri.startsWith('file://')) uri = decodeURIComponent(new URL(uri).pathname);
+  else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri)) return { path: null, reason: `The source ${uri} is not a local file.` };
+  if (!path.isAbsolute(uri)) return { path: null, reason: `The source ${uri} is a relative path; Cairn cannot tell which folder it was relative to.` };
+  return { path: uri, reason: null };
+}
+
+function sideOfVersion(version: DatasetVersion): DriftSideInput {
+  return { label: `${version.datasetName}@${version.digest.replace(/^sha256:/, '').slice(0, 8)}`, files: resolveTableFiles(version.path), versionId: version.versionId };
+}
+
+function sideOfPath(inputPath: string): DriftSideInput {
+  const files = resolveTableFiles(inputPath);
+  return { label: path.basename(files.root), files, versionId: null };
+}
+
+/** The table files directly in a folder, sorted by name: one batch each. */
+function batchFiles(folder: string): string[] {
+  const root = path.resolve(folder);
+  let names: string[];
+  try {
+    names = fs.readdirSync(root);
+  } catch {
+    throw new CairnError('RESOURCE_DOES_NOT_EXIST', `No folder at ${root}.`);
+  }
+  const files = names.filter((name) => !name.startsWith('.') && tableFormatOf(name) && fs.statSync(path.join(root, name)).isFile()).sort();
+  if (files.length === 0) throw new CairnError('INVALID_PARAMETER_VALUE', `The folder ${root} holds no table files to use as batches.`);
+  return files.map((name) => path.join(root, name));
+}
+
+function driftOptionsOf(options: DriftOptions): DriftOptions {
+  return {
+    ...(options.columns ? { columns: options.columns } : {}),
+    ...(options.only ? { only: options.only } : {}),
+    ...(options.driftShare !== undefined ? { driftShare: options.driftShare } : {}),
+  };
+}
+
+/** JSON with sorted keys, so equal options give equal text. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : inner,
+  );
+}

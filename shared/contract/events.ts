@@ -1,0 +1,24 @@
+// Every event the main side pushes to the renderer, with its payload type.
+
+/** What changed in the tracker, the model registry or the logged models, so that views showing it can refetch. */
+export interface TrackerChange {
+  /** Experiments whose contents changed (a logged model's experiment among them). */
+  readonly experimentIds: readonly string[];
+  readonly runIds: readonly string[];
+  /** Which kinds of thing changed. */
+  readonly entities: ReadonlyArray<
+    'experiment' | 'run' | 'metric' | 'param' | 'tag' | 'registered-model' | 'model-version' | 'logged-model'
+  >;
+}
+
+/** Whether the data folder's disk is full, pushed when that changes, so that the app can show a banner naming the folder. */
+export interface StorageStatus {
+  readonly dataDir: string;
+  readonly diskFull: boolean;
+}
+
+/** Every event the main side pushes, with its payload type. A new event adds one line here and one in contract-names.ts. */
+export interface Events {
+  'tracker.changed': TrackerChange;
+  'storage.changed': StorageStatus;
+}
