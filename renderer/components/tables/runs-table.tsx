@@ -6,7 +6,7 @@
 // beside it: selection (use-row-selection.ts), keyboard (use-row-keyboard.ts), tooltips and hover
 // (use-cell-tooltips.ts), scroll restore (use-scroll-restore.ts), row order (use-row-order.ts),
 // benchmark marks (use-paint-marks.ts).
-import { useCallback, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type MouseEvent } from 'react';
 import { MetricCellState, type MetricAggregate } from '../../../shared/runs-table';
 import { numberFormatFor, type NumberFormat } from '../../models/number-format';
 import { chosenValueSpecs, clampWidth, columnForId, NAME_WIDTH_RANGE, parseValueColumnId, placeColumns } from '../../models/runs-table/runs-table-columns';
@@ -44,20 +44,23 @@ function fittedNameWidth(names: readonly string[], font: string): number {
   return Math.round(Math.min(NAME_WIDTH_RANGE[1], Math.max(NAME_WIDTH_RANGE[0], typical + NAME_CHROME)));
 }
 
-/** Repaints when the scroller changes size (the viewport follows it in CSS, with container units). */
-function useResizePaint(scrollRef: React.RefObject<HTMLDivElement | null>, paint: () => void): void {
+/** The scroller's size, following resizes. */
+function useClientSize(scrollRef: React.RefObject<HTMLDivElement | null>): { width: number; height: number } {
+  // Before the element is measured, the window bounds it: the first render is usually the right one.
+  const [size, setSize] = useState(() => ({ width: window.innerWidth, height: window.innerHeight }));
   useLayoutEffect(() => {
     const element = scrollRef.current;
     if (!element) return;
-    // The first notice comes with the first layout: the table has been painted for it already.
-    let first = true;
-    const observer = new ResizeObserver(() => {
-      if (!first) paint();
-      first = false;
-    });
+    const update = () =>
+      setSize((current) =>
+        current.width === element.clientWidth && current.height === element.clientHeight ? current : { width: element.clientWidth, height: element.clientHeight },
+      );
+    update();
+    const observer = new ResizeObserver(update);
     observer.observe(element);
     return () => observer.disconnect();
-  }, [scrollRef, paint]);
+  }, [scrollRef]);
+  return size;
 }
 
 /** The grid of one experiment's runs; `view` must have data. */
@@ -71,6 +74,7 @@ export function RunsTable({ view, data }: { view: RunsTableView; data: RunsTable
   const restLayerRef = useRef<HTMLDivElement>(null);
   const painterRef = useRef<RunsTablePainter | null>(null);
   const [preview, setPreview] = useState<{ id: string; width: number } | null>(null);
+  const client = useClientSize(scrollRef);
 
   // The name column fits the names of the runs first shown; it does not change width as more arrive.
   const [nameWidth] = useState(() => fittedNameWidth(data.runNames, `500 13px ${getComputedStyle(document.body).fontFamily}`));
@@ -174,8 +178,7 @@ export function RunsTable({ view, data }: { view: RunsTableView; data: RunsTable
       assignColors: (runIds) => colorBook.assign(runIds),
     });
     scrollPaint();
-  }, [rows, nameColumn, restColumns, width, data, selected, focused, cells, colorBook, scrollPaint]);
-  useResizePaint(scrollRef, scrollPaint);
+  }, [rows, nameColumn, restColumns, width, data, selected, focused, cells, colorBook, scrollPaint, client]);
 
   const open = (row: TableRow) => {
     if (row.kind === 'run') navigate({ name: 'run', runId: row.key });
@@ -243,7 +246,7 @@ export function RunsTable({ view, data }: { view: RunsTableView; data: RunsTable
       data-focused-index={focusedIndex}
     >
       <div className="rt-sizer" style={{ width, height: contentHeight }}>
-        <div ref={viewportRef} className="rt-viewport">
+        <div ref={viewportRef} className="rt-viewport" style={{ width: client.width, height: client.height } as CSSProperties}>
           <RunsTableHeader
             columns={columns}
             width={width}
