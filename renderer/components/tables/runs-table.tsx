@@ -6,7 +6,7 @@
 // beside it: selection (use-row-selection.ts), keyboard (use-row-keyboard.ts), tooltips and hover
 // (use-cell-tooltips.ts), scroll restore (use-scroll-restore.ts), row order (use-row-order.ts),
 // benchmark marks (use-paint-marks.ts).
-import { useCallback, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type MouseEvent } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { MetricCellState, type MetricAggregate } from '../../../shared/runs-table';
 import { numberFormatFor, type NumberFormat } from '../../models/number-format';
 import { chosenValueSpecs, clampWidth, columnForId, NAME_WIDTH_RANGE, parseValueColumnId, placeColumns } from '../../models/runs-table/runs-table-columns';
@@ -246,7 +246,7 @@ export function RunsTable({ view, data }: { view: RunsTableView; data: RunsTable
       data-focused-index={focusedIndex}
     >
       <div className="rt-sizer" style={{ width, height: contentHeight }}>
-        <div ref={viewportRef} className="rt-viewport" style={{ width: client.width, height: client.height } as CSSProperties}>
+        <div ref={viewportRef} className="rt-viewport" style={{ width: client.width, height: client.height }}>
           <RunsTableHeader
             columns={columns}
             width={width}
