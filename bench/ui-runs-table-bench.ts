@@ -1,11 +1,12 @@
 // How fast the runs table is at 10,000 runs × 30 columns (15 params, 15 metrics), in Chromium
 // against `cairn serve`: the first rows painted after the experiment is opened (from the
-// experiments list, in a freshly loaded page), a re-sort by a metric, and frames per second
-// while scrolling. The runs are written straight into a temporary data folder with the SQLite
-// store, then served; the page sets performance marks (renderer/models/runs-table/runs-table-marks.ts)
-// that this reads. Also measured: the main side alone answering the table's two requests.
-// (`performance` is the global one throughout: functions passed to page.evaluate run in the page.)
-import { chromium, type Browser, type Page } from '@playwright/test';
+// experiments list, and from its link in a new tab), a re-sort by a metric, frames per second
+// while scrolling steadily and while dragging through every row in two seconds (with the frames
+// whose viewport showed missing rows), and the size of the renderer's first bundle. The runs are
+// written straight into a temporary data folder with the SQLite store (bench/runs-table-seed.ts),
+// then served; the page's performance marks are read by bench/runs-table-probes.ts. Also
+// measured: the main side alone answering the table's two requests.
+import { chromium, type Browser } from '@playwright/test';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,10 +15,11 @@ import type { RunsTableRequest } from '../electron/services/runs-table/runs-tabl
 import { SqliteRunsTableReader } from '../electron/services/runs-table/sqlite-runs-table-reader';
 import { openCairnStores } from '../electron/services/cairn-services';
 import { FIRST_WINDOW_ROWS } from '../shared/runs-table';
-import { RUNS_TABLE_MARKS } from '../renderer/models/runs-table/runs-table-marks';
 import { startCairnServe, stopCairnServe } from '../e2e/cairn-serve-process';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium-options';
 import { median, type BenchFigure } from './bench-result';
+import { openFromList, openInNewTab, rendererBundleSizes, scrollFrames, sortBy } from './runs-table-probes';
+import { seedRunsTable } from './runs-table-seed';
 
 const RUNS = 10_000;
 const PARAMS = 15;
@@ -26,36 +28,21 @@ const OPENS = 5;
 const SORTS = 8;
 const SCROLL_SECONDS = 5;
 const SCROLL_PIXELS_PER_SECOND = 4000;
+const DRAG_SECONDS = 2;
+const DRAGS = 3;
 // `npm run bench` runs from the repository root.
 const ROOT = process.cwd();
 
 /** Writes the runs into a fresh database in `dataDir`; returns the experiment id. */
-async function seedRuns(dataDir: string): Promise<string> {
-  const stores = openCairnStores(dataDir);
-  const { store } = stores;
-  try {
-    const { experimentId } = await store.createExperiment({ name: 'ui-runs-table-bench' });
-    const start = Date.now() - RUNS * 1000;
-    let seed = 7;
-    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
-    for (let run = 0; run < RUNS; run++) {
-      const created = await store.createRun({ experimentId, runName: `run-${run}`, startTime: start + run * 1000, userId: 'bench' });
-      const runId = created.info.runId;
-      await store.logBatch(runId, {
-        params: Array.from({ length: PARAMS }, (_, k) => ({ key: `param_${String(k).padStart(2, '0')}`, value: String(Math.floor(random() * (k + 2) * 10)) })),
-        metrics: Array.from({ length: METRICS }, (_, k) => ({
-          key: `metric_${String(k).padStart(2, '0')}`,
-          value: random() * 10 ** (k % 4),
-          step: 0,
-          timestamp: start + run * 1000 + 500,
-        })),
-      });
-      await store.updateRun(runId, { status: run % 17 === 0 ? 'FAILED' : 'FINISHED', endTime: start + run * 1000 + 900 });
-    }
-    return experimentId;
-  } finally {
-    stores.close();
-  }
+function seedRuns(dataDir: string): Promise<string> {
+  return seedRunsTable(dataDir, {
+    experimentName: 'ui-runs-table-bench',
+    runs: RUNS,
+    params: Array.from({ length: PARAMS }, (_, k) => `param_${String(k).padStart(2, '0')}`),
+    paramValue: (k, random) => String(Math.floor(random() * (k + 2) * 10)),
+    metrics: Array.from({ length: METRICS }, (_, k) => `metric_${String(k).padStart(2, '0')}`),
+    metricValue: (k, random) => random() * 10 ** (k % 4),
+  });
 }
 
 /** The main side alone: the first window and the full table, as the renderer asks for them. */
@@ -80,59 +67,6 @@ function timeService(dataDir: string, experimentId: string): { windowMs: number;
   }
 }
 
-
-/** Milliseconds between the last marks of two names, waiting for the second. */
-async function between(page: Page, from: string, to: string, count = 1): Promise<number> {
-  await page.waitForFunction(({ to, count }) => performance.getEntriesByName(to).length >= count, { to, count }, { timeout: 60_000, polling: 20 });
-  return page.evaluate(
-    ({ from, to }) => performance.getEntriesByName(to).at(-1)!.startTime - performance.getEntriesByName(from).at(-1)!.startTime,
-    { from, to },
-  );
-}
-
-/** Loads the experiments list in a fresh page, clicks the experiment; resolves to opened → first rows painted and → every run loaded. */
-async function openFromList(page: Page, url: string, experimentId: string): Promise<{ firstRowsMs: number; allRowsMs: number }> {
-  await page.goto(url);
-  await page.getByTestId('experiments-ready').waitFor({ state: 'attached' });
-  await page.locator(`[data-experiment-id="${experimentId}"] [data-testid="experiment-link"]`).click();
-  const firstRowsMs = await between(page, RUNS_TABLE_MARKS.opened, RUNS_TABLE_MARKS.firstRowsPainted);
-  await page.getByTestId('runs-table-ready').waitFor({ state: 'attached', timeout: 60_000 });
-  const allRowsMs = await page.evaluate((from) => performance.now() - performance.getEntriesByName(from).at(-1)!.startTime, RUNS_TABLE_MARKS.opened);
-  return { firstRowsMs, allRowsMs };
-}
-
-/** Clicks a column header to sort and resolves to sort requested → sorted rows painted. */
-async function sortBy(page: Page, columnId: string, done: number): Promise<number> {
-  await page.getByTestId(`column-header-${columnId}`).locator('.rt-sort').click();
-  return between(page, RUNS_TABLE_MARKS.sortRequested, RUNS_TABLE_MARKS.sortPainted, done);
-}
-
-/** Scrolls the table at a steady speed for a few seconds, one step per frame; counts frames and the longest. */
-async function scrollFrames(page: Page): Promise<{ fps: number; worstFrameMs: number }> {
-  return page.evaluate(
-    ({ seconds, speed }) =>
-      new Promise<{ fps: number; worstFrameMs: number }>((resolve) => {
-        const element = document.querySelector<HTMLElement>('[data-testid="runs-table"]')!;
-        element.scrollTop = 0;
-        const started = performance.now();
-        let last = started;
-        let frames = 0;
-        let worst = 0;
-        const frame = (now: number) => {
-          frames++;
-          worst = Math.max(worst, now - last);
-          last = now;
-          const elapsed = (now - started) / 1000;
-          element.scrollTop = elapsed * speed;
-          if (elapsed < seconds) requestAnimationFrame(frame);
-          else resolve({ fps: frames / elapsed, worstFrameMs: worst });
-        };
-        requestAnimationFrame(frame);
-      }),
-    { seconds: SCROLL_SECONDS, speed: SCROLL_PIXELS_PER_SECOND },
-  );
-}
-
 /** Seeds 10,000 runs × 30 columns and times the runs table in Chromium. */
 export async function runUiRunsTableBench(): Promise<BenchFigure[]> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-ui-table-bench-'));
@@ -141,6 +75,7 @@ export async function runUiRunsTableBench(): Promise<BenchFigure[]> {
   try {
     // Figures are wall-clock times: on a shared machine they grow with the load of other processes.
     const loadAverage = os.loadavg()[0] ?? 0;
+    const bundle = rendererBundleSizes(ROOT);
     const seedStarted = performance.now();
     const experimentId = await seedRuns(dataDir);
     const seedSeconds = (performance.now() - seedStarted) / 1000;
@@ -149,28 +84,43 @@ export async function runUiRunsTableBench(): Promise<BenchFigure[]> {
     const started = await startCairnServe(ROOT, dataDir, 60_000);
     serve = started.child;
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
     const opens: Array<{ firstRowsMs: number; allRowsMs: number }> = [];
     for (let i = 0; i < OPENS; i++) opens.push(await openFromList(page, started.url, experimentId));
+    const tabs: Array<{ firstRowsMs: number; allRowsMs: number }> = [];
+    for (let i = 0; i < OPENS; i++) tabs.push(await openInNewTab(context, started.url, experimentId));
 
     const sorts: number[] = [];
     const columns = ['metric:metric_03', 'metric:metric_07', 'param:param_02', 'metric:metric_11'];
     for (let i = 0; i < SORTS; i++) sorts.push(await sortBy(page, columns[i % columns.length]!, i + 1));
-    const scroll = await scrollFrames(page);
+    const scroll = await scrollFrames(page, SCROLL_SECONDS, SCROLL_PIXELS_PER_SECOND);
+    const drags = [];
+    for (let i = 0; i < DRAGS; i++) drags.push(await scrollFrames(page, DRAG_SECONDS, null));
+    const dragFps = median(drags.map((drag) => drag.fps));
 
     const scale = `${RUNS.toLocaleString('en')} runs × ${PARAMS + METRICS} columns`;
     return [
       { name: 'ui runs table: 1-minute load average of the machine when the benchmark started', value: Math.round(loadAverage * 10) / 10, unit: '', target: 'none set' },
       { name: `ui runs table: seed ${scale} with the SQLite store`, value: Math.round(seedSeconds), unit: 's', target: 'none set' },
+      { name: 'ui runs table: renderer JavaScript loaded first (entry and its static imports)', value: Math.round(bundle.firstBytes / 1024), unit: 'KB', target: 'none set' },
+      { name: 'ui runs table: the same, gzipped', value: Math.round(bundle.firstGzipBytes / 1024), unit: 'KB', target: 'none set' },
+      { name: 'ui runs table: all renderer JavaScript', value: Math.round(bundle.totalBytes / 1024), unit: 'KB', target: 'none set' },
       { name: `ui runs table: main side answers the first window (${FIRST_WINDOW_ROWS} rows and the count)`, value: Math.round(service.windowMs), unit: 'ms', target: 'none set' },
       { name: `ui runs table: main side answers the whole table (${scale}) with the experiment's keys`, value: Math.round(service.fullMs), unit: 'ms', target: 'none set' },
       { name: `ui runs table: experiment opened → first rows painted, median of ${OPENS}`, value: Math.round(median(opens.map((o) => o.firstRowsMs))), unit: 'ms', target: '≤ 300 ms' },
       { name: `ui runs table: experiment opened → first rows painted, best of ${OPENS}`, value: Math.round(Math.min(...opens.map((o) => o.firstRowsMs))), unit: 'ms', target: '≤ 300 ms' },
       { name: `ui runs table: experiment opened → all ${RUNS.toLocaleString('en')} runs loaded, median of ${OPENS}`, value: Math.round(median(opens.map((o) => o.allRowsMs))), unit: 'ms', target: 'none set' },
+      { name: `ui runs table: its link opened in a new tab → first rows painted (page load included), median of ${OPENS}`, value: Math.round(median(tabs.map((t) => t.firstRowsMs))), unit: 'ms', target: '≤ 500 ms' },
+      { name: `ui runs table: its link opened in a new tab → all runs loaded, median of ${OPENS}`, value: Math.round(median(tabs.map((t) => t.allRowsMs))), unit: 'ms', target: 'none set' },
       { name: `ui runs table: re-sort by a column (${scale}), median of ${SORTS}`, value: Math.round(median(sorts)), unit: 'ms', target: '≤ 150 ms' },
       { name: `ui runs table: re-sort by a column, slowest of ${SORTS}`, value: Math.round(Math.max(...sorts)), unit: 'ms', target: '≤ 150 ms' },
       { name: `ui runs table: frames per second scrolling ${SCROLL_SECONDS} s at ${SCROLL_PIXELS_PER_SECOND} px/s`, value: Math.round(scroll.fps * 10) / 10, unit: 'fps', target: '≥ 60 fps' },
       { name: 'ui runs table: longest frame while scrolling', value: Math.round(scroll.worstFrameMs), unit: 'ms', target: 'none set' },
+      { name: 'ui runs table: frames with rows missing in the viewport while scrolling', value: scroll.blankFrames, unit: `of ${scroll.frames}`, target: '0' },
+      { name: `ui runs table: frames per second dragging through all ${RUNS.toLocaleString('en')} rows in ${DRAG_SECONDS} s, median of ${DRAGS}`, value: Math.round(dragFps * 10) / 10, unit: 'fps', target: '≥ 55 fps' },
+      { name: 'ui runs table: longest frame while dragging, median', value: Math.round(median(drags.map((drag) => drag.worstFrameMs))), unit: 'ms', target: 'none set' },
+      { name: 'ui runs table: frames with rows missing in the viewport while dragging, median', value: median(drags.map((drag) => drag.blankFrames)), unit: `of ${Math.round(median(drags.map((drag) => drag.frames)))}`, target: '0' },
     ];
   } finally {
     await browser?.close();

@@ -1,15 +1,10 @@
 // The renderer's one door to the main side. In the desktop app the preload provides the bridge
 // over IPC; in the browser mode (`cairn serve`) this module provides the same calls over HTTP.
-// Nothing else in the renderer touches window.cairnBridge or fetch('/api/...').
-import {
-  CALL_NAMES,
-  EVENT_NAMES,
-  type CairnApi,
-  type CallName,
-  type CallResult,
-  type EventName,
-  type Events,
-} from '../shared/contract';
+// Nothing else in the renderer touches window.cairnBridge or fetch('/api/...'), except the runs
+// table's worker (workers/runs-table-worker.ts), which fetches large tables over the same HTTP
+// call to decode them off the main thread. The contract is imported for its types only: its
+// schemas (zod) stay out of the renderer's bundle, and the calls are made by name.
+import type { CairnApi, CallName, CallResult, EventName, Events } from '../shared/contract';
 import { CairnError } from '../shared/errors';
 import { decodeJson, encodeJson } from '../shared/json-codec';
 
@@ -28,13 +23,30 @@ function unwrap<T>(result: CallResult<T>): T {
   throw CairnError.fromPayload(result.error);
 }
 
+/**
+ * An API object whose every call name is a function making that call. The names come from the
+ * contract's type, so the object makes them on first use rather than listing them.
+ */
+function callsByName(call: (name: CallName, request: unknown) => Promise<unknown>, onEvent: CairnApi['onEvent']): CairnApi {
+  const made: Record<string, unknown> = { onEvent };
+  return new Proxy(made, {
+    get(target, name) {
+      if (typeof name !== 'string') return undefined;
+      if (name in target) return target[name];
+      // Not a thenable: an API returned from an async function must not be awaited as a promise.
+      if (name === 'then') return undefined;
+      const fn = (request: unknown) => call(name as CallName, request);
+      target[name] = fn;
+      return fn;
+    },
+  }) as unknown as CairnApi;
+}
+
 function ipcApi(bridge: RawBridge): CairnApi {
-  const api: Record<string, unknown> = {};
-  for (const name of CALL_NAMES) {
-    api[name] = async (request: unknown) => unwrap(await bridge[name](request));
-  }
-  api.onEvent = (name: EventName, listener: (payload: unknown) => void) => bridge.onEvent(name, listener);
-  return api as CairnApi;
+  return callsByName(
+    async (name, request) => unwrap(await bridge[name](request)),
+    ((name: EventName, listener: (payload: unknown) => void) => bridge.onEvent(name, listener)) as CairnApi['onEvent'],
+  );
 }
 
 function httpApi(): CairnApi {
@@ -45,48 +57,42 @@ function httpApi(): CairnApi {
     url.searchParams.delete('token');
     window.history.replaceState(null, '', url.pathname + url.search + url.hash);
   }
-  const api: Record<string, unknown> = {};
-  for (const name of CALL_NAMES) {
-    api[name] = async (request: unknown) => {
-      let response: Response;
-      try {
-        response = await fetch(`./api/call/${name}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: encodeJson(request ?? {}),
-          credentials: 'same-origin',
-        });
-      } catch {
-        throw new CairnError('INTERNAL_ERROR', 'Cairn is not reachable: is `cairn serve` still running?');
-      }
-      if (response.status === 401) {
-        throw new CairnError('UNAUTHENTICATED', 'This page lost its access token: open the URL that `cairn serve` printed.');
-      }
-      return unwrap(decodeJson(await response.text()) as CallResult<unknown>);
-    };
-  }
+  const call = async (name: CallName, request: unknown) => {
+    let response: Response;
+    try {
+      response = await fetch(`./api/call/${name}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: encodeJson(request ?? {}),
+        credentials: 'same-origin',
+      });
+    } catch {
+      throw new CairnError('INTERNAL_ERROR', 'Cairn is not reachable: is `cairn serve` still running?');
+    }
+    if (response.status === 401) {
+      throw new CairnError('UNAUTHENTICATED', 'This page lost its access token: open the URL that `cairn serve` printed.');
+    }
+    return unwrap(decodeJson(await response.text()) as CallResult<unknown>);
+  };
 
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   let source: EventSource | null = null;
-  const ensureSource = () => {
-    if (source) return;
-    source = new EventSource('./api/events');
-    for (const name of EVENT_NAMES) {
+  const onEvent = <E extends EventName>(name: E, listener: (payload: Events[E]) => void) => {
+    source ??= new EventSource('./api/events');
+    let set = listeners.get(name);
+    if (!set) {
+      listeners.set(name, (set = new Set()));
+      const forName = set;
       source.addEventListener(name, (message) => {
         const payload = decodeJson((message as MessageEvent<string>).data);
-        for (const listener of listeners.get(name) ?? []) listener(payload);
+        for (const one of forName) one(payload);
       });
     }
-  };
-  api.onEvent = <E extends EventName>(name: E, listener: (payload: Events[E]) => void) => {
-    ensureSource();
-    const set = listeners.get(name) ?? new Set();
-    listeners.set(name, set);
     const wrapped = listener as (payload: unknown) => void;
     set.add(wrapped);
     return () => set.delete(wrapped);
   };
-  return api as CairnApi;
+  return callsByName(call, onEvent);
 }
 
 /** The typed API, over IPC in the desktop app and over HTTP in the browser mode. */

@@ -1,16 +1,11 @@
 // The app shell: header, the disk-full banner, and the page of the current route. Starts the
 // app-wide loads and the live subscriptions to tracker changes, storage and pipeline progress, and
-// applies the chosen theme to the page.
-import { useEffect, useLayoutEffect } from 'react';
+// applies the chosen theme to the page. Each page is its own chunk, loaded when first shown
+// (pages.ts): the first bundle holds the shell alone.
+import { Suspense, useEffect, useLayoutEffect } from 'react';
 import { AppHeader } from './components/app-header';
 import { DiskFullBanner } from './components/disk-full-banner';
-import { ComparePage } from './pages/compare/compare-page';
-import { ExperimentsPage } from './pages/experiments/experiments-page';
-import { ModelsPage } from './pages/models/models-page';
-import { NotFoundPage } from './pages/not-found-page';
-import { PipelinesPage } from './pages/pipelines/pipelines-page';
-import { RunPage } from './pages/run/run-page';
-import { RunsPage } from './pages/runs/runs-page';
+import { ComparePage, ExperimentsPage, ModelsPage, NotFoundPage, PipelinesPage, RunPage, RunsPage } from './pages';
 import { useRoute } from './router';
 import type { ThemeChoice } from './stores/ui-slice';
 import { useAppStore } from './use-app-store';
@@ -63,7 +58,9 @@ export function App() {
       <AppHeader />
       <DiskFullBanner />
       <main className="app-main">
-        <CurrentPage />
+        <Suspense fallback={<div className="page" data-testid="page-loading" />}>
+          <CurrentPage />
+        </Suspense>
       </main>
     </div>
   );

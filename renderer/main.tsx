@@ -1,11 +1,17 @@
-// Renderer entry point: styles, the router, and the app.
+// Renderer entry point: styles, the router, and the app. The current route's page starts loading
+// at once, and a runs table's first rows are asked for beside it, before React renders.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
+import { preloadPage } from './pages';
 import { startRouter } from './router';
+import { useAppStore } from './use-app-store';
 import './styles/index.css';
 
 startRouter();
+const route = useAppStore.getState().route;
+preloadPage(route);
+if (route.name === 'runs') void useAppStore.getState().openRunsTable(route.experimentId);
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <App />

@@ -1,7 +1,9 @@
 // The app's one store, created once over the bridge (renderer/api.ts) and remembering choices in
-// localStorage. Components and the router use this hook; tests build their own store with
+// localStorage and loading large runs tables in a worker. Components and the router use this hook;
+// tests build their own store with
 // createAppStore (stores/app-store.ts) over another API.
 import { api } from './api';
+import { createWorkerRunsTableLoader } from './runs-table-worker-loader';
 import { createAppStore, type PreferenceStorage } from './stores/app-store';
 
 /** localStorage, or null where the page may not use it. */
@@ -14,4 +16,4 @@ function browserPreferences(): PreferenceStorage | null {
 }
 
 /** The app store hook; `useAppStore.getState()` outside React. */
-export const useAppStore = createAppStore(api, { preferences: browserPreferences() });
+export const useAppStore = createAppStore(api, { preferences: browserPreferences(), loadLargeRunsTable: createWorkerRunsTableLoader(api) });

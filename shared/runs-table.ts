@@ -25,6 +25,18 @@ export interface ExperimentKeys {
   readonly params: readonly string[];
   readonly metrics: readonly string[];
   readonly tags: readonly string[];
+  /** How many runs use each key, where known (the default columns follow it). */
+  readonly usage?: KeyUsage;
+}
+
+/** How widely the keys are used among the runs counted (an experiment's most recent runs, up to a few thousand). */
+export interface KeyUsage {
+  /** The runs counted. */
+  readonly runs: number;
+  /** Per param: how many runs logged it, and whether its value differs between them. */
+  readonly params: Readonly<Record<string, { readonly runs: number; readonly varies: boolean }>>;
+  /** Per metric: how many runs logged it. */
+  readonly metrics: Readonly<Record<string, number>>;
 }
 
 /** The most rows one table request returns. */
@@ -49,8 +61,8 @@ export interface RunsTableRuns {
 
 /** One page of the runs table as the main side sends it. */
 export interface RunsTablePage {
-  /** How many runs match (among the requested run ids, when the request named some). */
-  readonly total: number;
+  /** How many runs match (among the requested run ids, when the request named some); null when not counted (more may match than the page holds). */
+  readonly total: number | null;
   /** Position of this page's first row among all matching runs. */
   readonly offset: number;
   /** The value columns the cells fill (the defaults when the request named none). */
@@ -135,17 +147,33 @@ export function decodeRunsTablePage(page: RunsTablePage): DecodedRunsTablePage {
   return { runs, columns };
 }
 
+/** Metric columns the defaults keep room for, however many params vary. */
+const DEFAULT_METRIC_ROOM = 10;
+
 /**
- * The value columns shown when the user has not chosen: every metric and param while they fit
- * in DEFAULT_VALUE_COLUMN_LIMIT, else the limit shared between them (metrics first).
+ * The value columns shown when the user has not chosen: the params whose value differs between
+ * the runs (a run without the param counts as a value; every param while there is only one run)
+ * and that at least a tenth of the runs logged, by name; then the metrics that at least half the
+ * runs logged, the most widely logged first; at most `limit` in all. Without usage counts, every
+ * param and metric qualifies.
  */
 export function defaultRunsTableColumns(keys: ExperimentKeys, limit = DEFAULT_VALUE_COLUMN_LIMIT): RunsTableColumnSpec[] {
-  const half = Math.floor(limit / 2);
-  let metricCount = Math.min(keys.metrics.length, Math.max(half, limit - keys.params.length));
-  const paramCount = Math.min(keys.params.length, limit - metricCount);
-  metricCount = Math.min(keys.metrics.length, limit - paramCount);
+  const usage = keys.usage;
+  const params =
+    usage && usage.runs > 1
+      ? keys.params.filter((key) => {
+          const param = usage.params[key];
+          return param !== undefined && param.varies && param.runs * 10 >= usage.runs;
+        })
+      : [...keys.params];
+  const metricRuns = (key: string) => usage?.metrics[key] ?? 0;
+  const metrics = usage
+    ? keys.metrics.filter((key) => metricRuns(key) * 2 >= usage.runs).sort((a, b) => metricRuns(b) - metricRuns(a) || (a < b ? -1 : a > b ? 1 : 0))
+    : [...keys.metrics];
+  const paramCount = Math.min(params.length, limit - Math.min(metrics.length, DEFAULT_METRIC_ROOM));
+  const metricCount = Math.min(metrics.length, limit - paramCount);
   return [
-    ...keys.metrics.slice(0, metricCount).map((key): RunsTableColumnSpec => ({ kind: 'metric', key, aggregate: 'latest' })),
-    ...keys.params.slice(0, paramCount).map((key): RunsTableColumnSpec => ({ kind: 'param', key })),
+    ...params.slice(0, paramCount).map((key): RunsTableColumnSpec => ({ kind: 'param', key })),
+    ...metrics.slice(0, metricCount).map((key): RunsTableColumnSpec => ({ kind: 'metric', key, aggregate: 'latest' })),
   ];
 }

@@ -87,3 +87,21 @@ export function ChevronIcon({ expanded }: { expanded: boolean }) {
     </Icon>
   );
 }
+
+/** An arrow pointing left: back. */
+export function ArrowLeftIcon() {
+  return (
+    <Icon>
+      <path d="M13 8H3.5M7.5 4L3.5 8l4 4" />
+    </Icon>
+  );
+}
+
+/** An arrow leaving a box: open elsewhere. */
+export function ExternalIcon() {
+  return (
+    <Icon size={12}>
+      <path d="M9.5 2.5h4v4M13.5 2.5L7.5 8.5M11.5 9.5v3a1 1 0 0 1-1 1h-7a1 1 0 0 1-1-1v-7a1 1 0 0 1 1-1h3" />
+    </Icon>
+  );
+}

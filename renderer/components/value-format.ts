@@ -1,13 +1,19 @@
 // How values read in tables: metric numbers, durations, times and counts.
 
-const COUNT = new Intl.NumberFormat('en-US');
-const DATE_TIME = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-const DATE_TIME_YEAR = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-const FULL = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'long' });
+/** A formatter made when first used: each costs milliseconds to make, and a page's first paint waits for those it makes. */
+function lazily<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => (made ??= make());
+}
+
+const COUNT = lazily(() => new Intl.NumberFormat('en-US'));
+const DATE_TIME = lazily(() => new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }));
+const DATE_TIME_YEAR = lazily(() => new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }));
+const FULL = lazily(() => new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'long' }));
 
 /** A count with thousands separators: 10,000. */
 export function formatCount(count: number): string {
-  return COUNT.format(count);
+  return COUNT().format(count);
 }
 
 /** A metric value in at most 5 significant digits (exponent form when very large or small); NaN and infinities by name. */
@@ -38,12 +44,12 @@ export function formatDuration(ms: number): string {
 /** A time of day with its date, the year only when it is not this year. */
 export function formatDateTime(ms: number, now = Date.now()): string {
   const date = new Date(ms);
-  return (date.getFullYear() === new Date(now).getFullYear() ? DATE_TIME : DATE_TIME_YEAR).format(date);
+  return (date.getFullYear() === new Date(now).getFullYear() ? DATE_TIME() : DATE_TIME_YEAR()).format(date);
 }
 
 /** The full date and time, for tooltips. */
 export function formatFullDateTime(ms: number): string {
-  return FULL.format(new Date(ms));
+  return FULL().format(new Date(ms));
 }
 
 /** How long ago: just now, 5 min ago, 3 h ago, 2 days ago, then the date. */

@@ -8,12 +8,14 @@ import { createCompareSlice, type CompareSlice } from './compare-slice';
 import { createExperimentsSlice, type ExperimentsSlice } from './experiments-slice';
 import { createModelsSlice, type ModelsSlice } from './models-slice';
 import { createPipelinesSlice, type PipelinesSlice } from './pipelines-slice';
+import { createRunColorsSlice, type RunColorsSlice } from './run-colors-slice';
 import { createRunPageSlice, type RunPageSlice } from './run-page-slice';
+import { loadRunsTableInThread, type RunsTableLoader } from './runs-table-loader';
 import { createRunsTableSlice, type RunsTableSlice } from './runs-table-slice';
 import { createUiSlice, type UiSlice } from './ui-slice';
 
 /** The whole renderer state: every slice's fields and actions. */
-export type AppState = UiSlice & ExperimentsSlice & RunsTableSlice & RunPageSlice & CompareSlice & ModelsSlice & PipelinesSlice;
+export type AppState = UiSlice & ExperimentsSlice & RunsTableSlice & RunPageSlice & CompareSlice & ModelsSlice & PipelinesSlice & RunColorsSlice;
 
 /** The app store: a hook for components, and getState/setState/subscribe outside React. */
 export type AppStore = UseBoundStore<StoreApi<AppState>>;
@@ -21,15 +23,26 @@ export type AppStore = UseBoundStore<StoreApi<AppState>>;
 /** Where choices are remembered across sessions (the theme, column layouts): localStorage in the app. */
 export type PreferenceStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
-/** What the slices work with: the API their actions call, and where they remember choices (null: nowhere). */
+/**
+ * What the slices work with: the API their actions call, where they remember choices (null:
+ * nowhere), and how large runs tables are loaded and decoded (the app: in a worker).
+ */
 export interface SliceContext {
   readonly api: CairnApi;
   readonly preferences: PreferenceStorage | null;
+  readonly loadLargeRunsTable: RunsTableLoader;
 }
 
 /** Builds an app store whose actions call `api`. */
-export function createAppStore(api: CairnApi, options: { preferences?: PreferenceStorage | null } = {}): AppStore {
-  const context: SliceContext = { api, preferences: options.preferences ?? null };
+export function createAppStore(
+  api: CairnApi,
+  options: { preferences?: PreferenceStorage | null; loadLargeRunsTable?: RunsTableLoader } = {},
+): AppStore {
+  const context: SliceContext = {
+    api,
+    preferences: options.preferences ?? null,
+    loadLargeRunsTable: options.loadLargeRunsTable ?? loadRunsTableInThread(api),
+  };
   return create<AppState>()((...args) => ({
     ...createUiSlice(context)(...args),
     ...createExperimentsSlice(context)(...args),
@@ -38,5 +51,6 @@ export function createAppStore(api: CairnApi, options: { preferences?: Preferenc
     ...createCompareSlice(context)(...args),
     ...createModelsSlice(context)(...args),
     ...createPipelinesSlice(context)(...args),
+    ...createRunColorsSlice(context)(...args),
   }));
 }

@@ -44,8 +44,36 @@ describe('compare slice', () => {
     expect(compare.chartKeys).toEqual(['accuracy', 'loss']);
     for (const key of ['accuracy', 'loss']) expect(Object.keys(compare.series[key]!).sort()).toEqual([...runIds].sort());
     expect([...compare.series.loss![runIds[1]!]!.y.slice(0, 2)]).toEqual([2, 1]);
-    // Params that differ between the runs come first on the parallel axes; the same-for-all seed is left out.
-    expect(compare.parallelFields).toEqual(['param:optimizer', 'metric:accuracy', 'metric:loss']);
+    // Params that differ between the runs come first on the parallel axes, then the main metric,
+    // which colours the lines; the same-for-all seed is left out.
+    expect(compare.parallelFields).toEqual(['param:optimizer', 'metric:accuracy']);
+    expect(compare.parallelColorBy).toBe('metric:accuracy');
+    // No numeric param varies: the scatter puts another metric against the main one.
+    expect(compare.scatterFields).toEqual({ x: 'metric:loss', y: 'metric:accuracy', color: null });
+  });
+
+  it('colours each run as everywhere else, and no two alike', async () => {
+    const book = store.getState().runColors;
+    // The runs table showed the first run before: it keeps its colour here.
+    book.assign([runIds[0]!]);
+    const before = book.colorOf(runIds[0]!);
+    await store.getState().openCompare(runIds, 500);
+    const { colors } = store.getState().compare;
+    expect(colors[runIds[0]!]).toBe(before);
+    expect(new Set(runIds.map((runId) => colors[runId])).size).toBe(runIds.length);
+    for (const runId of runIds) expect(colors[runId]).toBe(book.colorOf(runId));
+  });
+
+  it('focuses a run from its chip: hovering shows it, clicking pins it until clicked again', async () => {
+    await store.getState().openCompare(runIds, 500);
+    const state = () => store.getState().compare;
+    store.getState().togglePinnedRun(runIds[1]!);
+    expect(state().pinnedRunId).toBe(runIds[1]);
+    store.getState().setHoveredRun(runIds[2]!);
+    expect(state().hoveredRunId).toBe(runIds[2]);
+    store.getState().setHoveredRun(null);
+    store.getState().togglePinnedRun(runIds[1]!);
+    expect(state().pinnedRunId).toBeNull();
   });
 
   it('refetches every chart against the new x-axis', async () => {

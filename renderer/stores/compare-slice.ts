@@ -9,6 +9,7 @@ import type { MetricSeries, MetricXAxis } from '../../shared/metric-series';
 import type { Run } from '../../shared/models';
 import type { YScale } from '../models/charts/chart-scales';
 import type { ParallelBrush } from '../models/charts/parallel-brushes';
+import { defaultParallelAxes, defaultScatterFields } from '../models/compare/compare-defaults';
 import type { AppState, SliceContext } from './app-store';
 import { describeError } from './describe-error';
 import { createRunRefresher } from './live-refresh';
@@ -43,6 +44,14 @@ export interface CompareState {
   readonly brushes: Readonly<Record<string, ParallelBrush>>;
   readonly scatterFields: { readonly x: string | null; readonly y: string | null; readonly color: string | null };
   readonly hideIdenticalRows: boolean;
+  /** Each run's colour (the same as in the runs table and on its page), no two alike while the palette has room. */
+  readonly colors: Readonly<Record<string, string>>;
+  /** The run whose chip was clicked: drawn on top, the others faded, until clicked again. */
+  readonly pinnedRunId: string | null;
+  /** The run whose chip the pointer is on: drawn like a pinned run while it stays there. */
+  readonly hoveredRunId: string | null;
+  /** Whether the user dismissed the suggestion to smooth noisy curves. */
+  readonly smoothingHintDismissed: boolean;
 }
 
 /** The compare view's slice of the app store. */
@@ -63,6 +72,11 @@ export interface CompareSlice {
   setBrush(fieldId: string, brush: ParallelBrush | null): void;
   setScatterField(which: 'x' | 'y' | 'color', fieldId: string | null): void;
   setHideIdenticalRows(hide: boolean): void;
+  /** Pins a run (drawn on top, the others faded), or unpins it when it is pinned; null unpins. */
+  togglePinnedRun(runId: string | null): void;
+  /** The run whose chip the pointer is on, or null. */
+  setHoveredRun(runId: string | null): void;
+  dismissSmoothingHint(): void;
   /** Refetches the compared runs a change concerns (throttled) while the compare view is open. */
   refreshCompareAfter(change: TrackerChange): Promise<void>;
 }
@@ -86,22 +100,12 @@ const EMPTY_COMPARE: CompareState = {
   brushes: {},
   scatterFields: { x: null, y: null, color: null },
   hideIdenticalRows: false,
+  colors: {},
+  pinnedRunId: null,
+  hoveredRunId: null,
+  smoothingHintDismissed: false,
 };
 
-
-/** Params whose values differ between the runs come first on the parallel axes. */
-function defaultParallelFields(runs: readonly Run[], metricKeys: readonly string[]): string[] {
-  const varying = new Map<string, Set<string>>();
-  for (const run of runs) {
-    for (const param of run.params) {
-      const values = varying.get(param.key) ?? new Set<string>();
-      values.add(param.value);
-      varying.set(param.key, values);
-    }
-  }
-  const params = [...varying].filter(([, values]) => values.size > 1).map(([key]) => `param:${key}`).sort();
-  return [...params.slice(0, 5), ...metricKeys.slice(0, 2).map((key) => `metric:${key}`)];
-}
 
 /** Creates the compare slice. */
 export function createCompareSlice({ api }: SliceContext): StateCreator<AppState, [], [], CompareSlice> {
@@ -154,6 +158,13 @@ export function createCompareSlice({ api }: SliceContext): StateCreator<AppState
       return fetchSeries(chartKeys, runIds);
     };
 
+    /** The runs' colours from the app's book, moving runs that share one apart. */
+    const colorsFor = (runIds: readonly string[]): Record<string, string> => {
+      const book = get().runColors;
+      book.assign(runIds, { distinct: true });
+      return Object.fromEntries(runIds.map((runId) => [runId, book.colorOf(runId)]));
+    };
+
     const refresher = createRunRefresher(async (runIds) => {
       const runs = await api.getRuns({ runIds: [...runIds] });
       update((state) => ({ runs: { ...state.runs, ...Object.fromEntries(runs.map((run) => [run.info.runId, run])) } }));
@@ -174,30 +185,27 @@ export function createCompareSlice({ api }: SliceContext): StateCreator<AppState
         const current = get().compare;
         if (current.status !== 'error' && current.runIds.join(',') === runIds.join(',') && current.maxPoints === maxPoints) {
           // Back to the same runs: what they logged meanwhile is fetched.
+          update({ colors: colorsFor(runIds), hoveredRunId: null });
           refresher.add(runIds);
           return;
         }
         generation++;
         refresher.clear();
-        set({ compare: { ...EMPTY_COMPARE, runIds, maxPoints, status: 'loading' } });
+        set({ compare: { ...EMPTY_COMPARE, runIds, maxPoints, status: 'loading', colors: colorsFor(runIds) } });
         try {
           const runs = await api.getRuns({ runIds: [...runIds] });
           if (get().compare.runIds !== runIds) return;
           if (runs.length === 0) throw new CairnError('RESOURCE_DOES_NOT_EXIST', 'None of these runs exist any more; they may have been deleted for good.');
           const metricKeys = [...new Set(runs.flatMap((run) => run.metrics.map((metric) => metric.key)))].sort();
           const chartKeys = metricKeys.slice(0, DEFAULT_CHARTED_METRICS);
-          const parallelFields = defaultParallelFields(runs, metricKeys);
+          const parallel = defaultParallelAxes(runs);
           update({
             runs: Object.fromEntries(runs.map((run) => [run.info.runId, run])),
             status: 'ready',
             chartKeys,
-            parallelFields,
-            parallelColorBy: metricKeys[0] ? `metric:${metricKeys[0]}` : null,
-            scatterFields: {
-              x: parallelFields[0] ?? null,
-              y: metricKeys[0] ? `metric:${metricKeys[0]}` : null,
-              color: metricKeys[1] ? `metric:${metricKeys[1]}` : null,
-            },
+            parallelFields: parallel.fields,
+            parallelColorBy: parallel.colorBy,
+            scatterFields: defaultScatterFields(runs),
           });
           await fetchSeries(chartKeys, runIds);
         } catch (error) {
@@ -260,6 +268,18 @@ export function createCompareSlice({ api }: SliceContext): StateCreator<AppState
 
       setHideIdenticalRows(hide) {
         update({ hideIdenticalRows: hide });
+      },
+
+      togglePinnedRun(runId) {
+        update((state) => ({ pinnedRunId: runId === null || state.pinnedRunId === runId ? null : runId }));
+      },
+
+      setHoveredRun(runId) {
+        if (get().compare.hoveredRunId !== runId) update({ hoveredRunId: runId });
+      },
+
+      dismissSmoothingHint() {
+        update({ smoothingHintDismissed: true });
       },
 
       async refreshCompareAfter(change) {

@@ -52,6 +52,26 @@ describe('run page slice', () => {
     expect(page.runModels).toEqual({ loggedModels: [], modelVersions: [] });
   });
 
+  it("finds each metric's min and max with their steps, even in a series reduced to a chart's width, and keeps them while zoomed", async () => {
+    // 5,000 noisy steps reduced to a chart's width, with a dip at step 3210 and a spike at 777.
+    const { experimentId } = await cairn.services.store.createExperiment({ name: 'long' });
+    const runId = (await cairn.services.store.createRun({ experimentId, runName: 'long', startTime: 1 })).info.runId;
+    await cairn.services.store.logBatch(runId, {
+      metrics: Array.from({ length: 5000 }, (_, step) => ({
+        key: 'loss',
+        value: step === 3210 ? -5 : step === 777 ? 50 : step === 4000 ? Number.NaN : 1 + Math.sin(step),
+        step,
+        timestamp: step,
+      })),
+    });
+    await open(runId);
+    const page = store.getState().runPage;
+    expect(page.series.loss!.complete).toBe(false);
+    expect(page.extremes.loss).toEqual({ min: { value: -5, step: 3210 }, max: { value: 50, step: 777 } });
+    await store.getState().zoomRunCharts([0, 100]);
+    expect(store.getState().runPage.extremes.loss).toEqual({ min: { value: -5, step: 3210 }, max: { value: 50, step: 777 } });
+  });
+
   it("lists a parent's children", async () => {
     await open(parentId);
     expect(store.getState().runPage.childRuns.map((run) => run.info.runId)).toEqual([childId]);

@@ -1,7 +1,8 @@
 // The run page's state: the run, its parent and children, its metric series (reduced on the main
 // side to a chart's width), its note, its artifacts and its models; kept live while the run logs.
 import type { StateCreator } from 'zustand';
-import { MAX_ARTIFACT_READ_BYTES, type ArtifactContent, type TrackerChange } from '../../shared/contract';
+import { MAX_ARTIFACT_READ_BYTES } from '../../shared/call-limits';
+import type { ArtifactContent, TrackerChange } from '../../shared/contract';
 import type { MetricSeries } from '../../shared/metric-series';
 import { PARENT_RUN_TAG } from '../../shared/mlflow-tags';
 import type { ArtifactFileInfo, LoggedModel, ModelVersion, Run } from '../../shared/models';
@@ -29,6 +30,8 @@ export interface RunPageState {
   readonly seriesStatus: LoadStatus;
   /** The charts' zoomed step range, or null. */
   readonly xRange: readonly [number, number] | null;
+  /** Each metric's smallest and largest value with their steps, from its whole series (the charts' series keep every extreme). */
+  readonly extremes: Readonly<Record<string, MetricExtremes>>;
   readonly noteStatus: 'idle' | 'saving' | 'saved' | 'error';
   readonly noteError: string | null;
   /** Listed artifact folders by path ('' is the root). */
@@ -38,6 +41,26 @@ export interface RunPageState {
   readonly artifactPreview: ArtifactPreviewState | null;
   /** The models the run logged and the registry versions made from it; null until loaded. */
   readonly runModels: RunModelsState | null;
+}
+
+/** A metric's smallest and largest value and the first steps they were logged at; null when every value is NaN. */
+export interface MetricExtremes {
+  readonly min: { readonly value: number; readonly step: number } | null;
+  readonly max: { readonly value: number; readonly step: number } | null;
+}
+
+/** The extremes of a series drawn by step (the main side keeps each bucket's min and max, so the series' own are among its points). */
+export function seriesExtremes(series: Pick<MetricSeries, 'x' | 'y'>): MetricExtremes {
+  let min: { value: number; step: number } | null = null;
+  let max: { value: number; step: number } | null = null;
+  for (let i = 0; i < series.y.length; i++) {
+    const value = series.y[i]!;
+    if (Number.isNaN(value)) continue;
+    const step = series.x[i]!;
+    if (!min || value < min.value) min = { value, step };
+    if (!max || value > max.value) max = { value, step };
+  }
+  return { min, max };
 }
 
 /** A run's models: logged models whose source run it is, and model versions registered from it. */
@@ -87,6 +110,7 @@ const EMPTY_RUN_PAGE: RunPageState = {
   series: {},
   seriesStatus: 'idle',
   xRange: null,
+  extremes: {},
   noteStatus: 'idle',
   noteError: null,
   artifactFolders: {},
@@ -125,7 +149,10 @@ export function createRunPageSlice({ api }: SliceContext): StateCreator<AppState
         ...(xRange ? { xRange: [xRange[0], xRange[1]] as [number, number] } : {}),
       });
       if (get().runPage.xRange !== xRange) return;
-      patch(runId, { series: Object.fromEntries(series.map((one) => [one.key, one])), seriesStatus: 'ready' });
+      const byKey = Object.fromEntries(series.map((one) => [one.key, one]));
+      // Extremes come from whole series: a zoomed-in range keeps those found before.
+      const extremes = xRange ? get().runPage.extremes : Object.fromEntries(series.map((one) => [one.key, seriesExtremes(one)]));
+      patch(runId, { series: byKey, seriesStatus: 'ready', extremes });
     };
 
     const loadRelatives = async (run: Run) => {

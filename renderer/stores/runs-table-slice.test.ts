@@ -78,9 +78,34 @@ describe('runs table slice', () => {
     expect(view.busy).toBe(false);
     expect(view.data?.complete).toBe(true);
     expect(view.data?.runIds).toEqual([second, first]);
-    expect(view.data?.keys).toEqual({ params: ['lr'], metrics: ['loss'], tags: ['mlflow.runName'] });
+    expect(view.data?.keys).toMatchObject({ params: ['lr'], metrics: ['loss'], tags: ['mlflow.runName'] });
     expect(cellsById('metric:loss')).toEqual({ [first]: 0.5, [second]: 0.3 });
     expect(cellsById('param:lr')).toEqual({ [first]: '0.1', [second]: '0.01' });
+    // The default columns (the param that varies, then the metric) are remembered as shown.
+    expect(view.layout.defaults).toEqual(['param:lr', 'metric:loss']);
+  });
+
+  it('keeps the default columns in place while a live run logs new keys', async () => {
+    for (let i = 0; i < 4; i++) await logRun(`run-${i}`, { lr: String(i) }, [0.5 - i / 10], 1000 + i);
+    await openTable();
+    stopWatching = store.getState().watchTracker();
+    expect(openView().layout.defaults).toEqual(['param:lr', 'metric:loss']);
+    // A new run logs metrics no other run has, alphabetically before "loss".
+    const live = await cairn.services.store.createRun({ experimentId, runName: 'live', startTime: 5000 });
+    await cairn.services.store.logBatch(live.info.runId, {
+      params: [{ key: 'lr', value: '9' }],
+      metrics: [
+        { key: 'a_grad_norm', value: 3, step: 0, timestamp: 5000 },
+        { key: 'loss', value: 0.2, step: 0, timestamp: 5000 },
+      ],
+    });
+    await vi.waitFor(() => expect(openView().data?.runIds).toContain(live.info.runId), { timeout: 5000 });
+    expect(openView().data?.keys.metrics).toContain('a_grad_norm');
+    expect(openView().layout.defaults).toEqual(['param:lr', 'metric:loss']);
+    expect([...openView().data!.columns.keys()]).toEqual(['param:lr', 'metric:loss']);
+    // Opened again later, with the experiment's keys counted: one run in five has it, so it stays out.
+    await store.getState().reloadRunsTable();
+    expect(openView().layout.defaults).toEqual(['param:lr', 'metric:loss']);
   });
 
   it('drops the answer to an older filter that arrives after the answer to a newer one', async () => {

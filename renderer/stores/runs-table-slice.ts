@@ -25,10 +25,12 @@ import {
   orderByClause,
   requestedSpecs,
   sortsDescendingFirst,
+  stableDefaultColumns,
   type ColumnLayout,
 } from '../models/runs-table/runs-table-columns';
-import { mergeChangedRuns, tableDataFromPage, type RunsTableData } from '../models/runs-table/runs-table-data';
+import { mergeChangedRuns, tableDataFromDecoded, type RunsTableData } from '../models/runs-table/runs-table-data';
 import { RUNS_TABLE_MARKS } from '../models/runs-table/runs-table-marks';
+import { loadRunsTableInThread } from './runs-table-loader';
 import type { AppState, SliceContext } from './app-store';
 import { describeError } from './describe-error';
 
@@ -149,7 +151,7 @@ function serverOrderBy(view: RunsTableView): string[] {
 /** The value columns a view needs loaded, or undefined for the main side's defaults (keys not known yet). */
 function neededSpecs(view: RunsTableView): RunsTableColumnSpec[] | undefined {
   const keys = view.data?.keys;
-  if (!keys && view.layout.chosen === null) return undefined;
+  if (!keys && view.layout.chosen === null && view.layout.defaults === null) return undefined;
   const shown = chosenValueSpecs(view.layout, keys ?? { params: [], metrics: [], tags: [] });
   return requestedSpecs(shown, view.groupBy);
 }
@@ -181,7 +183,8 @@ function mark(name: string): void {
 }
 
 /** Builds the runs table slice. */
-export function createRunsTableSlice({ api, preferences }: SliceContext): StateCreator<AppState, [], [], RunsTableSlice> {
+export function createRunsTableSlice({ api, preferences, loadLargeRunsTable }: SliceContext): StateCreator<AppState, [], [], RunsTableSlice> {
+  const loadInThread = loadRunsTableInThread(api);
   return (set, get) => {
     /** Per experiment: the latest load's number (older answers are dropped) and the load in flight. */
     const generations = new Map<string, number>();
@@ -223,19 +226,25 @@ export function createRunsTableSlice({ api, preferences }: SliceContext): StateC
           let columns = neededSpecs(start);
           let keys = start.data?.keys ?? null;
           if (quick) {
-            const window = await api.getRunsTable({ ...base, columns, limit: FIRST_WINDOW_ROWS, includeKeys: false });
+            // A filter's matches are counted with the full load: the first rows come without waiting for it.
+            const window = await loadInThread({ ...base, columns, limit: FIRST_WINDOW_ROWS, includeKeys: false, count: !filter });
             if (!current()) return;
             // Until the full load brings the experiment's keys, the window's columns stand in for them.
-            const data = tableDataFromPage(window, keys ?? keysOfColumns(window.columns), { filter, orderBy });
+            const data = tableDataFromDecoded(window.decoded, window, keys ?? keysOfColumns(window.columns), { filter, orderBy });
             patch(experimentId, { data, status: 'ready', error: null, loadingRest: !data.complete });
+            // The main side chose the default columns for the runs it answered: they stay where they are shown.
+            keepDefaults(experimentId, (layout) => layout.defaults ?? window.columns.map(valueColumnId));
             if (data.complete && keys) return;
             columns = neededSpecs({ ...start, data });
           }
-          const page = await api.getRunsTable({ ...base, columns, limit: MAX_RUNS_TABLE_ROWS, includeKeys: withKeys || !keys });
+          // Every matching run: up to 100,000 rows, decoded off the main thread in the app.
+          const page = await loadLargeRunsTable({ ...base, columns, limit: MAX_RUNS_TABLE_ROWS, includeKeys: withKeys || !keys });
           if (!current()) return;
           keys = page.keys ?? keys ?? keysOfColumns(page.columns);
-          const data = tableDataFromPage(page, keys, { filter, orderBy });
+          const data = tableDataFromDecoded(page.decoded, page, keys, { filter, orderBy });
           patch(experimentId, { data, status: 'ready', error: null, loadingRest: false });
+          // Keys that now qualify join the default columns, after those shown.
+          if (page.keys?.usage) keepDefaults(experimentId, (layout) => stableDefaultColumns(layout.defaults, keys));
           // The defaults follow the keys: when the keys change them, load the new columns too.
           const after = view(experimentId);
           if (after && after.layout.chosen === null && !hasNeededColumns(after)) void load(experimentId, { window: false, keys: false });
@@ -263,6 +272,18 @@ export function createRunsTableSlice({ api, preferences }: SliceContext): StateC
       });
       inFlight.set(experimentId, promise);
       return promise;
+    };
+
+    /** Sets the default columns of a view whose user has not chosen columns, remembering them with the layout. */
+    const keepDefaults = (experimentId: string, next: (layout: ColumnLayout) => readonly string[]) => {
+      const current = view(experimentId);
+      if (!current || current.layout.chosen !== null) return;
+      const defaults = next(current.layout);
+      const before = current.layout.defaults;
+      if (before && before.length === defaults.length && before.every((id, i) => id === defaults[i])) return;
+      const layout = { ...current.layout, defaults };
+      saveColumnLayout(preferences, experimentId, layout);
+      patch(experimentId, { layout });
     };
 
     /** After a change to the chosen columns: saves the layout, and loads columns that are not loaded yet. */
@@ -306,8 +327,11 @@ export function createRunsTableSlice({ api, preferences }: SliceContext): StateC
       runsTable: { openId: null, views: {} },
 
       async openRunsTable(experimentId) {
-        mark(RUNS_TABLE_MARKS.opened);
         const existing = view(experimentId);
+        // Already opening (asked for as the app started, then by the page): one load serves both.
+        const pending = inFlight.get(experimentId);
+        if (existing && pending && get().runsTable.openId === experimentId) return pending;
+        mark(RUNS_TABLE_MARKS.opened);
         set((state) => ({
           runsTable: {
             openId: experimentId,
@@ -383,7 +407,10 @@ export function createRunsTableSlice({ api, preferences }: SliceContext): StateC
       },
 
       setRunsValueColumns(columnIds) {
-        changeLayout((layout) => ({ ...layout, chosen: columnIds === null ? null : [...columnIds] }));
+        const keys = openView()?.data?.keys;
+        // Back to the defaults: chosen afresh from what the experiment's runs log now.
+        const defaults = (layout: ColumnLayout) => (keys?.usage ? stableDefaultColumns(null, keys) : layout.defaults);
+        changeLayout((layout) => (columnIds === null ? { ...layout, chosen: null, defaults: defaults(layout) } : { ...layout, chosen: [...columnIds] }));
       },
 
       setRunsAttributeHidden(columnId, hidden) {

@@ -2,17 +2,16 @@
 import { z } from 'zod';
 import type { MetricSeriesResult } from '../metric-series';
 import type { ArtifactFileInfo, Experiment, ExperimentSummary, MetricPoint, Page, Run } from '../models';
+import { MAX_ARTIFACT_READ_BYTES, MAX_COMPARED_RUNS } from '../call-limits';
 import { MAX_RUNS_TABLE_ROWS, type RunsTablePage } from '../runs-table';
 import { defineCall, type CapabilityCalls } from './call-spec';
 import type { CapabilityCallName } from './contract-names';
 import { experimentId, runId, viewType } from './request-fields';
 
+export { MAX_ARTIFACT_READ_BYTES, MAX_COMPARED_RUNS };
+
 const metricKey = z.string().min(1).max(250);
-/** The most runs one compare view shows. */
-export const MAX_COMPARED_RUNS = 500;
 const artifactPath = z.string().max(1000);
-/** The most bytes of an artifact one call returns (larger files are shown by size only). */
-export const MAX_ARTIFACT_READ_BYTES = 64 * 1024 * 1024;
 
 /** The first bytes of an artifact file, as read for a preview or a download. */
 export interface ArtifactContent {
@@ -106,6 +105,8 @@ export const trackingCalls = {
         limit: z.number().int().min(1).max(MAX_RUNS_TABLE_ROWS).default(MAX_RUNS_TABLE_ROWS),
         runIds: z.array(runId).min(1).max(1000).optional(),
         includeKeys: z.boolean().default(true),
+        /** false: do not count every match (a filtered first window comes sooner); total is then null unless the page holds them all. */
+        count: z.boolean().default(true),
         viewType: viewType.default('ACTIVE_ONLY'),
       })
       .strict(),

@@ -16,6 +16,8 @@ export interface RunsTableRequest {
   /** Only these runs (those of them that match): a live refresh of runs that changed. */
   readonly runIds?: readonly string[];
   readonly includeKeys: boolean;
+  /** Whether to count every match when the page does not hold them all (true when absent). */
+  readonly count?: boolean;
   readonly viewType: ViewType;
 }
 

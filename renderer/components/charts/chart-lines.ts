@@ -21,6 +21,10 @@ export interface ChartLine {
   readonly band?: { readonly lower: Values; readonly upper: Values };
   /** Drawn faintly: outside the current selection. */
   readonly dimmed?: boolean;
+  /** Drawn on top, thicker: the run the user singled out. */
+  readonly focused?: boolean;
+  /** Drawn in a faint version of its colour: another run is singled out. */
+  readonly faded?: boolean;
 }
 
 /** Where a chart gets its lines: read now, and be told when they may have changed. */

@@ -5,7 +5,7 @@
 // in 12 ms at 1 px and in 130-280 ms at 1.5 px (measured here, by join style).
 import { smoothedValues, type ChartLine, type Values } from './chart-lines';
 import type { AxisMapping } from '../../models/charts/chart-scales';
-import { withAlpha } from './run-colors';
+import { withAlpha } from '../../models/run-colors/run-palette';
 
 /** How to draw: the mappings, the smoothing, and which line the pointer is on. */
 export interface DrawOptions {
@@ -80,11 +80,11 @@ function strokeLine(
   context: CanvasRenderingContext2D,
   line: ChartLine,
   options: DrawOptions,
-  emphasis: 'dimmed' | 'normal' | 'highlight',
+  emphasis: 'dimmed' | 'faded' | 'normal' | 'highlight',
   width: number,
 ): void {
   const smoothing = options.smoothing;
-  if (smoothing > 0 && emphasis !== 'dimmed') {
+  if (smoothing > 0 && emphasis !== 'dimmed' && emphasis !== 'faded') {
     // The raw series, faint behind its smoothed line.
     context.beginPath();
     tracePath(context, line.x, line.y, options);
@@ -94,12 +94,15 @@ function strokeLine(
   }
   context.beginPath();
   tracePath(context, line.x, smoothedValues(line.y, smoothing), options);
-  context.strokeStyle = emphasis === 'dimmed' ? options.dimmedColor : line.color;
-  context.lineWidth = emphasis === 'highlight' ? width + 1 : width;
+  context.strokeStyle = emphasis === 'dimmed' ? options.dimmedColor : emphasis === 'faded' ? withAlpha(line.color, 0.16) : line.color;
+  context.lineWidth = emphasis === 'highlight' ? width + 1 : emphasis === 'faded' ? 1 : width;
   context.stroke();
 }
 
-/** Clears the canvas and draws every line: bands, then dimmed lines, then the rest, the highlighted one last. Returns the points drawn. */
+/**
+ * Clears the canvas and draws every line: bands, then dimmed and faded lines, then the rest, a
+ * focused line and the one under the pointer last. Returns the points drawn.
+ */
 export function drawMetricLines(context: CanvasRenderingContext2D, lines: readonly ChartLine[], options: DrawOptions): number {
   context.clearRect(0, 0, options.width, options.height);
   context.save();
@@ -111,12 +114,13 @@ export function drawMetricLines(context: CanvasRenderingContext2D, lines: readon
   let points = 0;
   for (const line of lines) if (line.band && !line.dimmed) fillBand(context, line, options);
   for (const line of lines) if (line.dimmed) strokeLine(context, line, options, 'dimmed', 1);
+  for (const line of lines) if (line.faded && !line.dimmed) strokeLine(context, line, options, 'faded', 1);
   let highlighted: ChartLine | null = null;
   for (const line of lines) {
     points += line.x.length;
-    if (line.dimmed) continue;
+    if (line.dimmed || line.faded) continue;
     if (line.id === options.highlightId) highlighted = line;
-    else strokeLine(context, line, options, 'normal', width);
+    else strokeLine(context, line, options, line.focused ? 'highlight' : 'normal', line.focused ? width + 0.5 : width);
   }
   if (highlighted) strokeLine(context, highlighted, options, 'highlight', width);
   context.restore();

@@ -1,15 +1,19 @@
-// The pointer layer over a metric chart's plot area: a crosshair, a tooltip with every line's value
-// at the hovered x (the line nearest the pointer is highlighted), and drag-to-zoom.
-import { useEffect, useMemo, useState, type CSSProperties, type MouseEvent as ReactMouseEvent } from 'react';
+// The pointer layer over a metric chart's plot area: a crosshair, a tooltip with the lines' values
+// at the hovered x (the line nearest the pointer is highlighted), and drag-to-zoom. The tooltip
+// stays inside its chart, beside the pointer: with more lines than fit, it lists those whose value
+// is nearest the pointer and says how many more there are.
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type MouseEvent as ReactMouseEvent } from 'react';
 import { nearestIndexByX } from '../../../shared/metric-alignment';
 import { formatNumber, formatX, type AxisMapping, type XKind } from '../../models/charts/chart-scales';
-import { formatMetricValue } from '../value-format';
+import { numberFormatFor } from '../../models/number-format';
 import { smoothedValues, type ChartLine } from './chart-lines';
 import type { PlotBox } from './metric-chart-view';
 
 /** Props of {@link PointerLayer}. */
 export interface PointerLayerProps {
   readonly box: PlotBox;
+  /** The whole chart's size: the tooltip stays within it. */
+  readonly chart: { readonly width: number; readonly height: number };
   readonly mappings: { readonly x: AxisMapping; readonly y: AxisMapping };
   readonly linesRef: { readonly current: readonly ChartLine[] };
   readonly xKind: XKind;
@@ -27,11 +31,16 @@ interface Hover {
 }
 
 const MIN_ZOOM_DRAG_PX = 5;
+const TOOLTIP_ROW_PX = 17;
+/** The tooltip's title, padding and border. */
+const TOOLTIP_CHROME_PX = 42;
+const TOOLTIP_WIDTH_PX = 230;
 
 /** The pointer: crosshair, a tooltip with every line's value at the hovered x, and drag-to-zoom. */
-export function PointerLayer({ box, mappings, linesRef, xKind, smoothing, onHighlight, onZoom, onResetZoom }: PointerLayerProps) {
+export function PointerLayer({ box, chart, mappings, linesRef, xKind, smoothing, onHighlight, onZoom, onResetZoom }: PointerLayerProps) {
   const [hover, setHover] = useState<Hover | null>(null);
   const [dragFrom, setDragFrom] = useState<number | null>(null);
+  const tooltipRef = useRef<HTMLDivElement>(null);
 
   const locate = (event: ReactMouseEvent<HTMLDivElement>): Hover => {
     const rect = event.currentTarget.getBoundingClientRect();
@@ -65,7 +74,7 @@ export function PointerLayer({ box, mappings, linesRef, xKind, smoothing, onHigh
     let nearest: string | null = null;
     let distance = Infinity;
     for (const row of rows) {
-      if (row.line.dimmed || !Number.isFinite(row.value)) continue;
+      if (row.line.dimmed || row.line.faded || !Number.isFinite(row.value)) continue;
       const gap = Math.abs(mappings.y.toPixel(row.value) - hover.py);
       if (gap < distance) {
         distance = gap;
@@ -88,6 +97,22 @@ export function PointerLayer({ box, mappings, linesRef, xKind, smoothing, onHigh
 
   const first = rows[0];
   const span = mappings.x.domain[1] - mappings.x.domain[0];
+  const fits = Math.max(1, Math.floor((chart.height - TOOLTIP_CHROME_PX) / TOOLTIP_ROW_PX) - 1);
+  const shown = useMemo(() => tooltipRows(rows, fits, hover ? mappings.y.fromPixel(hover.py) : 0), [rows, fits, hover, mappings]);
+  const format = useMemo(() => numberFormatFor(rows.map((row) => row.value)), [rows]);
+
+  // Placed from an estimate of its size, then moved inside the chart by its measured size.
+  useLayoutEffect(() => {
+    const tooltip = tooltipRef.current;
+    if (!tooltip) return;
+    // Two pixels inside: offsets are whole pixels, the chart's edges need not be.
+    const maxTop = chart.height - box.top - tooltip.offsetHeight - 2;
+    const maxLeft = chart.width - box.left - tooltip.offsetWidth - 2;
+    const top = Math.max(-box.top, Math.min(tooltip.offsetTop, maxTop));
+    const left = Math.max(-box.left, Math.min(tooltip.offsetLeft, maxLeft));
+    if (top !== tooltip.offsetTop) tooltip.style.top = `${top}px`;
+    if (left !== tooltip.offsetLeft) tooltip.style.left = `${left}px`;
+  });
   return (
     <div
       className="metric-chart-pointer"
@@ -113,24 +138,21 @@ export function PointerLayer({ box, mappings, linesRef, xKind, smoothing, onHigh
         />
       )}
       {hover && first && dragFrom === null && (
-        <div
-          className="metric-chart-tooltip"
-          data-testid="chart-tooltip"
-          style={tooltipPosition(hover, rows.length)}
-        >
+        <div ref={tooltipRef} className="metric-chart-tooltip" data-testid="chart-tooltip" data-rows={rows.length} style={tooltipPosition(hover, shown.rows.length + (shown.more > 0 ? 1 : 0), box, chart)}>
           <div className="metric-chart-tooltip-title">
             {xKind === 'step' ? 'step ' : ''}
             {formatX(first.x, xKind, span)}
             {first.step !== null && xKind !== 'step' ? ` · step ${formatNumber(first.step)}` : ''}
           </div>
-          <div className="metric-chart-tooltip-rows" style={{ columnCount: Math.ceil(rows.length / 18) }}>
-            {rows.map((row) => (
-              <div key={row.line.id} className={row.line.dimmed ? 'metric-chart-tooltip-row is-dimmed' : 'metric-chart-tooltip-row'}>
+          <div className="metric-chart-tooltip-rows">
+            {shown.rows.map((row) => (
+              <div key={row.line.id} className={row.line.dimmed || row.line.faded ? 'metric-chart-tooltip-row is-dimmed' : 'metric-chart-tooltip-row'}>
                 <span className="swatch" style={{ background: row.line.color }} />
                 <span className="label">{row.line.label}</span>
-                <span className="value">{formatMetricValue(row.value)}</span>
+                <span className="value">{format.format(row.value)}</span>
               </div>
             ))}
+            {shown.more > 0 && <div className="metric-chart-tooltip-more muted">and {shown.more} more</div>}
           </div>
         </div>
       )}
@@ -138,14 +160,29 @@ export function PointerLayer({ box, mappings, linesRef, xKind, smoothing, onHigh
   );
 }
 
-/** Beside the pointer, on the side with more room, in viewport coordinates (the tooltip is position: fixed). */
-function tooltipPosition(hover: Hover, rowCount: number): CSSProperties {
-  const columns = Math.ceil(rowCount / 18);
-  const estimatedWidth = 60 + columns * 200;
-  const onLeft = hover.clientX + 16 + estimatedWidth > window.innerWidth;
-  return {
-    left: onLeft ? undefined : hover.clientX + 16,
-    right: onLeft ? window.innerWidth - hover.clientX + 16 : undefined,
-    top: Math.max(8, Math.min(hover.clientY + 12, window.innerHeight - 40 - Math.min(rowCount, 18) * 18)),
-  };
+/** A tooltip row: a line's value at the hovered x. */
+interface TooltipRow {
+  readonly line: ChartLine;
+  readonly value: number;
+}
+
+/**
+ * The rows a tooltip of `fits` rows shows, sorted by value: all of them when they fit, else those
+ * whose value is nearest the pointer's (a run singled out is always among them).
+ */
+export function tooltipRows<Row extends TooltipRow>(rows: readonly Row[], fits: number, pointerValue: number): { rows: Row[]; more: number } {
+  if (rows.length <= fits) return { rows: [...rows], more: 0 };
+  const distance = (row: Row) => (row.line.focused ? -1 : Number.isFinite(row.value) ? Math.abs(row.value - pointerValue) : Infinity);
+  const nearest = new Set([...rows].sort((a, b) => distance(a) - distance(b)).slice(0, fits));
+  return { rows: rows.filter((row) => nearest.has(row)), more: rows.length - fits };
+}
+
+/** Beside the pointer, on the side with more room, inside the chart (coordinates relative to the plot area). */
+function tooltipPosition(hover: Hover, rowCount: number, box: PlotBox, chart: { width: number; height: number }): CSSProperties {
+  const height = TOOLTIP_CHROME_PX + rowCount * TOOLTIP_ROW_PX;
+  const right = chart.width - box.left;
+  const onLeft = hover.px + 14 + TOOLTIP_WIDTH_PX > right && hover.px > right - hover.px;
+  const left = onLeft ? Math.max(-box.left, hover.px - 14 - TOOLTIP_WIDTH_PX) : hover.px + 14;
+  const top = Math.max(-box.top, Math.min(hover.py - height / 2, chart.height - box.top - height));
+  return { left, top, maxWidth: TOOLTIP_WIDTH_PX };
 }

@@ -1,6 +1,6 @@
 // A metric chart's axes as data: the domains that fit its lines, snapped to whole ticks so that
 // the axes move rarely while a run logs, and the plot area recharts reports.
-import { axisTicks, niceDomain, type XKind, type YScale } from '../../models/charts/chart-scales';
+import { axisTicks, snappedAxis, type XKind, type YScale } from '../../models/charts/chart-scales';
 import { lineExtents, type ChartLine } from './chart-lines';
 
 /** A chart's axes: domains and ticks. */
@@ -25,27 +25,19 @@ export interface PlotBox {
  */
 export const EMPTY_VIEW: ChartView = { xDomain: [0, 1], yDomain: [0, 1], xTicks: [0, 0.5, 1], yTicks: [0, 0.5, 1] };
 
-/** Widens [min, max] to whole tick steps so that the axes move rarely while a run logs. */
-function snapToTicks(min: number, max: number, kind: XKind | 'value', scale: YScale): [number, number] {
-  if (scale === 'log') return niceDomain(min, max, 'log');
-  const [low, high] = niceDomain(min, max, 'linear');
-  const ticks = axisTicks([low, high], 5, { kind });
-  const step = ticks.length > 1 ? ticks[1]! - ticks[0]! : high - low;
-  return [Math.floor(low / step) * step, Math.ceil(high / step) * step];
-}
+/** Ticks wanted along each axis. */
+const X_TICKS = 6;
+const Y_TICKS = 5;
 
 /** The axes that fit the lines (or the zoomed range), snapped to whole ticks; null when there is nothing to draw. */
 export function computeView(lines: readonly ChartLine[], xKind: XKind, yScale: YScale, xRange: readonly [number, number] | null): ChartView | null {
   const extents = lineExtents(lines, yScale, xRange);
   if (!extents) return null;
-  const xDomain = xRange ? ([xRange[0], xRange[1]] as const) : snapToTicks(extents.x[0], extents.x[1], xKind, 'linear');
-  const yDomain = snapToTicks(extents.y[0], extents.y[1], 'value', yScale);
-  return {
-    xDomain,
-    yDomain,
-    xTicks: axisTicks(xDomain, 6, { kind: xKind }),
-    yTicks: axisTicks(yDomain, 5, { kind: 'value', scale: yScale }),
-  };
+  const x = xRange
+    ? { domain: [xRange[0], xRange[1]] as [number, number], ticks: axisTicks(xRange, X_TICKS, { kind: xKind }) }
+    : snappedAxis(extents.x[0], extents.x[1], X_TICKS, xKind, 'linear');
+  const y = snappedAxis(extents.y[0], extents.y[1], Y_TICKS, 'value', yScale);
+  return { xDomain: x.domain, yDomain: y.domain, xTicks: x.ticks, yTicks: y.ticks };
 }
 
 /** Whether two views have the same domains (ticks follow from them). */

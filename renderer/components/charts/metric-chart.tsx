@@ -85,6 +85,7 @@ export function MetricChart({ source, xKind, yScale, smoothing, xRange, onZoom, 
     if (container) {
       container.dataset.pointCount = String(points);
       container.dataset.lineCount = String(linesRef.current.length);
+      container.dataset.focusedLine = linesRef.current.find((line) => line.focused)?.id ?? '';
       container.dataset.drawn = String(Number(container.dataset.drawn ?? 0) + 1);
     }
     settings.current.onDrawn?.(points);
@@ -167,6 +168,7 @@ export function MetricChart({ source, xKind, yScale, smoothing, xRange, onZoom, 
           {view && plot && mappings && (
             <PointerLayer
               box={plot}
+              chart={{ width, height }}
               mappings={mappings}
               linesRef={linesRef}
               xKind={xKind}

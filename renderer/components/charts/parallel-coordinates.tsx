@@ -20,6 +20,36 @@ export interface ParallelCoordinatesProps {
 }
 
 const PAD = { top: 36, bottom: 22, left: 56, right: 56 };
+/** Characters of a category or axis name shown before it is cut with an ellipsis. */
+const CATEGORY_CHARS = 18;
+const TITLE_CHARS = 22;
+
+let measureContext: CanvasRenderingContext2D | null = null;
+
+/** The width of a text in a font, measured on a canvas (an estimate where there is none). */
+function textWidth(text: string, font: string): number {
+  measureContext ??= typeof document === 'undefined' ? null : document.createElement('canvas').getContext('2d');
+  if (!measureContext) return text.length * 6.5;
+  measureContext.font = font;
+  return measureContext.measureText(text).width;
+}
+
+function shorten(text: string, chars: number): string {
+  return text.length > chars ? `${text.slice(0, chars - 1)}…` : text;
+}
+
+/** Room at the sides for what the first axis writes to its left (tick labels, half its name) and the last axis to its right (half its name). */
+function sidePadding(scales: readonly AxisScale[], font: { tick: string; title: string }): { left: number; right: number } {
+  const first = scales[0];
+  const last = scales.at(-1);
+  if (!first || !last) return { left: PAD.left, right: PAD.right };
+  const ticks = Math.max(0, ...first.ticks.map((tick) => textWidth(tick.label, font.tick)));
+  const halfTitle = (scale: AxisScale) => textWidth(shorten(scale.axis.label, TITLE_CHARS), font.title) / 2;
+  return {
+    left: Math.ceil(Math.max(PAD.left, ticks + 12, halfTitle(first) + 4)),
+    right: Math.ceil(Math.max(PAD.right, halfTitle(last) + 4)),
+  };
+}
 const BRUSH_HIT_WIDTH = 28;
 /** A brush reaches this many pixels past where the drag started and ended, so a line at an end is easy to catch. */
 const BRUSH_SLACK_PX = 4;
@@ -82,8 +112,14 @@ function scaleAxis(axis: ParallelAxis, x: number, top: number, bottom: number): 
       const ys = brush.values.map((value) => positions.get(value) ?? top);
       return [Math.min(...ys) - 6, Math.max(...ys) + 6];
     },
-    ticks: axis.categories.map((category, index) => ({ y: yOf(index), label: category.length > 14 ? `${category.slice(0, 13)}…` : category })),
+    ticks: axis.categories.map((category, index) => ({ y: yOf(index), label: shorten(category, CATEGORY_CHARS) })),
   };
+}
+
+/** The fonts of the tick labels and axis names (those of the page's CSS; the system font before the chart is mounted). */
+function getFonts(svg: SVGSVGElement | null): { tick: string; title: string } {
+  const family = getComputedStyle(svg ?? document.body).fontFamily;
+  return { tick: `10px ${family}`, title: `600 12px ${family}` };
 }
 
 /** Parallel coordinates with brushing, in SVG. */
@@ -94,8 +130,14 @@ export function ParallelCoordinates({ runIds, axes, brushes, selected, colorOf, 
   const top = PAD.top;
   const bottom = height - PAD.bottom;
   const scales = useMemo(() => {
-    const usable = width - PAD.left - PAD.right;
-    return axes.map((axis, i) => scaleAxis(axis, PAD.left + (axes.length === 1 ? usable / 2 : (usable * i) / (axes.length - 1)), top, bottom));
+    // Placed once to learn the labels, then again with room for the outer axes' labels.
+    const font = getFonts(svgRef.current);
+    const place = (left: number, right: number) => {
+      const usable = width - left - right;
+      return axes.map((axis, i) => scaleAxis(axis, left + (axes.length === 1 ? usable / 2 : (usable * i) / (axes.length - 1)), top, bottom));
+    };
+    const padding = sidePadding(place(PAD.left, PAD.right), font);
+    return place(padding.left, padding.right);
   }, [axes, width, top, bottom]);
 
   const paths = useMemo(
@@ -168,7 +210,7 @@ export function ParallelCoordinates({ runIds, axes, brushes, selected, colorOf, 
           <g key={scale.axis.id} className="parallel-axis" data-testid={`parallel-axis-${scale.axis.id}`}>
             <line x1={scale.x} x2={scale.x} y1={top} y2={bottom} className="parallel-axis-line" />
             <text x={scale.x} y={top - 20} textAnchor="middle" className="parallel-axis-label">
-              {scale.axis.label.length > 22 ? `${scale.axis.label.slice(0, 21)}…` : scale.axis.label}
+              {shorten(scale.axis.label, TITLE_CHARS)}
             </text>
             {scale.ticks.map((tick, i) => (
               <text key={i} x={scale.x - 6} y={tick.y + 3} textAnchor="end" className="parallel-axis-tick">

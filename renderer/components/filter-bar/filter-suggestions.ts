@@ -60,7 +60,7 @@ function matching<T>(candidates: readonly T[], typed: string, text: (candidate: 
   return [...starts, ...contains].slice(0, MAX_SUGGESTIONS);
 }
 
-const ENTITY_KEYS: Partial<Record<SearchEntity, keyof ExperimentKeys>> = { metric: 'metrics', param: 'params', tag: 'tags' };
+const ENTITY_KEYS: Partial<Record<SearchEntity, 'metrics' | 'params' | 'tags'>> = { metric: 'metrics', param: 'params', tag: 'tags' };
 
 /** The suggestions at `cursor` in `text`, or null when nothing fits (or the text before the cursor is malformed). */
 export function suggestFilter(text: string, cursor: number, vocabulary: FilterVocabulary): SuggestionList | null {
@@ -80,7 +80,7 @@ export function suggestFilter(text: string, cursor: number, vocabulary: FilterVo
         items = fixed(entity, true);
       } else {
         const keys: FilterSuggestion[] = (['metric', 'param', 'tag'] as const).flatMap((kind) =>
-          vocabulary.keys[ENTITY_KEYS[kind] as keyof ExperimentKeys].map((name) => {
+          vocabulary.keys[ENTITY_KEYS[kind]!].map((name) => {
             const key = formatKey({ entity: kind, name });
             return { label: key, insert: `${key} `, detail: kind };
           }),

@@ -4,10 +4,7 @@ import { memo, useEffect, useRef, useState, type PointerEvent as ReactPointerEve
 import type { MetricAggregate } from '../../../shared/runs-table';
 import type { SortSpec } from '../../models/runs-table/run-order';
 import { defaultColumnWidth, NAME_COLUMN_ID, type PlacedColumn } from '../../models/runs-table/runs-table-columns';
-import { CHECK_WIDTH } from './runs-table-row';
-
-/** Height of the header, in pixels. */
-export const HEADER_HEIGHT = 44;
+import { CHECK_WIDTH, HEADER_HEIGHT } from './runs-table-geometry';
 
 const NEXT_AGGREGATE: Record<MetricAggregate, MetricAggregate> = { latest: 'min', min: 'max', max: 'latest' };
 const DRAG_THRESHOLD = 5;

@@ -1,50 +1,99 @@
-// The runs table: a virtualised grid (only rows in view are in the DOM, placed by transform at a
-// fixed height) over the open experiment's loaded runs, sorted, nested and grouped here. Choices
-// go to the store; this component only arranges and reports them. Its parts live beside it:
-// selection (use-row-selection.ts), keyboard (use-row-keyboard.ts), tooltips and hover
-// (use-cell-tooltips.ts), scroll restore (use-scroll-restore.ts), benchmark marks (use-paint-marks.ts).
-import { useCallback, useMemo, useRef, useState, type MouseEvent } from 'react';
-import type { MetricAggregate } from '../../../shared/runs-table';
-import { sortRows } from '../../models/runs-table/run-order';
-import { chosenValueSpecs, clampWidth, columnForId, parseValueColumnId, placeColumns } from '../../models/runs-table/runs-table-columns';
+// The runs table: a grid over the open experiment's loaded runs, sorted, nested and grouped here.
+// The scroller only provides the scrollbars: what shows is a viewport that stays in place (CSS
+// sticky) holding the header and two layers of rows, which runs-table-painter.ts moves and fills
+// in the scroll event itself, so that no frame shows rows missing however fast the scrollbar is
+// dragged. Choices go to the store; this component only arranges and reports them. Its parts live
+// beside it: selection (use-row-selection.ts), keyboard (use-row-keyboard.ts), tooltips and hover
+// (use-cell-tooltips.ts), scroll restore (use-scroll-restore.ts), row order (use-row-order.ts),
+// benchmark marks (use-paint-marks.ts).
+import { useCallback, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { MetricCellState, type MetricAggregate } from '../../../shared/runs-table';
+import { numberFormatFor, type NumberFormat } from '../../models/number-format';
+import { chosenValueSpecs, clampWidth, columnForId, NAME_WIDTH_RANGE, parseValueColumnId, placeColumns } from '../../models/runs-table/runs-table-columns';
 import type { RunsTableData } from '../../models/runs-table/runs-table-data';
 import { buildTableRows, type TableRow } from '../../models/runs-table/runs-table-rows';
 import { navigate } from '../../router';
 import type { RunsTableView } from '../../stores/runs-table-slice';
 import { useAppStore } from '../../use-app-store';
-import { HEADER_HEIGHT, RunsTableHeader } from './runs-table-header';
-import { CHECK_WIDTH, ROW_HEIGHT, RowPart } from './runs-table-row';
+import { CHECK_WIDTH, HEADER_HEIGHT, ROW_HEIGHT } from './runs-table-geometry';
+import { RunsTableHeader } from './runs-table-header';
+import { RunsTablePainter } from './runs-table-painter';
 import { useCellTooltips } from './use-cell-tooltips';
 import { usePaintMarks } from './use-paint-marks';
 import { useRowKeyboard } from './use-row-keyboard';
+import { useRowOrder } from './use-row-order';
 import { isRowSelected, useRowSelection } from './use-row-selection';
 import { useScrollRestore } from './use-scroll-restore';
-import { useVirtualRows } from './use-virtual-rows';
-import { useVisibleColumns } from './use-visible-columns';
+
+/** Names measured to fit the name column: an even sample of this many. */
+const NAME_SAMPLE = 400;
+/** What the name cell holds besides the name: padding, expander, swatch, gaps. */
+const NAME_CHROME = 20 + 18 + 10 + 12;
+let measureContext: CanvasRenderingContext2D | null = null;
+
+/** A name column width that fits nineteen names in twenty, within bounds. */
+function fittedNameWidth(names: readonly string[], font: string): number {
+  measureContext ??= document.createElement('canvas').getContext('2d');
+  if (!measureContext || names.length === 0) return NAME_WIDTH_RANGE[0];
+  measureContext.font = font;
+  const step = Math.max(1, Math.floor(names.length / NAME_SAMPLE));
+  const widths: number[] = [];
+  for (let i = 0; i < names.length; i += step) widths.push(measureContext.measureText(names[i] ?? '').width);
+  widths.sort((a, b) => a - b);
+  const typical = widths[Math.floor(widths.length * 0.95)] ?? 0;
+  return Math.round(Math.min(NAME_WIDTH_RANGE[1], Math.max(NAME_WIDTH_RANGE[0], typical + NAME_CHROME)));
+}
+
+/** The scroller's size, following resizes. */
+function useClientSize(scrollRef: React.RefObject<HTMLDivElement | null>): { width: number; height: number } {
+  // Before the element is measured, the window bounds it: the first render is usually the right one.
+  const [size, setSize] = useState(() => ({ width: window.innerWidth, height: window.innerHeight }));
+  useLayoutEffect(() => {
+    const element = scrollRef.current;
+    if (!element) return;
+    const update = () =>
+      setSize((current) =>
+        current.width === element.clientWidth && current.height === element.clientHeight ? current : { width: element.clientWidth, height: element.clientHeight },
+      );
+    update();
+    const observer = new ResizeObserver(update);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [scrollRef]);
+  return size;
+}
 
 /** The grid of one experiment's runs; `view` must have data. */
 export function RunsTable({ view, data }: { view: RunsTableView; data: RunsTableData }) {
   const { sort, groupBy, expanded, selected, focused, layout, anchor } = view;
   const actions = useAppStore.getState();
+  const colorBook = useAppStore((state) => state.runColors);
   const scrollRef = useRef<HTMLDivElement>(null);
+  const viewportRef = useRef<HTMLDivElement>(null);
+  const pinnedLayerRef = useRef<HTMLDivElement>(null);
+  const restLayerRef = useRef<HTMLDivElement>(null);
+  const painterRef = useRef<RunsTablePainter | null>(null);
   const [preview, setPreview] = useState<{ id: string; width: number } | null>(null);
+  const client = useClientSize(scrollRef);
 
+  // The name column fits the names of the runs first shown; it does not change width as more arrive.
+  const [nameWidth] = useState(() => fittedNameWidth(data.runNames, `500 13px ${getComputedStyle(document.body).fontFamily}`));
+  const emptyUser = useMemo(() => (data.userIds.every((user) => !user) ? new Set(['attr:user']) : undefined), [data]);
   const shownSpecs = useMemo(() => chosenValueSpecs(layout, data.keys), [layout, data.keys]);
   const columns = useMemo(
-    () => placeColumns(preview ? { ...layout, widths: { ...layout.widths, [preview.id]: preview.width } } : layout, shownSpecs),
-    [layout, shownSpecs, preview],
+    () =>
+      placeColumns(preview ? { ...layout, widths: { ...layout.widths, [preview.id]: preview.width } } : layout, shownSpecs, {
+        emptyAttributes: emptyUser,
+        nameWidth,
+      }),
+    [layout, shownSpecs, preview, emptyUser, nameWidth],
   );
   const width = CHECK_WIDTH + columns.reduce((sum, column) => sum + column.width, 0);
-  // The name column is pinned: drawn in a pane that stays in view when scrolling sideways.
-  const [pinnedColumns, restColumns] = useMemo(() => [columns.slice(0, 1), columns.slice(1)], [columns]);
-  const nameWidth = pinnedColumns[0]?.width ?? 0;
-  const pinnedWidth = CHECK_WIDTH + nameWidth;
-  const [firstColumn, lastColumn] = useVisibleColumns(scrollRef, restColumns, CHECK_WIDTH);
-  const restInView = useMemo(() => restColumns.slice(firstColumn, lastColumn), [restColumns, firstColumn, lastColumn]);
+  const [nameColumn, restColumns] = useMemo(() => [columns[0]!, columns.slice(1)], [columns]);
   const sortColumn = useMemo(() => (sort ? columnForId(sort.columnId, layout) : null), [sort, layout]);
   // Running runs' durations are measured to this moment; it moves when the data does.
   const now = useMemo(() => (data ? Date.now() : 0), [data]);
-  const order = useMemo(() => sortRows(data, sortColumn, sort?.ascending ?? false, now), [data, sortColumn, sort, now]);
+  const order = useRowOrder(data, sortColumn, sort?.ascending ?? false, now);
   const metricColumnIds = useMemo(() => columns.filter((column) => column.kind === 'metric').map((column) => column.id).join('\n'), [columns]);
   const rows = useMemo(
     () =>
@@ -57,13 +106,35 @@ export function RunsTable({ view, data }: { view: RunsTableView; data: RunsTable
       }),
     [data, order, groupBy, expanded, metricColumnIds, sort, sortColumn],
   );
-  const rowIndex = useMemo(() => new Map(rows.map((row, index) => [row.key, index])), [rows]);
-  const focusedIndex = focused === null ? -1 : (rowIndex.get(focused) ?? -1);
-  const range = useVirtualRows(scrollRef, rows.length, ROW_HEIGHT, HEADER_HEIGHT);
+  // Group rows' means are read in the same column as the runs' values: they count for its format too.
+  const groupMeans = useMemo(() => {
+    const means = new Map<string, number[]>();
+    if (!groupBy) return means;
+    for (let position = 0; position < rows.length; position++) {
+      const row = rows.at(position);
+      if (row.kind !== 'group') continue;
+      for (const [id, stat] of row.stats) means.set(id, [...(means.get(id) ?? []), stat.mean]);
+    }
+    return means;
+  }, [groupBy, rows]);
+  // A live patch changes a few rows: the columns' formats stay (working them out reads every row).
+  const lastFormats = useRef<{ runIds: readonly string[]; ids: string; means: typeof groupMeans; formats: ReadonlyMap<string, NumberFormat> } | null>(null);
+  const formats = useMemo(() => {
+    const last = lastFormats.current;
+    if (last && data.patch && last.runIds === data.runIds && last.ids === metricColumnIds && last.means === groupMeans) return last.formats;
+    const byColumn = new Map<string, NumberFormat>();
+    for (const id of metricColumnIds ? metricColumnIds.split('\n') : []) {
+      const column = data.columns.get(id);
+      if (column?.type === 'number') byColumn.set(id, numberFormatFor(column.values, (row) => column.states[row] === MetricCellState.Value, groupMeans.get(id)));
+    }
+    lastFormats.current = { runIds: data.runIds, ids: metricColumnIds, means: groupMeans, formats: byColumn };
+    return byColumn;
+  }, [data, metricColumnIds, groupMeans]);
+  const focusedIndex = focused === null ? -1 : rows.positionOf(focused);
   const groupLabel = groupBy ? (parseValueColumnId(groupBy)?.key ?? groupBy) : '';
 
-  const { selection, toggleSelection } = useRowSelection({ data, rows, rowIndex, selected, anchor, actions });
-  const { hovered, onMouseOver, onMouseLeave } = useCellTooltips({ columns, rows, rowIndex, data, groupLabel });
+  const { selection, toggleSelection } = useRowSelection({ data, rows, selected, anchor, actions });
+  const { onMouseOver, onMouseLeave } = useCellTooltips({ columns, rows, data, groupLabel, onHover: (key) => painterRef.current?.setHovered(key) });
 
   useScrollRestore({
     scrollRef,
@@ -74,22 +145,61 @@ export function RunsTable({ view, data }: { view: RunsTableView; data: RunsTable
   });
   usePaintMarks(rows.length, sort, rows);
 
+  // The painter draws the rows; it follows the scroll synchronously, and every render's state.
+  const scrollPaint = useCallback(() => {
+    const scroller = scrollRef.current;
+    const painter = painterRef.current;
+    if (!scroller || !painter) return;
+    viewportRef.current?.style.setProperty('--scroll-left', `${scroller.scrollLeft}px`);
+    painter.scroll({ scrollTop: scroller.scrollTop, scrollLeft: scroller.scrollLeft, width: scroller.clientWidth, height: scroller.clientHeight });
+  }, []);
+  useLayoutEffect(() => {
+    const scroller = scrollRef.current;
+    if (!scroller || !pinnedLayerRef.current || !restLayerRef.current) return;
+    painterRef.current = new RunsTablePainter(pinnedLayerRef.current, restLayerRef.current);
+    scroller.addEventListener('scroll', scrollPaint, { passive: true });
+    return () => {
+      scroller.removeEventListener('scroll', scrollPaint);
+      painterRef.current = null;
+    };
+  }, [scrollPaint]);
+  const cells = useMemo(() => ({ data, groupLabel, now, colorOf: (runId: string) => colorBook.colorOf(runId), formats }), [data, groupLabel, now, colorBook, formats]);
+  useLayoutEffect(() => {
+    const painter = painterRef.current;
+    if (!painter) return;
+    painter.update({
+      rows,
+      nameColumn,
+      restColumns,
+      width,
+      isSelected: (row) => isRowSelected(row, data, selected),
+      focused,
+      cells,
+      assignColors: (runIds) => colorBook.assign(runIds),
+    });
+    scrollPaint();
+  }, [rows, nameColumn, restColumns, width, data, selected, focused, cells, colorBook, scrollPaint, client]);
+
   const open = (row: TableRow) => {
     if (row.kind === 'run') navigate({ name: 'run', runId: row.key });
     else actions.toggleRunsRowExpanded(row.key);
   };
 
+  const rowAt = (target: HTMLElement): { key: string; position: number } | null => {
+    const key = target.closest<HTMLElement>('[data-row-key]')?.dataset.rowKey;
+    const position = key === undefined ? -1 : rows.positionOf(key);
+    return key === undefined || position < 0 ? null : { key, position };
+  };
+
   const onClick = (event: MouseEvent<HTMLDivElement>) => {
     const target = event.target as HTMLElement;
-    const rowElement = target.closest<HTMLElement>('[data-row-key]');
-    const key = rowElement?.dataset.rowKey;
-    const index = key === undefined ? undefined : rowIndex.get(key);
-    if (key === undefined || index === undefined) return;
-    const row = rows[index] as TableRow;
+    const found = rowAt(target);
+    if (!found) return;
+    const row = rows.at(found.position);
     const action = target.closest<HTMLElement>('[data-action]')?.dataset.action;
-    if (action === 'select') toggleSelection(row, index, event.shiftKey);
-    else if (action === 'expand') actions.toggleRunsRowExpanded(key);
-    actions.setRunsFocused(key);
+    if (action === 'select') toggleSelection(row, found.position, event.shiftKey);
+    else if (action === 'expand') actions.toggleRunsRowExpanded(found.key);
+    actions.setRunsFocused(found.key);
     if (!target.closest('a')) scrollRef.current?.focus({ preventScroll: true });
   };
 
@@ -112,7 +222,8 @@ export function RunsTable({ view, data }: { view: RunsTableView; data: RunsTable
     else state.selectAllMatchingRuns();
   }, [selection]);
 
-  const visible: TableRow[] = rows.slice(range.start, range.end);
+  const pinnedWidth = CHECK_WIDTH + nameColumn.width;
+  const contentHeight = HEADER_HEIGHT + rows.length * ROW_HEIGHT;
   return (
     <div
       className="rt-scroll"
@@ -127,59 +238,32 @@ export function RunsTable({ view, data }: { view: RunsTableView; data: RunsTable
       onMouseOver={onMouseOver}
       onMouseLeave={onMouseLeave}
       onDoubleClick={(event) => {
-        const key = (event.target as HTMLElement).closest<HTMLElement>('[data-row-key]')?.dataset.rowKey;
-        const index = key === undefined ? undefined : rowIndex.get(key);
-        if (index !== undefined && !(event.target as HTMLElement).closest('[data-action], a')) open(rows[index] as TableRow);
+        const found = rowAt(event.target as HTMLElement);
+        if (found && !(event.target as HTMLElement).closest('[data-action], a')) open(rows.at(found.position));
       }}
       data-testid="runs-table"
       data-row-count={rows.length}
       data-focused-index={focusedIndex}
     >
-      <RunsTableHeader
-        columns={columns}
-        width={width}
-        sort={sort}
-        selection={selection}
-        selectableCount={data.runIds.length}
-        onToggleAll={onToggleAll}
-        onSort={actions.sortRunsBy}
-        onResize={onResize}
-        onMove={actions.moveRunsColumn}
-        onAggregate={onAggregate}
-      />
-      <div className="rt-body" role="rowgroup" style={{ height: rows.length * ROW_HEIGHT, width }}>
-        {[true, false].map((pinned) => (
-          <div
-            key={pinned ? 'pinned' : 'rest'}
-            className={`rt-pane${pinned ? ' rt-pane-pinned' : ''}`}
-            role="none"
-            style={{ width: pinned ? pinnedWidth : width - pinnedWidth, height: rows.length * ROW_HEIGHT }}
-          >
-            {visible.map((row, offset) => {
-              const position = range.start + offset;
-              // Keyed by slot: a row scrolled out lends its elements to the row scrolled in.
-              const slot = position % range.length;
-              return (
-                <RowPart
-                  key={slot}
-                  row={row}
-                  position={position}
-                  slot={slot}
-                  pinned={pinned}
-                  columns={pinned ? pinnedColumns : restInView}
-                  offset={nameWidth}
-                  width={pinned ? pinnedWidth : width - pinnedWidth}
-                  data={data}
-                  selected={isRowSelected(row, data, selected)}
-                  focused={position === focusedIndex}
-                  hovered={row.key === hovered}
-                  groupLabel={groupLabel}
-                  now={now}
-                />
-              );
-            })}
+      <div className="rt-sizer" style={{ width, height: contentHeight }}>
+        <div ref={viewportRef} className="rt-viewport" style={{ width: client.width, height: client.height }}>
+          <RunsTableHeader
+            columns={columns}
+            width={width}
+            sort={sort}
+            selection={selection}
+            selectableCount={data.runIds.length}
+            onToggleAll={onToggleAll}
+            onSort={actions.sortRunsBy}
+            onResize={onResize}
+            onMove={actions.moveRunsColumn}
+            onAggregate={onAggregate}
+          />
+          <div className="rt-body" role="rowgroup">
+            <div className="rt-layer rt-layer-rest" ref={restLayerRef} role="none" style={{ left: pinnedWidth }} />
+            <div className="rt-layer rt-layer-pinned" ref={pinnedLayerRef} role="none" style={{ width: pinnedWidth }} />
           </div>
-        ))}
+        </div>
       </div>
     </div>
   );

@@ -2,9 +2,8 @@
 // extends the selection), Space selects it, Enter opens it, → unfolds and ← folds or goes up to
 // the parent run or the group. The focused row is scrolled into view.
 import { useCallback, type KeyboardEvent, type RefObject } from 'react';
-import type { TableRow } from '../../models/runs-table/runs-table-rows';
-import { HEADER_HEIGHT } from './runs-table-header';
-import { ROW_HEIGHT } from './runs-table-row';
+import type { TableRow, TableRows } from '../../models/runs-table/runs-table-rows';
+import { HEADER_HEIGHT, ROW_HEIGHT } from './runs-table-geometry';
 
 /** The store actions the keyboard uses. */
 export interface KeyboardActions {
@@ -31,7 +30,7 @@ export function useScrollRowIntoView(scrollRef: RefObject<HTMLDivElement | null>
 /** The grid's keydown handler. */
 export function useRowKeyboard(options: {
   readonly scrollRef: RefObject<HTMLDivElement | null>;
-  readonly rows: readonly TableRow[];
+  readonly rows: TableRows;
   readonly focusedIndex: number;
   readonly groupBy: string | null;
   readonly actions: KeyboardActions;
@@ -43,7 +42,7 @@ export function useRowKeyboard(options: {
 
   return (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.target !== event.currentTarget || rows.length === 0) return;
-    const current = focusedIndex >= 0 ? (rows[focusedIndex] as TableRow) : null;
+    const current = focusedIndex >= 0 ? rows.at(focusedIndex) : null;
     const pageRows = Math.max(1, Math.floor(((scrollRef.current?.clientHeight ?? 0) - HEADER_HEIGHT) / ROW_HEIGHT) - 1);
     let next: number;
     switch (event.key) {
@@ -89,7 +88,7 @@ export function useRowKeyboard(options: {
         // Up to the parent run, or to the group.
         if (current.kind === 'group' || (!groupBy && current.depth === 0)) return;
         for (let i = focusedIndex - 1; i >= 0; i--) {
-          const candidate = rows[i] as TableRow;
+          const candidate = rows.at(i);
           if (groupBy ? candidate.kind === 'group' : candidate.kind === 'run' && candidate.depth < current.depth) {
             actions.setRunsFocused(candidate.key);
             scrollIntoView(i);
@@ -102,7 +101,7 @@ export function useRowKeyboard(options: {
         return;
     }
     event.preventDefault();
-    const row = rows[next] as TableRow;
+    const row = rows.at(next);
     if (event.shiftKey && row.kind === 'run') actions.setRunsSelected([row.key], true);
     actions.setRunsFocused(row.key);
     scrollIntoView(next);

@@ -3,7 +3,7 @@
 // whether none, some or all of the matching runs are selected.
 import { useMemo } from 'react';
 import type { RunsTableData } from '../../models/runs-table/runs-table-data';
-import type { TableRow } from '../../models/runs-table/runs-table-rows';
+import type { TableRow, TableRows } from '../../models/runs-table/runs-table-rows';
 
 /** How much of the matching runs is selected. */
 export type SelectionState = 'none' | 'some' | 'all';
@@ -27,23 +27,24 @@ export function isRowSelected(row: TableRow, data: RunsTableData, selected: Read
 /** The table's selection: the header box's state, and toggling a row (with `range`, from the anchor to it). */
 export function useRowSelection(options: {
   readonly data: RunsTableData;
-  readonly rows: readonly TableRow[];
-  readonly rowIndex: ReadonlyMap<string, number>;
+  readonly rows: TableRows;
   readonly selected: ReadonlySet<string>;
   readonly anchor: string | null;
   readonly actions: SelectionActions;
 }) {
-  const { data, rows, rowIndex, selected, anchor, actions } = options;
+  const { data, rows, selected, anchor, actions } = options;
   const selectedCount = useMemo(() => data.runIds.reduce((count, runId) => count + (selected.has(runId) ? 1 : 0), 0), [data, selected]);
   const selection: SelectionState = selectedCount === 0 ? 'none' : selectedCount === data.runIds.length ? 'all' : 'some';
 
   const toggleSelection = (row: TableRow, index: number, range: boolean) => {
     const ids = runIdsOf(row, data);
     const select = !ids.every((runId) => selected.has(runId));
-    const anchorIndex = anchor === null ? -1 : (rowIndex.get(anchor) ?? -1);
+    const anchorIndex = anchor === null ? -1 : rows.positionOf(anchor);
     if (range && anchorIndex >= 0) {
       const [from, to] = anchorIndex < index ? [anchorIndex, index] : [index, anchorIndex];
-      actions.setRunsSelected(rows.slice(from, to + 1).flatMap((one) => runIdsOf(one, data)), select);
+      const inRange: string[] = [];
+      for (let position = from; position <= to; position++) inRange.push(...runIdsOf(rows.at(position), data));
+      actions.setRunsSelected(inRange, select);
     } else {
       actions.setRunsSelected(ids, select);
     }

@@ -30,12 +30,22 @@ export function axisMapping(domain: readonly [number, number], from: number, to:
 }
 
 const TICK_MULTIPLES = [1, 2, 2.5, 5, 10];
+/** Steps are whole numbers: no 2.5 (ticks at 2.5, 7.5, 12.5 mean nothing), and never below 1. */
+const WHOLE_MULTIPLES = [1, 2, 5, 10];
 
-/** A step between ticks: 1, 2, 2.5 or 5 times a power of ten, giving about `count` ticks over span. */
-function niceStep(span: number, count: number): number {
-  const raw = span / Math.max(1, count);
+/** A step between ticks: 1, 2, 2.5 or 5 times a power of ten (whole steps: 1, 2 or 5, at least 1), giving about `count` ticks over span. */
+function niceStep(span: number, count: number, whole = false): number {
+  const raw = whole ? Math.max(1, span / Math.max(1, count)) : span / Math.max(1, count);
   const power = 10 ** Math.floor(Math.log10(raw));
-  return power * TICK_MULTIPLES.find((multiple) => multiple * power >= raw)!;
+  return power * (whole ? WHOLE_MULTIPLES : TICK_MULTIPLES).find((multiple) => multiple * power >= raw)!;
+}
+
+/** The distance between the ticks axisTicks puts on a linear axis. */
+export function tickStep(domain: readonly [number, number], count: number, kind: XKind | 'value'): number {
+  const span = domain[1] - domain[0];
+  if (kind === 'wall') return timeStep(span, count, 1);
+  if (kind === 'relative') return timeStep(span, count, SECOND);
+  return niceStep(span, count, kind === 'step');
 }
 
 const SECOND = 1000;
@@ -79,14 +89,37 @@ export function axisTicks(domain: readonly [number, number], count: number, opti
     for (let power = first; power <= last; power += every) ticks.push(10 ** power);
     return ticks;
   }
-  const step =
-    options.kind === 'wall' ? timeStep(high - low, count, 1) : options.kind === 'relative' ? timeStep(high - low, count, SECOND) : niceStep(high - low, count);
+  const step = tickStep(domain, count, options.kind);
   const ticks: number[] = [];
   for (let tick = Math.ceil(low / step) * step; tick <= high + step * 1e-9; tick += step) {
     // Snap away floating error (0.30000000000000004).
     ticks.push(Number.parseFloat(tick.toPrecision(12)));
   }
   return ticks;
+}
+
+/** Rounds away floating error (0.30000000000000004). */
+function clean(value: number): number {
+  return Number.parseFloat(value.toPrecision(12));
+}
+
+/**
+ * Widens [min, max] to whole tick steps, so that the axes move rarely while a run logs, and puts a
+ * tick at each end and every step between: the lowest and the highest ticks are the domain's ends,
+ * so both are labelled.
+ */
+export function snappedAxis(min: number, max: number, count: number, kind: XKind | 'value', scale: YScale): { domain: [number, number]; ticks: number[] } {
+  if (scale === 'log') {
+    const domain = niceDomain(min, max, 'log');
+    return { domain, ticks: axisTicks(domain, count, { kind, scale }) };
+  }
+  const [low, high] = niceDomain(min, max, 'linear');
+  const step = tickStep([low, high], count, kind);
+  const first = clean(Math.floor(low / step + 1e-9) * step);
+  const last = clean(Math.ceil(high / step - 1e-9) * step);
+  const ticks: number[] = [];
+  for (let i = 0; first + i * step <= last + step * 1e-9; i++) ticks.push(clean(first + i * step));
+  return { domain: [first, last], ticks };
 }
 
 /** A compact number: 1.2k, 3.5M, 0.0012, 1.23e-7. */

@@ -30,6 +30,7 @@ export function loadColumnLayout(storage: LayoutStorage | null, experimentId: st
     const saved = JSON.parse(text) as Record<string, unknown>;
     return {
       chosen: stringList(saved.chosen),
+      defaults: stringList(saved.defaults),
       hiddenAttributes: stringList(saved.hiddenAttributes) ?? [],
       order: stringList(saved.order) ?? [],
       widths: record(saved.widths, isWidth),

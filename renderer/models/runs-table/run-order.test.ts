@@ -2,11 +2,12 @@
 // table loaded in full would reorder its rows when it is sorted locally. Compared against the
 // real main side (in-process API, real SQLite).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeRunsTablePage, type RunsTableColumnSpec } from '../../../shared/runs-table';
+import { decodeRunsTablePage, type NumberColumn, type RunsTableColumnSpec } from '../../../shared/runs-table';
 import { startInProcessCairn, type InProcessCairn } from '../../../test-support/in-process-api';
-import { sortRows } from './run-order';
+import { repositionRows, rowComparator, sortRows } from './run-order';
 import { columnForId, EMPTY_LAYOUT } from './runs-table-columns';
 import { tableDataFromPage } from './runs-table-data';
+import { testPage, type TestRun } from './runs-table-fixture';
 
 let cairn: InProcessCairn;
 
@@ -56,5 +57,50 @@ describe('sortRows', () => {
       }
     }
     expect([...sortRows(data, null, true)].map((row) => data.runIds[row])).toEqual(await serverOrder([]));
+  });
+});
+
+describe('sortRows on large tables', () => {
+  it('gives the comparator’s order, with ties, NaN, missing values, infinities and a shuffled arrival order', () => {
+    let seed = 11;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const runs: TestRun[] = Array.from({ length: 5000 }, (_, i) => {
+      const loss = random() < 0.1 ? undefined : pick([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0, -0, 1e-300, -2.5, 3, random(), -random() * 1e6]);
+      return {
+        id: `id-${pick(['a', 'b', 'c'])}-${i}`,
+        name: pick(['b', 'a', 'B', 'é', '😀', 'run']),
+        start: 1000 + Math.floor(random() * 50),
+        status: pick(['RUNNING', 'FINISHED', 'FAILED'] as const),
+        values: { ...(loss === undefined ? {} : { loss }), ...(random() < 0.2 ? {} : { model: pick(['b', 'a', 'B', 'é', '😀', '']) }) },
+      };
+    });
+    const columns: RunsTableColumnSpec[] = [
+      { kind: 'metric', key: 'loss', aggregate: 'latest' },
+      { kind: 'param', key: 'model' },
+    ];
+    const data = tableDataFromPage(testPage(runs, columns), { params: ['model'], metrics: ['loss'], tags: [] }, { filter: '', orderBy: [] });
+    const now = 5000;
+    for (const columnId of ['metric:loss', 'param:model', 'attr:name', 'attr:start', 'attr:status', 'attr:duration', null]) {
+      for (const ascending of [true, false]) {
+        const column = columnId === null ? null : columnForId(columnId, EMPTY_LAYOUT);
+        const expected = Int32Array.from(data.runIds, (_, i) => i).sort(rowComparator(data, column, ascending, now));
+        expect([...sortRows(data, column, ascending, now)], `${columnId} ${ascending}`).toEqual([...expected]);
+      }
+    }
+  });
+
+  it('puts changed rows back where the comparator places them, without sorting the rest', () => {
+    const runs: TestRun[] = Array.from({ length: 50 }, (_, i) => ({ id: `r${i}`, start: 1000 + i, values: { loss: i } }));
+    const columns: RunsTableColumnSpec[] = [{ kind: 'metric', key: 'loss', aggregate: 'latest' }];
+    const data = tableDataFromPage(testPage(runs, columns), { params: [], metrics: ['loss'], tags: [] }, { filter: '', orderBy: [] });
+    const column = columnForId('metric:loss', EMPTY_LAYOUT);
+    const order = sortRows(data, column, true);
+    const loss = data.columns.get('metric:loss') as NumberColumn;
+    (loss.values)[3] = 99;
+    (loss.values)[40] = -1;
+    const compare = rowComparator(data, column, true);
+    const expected = Int32Array.from(data.runIds, (_, i) => i).sort(compare);
+    expect([...repositionRows(order, [3, 40], compare)]).toEqual([...expected]);
   });
 });

@@ -5,6 +5,7 @@
 import { LOGGED_MODELS_TAG, NOTE_TAG, PARENT_RUN_TAG, RUN_NAME_TAG, USER_TAG } from '../../../shared/mlflow-tags';
 import { formatKey } from '../../../shared/search';
 import {
+  DEFAULT_VALUE_COLUMN_LIMIT,
   defaultRunsTableColumns,
   valueColumnId,
   type ExperimentKeys,
@@ -35,6 +36,11 @@ export type PlacedColumn = TableColumn & { readonly width: number; readonly left
 export interface ColumnLayout {
   /** The value columns the user picked (ids, e.g. "metric:loss"), or null for the defaults. */
   readonly chosen: readonly string[] | null;
+  /**
+   * The default columns as last shown (ids), kept so that keys arriving later (a live run's new
+   * metrics) never reorder them: new defaults are only ever appended. Null until first shown.
+   */
+  readonly defaults: readonly string[] | null;
   /** Attribute columns the user hid. */
   readonly hiddenAttributes: readonly string[];
   /** Column ids in the order the user dragged them to; columns not listed follow in their natural order. */
@@ -45,7 +51,7 @@ export interface ColumnLayout {
 }
 
 /** A layout with no choices: default columns, natural order and widths. */
-export const EMPTY_LAYOUT: ColumnLayout = { chosen: null, hiddenAttributes: [], order: [], widths: {}, aggregates: {} };
+export const EMPTY_LAYOUT: ColumnLayout = { chosen: null, defaults: null, hiddenAttributes: [], order: [], widths: {}, aggregates: {} };
 
 /** The attribute columns, in their natural order; the name column is always first and always shown. */
 export const ATTRIBUTE_COLUMNS: readonly TableColumn[] = [
@@ -73,9 +79,13 @@ const DEFAULT_WIDTHS: Readonly<Record<string, number>> = {
   'attr:name': 260,
   'attr:status': 104,
   'attr:start': 150,
-  'attr:duration': 92,
+  // "12 h 59 min" with the running mark.
+  'attr:duration': 112,
   'attr:user': 110,
 };
+
+/** The name column's width bounds when fitted to the runs' names. */
+export const NAME_WIDTH_RANGE: readonly [number, number] = [180, 460];
 
 /** A column's width before the user drags it. */
 export function defaultColumnWidth(column: TableColumn): number {
@@ -95,12 +105,33 @@ export function parseValueColumnId(id: string): { kind: RunsTableColumnKind; key
   return { kind, key: id.slice(colon + 1) };
 }
 
+/** Whether a value column's key is among the experiment's keys. */
+function hasKey(keys: ExperimentKeys, id: string): boolean {
+  const parsed = parseValueColumnId(id);
+  if (!parsed) return false;
+  return (parsed.kind === 'param' ? keys.params : parsed.kind === 'metric' ? keys.metrics : keys.tags).includes(parsed.key);
+}
+
+/**
+ * The default columns for the keys now known, given those shown before: the ones shown keep their
+ * place (unless no run has their key any more) and the ones that now qualify are appended, within
+ * the limit. So a live run's new metric never pushes the columns the user was reading aside.
+ */
+export function stableDefaultColumns(shown: readonly string[] | null, keys: ExperimentKeys, limit = DEFAULT_VALUE_COLUMN_LIMIT): string[] {
+  const current = defaultRunsTableColumns(keys, limit).map(valueColumnId);
+  if (shown === null) return current;
+  const kept = shown.filter((id) => hasKey(keys, id));
+  const added = current.filter((id) => !kept.includes(id)).slice(0, Math.max(0, limit - kept.length));
+  return [...kept, ...added];
+}
+
 /** The value columns a layout asks for, given the experiment's keys (the defaults when nothing is chosen). */
 export function chosenValueSpecs(layout: ColumnLayout, keys: ExperimentKeys): RunsTableColumnSpec[] {
+  const ids = layout.chosen ?? layout.defaults;
   const base: RunsTableColumnSpec[] =
-    layout.chosen === null
+    ids === null
       ? defaultRunsTableColumns(keys)
-      : layout.chosen.flatMap((id) => {
+      : ids.flatMap((id) => {
           const parsed = parseValueColumnId(id);
           return parsed ? [parsed] : [];
         });
@@ -118,9 +149,17 @@ function valueColumn(spec: RunsTableColumnSpec): TableColumn {
   return { id: valueColumnId(spec), kind: spec.kind, key: spec.key, label: spec.key, aggregate: spec.aggregate ?? 'latest' };
 }
 
+/** What the data decides about the attribute columns the user has not arranged. */
+export interface PlacementOptions {
+  /** Attribute columns left out because no run has a value (an empty User column). */
+  readonly emptyAttributes?: ReadonlySet<string>;
+  /** The name column's width when the user has not dragged it: one that fits the runs' names. */
+  readonly nameWidth?: number;
+}
+
 /** The columns as shown: visible attributes and chosen value columns, in the user's order, with widths and offsets. */
-export function placeColumns(layout: ColumnLayout, shownSpecs: readonly RunsTableColumnSpec[]): PlacedColumn[] {
-  const hidden = new Set(layout.hiddenAttributes);
+export function placeColumns(layout: ColumnLayout, shownSpecs: readonly RunsTableColumnSpec[], options: PlacementOptions = {}): PlacedColumn[] {
+  const hidden = new Set([...layout.hiddenAttributes, ...(options.emptyAttributes ?? [])]);
   const natural = [
     ...ATTRIBUTE_COLUMNS.filter((column) => column.id === NAME_COLUMN_ID || !hidden.has(column.id)),
     ...shownSpecs.map(valueColumn),
@@ -140,7 +179,8 @@ export function placeColumns(layout: ColumnLayout, shownSpecs: readonly RunsTabl
     .map(({ column }) => column);
   let left = 0;
   return ordered.map((column) => {
-    const width = layout.widths[column.id] ?? defaultColumnWidth(column);
+    const fitted = column.id === NAME_COLUMN_ID ? options.nameWidth : undefined;
+    const width = layout.widths[column.id] ?? fitted ?? defaultColumnWidth(column);
     const placed = { ...column, width, left };
     left += width;
     return placed;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MetricCellState, type RunsTableColumnSpec } from '../../../shared/runs-table';
-import { mergeChangedRuns, mergeKeys, tableDataFromPage } from './runs-table-data';
+import { mergeChangedRuns, mergeKeys, runIndex, tableDataFromPage } from './runs-table-data';
 import { testPage } from './runs-table-fixture';
 
 const COLUMNS: RunsTableColumnSpec[] = [
@@ -18,7 +18,7 @@ describe('table data', () => {
       QUERY,
     );
     expect(data.complete).toBe(true);
-    expect(data.rowOf.get('b')).toBe(1);
+    expect(runIndex(data).get('b')).toBe(1);
     const loss = data.columns.get('metric:loss');
     expect(loss?.type === 'number' && [...loss.states]).toEqual([MetricCellState.Value, MetricCellState.NaN, MetricCellState.Missing]);
     expect(data.columns.get('param:lr')?.values).toEqual(['0.1', null, null]);
@@ -39,13 +39,35 @@ describe('table data', () => {
     const merged = mergeChangedRuns(data, page, ['b', 'c', 'd']);
     expect(merged.runIds).toEqual(['a', 'c', 'd']);
     expect(merged.total).toBe(3);
-    expect(merged.rowOf.get('d')).toBe(2);
+    expect(runIndex(merged).get('d')).toBe(2);
+    expect(merged.patch).toBeNull();
     expect(merged.statuses).toEqual(['FINISHED', 'FINISHED', 'RUNNING']);
     const loss = merged.columns.get('metric:loss');
     expect(loss?.type === 'number' && [...loss.values.slice(0, 2)]).toEqual([0.5, 0.1]);
     expect(loss?.type === 'number' && loss.states[2]).toBe(MetricCellState.Missing);
     expect(merged.columns.get('param:lr')?.values).toEqual([null, null, '0.3']);
     expect(merged.keys.params).toEqual(['lr', 'momentum']);
+  });
+
+  it('patches in place when runs only change or arrive, telling which rows it touched', () => {
+    const data = tableDataFromPage(
+      testPage([{ id: 'a', start: 10, values: { loss: 0.5, lr: '1' } }, { id: 'b', start: 9, values: { loss: 0.6 } }], COLUMNS),
+      KEYS,
+      QUERY,
+    );
+    const page = testPage([{ id: 'b', start: 9, values: { loss: 0.2, lr: '2' } }, { id: 'new', start: 11, status: 'RUNNING', values: { loss: 0.9 } }], COLUMNS);
+    const merged = mergeChangedRuns(data, page, ['b', 'new']);
+    // The run arrays are the loaded ones, written into; the table learns which rows changed.
+    expect(merged.runIds).toBe(data.runIds);
+    expect(merged.runIds).toEqual(['a', 'b', 'new']);
+    expect(merged.patch).toEqual({ fromVersion: data.version, rows: [1, 2] });
+    expect(merged.version).not.toBe(data.version);
+    expect(merged.total).toBe(3);
+    expect(runIndex(merged).get('new')).toBe(2);
+    const loss = merged.columns.get('metric:loss');
+    expect(loss?.type === 'number' && [...loss.values]).toEqual([0.5, 0.2, 0.9]);
+    expect(merged.columns.get('param:lr')?.values).toEqual(['1', '2', null]);
+    expect(merged.statuses).toEqual(['FINISHED', 'FINISHED', 'RUNNING']);
   });
 
   it('keeps the same keys object when a change brings no new key', () => {

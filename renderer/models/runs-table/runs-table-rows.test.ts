@@ -3,7 +3,7 @@ import type { RunsTableColumnSpec } from '../../../shared/runs-table';
 import { sortRows } from './run-order';
 import { tableDataFromPage } from './runs-table-data';
 import { testPage, type TestRun } from './runs-table-fixture';
-import { buildTableRows, groupKey, type GroupRow, type TableRow } from './runs-table-rows';
+import { buildTableRows, groupKey, rowList, type GroupRow, type TableRow } from './runs-table-rows';
 
 const COLUMNS: RunsTableColumnSpec[] = [
   { kind: 'metric', key: 'loss', aggregate: 'latest' },
@@ -13,13 +13,13 @@ const KEYS = { params: ['optimizer'], metrics: ['loss'], tags: [] };
 
 function rowsOf(runs: readonly TestRun[], options: { groupBy?: string; expanded?: string[]; groupSort?: boolean } = {}): TableRow[] {
   const data = tableDataFromPage(testPage(runs, COLUMNS), KEYS, { filter: '', orderBy: [] });
-  return buildTableRows(data, {
+  return rowList(buildTableRows(data, {
     order: sortRows(data, null, false),
     groupBy: options.groupBy ?? null,
     expanded: new Set(options.expanded ?? []),
     metricColumnIds: ['metric:loss'],
     groupSort: options.groupSort ? { columnId: 'metric:loss', ascending: true } : null,
-  });
+  }));
 }
 
 const label = (row: TableRow) => (row.kind === 'run' ? `${'  '.repeat(row.depth)}${row.key}` : `[${row.value}]`);
@@ -86,5 +86,17 @@ describe('buildTableRows', () => {
       { id: 'r3', values: { optimizer: 'rmsprop' } },
     ];
     expect(rowsOf(grouped, { groupBy: 'param:optimizer', groupSort: true }).map(label)).toEqual(['[sgd]', '[adam]', '[rmsprop]']);
+  });
+});
+
+describe('rows of a table without nesting or grouping', () => {
+  it('are the sort order, made when asked for, and find a run’s position', () => {
+    const runs: TestRun[] = Array.from({ length: 5 }, (_, i) => ({ id: `r${i}`, start: 100 + i }));
+    const data = tableDataFromPage(testPage(runs, COLUMNS), KEYS, { filter: '', orderBy: [] });
+    const rows = buildTableRows(data, { order: Int32Array.from([4, 2, 0, 1, 3]), groupBy: null, expanded: new Set(), metricColumnIds: [], groupSort: null });
+    expect(rows.length).toBe(5);
+    expect(rows.at(1)).toEqual({ kind: 'run', key: 'r2', index: 2, depth: 0, childCount: 0, expanded: false });
+    expect(rows.positionOf('r3')).toBe(4);
+    expect(rows.positionOf('nope')).toBe(-1);
   });
 });

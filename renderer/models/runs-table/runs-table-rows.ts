@@ -1,8 +1,10 @@
 // The rows the runs table shows, in order: runs with their nested runs under them (expanded on
 // request), or, when grouped by a param or tag, one row per value with its run count and the
-// mean and standard deviation of each metric column, expanding to its runs.
+// mean and standard deviation of each metric column, expanding to its runs. A table without
+// nesting or grouping (the usual case, and the one with a hundred thousand runs) is the sort
+// order itself: its rows are made when asked for, a screenful at a time.
 import { MetricCellState, type NumberColumn } from '../../../shared/runs-table';
-import type { RunsTableData } from './runs-table-data';
+import { runIndex, type RunsTableData } from './runs-table-data';
 import { compareCodePoints } from './run-order';
 
 /** A run's row. */
@@ -43,6 +45,69 @@ export interface GroupRow {
 
 /** A row of the table. */
 export type TableRow = RunRow | GroupRow;
+
+/** The rows of the table, in order. */
+export interface TableRows {
+  readonly length: number;
+  /** The row at a position (0 ≤ position < length). */
+  at(position: number): TableRow;
+  /** The position of the row with this key (a run id or a group key), or -1. */
+  positionOf(key: string): number;
+}
+
+/** Rows kept in an array. */
+class ListedRows implements TableRows {
+  private positions: Map<string, number> | null = null;
+
+  constructor(private readonly rows: readonly TableRow[]) {}
+
+  get length(): number {
+    return this.rows.length;
+  }
+
+  at(position: number): TableRow {
+    return this.rows[position]!;
+  }
+
+  positionOf(key: string): number {
+    if (!this.positions) this.positions = new Map(this.rows.map((row, position) => [row.key, position]));
+    return this.positions.get(key) ?? -1;
+  }
+}
+
+/** The runs in sort order, each a top-level run: rows are made when asked for. */
+class OrderedRuns implements TableRows {
+  private positions: Int32Array | null = null;
+
+  constructor(
+    private readonly data: RunsTableData,
+    private readonly order: Int32Array,
+  ) {}
+
+  get length(): number {
+    return this.order.length;
+  }
+
+  at(position: number): TableRow {
+    const index = this.order[position]!;
+    return { kind: 'run', key: this.data.runIds[index]!, index, depth: 0, childCount: 0, expanded: false };
+  }
+
+  positionOf(key: string): number {
+    const index = runIndex(this.data).get(key);
+    if (index === undefined) return -1;
+    if (!this.positions) {
+      this.positions = new Int32Array(this.data.runIds.length).fill(-1);
+      for (let position = 0; position < this.order.length; position++) this.positions[this.order[position]!] = position;
+    }
+    return this.positions[index] ?? -1;
+  }
+}
+
+/** Rows from an array (for tests and small tables). */
+export function listedRows(rows: readonly TableRow[]): TableRows {
+  return new ListedRows(rows);
+}
 
 /** The key of the group holding runs with this value. */
 export function groupKey(value: string | null): string {
@@ -133,12 +198,25 @@ function groupRows(data: RunsTableData, options: RowOptions, groupBy: string): T
   return rows;
 }
 
+/** Whether some loaded run's parent is loaded too. */
+function hasNesting(data: RunsTableData): boolean {
+  let index: ReadonlyMap<string, number> | null = null;
+  for (let row = 0; row < data.parentRunIds.length; row++) {
+    const parent = data.parentRunIds[row] ?? null;
+    if (parent === null || parent === data.runIds[row]) continue;
+    index ??= runIndex(data);
+    if (index.has(parent)) return true;
+  }
+  return false;
+}
+
 function treeRows(data: RunsTableData, options: RowOptions): TableRow[] {
+  const loaded = runIndex(data);
   const children = new Map<string, number[]>();
   const roots: number[] = [];
   for (const row of options.order) {
     const parent = data.parentRunIds[row] ?? null;
-    if (parent !== null && parent !== data.runIds[row] && data.rowOf.has(parent)) {
+    if (parent !== null && parent !== data.runIds[row] && loaded.has(parent)) {
       let list = children.get(parent);
       if (!list) children.set(parent, (list = []));
       list.push(row);
@@ -175,6 +253,12 @@ function treeRows(data: RunsTableData, options: RowOptions): TableRow[] {
 }
 
 /** The rows to show, in order. */
-export function buildTableRows(data: RunsTableData, options: RowOptions): TableRow[] {
-  return options.groupBy ? groupRows(data, options, options.groupBy) : treeRows(data, options);
+export function buildTableRows(data: RunsTableData, options: RowOptions): TableRows {
+  if (options.groupBy) return new ListedRows(groupRows(data, options, options.groupBy));
+  return hasNesting(data) ? new ListedRows(treeRows(data, options)) : new OrderedRuns(data, options.order);
+}
+
+/** Every row, in order (for tests and small tables). */
+export function rowList(rows: TableRows): TableRow[] {
+  return Array.from({ length: rows.length }, (_, position) => rows.at(position));
 }

@@ -8,7 +8,8 @@ import { MetricChart } from '../../components/charts/metric-chart';
 import { useAppStore } from '../../use-app-store';
 import { compareLineSource } from './compare-lines';
 import { COMPARE_MARKS } from './compare-marks';
-import { selectComparedRuns, selectRunGroups } from './compare-selection';
+import { selectComparedRuns, selectNoisyMetrics, selectRunGroups } from './compare-selection';
+import { suggestedSmoothing } from '../../models/charts/series-noise';
 import { FieldSelect } from './field-select';
 import { listFields } from './run-fields';
 
@@ -80,7 +81,16 @@ export function CompareCharts() {
   const seriesStatus = useAppStore((s) => s.compare.seriesStatus);
   const runs = useAppStore((s) => selectComparedRuns(s.compare));
   const groups = useAppStore((s) => selectRunGroups(s.compare));
+  const noisy = useAppStore((s) => selectNoisyMetrics(s.compare));
+  const hintDismissed = useAppStore((s) => s.compare.smoothingHintDismissed);
   const actions = useAppStore.getState();
+  const smoothNoisy = () => {
+    const series = useAppStore.getState().compare.series;
+    const points = Math.max(0, ...noisy.flatMap((key) => Object.values(series[key] ?? {}).map((one) => one.x.length)));
+    performance.mark(COMPARE_MARKS.smoothingStart);
+    expectRedraw(COMPARE_MARKS.smoothingDrawn);
+    actions.setCompareSmoothing(suggestedSmoothing(points));
+  };
   const fields = useMemo(() => listFields(runs), [runs]);
   const { expectRedraw, onDrawn } = useDrawMarks(chartKeys);
   const xKind = xKindOf(xAxis);
@@ -147,6 +157,17 @@ export function CompareCharts() {
           />
           <output data-testid="compare-smoothing-value">{smoothing.toFixed(2)}</output>
         </label>
+        {smoothing === 0 && noisy.length > 0 && !hintDismissed && (
+          <span className="smoothing-hint" data-testid="smoothing-hint" role="status">
+            {noisy.length === chartKeys.length ? 'These curves are noisy.' : `${noisy.join(', ')} ${noisy.length === 1 ? 'is' : 'are'} noisy.`}
+            <button type="button" className="small primary" onClick={smoothNoisy} data-testid="smoothing-apply">
+              Smooth
+            </button>
+            <button type="button" className="small ghost" onClick={actions.dismissSmoothingHint} aria-label="Dismiss the suggestion" data-testid="smoothing-dismiss">
+              ×
+            </button>
+          </span>
+        )}
         <FieldSelect
           label="Group by"
           value={groupBy}

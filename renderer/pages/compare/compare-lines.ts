@@ -1,11 +1,12 @@
-// The lines of one compare chart, read straight from the store: one per run in its color (dimmed
-// outside the brushed selection), or with grouping one mean ± std line per group. The chart
-// subscribes to the source, so new points logged by live runs are drawn without a React render.
+// The lines of one compare chart, read straight from the store: one per run in its colour (dimmed
+// outside the brushed selection; with a run focused from its chip, that run on top and the others
+// faded), or with grouping one mean ± std line per group. The chart subscribes to the source, so
+// new points logged by live runs are drawn without a React render.
 import type { MetricSeries } from '../../../shared/metric-series';
 import type { Run } from '../../../shared/models';
 import type { ChartLine, LineSource } from '../../components/charts/chart-lines';
 import type { CompareSlice } from '../../stores/compare-slice';
-import { selectBrushedRuns, selectComparedRuns, selectRunColors, selectRunGroups, type RunGroup } from './compare-selection';
+import { selectBrushedRuns, selectComparedRuns, selectFocusedRun, selectRunColors, selectRunGroups, type RunGroup } from './compare-selection';
 import { groupLine } from './group-lines';
 import { parseFieldId } from './run-fields';
 
@@ -19,21 +20,29 @@ function runLines(
   series: Readonly<Record<string, MetricSeries>>,
   colors: ReadonlyMap<string, string>,
   selection: ReadonlySet<string> | null,
+  focused: string | null,
 ): ChartLine[] {
   const lines: ChartLine[] = [];
+  let focusedLine: ChartLine | null = null;
   for (const run of runs) {
-    const one = series[run.info.runId];
+    const runId = run.info.runId;
+    const one = series[runId];
     if (!one) continue;
-    lines.push({
-      id: run.info.runId,
-      label: runLabel(run, run.info.runId),
-      color: colors.get(run.info.runId) ?? '#888',
+    const line: ChartLine = {
+      id: runId,
+      label: runLabel(run, runId),
+      color: colors.get(runId) ?? '#888',
       x: one.x,
       y: one.y,
       steps: one.steps,
-      dimmed: selection !== null && !selection.has(run.info.runId),
-    });
+      dimmed: selection !== null && !selection.has(runId),
+      ...(focused === null ? {} : runId === focused ? { focused: true } : { faded: true }),
+    };
+    if (runId === focused) focusedLine = line;
+    else lines.push(line);
   }
+  // The focused run is drawn last, over the others.
+  if (focusedLine) lines.push(focusedLine);
   return lines;
 }
 
@@ -63,17 +72,26 @@ export function compareLineSource(store: CompareStore, key: string): LineSource 
   let last: { inputs: readonly unknown[]; lines: readonly ChartLine[] } | null = null;
   const getLines = () => {
     const state = store.getState().compare;
-    const inputs = [state.series[key], selectComparedRuns(state), selectRunColors(state), selectBrushedRuns(state), state.groupBy, selectRunGroups(state)];
+    const inputs = [
+      state.series[key],
+      selectComparedRuns(state),
+      selectRunColors(state),
+      selectBrushedRuns(state),
+      state.groupBy,
+      selectRunGroups(state),
+      selectFocusedRun(state),
+    ];
     if (last && inputs.every((input, i) => input === last!.inputs[i])) return last.lines;
-    const [series, runs, colors, selection, groupBy, groups] = inputs as [
+    const [series, runs, colors, selection, groupBy, groups, focused] = inputs as [
       Readonly<Record<string, MetricSeries>> | undefined,
       readonly Run[],
       ReadonlyMap<string, string>,
       ReadonlySet<string> | null,
       string | null,
       readonly RunGroup[],
+      string | null,
     ];
-    const lines = !series ? [] : groupBy ? groupedLines(groups, series, groupBy, selection) : runLines(runs, series, colors, selection);
+    const lines = !series ? [] : groupBy ? groupedLines(groups, series, groupBy, selection) : runLines(runs, series, colors, selection, focused);
     last = { inputs, lines };
     return lines;
   };

@@ -1,7 +1,7 @@
 // The compare view (#/compare?runs=a,b,c): 2 to 500 runs as metric charts, parallel
 // coordinates, a scatter and a diff table, kept live while the runs log.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { MAX_COMPARED_RUNS } from '../../../shared/contract';
+import { MAX_COMPARED_RUNS } from '../../../shared/call-limits';
 import { useAppStore } from '../../use-app-store';
 import { ErrorMessage } from '../../components/error-message';
 import { useRoute } from '../../router';
@@ -11,6 +11,7 @@ import { COMPARE_MARKS } from './compare-marks';
 import { runLabel } from './compare-lines';
 import { DiffPanel, ParallelPanel, ScatterPanel } from './compare-panels';
 import { selectComparedRuns, selectRunColors } from './compare-selection';
+import { ArrowLeftIcon, ExternalIcon } from '../../components/icons';
 
 /** Run chips shown in the header before "and N more". */
 const HEADER_CHIPS = 24;
@@ -40,24 +41,82 @@ function WhenVisible({ children, testId }: { children: ReactNode; testId: string
   return <section ref={placeholder} className="compare-section is-deferred" data-testid={testId} />;
 }
 
+/** Where the compared runs come from: the experiment (or experiments), with a way back to its runs. */
+function CompareContext() {
+  const runs = useAppStore((s) => selectComparedRuns(s.compare));
+  const experiments = useAppStore((s) => s.experiments.items);
+  const experimentsLoaded = useAppStore((s) => s.experiments.status !== 'idle');
+  useEffect(() => {
+    if (!experimentsLoaded) void useAppStore.getState().loadExperiments();
+  }, [experimentsLoaded]);
+  const ids = [...new Set(runs.map((run) => run.info.experimentId))];
+  const nameOf = (id: string) => experiments.find((experiment) => experiment.experimentId === id)?.name ?? `Experiment ${id}`;
+  return (
+    <nav className="breadcrumbs" aria-label="Breadcrumbs" data-testid="compare-breadcrumbs">
+      <a href={routeHref({ name: 'experiments' })}>Experiments</a>
+      <span aria-hidden>/</span>
+      {ids.map((id, index) => (
+        <span key={id} className="breadcrumb-item">
+          {index > 0 && <span aria-hidden>, </span>}
+          <a href={routeHref({ name: 'runs', experimentId: id })} data-testid="compare-experiment-link">
+            {nameOf(id)}
+          </a>
+        </span>
+      ))}
+      <span aria-hidden>/</span>
+      <span>Compare</span>
+    </nav>
+  );
+}
+
 function CompareHeader() {
   const runs = useAppStore((s) => selectComparedRuns(s.compare));
   const colors = useAppStore((s) => selectRunColors(s.compare));
+  const pinned = useAppStore((s) => s.compare.pinnedRunId);
   const missing = useAppStore((s) => s.compare.runIds.length) - runs.length;
+  const experimentId = runs[0]?.info.experimentId;
+  const actions = useAppStore.getState();
   return (
-    <header className="page-header">
-      <h1>Comparing {runs.length} runs</h1>
-      {missing > 0 && <span className="muted">{missing} of the chosen runs no longer exist.</span>}
-      <div className="run-chips">
-        {runs.slice(0, HEADER_CHIPS).map((run) => (
-          <a key={run.info.runId} className="run-chip" href={routeHref({ name: 'run', runId: run.info.runId })} title={run.info.runId}>
-            <span className="swatch" style={{ background: colors.get(run.info.runId) }} />
-            {runLabel(run, run.info.runId)}
-            {run.info.status === 'RUNNING' && <span className="run-chip-live" title="running" />}
+    <header className="page-header compare-header">
+      <CompareContext />
+      <div className="compare-title">
+        <h1>Comparing {runs.length} runs</h1>
+        {experimentId !== undefined && (
+          <a className="button small" href={routeHref({ name: 'runs', experimentId })} data-testid="compare-back">
+            <ArrowLeftIcon /> Back to the runs
           </a>
-        ))}
+        )}
+        {missing > 0 && <span className="muted">{missing} of the chosen runs no longer exist.</span>}
+      </div>
+      <div className="run-chips" onMouseLeave={() => actions.setHoveredRun(null)} data-testid="run-chips">
+        {runs.slice(0, HEADER_CHIPS).map((run) => {
+          const runId = run.info.runId;
+          const isPinned = pinned === runId;
+          return (
+            <span key={runId} className={`run-chip${isPinned ? ' is-pinned' : ''}`} data-testid="run-chip" data-run-id={runId}>
+              <button
+                type="button"
+                className="run-chip-focus"
+                aria-pressed={isPinned}
+                title={`${run.info.runName || runId}: ${isPinned ? 'click to show every run alike' : 'click to keep this run on top in the charts'}`}
+                onMouseEnter={() => actions.setHoveredRun(runId)}
+                onFocus={() => actions.setHoveredRun(runId)}
+                onBlur={() => actions.setHoveredRun(null)}
+                onClick={() => actions.togglePinnedRun(runId)}
+              >
+                <span className="swatch" style={{ background: colors.get(runId) }} data-color={colors.get(runId)} />
+                <span className="run-chip-name">{runLabel(run, runId)}</span>
+                {run.info.status === 'RUNNING' && <span className="run-chip-live" title="running" />}
+              </button>
+              <a className="run-chip-open" href={routeHref({ name: 'run', runId })} title="Open the run's page" aria-label={`Open ${runLabel(run, runId)}`}>
+                <ExternalIcon />
+              </a>
+            </span>
+          );
+        })}
         {runs.length > HEADER_CHIPS && <span className="muted">and {runs.length - HEADER_CHIPS} more</span>}
       </div>
+      <p className="hint compare-chips-hint">Point at a run to single it out in the charts; click it to keep it singled out.</p>
     </header>
   );
 }

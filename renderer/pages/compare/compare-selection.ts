@@ -3,7 +3,8 @@
 // Each is memoized on the state it reads, so every subscriber gets the same object until that changes.
 import type { Run } from '../../../shared/models';
 import { runsPassingBrushes, type ParallelAxis } from '../../models/charts/parallel-brushes';
-import { assignRunColors } from '../../components/charts/run-colors';
+import { isNoisy } from '../../models/charts/series-noise';
+import { RUN_PALETTE } from '../../models/run-colors/run-palette';
 import type { CompareState } from '../../stores/compare-slice';
 import { fieldColumn, fieldLabel, parseFieldId, rawFieldValue } from './run-fields';
 
@@ -27,11 +28,29 @@ export function selectComparedRuns(state: CompareState): readonly Run[] {
   return loadedRuns(state.runIds, state.runs);
 }
 
-const colors = memoizeLast((runIds: readonly string[]) => assignRunColors(runIds));
+const colors = memoizeLast((byRun: Readonly<Record<string, string>>) => new Map(Object.entries(byRun)));
 
-/** Each run's color in this view. */
+/** Each run's colour in this view (the one it has everywhere). */
 export function selectRunColors(state: CompareState): ReadonlyMap<string, string> {
-  return colors(state.runIds);
+  return colors(state.colors);
+}
+
+/** The run drawn on top with the others faded: the one under the pointer, else the pinned one. */
+export function selectFocusedRun(state: CompareState): string | null {
+  return state.hoveredRunId ?? state.pinnedRunId;
+}
+
+const noisy = memoizeLast((chartKeys: readonly string[], series: CompareState['series']) =>
+  chartKeys.filter((key) => {
+    const lines = Object.values(series[key] ?? {});
+    // Noisy when most of the chart's lines are.
+    return lines.length > 0 && lines.filter((one) => isNoisy(one.y)).length * 2 > lines.length;
+  }),
+);
+
+/** The charted metrics whose curves are noisy enough that smoothing would help reading them. */
+export function selectNoisyMetrics(state: CompareState): readonly string[] {
+  return noisy(state.chartKeys, state.series);
 }
 
 const axes = memoizeLast((runs: readonly Run[], fieldIds: readonly string[]): ParallelAxis[] =>
@@ -70,8 +89,9 @@ const groups = memoizeLast((runs: readonly Run[], groupBy: string | null): reado
     const label = String(rawFieldValue(run, field) ?? '(none)');
     members.set(label, [...(members.get(label) ?? []), run.info.runId]);
   }
-  const colors = assignRunColors([...members.keys()].map((label) => `group:${label}`));
-  return [...members].sort(([a], [b]) => a.localeCompare(b)).map(([label, runIds]) => ({ label, color: colors.get(`group:${label}`)!, runIds }));
+  return [...members]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([label, runIds], index) => ({ label, color: RUN_PALETTE[index % RUN_PALETTE.length]!, runIds }));
 });
 
 /** The groups of runs when grouping is on (sorted by value), else none. */

@@ -4,8 +4,8 @@
 // save it from a blob, which works the same in the desktop app and in the browser mode.
 import { useMemo, useState } from 'react';
 import type { ArtifactFileInfo } from '../../../shared/models';
+import { MAX_ARTIFACT_READ_BYTES } from '../../../shared/call-limits';
 import { formatBytes } from '../../../shared/quantity-text';
-import { MAX_ARTIFACT_READ_BYTES } from '../../../shared/contract';
 import { useAppStore } from '../../use-app-store';
 import { bytesOfBase64 } from '../../stores/base64-bytes';
 import { ARTIFACT_PREVIEW_BYTES, type ArtifactPreviewState } from '../../stores/run-page-slice';

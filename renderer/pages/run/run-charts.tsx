@@ -2,13 +2,13 @@
 import { useMemo } from 'react';
 import type { ChartLine, LineSource } from '../../components/charts/chart-lines';
 import { MetricChart } from '../../components/charts/metric-chart';
-import { runColor } from '../../components/charts/run-colors';
 import { useAppStore } from '../../use-app-store';
+import type { RunColorsSlice } from '../../stores/run-colors-slice';
 import type { RunPageSlice } from '../../stores/run-page-slice';
 
 /** The part of the app store a run chart reads. */
 interface RunPageStore {
-  getState(): RunPageSlice;
+  getState(): RunPageSlice & RunColorsSlice;
   subscribe(listener: () => void): () => void;
 }
 
@@ -16,10 +16,11 @@ function runLineSource(store: RunPageStore, key: string): LineSource {
   let last: { series: unknown; lines: readonly ChartLine[] } | null = null;
   return {
     getLines() {
-      const { series, run, runId } = store.getState().runPage;
+      const state = store.getState();
+      const { series, run, runId } = state.runPage;
       const one = series[key];
       if (last && last.series === one) return last.lines;
-      const lines: ChartLine[] = one && runId ? [{ id: runId, label: run?.info.runName ?? runId, color: runColor(runId), x: one.x, y: one.y, steps: one.steps }] : [];
+      const lines: ChartLine[] = one && runId ? [{ id: runId, label: run?.info.runName ?? runId, color: state.runColors.colorOf(runId), x: one.x, y: one.y, steps: one.steps }] : [];
       last = { series: one, lines };
       return lines;
     },

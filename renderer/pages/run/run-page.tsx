@@ -1,5 +1,7 @@
-// The run page (#/runs/:runId): overview, metric charts, params, tags, note, datasets,
-// artifacts and models of one run, kept live while the run logs.
+// The run page (#/runs/:runId): overview, metrics (their numbers, then their charts), params,
+// tags, models, artifacts, datasets and the note of one run, kept live while the run logs. A
+// section with nothing in it (no note, no datasets) shrinks to one line at the end, so that it
+// does not push the useful parts down.
 import { useEffect } from 'react';
 import { ErrorMessage } from '../../components/error-message';
 import { useRoute } from '../../router';
@@ -8,8 +10,10 @@ import { useAppStore } from '../../use-app-store';
 import { ArtifactsBrowser } from './artifacts-browser';
 import { RunCharts } from './run-charts';
 import { KeyValueTable, RunDatasets, RunOverview, RunTags } from './run-details';
+import { RunMetricsTable } from './run-metrics-table';
 import { RunModels } from './run-models';
 import { RunNote } from './run-note';
+import { NOTE_TAG } from '../../../shared/mlflow-tags';
 
 /** One run: overview, params, metric charts, tags, note, artifacts, datasets and models. */
 export function RunPage() {
@@ -53,20 +57,32 @@ export function RunPage() {
     );
   }
   const metricKeys = run.metrics.map((metric) => metric.key).sort();
+  const runColor = useAppStore.getState().runColors.colorOf(run.info.runId);
+  const hasNote = run.tags.some((tag) => tag.key === NOTE_TAG && tag.value.trim() !== '');
+  const hasDatasets = run.datasets.length > 0;
   return (
     <div className="page run-page" data-testid="run-page">
       <header className="page-header">
-        <div className="breadcrumbs muted">
+        <nav className="breadcrumbs" aria-label="Breadcrumbs" data-testid="run-breadcrumbs">
+          <a href={routeHref({ name: 'experiments' })}>Experiments</a>
+          <span aria-hidden>/</span>
           <a href={routeHref({ name: 'runs', experimentId: run.info.experimentId })}>{experimentName ?? `Experiment ${run.info.experimentId}`}</a>
-          <span>/</span>
-          <span>Run</span>
-        </div>
+          <span aria-hidden>/</span>
+        </nav>
+        <span className="swatch run-swatch" style={{ background: runColor }} data-testid="run-color" data-color={runColor} title="This run's colour in every chart and table" />
         <h1 data-testid="run-name">{run.info.runName}</h1>
         {run.info.lifecycleStage === 'deleted' && <span className="pill danger">deleted</span>}
       </header>
       <RunOverview run={run} parentRun={parentRun} childRuns={childRuns} />
+      {hasNote && (
+        <section className="run-section">
+          <h2>Note</h2>
+          <RunNote run={run} />
+        </section>
+      )}
       <section className="run-section">
         <h2>Metrics</h2>
+        <RunMetricsTable metrics={run.metrics} />
         <RunCharts metricKeys={metricKeys} />
       </section>
       <div className="run-columns">
@@ -79,19 +95,33 @@ export function RunPage() {
           <RunTags run={run} />
         </section>
       </div>
-      <section className="run-section">
-        <h2>Note</h2>
-        <RunNote run={run} />
-      </section>
-      <section className="run-section">
-        <h2>Datasets</h2>
-        <RunDatasets run={run} />
-      </section>
+      {hasDatasets && (
+        <section className="run-section">
+          <h2>Datasets</h2>
+          <RunDatasets run={run} />
+        </section>
+      )}
       <RunModels />
       <section className="run-section" data-testid="run-artifacts">
         <h2>Artifacts</h2>
         <ArtifactsBrowser />
       </section>
+      {(!hasNote || !hasDatasets) && (
+        <div className="run-empty-sections">
+          {!hasNote && (
+            <section className="run-section is-compact" data-testid="run-note-section">
+              <h2>Note</h2>
+              <RunNote run={run} />
+            </section>
+          )}
+          {!hasDatasets && (
+            <section className="run-section is-compact">
+              <h2>Datasets</h2>
+              <RunDatasets run={run} />
+            </section>
+          )}
+        </div>
+      )}
       {seriesStatus !== 'loading' && <span data-testid="run-page-ready" hidden />}
     </div>
   );

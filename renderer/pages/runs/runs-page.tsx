@@ -25,7 +25,9 @@ export function RunsPage({ experimentId }: { experimentId: string }) {
 
   const data = view?.data ?? null;
   const title = experimentName ?? `Experiment ${experimentId}`;
-  const hasRuns = data !== null && data.total > 0;
+  const hasRuns = data !== null && data.runIds.length > 0;
+  // A filtered first window is not counted: the count follows with every match.
+  const count = data === null ? '' : data.total === null ? `${formatCount(data.runIds.length)}+` : formatCount(data.total);
   return (
     <div className="page runs-page">
       <div className="page-header">
@@ -36,12 +38,12 @@ export function RunsPage({ experimentId }: { experimentId: string }) {
         <h1 data-testid="experiment-title">{title}</h1>
         {data && (
           <span className="pill" data-testid="run-count">
-            {view?.filter ? `${formatCount(data.total)} matching` : `${formatCount(data.total)} ${data.total === 1 ? 'run' : 'runs'}`}
+            {view?.filter ? `${count} matching` : `${count} ${data.total === 1 ? 'run' : 'runs'}`}
           </span>
         )}
         {view?.loadingRest && (
           <span className="hint loading-inline">
-            <span className="spinner" /> loading all {formatCount(data?.total ?? 0)} runs…
+            <span className="spinner" /> loading {data?.total === null || data?.total === undefined ? 'every matching run' : `all ${formatCount(data.total)} runs`}…
           </span>
         )}
       </div>
@@ -65,7 +67,7 @@ export function RunsPage({ experimentId }: { experimentId: string }) {
           </div>
           {!data.complete && !view.loadingRest && (
             <p className="hint">
-              Showing the first {formatCount(data.runIds.length)} of {formatCount(data.total)} matching runs. Narrow the filter to see
+              Showing the first {formatCount(data.runIds.length)} of {count} matching runs. Narrow the filter to see
               the others.
             </p>
           )}
@@ -90,7 +92,7 @@ export function RunsPage({ experimentId }: { experimentId: string }) {
         />
       )}
       {view?.status === 'ready' && !view.busy && (
-        <span data-testid="runs-table-ready" data-total={data?.total} data-filter={view.filter} hidden />
+        <span data-testid="runs-table-ready" data-total={data?.total ?? undefined} data-filter={view.filter} hidden />
       )}
     </div>
   );

@@ -1,12 +1,13 @@
 // Above the runs table: the filter, grouping, columns, and the selection with its Compare button.
 import { useMemo } from 'react';
-import { MAX_COMPARED_RUNS } from '../../../shared/contract';
+import { MAX_COMPARED_RUNS } from '../../../shared/call-limits';
 import { RUN_STATUSES } from '../../../shared/models';
 import type { SearchEntity } from '../../../shared/search';
 import { FilterBar } from '../../components/filter-bar/filter-bar';
 import type { FilterVocabulary } from '../../components/filter-bar/filter-suggestions';
-import { isPickableTag } from '../../models/runs-table/runs-table-columns';
-import type { RunsTableData } from '../../models/runs-table/runs-table-data';
+import { sortRows } from '../../models/runs-table/run-order';
+import { columnForId, isPickableTag } from '../../models/runs-table/runs-table-columns';
+import { runIndex, type RunsTableData } from '../../models/runs-table/runs-table-data';
 import { formatCount } from '../../components/value-format';
 import { navigate } from '../../router';
 import { useAppStore } from '../../use-app-store';
@@ -58,8 +59,12 @@ export function RunsToolbar({ view, data }: { view: RunsTableView; data: RunsTab
   const unselectedMatching = data.runIds.length - data.runIds.reduce((n, runId) => n + (view.selected.has(runId) ? 1 : 0), 0);
 
   const compare = () => {
-    const inTable = data.runIds.filter((runId) => view.selected.has(runId));
-    const elsewhere = [...view.selected].filter((runId) => !data.rowOf.has(runId));
+    // In the table's order, so the compare view lists the runs as the user saw them.
+    const column = view.sort ? columnForId(view.sort.columnId, view.layout) : null;
+    const order = sortRows(data, column, view.sort?.ascending ?? false);
+    const inTable: string[] = [];
+    for (const row of order) if (view.selected.has(data.runIds[row]!)) inTable.push(data.runIds[row]!);
+    const elsewhere = [...view.selected].filter((runId) => !runIndex(data).has(runId));
     navigate({ name: 'compare', runIds: [...inTable, ...elsewhere] });
   };
 
@@ -104,7 +109,7 @@ export function RunsToolbar({ view, data }: { view: RunsTableView; data: RunsTab
         </label>
         <ColumnPicker layout={view.layout} keys={data.keys} />
         <button type="button" className="primary" disabled={!canCompare} title={compareTitle} onClick={compare} data-testid="compare-button">
-          Compare{selectedCount > 0 ? ` ${formatCount(selectedCount)}` : ''}
+          {selectedCount >= 2 ? `Compare ${formatCount(selectedCount)} runs` : 'Compare'}
         </button>
       </div>
       {selectedCount > 0 && (
@@ -112,6 +117,7 @@ export function RunsToolbar({ view, data }: { view: RunsTableView; data: RunsTab
           <span data-testid="selection-count">
             <strong>{formatCount(selectedCount)}</strong> {selectedCount === 1 ? 'run' : 'runs'} selected
           </span>
+          {selectedCount === 1 && <span className="hint" data-testid="select-another">Select another run to compare them.</span>}
           {unselectedMatching > 0 && (
             <button type="button" className="link" onClick={actions.selectAllMatchingRuns} data-testid="select-all-matching">
               Select all {formatCount(data.runIds.length)} {view.filter ? 'matching the filter' : 'runs'}
