@@ -1,4 +1,5 @@
 // Every event the main side pushes to the renderer, with its payload type.
+import type { DeploymentEvent } from '../deployments';
 
 /** What changed in the tracker, the model registry or the logged models, so that views showing it can refetch. */
 export interface TrackerChange {
@@ -21,4 +22,6 @@ export interface StorageStatus {
 export interface Events {
   'tracker.changed': TrackerChange;
   'storage.changed': StorageStatus;
+  /** A deployment operation began, a step of it changed, or it ended (in this process or another using the data folder). */
+  'deploy.operation': DeploymentEvent;
 }

@@ -9,6 +9,7 @@
 import type { z } from 'zod';
 import { appCalls } from './app';
 import type { CallName, EventName } from './contract-names';
+import { deployCalls } from './deploy';
 import type { Events } from './events';
 import { registryCalls } from './registry';
 import { trackingCalls } from './tracking';
@@ -26,15 +27,17 @@ export {
   type EventName,
 } from './contract-names';
 export type { Events, StorageStatus, TrackerChange } from './events';
+export type { DeployCallName, DeployInputExample, DeployWarmUp } from './deploy';
 export type { RegistryCallName } from './registry';
 export { MAX_ARTIFACT_READ_BYTES, MAX_COMPARED_RUNS, type ArtifactContent, type TrackingCallName } from './tracking';
-export { appCalls, registryCalls, trackingCalls };
+export { appCalls, deployCalls, registryCalls, trackingCalls };
 
 /** Every call the renderer can make: one line per capability. */
 export const calls = {
   ...appCalls,
   ...trackingCalls,
   ...registryCalls,
+  ...deployCalls,
 };
 
 /** `true` when A and B are the same set of names; otherwise the names that differ, which a failed check prints. */

@@ -14,10 +14,38 @@ describe('contract surface', () => {
         "app": [
           "getAppInfo",
         ],
+        "deploy": [
+          "deployCancel",
+          "deployCreate",
+          "deployDelete",
+          "deployHistory",
+          "deployInputExample",
+          "deployList",
+          "deployPredict",
+          "deployRollback",
+          "deployStatus",
+          "deployTargets",
+          "deployUpdate",
+          "deployWarmUp",
+        ],
         "registry": [
+          "archiveModelVersion",
+          "compareModelVersions",
+          "deleteModel",
+          "deleteModelAlias",
+          "getModelVersionLineage",
+          "getRegisteredModel",
           "getRunModels",
+          "listLoggedModels",
           "listModelVersions",
           "listRegisteredModels",
+          "listRunModelFolders",
+          "planModelDeletion",
+          "registerModel",
+          "setModelAlias",
+          "setModelDescription",
+          "setModelTag",
+          "transitionModelVersionStage",
         ],
         "tracking": [
           "createExperiment",
@@ -36,6 +64,7 @@ describe('contract surface', () => {
     `);
     expect([...EVENT_NAMES].sort()).toMatchInlineSnapshot(`
       [
+        "deploy.operation",
         "storage.changed",
         "tracker.changed",
       ]

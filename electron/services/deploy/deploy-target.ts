@@ -44,6 +44,16 @@ export interface TargetUpdateRequest extends TargetDeployRequest {
   readonly restoring: TargetDeploymentRef | null;
 }
 
+/** A deployment about to be made (the Deploy dialog opened): what a target may prepare ahead. */
+export interface TargetWarmUpRequest {
+  /** The settings it will get, checked and completed. */
+  readonly config: Readonly<Record<string, string>>;
+  /** The files of the version about to be deployed, when known (their libraries can be loaded ahead). */
+  readonly modelDir: string | null;
+  /** The deployment about to be updated; null for a new one. */
+  readonly deployment: TargetDeploymentRef | null;
+}
+
 /** What a create or update produced. */
 export interface TargetDeployment {
   readonly endpointUrl: string;
@@ -103,6 +113,10 @@ export interface DeployTarget {
   delete(ref: TargetDeploymentRef, context: DeployContext): Promise<void>;
   /** The deployments the target has, whether or not Cairn's records know them. */
   list(): Promise<TargetListedDeployment[]>;
+  /** Prepares for a deployment soon, so that the deploy itself is quick (the local target starts Python ahead); resolves once prepared. */
+  warmUp?(request: TargetWarmUpRequest): Promise<void>;
+  /** Whether a deployment recorded as serving is to be started again now (it was to keep running, but its endpoint ended with the app). */
+  needsRestart?(ref: TargetDeploymentRef): boolean;
   /** Called when the app or server closes: a target stops what should not outlive it. */
   close?(): Promise<void>;
 }
