@@ -4,6 +4,8 @@ import { useEffect, useLayoutEffect } from 'react';
 import { AppHeader } from './components/app-header';
 import { ComparePage } from './pages/compare/compare-page';
 import { ExperimentsPage } from './pages/experiments/experiments-page';
+import { CompareVersionsPage } from './pages/models/compare-versions-page';
+import { ModelPage } from './pages/models/model-page';
 import { ModelsPage } from './pages/models/models-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { RunPage } from './pages/run/run-page';
@@ -31,6 +33,10 @@ function CurrentPage() {
       return <ComparePage />;
     case 'models':
       return <ModelsPage />;
+    case 'model-version':
+      return <ModelPage key={route.modelName} name={route.modelName} openVersion={route.version} />;
+    case 'model-compare':
+      return <CompareVersionsPage name={route.modelName} a={route.a} b={route.b} />;
     case 'not-found':
       return <NotFoundPage path={route.path} />;
   }
@@ -44,7 +50,12 @@ export function App() {
   useEffect(() => {
     const state = useAppStore.getState();
     void state.loadAppInfo();
-    return state.watchTracker();
+    const stopDeployments = state.watchDeployments();
+    const stopTracker = state.watchTracker();
+    return () => {
+      stopTracker();
+      stopDeployments();
+    };
   }, []);
   return (
     <div className="app" data-testid={ready ? 'app-ready' : undefined}>

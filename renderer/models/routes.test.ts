@@ -14,6 +14,13 @@ describe('routes', () => {
     ['#/models/digits-classifier', { name: 'models', modelName: 'digits-classifier' }],
     ['#/models/team%2Fmodel%20a', { name: 'models', modelName: 'team/model a' }],
     ['#/models/a/b', { name: 'not-found', path: '/models/a/b' }],
+    ['#/models/team%2Fm/versions/3', { name: 'model-version', modelName: 'team/m', version: '3' }],
+    ['#/models/m/versions/x', { name: 'not-found', path: '/models/m/versions/x' }],
+    ['#/models/m/compare/1/2', { name: 'model-compare', modelName: 'm', a: '1', b: '2' }],
+    ['#/models/m/compare/1', { name: 'not-found', path: '/models/m/compare/1' }],
+    ['#/deployments', { name: 'deployments', deploymentName: null }],
+    ['#/deployments/digits', { name: 'deployments', deploymentName: 'digits' }],
+    ['#/deployments/a/b', { name: 'not-found', path: '/deployments/a/b' }],
     ['#/experiments', { name: 'not-found', path: '/experiments' }],
     ['#/runs/a/b', { name: 'not-found', path: '/runs/a/b' }],
     ['#/runs/%E0%A4%A', { name: 'not-found', path: '/runs/%E0%A4%A' }],
@@ -22,6 +29,6 @@ describe('routes', () => {
   });
 
   it('writes what it reads', () => {
-    for (const hash of ['#/', '#/experiments/3', '#/runs/f00', '#/compare?runs=a,b', '#/models', '#/models/team%2Fmodel']) expect(routeHref(parseRoute(hash))).toBe(hash);
+    for (const hash of ['#/', '#/experiments/3', '#/runs/f00', '#/compare?runs=a,b', '#/models', '#/models/team%2Fmodel', '#/models/m/versions/2', '#/models/m/compare/1/2', '#/deployments', '#/deployments/digits']) expect(routeHref(parseRoute(hash))).toBe(hash);
   });
 });

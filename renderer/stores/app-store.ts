@@ -5,6 +5,7 @@
 import { create, type StoreApi, type UseBoundStore } from 'zustand';
 import type { CairnApi } from '../../shared/contract';
 import { createCompareSlice, type CompareSlice } from './compare-slice';
+import { createDeploySlice, type DeploySlice } from './deploy-slice';
 import { createExperimentsSlice, type ExperimentsSlice } from './experiments-slice';
 import { createModelsSlice, type ModelsSlice } from './models-slice';
 import { createRunPageSlice, type RunPageSlice } from './run-page-slice';
@@ -12,7 +13,7 @@ import { createRunsTableSlice, type RunsTableSlice } from './runs-table-slice';
 import { createUiSlice, type UiSlice } from './ui-slice';
 
 /** The whole renderer state: every slice's fields and actions. */
-export type AppState = UiSlice & ExperimentsSlice & RunsTableSlice & RunPageSlice & CompareSlice & ModelsSlice;
+export type AppState = UiSlice & ExperimentsSlice & RunsTableSlice & RunPageSlice & CompareSlice & ModelsSlice & DeploySlice;
 
 /** The app store: a hook for components, and getState/setState/subscribe outside React. */
 export type AppStore = UseBoundStore<StoreApi<AppState>>;
@@ -36,5 +37,6 @@ export function createAppStore(api: CairnApi, options: { preferences?: Preferenc
     ...createRunPageSlice(context)(...args),
     ...createCompareSlice(context)(...args),
     ...createModelsSlice(context)(...args),
+    ...createDeploySlice(context)(...args),
   }));
 }
