@@ -3,6 +3,7 @@
 import { DATA_MIGRATIONS } from '../data/migrations';
 import { DEPLOY_MIGRATIONS } from '../deploy/migrations';
 import { LOGGED_MODEL_MIGRATIONS } from '../logged-models/migrations';
+import { PIPELINE_MIGRATIONS } from '../pipelines/migrations';
 import { REGISTRY_MIGRATIONS } from '../registry/migrations';
 import { TRACKER_MIGRATIONS } from '../tracker/migrations';
 import type { Migration } from './migration';
@@ -30,4 +31,5 @@ export const ALL_MIGRATIONS: readonly Migration[] = mergeMigrations([
   LOGGED_MODEL_MIGRATIONS,
   DATA_MIGRATIONS,
   DEPLOY_MIGRATIONS,
+  PIPELINE_MIGRATIONS,
 ]);
