@@ -3,6 +3,7 @@
 import { useEffect, useLayoutEffect } from 'react';
 import { AppHeader } from './components/app-header';
 import { ComparePage } from './pages/compare/compare-page';
+import { DeploymentsPage } from './pages/deployments/deployments-page';
 import { ExperimentsPage } from './pages/experiments/experiments-page';
 import { CompareVersionsPage } from './pages/models/compare-versions-page';
 import { ModelPage } from './pages/models/model-page';
@@ -37,6 +38,8 @@ function CurrentPage() {
       return <ModelPage key={route.modelName} name={route.modelName} openVersion={route.version} />;
     case 'model-compare':
       return <CompareVersionsPage name={route.modelName} a={route.a} b={route.b} />;
+    case 'deployments':
+      return <DeploymentsPage />;
     case 'not-found':
       return <NotFoundPage path={route.path} />;
   }

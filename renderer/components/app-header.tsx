@@ -1,5 +1,5 @@
-// The bar at the top of every page: the app's name (home), the links to the experiments and the
-// models, the MLflow tracking address with a button copying the export line, and the theme switch.
+// The bar at the top of every page: the app's name (home), the links to the experiments, the
+// models and the deployments, the MLflow tracking address with a button copying the export line, and the theme switch.
 import { useRoute } from '../router';
 import { routeHref } from '../models/routes';
 import { useAppStore } from '../use-app-store';
@@ -11,7 +11,9 @@ import { ThemeToggle } from './theme-toggle';
 export function AppHeader() {
   const trackingUri = useAppStore((state) => state.appInfo?.trackingUri ?? null);
   const appInfoLoaded = useAppStore((state) => state.appInfo !== null);
-  const section = useRoute().name === 'models' ? 'models' : 'experiments';
+  const routeName = useRoute().name;
+  const section =
+    routeName === 'models' || routeName === 'model-version' || routeName === 'model-compare' ? 'models' : routeName === 'deployments' ? 'deployments' : 'experiments';
   return (
     <header className="app-header">
       <a className="app-brand" href={routeHref({ name: 'experiments' })} data-testid="app-home">
@@ -36,6 +38,14 @@ export function AppHeader() {
           data-testid="nav-models"
         >
           Models
+        </a>
+        <a
+          href={routeHref({ name: 'deployments', deploymentName: null })}
+          className={section === 'deployments' ? 'is-current' : undefined}
+          aria-current={section === 'deployments' ? 'page' : undefined}
+          data-testid="nav-deployments"
+        >
+          Deployments
         </a>
       </nav>
       <div className="app-header-spacer" />

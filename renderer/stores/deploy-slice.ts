@@ -5,7 +5,7 @@
 // each step to its end.
 import type { StateCreator } from 'zustand';
 import type { CallRequest } from '../../shared/contract';
-import type { DeploymentEvent, DeploymentOperation, DeploymentStatus, DeployTargetInfo, PredictionResult } from '../../shared/deployments';
+import type { DeploymentEvent, DeploymentLogs, DeploymentOperation, DeploymentStatus, DeployTargetInfo, PredictionResult } from '../../shared/deployments';
 import { parseScoringText, scoringText, type ScoringText } from '../models/deploy/scoring-request';
 import type { AppState, SliceContext } from './app-store';
 import { describeError } from './describe-error';
@@ -30,6 +30,8 @@ export interface DeploymentPageState {
   readonly tryIt: ScoringText | null;
   readonly tryItStatus: 'idle' | 'loading' | 'ready';
   readonly prediction: { readonly status: 'idle' | 'working' | 'done' | 'error'; readonly result: PredictionResult | null; readonly error: string | null };
+  /** The end of its log, once asked for. */
+  readonly logs: { readonly status: ListStatus; readonly value: DeploymentLogs | null; readonly error: string | null };
 }
 
 /** Where the latest deploy action stands (create, update, rollback, delete, cancel). */
@@ -60,6 +62,8 @@ export interface DeploySlice {
   cancelDeployOperation(operationId: number): Promise<void>;
   /** Prepares the target ahead of a deploy (the Deploy dialog opened); never fails the dialog. */
   warmUpDeploy(request: CallRequest<'deployWarmUp'>): Promise<void>;
+  /** Loads (again) the end of the open deployment's log. */
+  loadDeploymentLogs(): Promise<void>;
   /** Sets the Try it form's request text. */
   setTryIt(text: ScoringText): void;
   /** Sends the Try it form's request through the open deployment's endpoint. */
@@ -79,6 +83,7 @@ const EMPTY_PAGE: DeploymentPageState = {
   tryIt: null,
   tryItStatus: 'idle',
   prediction: { status: 'idle', result: null, error: null },
+  logs: { status: 'idle', value: null, error: null },
 };
 
 /** Replaces (or adds, newest first) an operation in a history. */
@@ -147,6 +152,7 @@ export function createDeploySlice({ api }: SliceContext): StateCreator<AppState,
         if (get().deployments.status !== 'idle') void get().loadDeployments();
         if (page.name === event.deploymentName) {
           void loadPage(page.name);
+          if (operation.outcome !== 'running' && page.logs.status === 'ready') void get().loadDeploymentLogs();
           if (operation.outcome === 'succeeded' && operation.kind !== 'delete') {
             // A new version serves: its example may differ.
             patchPage(page.name, { tryIt: null, tryItStatus: 'idle' });
@@ -205,6 +211,17 @@ export function createDeploySlice({ api }: SliceContext): StateCreator<AppState,
         } catch (error) {
           // The deploy works without it, only slower.
           console.warn('cairn: could not prepare the deploy ahead', describeError(error));
+        }
+      },
+
+      async loadDeploymentLogs() {
+        const { name, logs } = get().deploymentPage;
+        if (!name) return;
+        patchPage(name, { logs: { ...logs, status: 'loading', error: null } });
+        try {
+          patchPage(name, { logs: { status: 'ready', value: await api.deployLogs({ name }), error: null } });
+        } catch (error) {
+          patchPage(name, { logs: { status: 'error', value: null, error: describeError(error) } });
         }
       },
 

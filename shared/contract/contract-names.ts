@@ -51,6 +51,7 @@ export const CALL_NAMES_BY_CAPABILITY = {
     'deployCancel',
     'deployPredict',
     'deployInputExample',
+    'deployLogs',
     'deployWarmUp',
   ],
 } as const;

@@ -4,6 +4,7 @@
 // the event carries them on to their end.
 import { z } from 'zod';
 import type {
+  DeploymentLogs,
   DeploymentOperation,
   DeploymentStatus,
   DeployTargetInfo,
@@ -65,6 +66,10 @@ export const deployCalls = {
   deployCancel: defineCall<DeploymentOperation>()(z.object({ operationId: z.number().int().min(1) }).strict()),
   /** Sends a scoring request through a deployment's endpoint. */
   deployPredict: defineCall<PredictionResult>()(z.object({ name: deploymentName, input: predictionInput }).strict()),
+  /** The end of a deployment's log (the local target: its endpoint host's lines and its Python workers' stderr). */
+  deployLogs: defineCall<DeploymentLogs>()(
+    z.object({ name: deploymentName, maxBytes: z.number().int().min(1024).max(4 * 1024 * 1024).default(64 * 1024) }).strict(),
+  ),
   /** The serving version's input example (else the first rows of its training data) as a scoring request. */
   deployInputExample: defineCall<DeployInputExample>()(z.object({ name: deploymentName }).strict()),
   /**

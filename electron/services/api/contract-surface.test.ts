@@ -21,6 +21,7 @@ describe('contract surface', () => {
           "deployHistory",
           "deployInputExample",
           "deployList",
+          "deployLogs",
           "deployPredict",
           "deployRollback",
           "deployStatus",

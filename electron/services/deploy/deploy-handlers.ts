@@ -26,7 +26,8 @@ export function createDeployHandlers(services: DeployHandlerServices): CallHandl
     deployRollback: async (request) => (await deployments.rollback(request)).operation,
     deployDelete: async (request) => (await deployments.delete(request)).operation,
     deployCancel: async (request) => deployments.cancel(request.operationId),
-    deployPredict: async (request) => deployments.predict(request.name, request.input as Parameters<DeploymentService['predict']>[1]),
+    deployPredict: async (request) => deployments.predict(request.name, request.input),
+    deployLogs: async (request) => deployments.logs(request.name, request.maxBytes),
     deployInputExample: async (request) => ({ example: await deployments.inputExample(request.name) }),
     deployWarmUp: async (request) => {
       const { warming, ready } = deployments.warmUp(request);

@@ -139,6 +139,16 @@ describe('a local deployment of the example model', { timeout: DEPLOY_TEST_TIMEO
     expect((await request(`${url}/health`, 'GET')).status).toBe(200);
     expect((await request(`${url}/version`, 'GET')).text).toMatch(/^\d+\.\d+\.\d+/);
     expect((await service.status('digits')).health).toBe('serving');
+
+    // Its log: the host's lines, the end of it when asked for less, cut at a line's start.
+    const logs = await service.logs('digits', 64 * 1024);
+    expect(logs.source).toMatch(/deployments\/digits\/endpoint\.log$/);
+    expect(logs.text).toContain(`endpoint digits listening on ${url}`);
+    expect(logs.truncated).toBe(false);
+    const tail = await service.logs('digits', 60);
+    expect(tail.truncated).toBe(true);
+    expect(logs.text.endsWith(tail.text)).toBe(true);
+    expect(logs.text.slice(0, logs.text.length - tail.text.length).endsWith('\n')).toBe(true);
   });
 
   it('scores every input format MLflow accepts, as the model itself predicts', async () => {

@@ -12,6 +12,7 @@ import type {
   DeployedModel,
   Deployment,
   DeploymentEvent,
+  DeploymentLogs,
   DeploymentOperation,
   DeploymentStatus,
   DeployTargetInfo,
@@ -288,6 +289,14 @@ export class DeploymentService {
     const deployment = this.store.getDeployment(name);
     const serving = this.servingOrThrow(deployment);
     return this.options.targets.get(deployment.target).predict(this.refOf(deployment, serving), input, signal);
+  }
+
+  /** The end of a deployment's log, as its target keeps it (deleted ones too, while the target still has it). */
+  async logs(name: string, maxBytes: number): Promise<DeploymentLogs> {
+    const deployment = this.store.getDeployment(name);
+    const target = this.options.targets.get(deployment.target);
+    if (!target.logs) return { text: '', truncated: false, source: null };
+    return target.logs(this.refOf(deployment), maxBytes);
   }
 
   /**

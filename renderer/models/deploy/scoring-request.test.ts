@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import http from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { curlCommand, parseScoringText, scoringText, shellQuote } from './scoring-request';
+import { curlCommand, parseScoringText, readableJson, scoringText, shellQuote } from './scoring-request';
 
 // The curl line runs in a real shell against a real server on 127.0.0.1.
 describe('scoring requests', () => {
@@ -13,6 +13,30 @@ describe('scoring requests', () => {
     expect(parseScoringText({ format: 'json', text: '{"dataframe_split": ' })).toMatchObject({ error: expect.stringMatching(/^The request is not valid JSON/) });
     expect(parseScoringText({ format: 'csv', text: 'a,b\n1,2\n' })).toEqual({ input: { csv: 'a,b\n1,2\n' } });
     expect(parseScoringText({ format: 'csv', text: '  ' })).toMatchObject({ error: expect.any(String) });
+  });
+
+  it('keeps rows and column lists on one line each in the form text', () => {
+    const request = { dataframe_split: { columns: ['a', 'b'], data: [[1, 2.5], [3, null]] }, params: {}, instances: [{ a: 'x' }] };
+    expect(readableJson(request)).toBe(
+      [
+        '{',
+        '  "dataframe_split": {',
+        '    "columns": ["a","b"],',
+        '    "data": [',
+        '      [1,2.5],',
+        '      [3,null]',
+        '    ]',
+        '  },',
+        '  "params": {},',
+        '  "instances": [',
+        '    {',
+        '      "a": "x"',
+        '    }',
+        '  ]',
+        '}',
+      ].join('\n'),
+    );
+    expect(JSON.parse(readableJson(request))).toEqual(request);
   });
 
   it('writes a curl line a shell runs as written, quotes included', async () => {

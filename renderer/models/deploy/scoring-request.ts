@@ -9,9 +9,24 @@ export interface ScoringText {
   readonly text: string;
 }
 
-/** A request as the form shows it: JSON pretty-printed, CSV as it is. */
+/** JSON indented by two spaces, except that an array of plain values (a row, a list of columns) stays on one line. */
+export function readableJson(value: unknown, indent = ''): string {
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.every((item) => item === null || typeof item !== 'object')) return JSON.stringify(value);
+    return value.length === 0 ? '[]' : `[\n${value.map((item) => inner + readableJson(item, inner)).join(',\n')}\n${indent}]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value);
+    if (entries.length === 0) return '{}';
+    return `{\n${entries.map(([key, item]) => `${inner}${JSON.stringify(key)}: ${readableJson(item, inner)}`).join(',\n')}\n${indent}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** A request as the form shows it: JSON made readable (rows on one line each), CSV as it is. */
 export function scoringText(input: PredictionInput): ScoringText {
-  return 'csv' in input ? { format: 'csv', text: input.csv } : { format: 'json', text: JSON.stringify(input.json, null, 2) };
+  return 'csv' in input ? { format: 'csv', text: input.csv } : { format: 'json', text: readableJson(input.json) };
 }
 
 /** Reads the form's text back into a request; a sentence saying what is wrong when the JSON does not parse. */

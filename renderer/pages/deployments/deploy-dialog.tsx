@@ -3,7 +3,7 @@
 // that target's settings form, or an existing deployment to update). Opening it asks the target
 // to prepare (the local target starts its Python worker ahead), so the deploy itself is quick.
 // Deploying goes to the deployment's page, where the operation's steps show live.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ModelVersion } from '../../../shared/models';
 import { ErrorMessage } from '../../components/error-message';
 import { ModalDialog } from '../../components/modal-dialog';
@@ -55,13 +55,14 @@ export function DeployDialog({ modelName, version, updating, onClose }: DeployDi
       ...(updatingDeployment ? { name: updatingDeployment.deployment.name } : {}),
       config: overrides,
     });
+  // Prepared once when it opens, for what it opened with; a changed Python, loader or worker count prepares again (below).
+  const warmUpOnOpen = useRef(() => warmUp({}));
   useEffect(() => {
     const state = useAppStore.getState();
     state.clearDeployAction();
     void state.loadDeployTargets();
     void state.loadDeployments();
-    // Prepared once when it opens; a changed Python, loader or worker count prepares again (below).
-    warmUp({});
+    warmUpOnOpen.current();
   }, []);
 
   const submit = async () => {
@@ -137,7 +138,7 @@ export function DeployDialog({ modelName, version, updating, onClose }: DeployDi
               <div className="target-choices" role="radiogroup" aria-label="Target">
                 {targets.status === 'loading' && <span className="spinner" />}
                 {targets.items.map((info) => (
-                  <label key={info.name} className={`target-choice ${info.name === target ? 'is-chosen' : ''}`} data-testid="deploy-target">
+                  <label key={info.name} className={`target-choice ${info.name === target ? 'is-chosen' : ''}`} data-testid="deploy-target" data-target={info.name}>
                     <input
                       type="radio"
                       name="deploy-target"
@@ -157,10 +158,13 @@ export function DeployDialog({ modelName, version, updating, onClose }: DeployDi
           </>
         )}
         {settingsTarget && (
-          <fieldset className="target-settings" data-testid="deploy-settings">
-            <legend>
-              {settingsTarget.title} settings <span className="hint">(empty: {updatingDeployment ? 'as the deployment has it' : 'the default shown'})</span>
-            </legend>
+          <details className="target-settings" data-testid="deploy-settings">
+            <summary>
+              {settingsTarget.title} settings{' '}
+              <span className="hint">
+                ({settingsTarget.settings.map((setting) => setting.key).join(', ')}; empty: {updatingDeployment ? 'as the deployment has it' : 'the default shown'})
+              </span>
+            </summary>
             {settingsTarget.settings.map((setting) => (
               <label key={setting.key} className="setting-row">
                 <span className="setting-key">{setting.key}</span>
@@ -177,7 +181,7 @@ export function DeployDialog({ modelName, version, updating, onClose }: DeployDi
                 <span className="hint setting-description">{setting.description}</span>
               </label>
             ))}
-          </fieldset>
+          </details>
         )}
       </form>
       {targets.status === 'error' && targets.error && <ErrorMessage title="Could not list the targets" message={targets.error} />}

@@ -16,7 +16,7 @@ function SideHeader({ name, lineage }: { name: string; lineage: ModelVersionLine
     <th>
       <a href={routeHref({ name: 'model-version', modelName: name, version: version.version })} className="version-link">
         <span className="version-number">v{version.version}</span>
-      </a>
+      </a>{' '}
       {version.aliases.map((alias) => (
         <span key={alias} className="alias-chip">
           @{alias}

@@ -28,9 +28,7 @@ export function DeleteModelDialog({ onDeleted }: { onDeleted: (deletedWholeModel
             className="danger"
             disabled={plan.status !== 'ready' || working}
             data-testid="delete-model-confirm"
-            onClick={async () => {
-              if (await useAppStore.getState().confirmDeletion()) onDeleted(plan.version === null);
-            }}
+            onClick={() => void useAppStore.getState().confirmDeletion().then((deleted) => deleted && onDeleted(plan.version === null))}
           >
             {working ? 'Deleting…' : 'Delete'}
           </button>

@@ -129,13 +129,16 @@ export function AliasForm({
   const [alias, setAlias] = useState('');
   const [version, setVersion] = useState(initialVersion ?? versions[0]?.version ?? '');
   const owner = versions.find((v) => v.aliases.includes(alias.trim()));
+  const submit = async () => {
+    if (alias.trim() && version && (await onSet(alias.trim(), version))) setAlias('');
+  };
   return (
     <form
       className="inline-form alias-form"
       data-testid="alias-form"
-      onSubmit={async (event) => {
+      onSubmit={(event) => {
         event.preventDefault();
-        if (alias.trim() && version && (await onSet(alias.trim(), version))) setAlias('');
+        void submit();
       }}
     >
       <input

@@ -12,7 +12,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CairnError } from '../../../../shared/errors';
-import type { DeployTargetInfo, PredictionInput, PredictionResult } from '../../../../shared/deployments';
+import type { DeploymentLogs, DeployTargetInfo, PredictionInput, PredictionResult } from '../../../../shared/deployments';
 import type {
   DeployContext,
   DeployTarget,
@@ -172,6 +172,30 @@ export class LocalTarget implements DeployTarget {
     await this.load(state, request, context);
     await this.checkEndpoint(state.url, context);
     return { endpointUrl: state.url, state: { port: state.port } };
+  }
+
+  /** The end of the endpoint's log file (the host's lines and its workers' stderr). */
+  async logs(ref: TargetDeploymentRef, maxBytes: number): Promise<DeploymentLogs> {
+    const file = path.join(endpointFolder(this.options.dataDir, ref.name), 'endpoint.log');
+    let handle: fs.promises.FileHandle;
+    try {
+      handle = await fs.promises.open(file, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { text: '', truncated: false, source: file };
+      throw error;
+    }
+    try {
+      const { size } = await handle.stat();
+      const start = Math.max(0, size - maxBytes);
+      const buffer = Buffer.alloc(size - start);
+      await handle.read(buffer, 0, buffer.length, start);
+      let text = buffer.toString('utf8');
+      // A cut line (and a cut character) is dropped: the text starts at a line's start.
+      if (start > 0) text = text.slice(text.indexOf('\n') + 1);
+      return { text, truncated: start > 0, source: file };
+    } finally {
+      await handle.close();
+    }
   }
 
   /** Starts a spare host with warm workers for this config (or has a running endpoint start them, for an update); resolves once their imports are done. */
