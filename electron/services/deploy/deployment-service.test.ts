@@ -415,7 +415,7 @@ describe('a deploy prepared ahead', { timeout: DEPLOY_TEST_TIMEOUT_MS }, () => {
       const created = await finished(ahead.create({ name: 'ahead', target: 'local', modelUri: `models:/${MODEL}/1` }));
       expect(created.outcome, created.error ?? '').toBe('succeeded');
       expect(created.steps.find((s) => s.name === 'start-endpoint')!.detail).toMatch(/started ahead [\d.]+ s ago/);
-      expect(created.steps.find((s) => s.name === 'start-worker')!.detail).toMatch(/started ahead, warm for [\d.]+ s/);
+      expect(created.steps.find((s) => s.name === 'start-worker')!.detail).toMatch(/started ahead [\d.]+ s ago, warm for [\d.]+ s/);
       const url = ahead.get('ahead').endpointUrl!;
       const body = JSON.stringify({ dataframe_split: { columns: COLUMNS, data: rows } });
       expect((await request(`${url}/invocations`, 'POST', body)).json).toEqual({ predictions: pythonPredictions(await exampleFolder('1'), COLUMNS, rows) });

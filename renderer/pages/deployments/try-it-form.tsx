@@ -4,7 +4,7 @@
 import { CopyButton } from '../../components/copy-button';
 import { ErrorMessage } from '../../components/error-message';
 import { formatDuration } from '../../components/value-format';
-import { curlCommand, parseScoringText } from '../../models/deploy/scoring-request';
+import { curlCommand, parseScoringText, readableJson } from '../../models/deploy/scoring-request';
 import { useAppStore } from '../../use-app-store';
 
 const EMPTY_JSON = '{\n  "dataframe_split": {\n    "columns": ["a", "b"],\n    "data": [[1, 2]]\n  }\n}';
@@ -22,7 +22,7 @@ function PredictionAnswer() {
   const { result } = prediction;
   if (!result) return null;
   const ok = result.status >= 200 && result.status < 300;
-  const body = result.json === null ? result.text : JSON.stringify(result.json, null, 2);
+  const body = result.json === null ? result.text : readableJson(result.json);
   return (
     <div className={`try-it-answer ${ok ? 'is-ok' : 'is-error'}`} data-testid="try-it-answer" data-status={result.status}>
       <div className="try-it-answer-head">
@@ -87,6 +87,7 @@ export function TryItForm({ endpointUrl }: { endpointUrl: string }) {
           value={request.text}
           rows={Math.min(14, Math.max(5, request.text.split('\n').length))}
           spellCheck={false}
+          wrap="off"
           placeholder={request.format === 'json' ? EMPTY_JSON : 'a,b\n1,2'}
           aria-label="Scoring request"
           data-testid="try-it-request"

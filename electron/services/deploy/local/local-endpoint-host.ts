@@ -299,12 +299,23 @@ export class LocalEndpointHost {
         );
       }
       for (const worker of workers.slice(0, warmCount)) worker.assign(request.modelDir);
+      // A worker started ahead may still be importing its libraries: its start lasts until it is warm.
+      let started = '';
+      const startedAhead = () => `started ahead ${((Date.now() - workers[0]!.spawnedAt) / 1000).toFixed(1)} s ago`;
+      const workerStarted = (note: string) => {
+        step('start-worker', 'succeeded', `${started}${note}`);
+        step((current = 'check-requirements'), 'running');
+      };
       stopListening = workers[0]!.listen((event) => {
         if (event.event === 'hello') {
           const loader = event.loader === 'mlflow-pyfunc' ? `mlflow.pyfunc (mlflow ${String(event.mlflowVersion)})` : "Cairn's scikit-learn loader";
-          const warmNote = warmCount > 0 ? `; started ahead, warm for ${((Date.now() - workers[0]!.spawnedAt) / 1000).toFixed(1)} s` : '';
-          step('start-worker', 'succeeded', `Python ${String(event.python)} at ${String(event.executable)}, ${loader}${warmNote}`);
-          step((current = 'check-requirements'), 'running');
+          started = `Python ${String(event.python)} at ${String(event.executable)}, ${loader}`;
+          const warmSince = workers[0]!.warmSince;
+          if (warmCount === 0) workerStarted('');
+          else if (warmSince !== null) workerStarted(`; ${startedAhead()}, warm for ${((Date.now() - warmSince) / 1000).toFixed(1)} s`);
+          else step('start-worker', 'running', `${started}; ${startedAhead()}, finishing its imports`);
+        } else if (event.event === 'warm' && current === 'start-worker' && started) {
+          workerStarted(`; ${startedAhead()}, its imports took ${Number(event.seconds).toFixed(1)} s`);
         } else if (event.event === 'requirements') {
           step('check-requirements', 'succeeded', describeRequirements(event));
           step((current = 'load-model'), 'running');
