@@ -271,7 +271,7 @@ export class ModelRegistryService {
    * MLmodel file, each with its flavours and the versions already registered from it.
    */
   async runModelFolders(runId: string): Promise<RunModelFolder[]> {
-    const { tracker, artifacts, registry } = this.options;
+    const { tracker, artifacts } = this.options;
     const run = await tracker.getRun(runId);
     if (!artifacts) return [];
     const uri = run.info.artifactUri;
