@@ -40,30 +40,34 @@ test('the scikit-learn example logs a run that the UI shows', async ({ cairn, pa
   await shot(page, 'python-example-run-models');
   await runVersion.getByRole('link').click();
 
-  // The models page opens on that model, its version linked back to the run.
+  // The link opens the model's page, its version linked back to the run.
   await expect(page).toHaveURL(/#\/models\/digits-classifier$/);
+  await expect(page.getByTestId('model-page-ready')).toBeAttached();
+  await expect(page.getByTestId('model-name')).toHaveText('digits-classifier');
+  const versionRow = page.getByTestId('model-version-row');
+  await expect(versionRow).toHaveCount(1);
+  await expect(versionRow).toHaveAttribute('data-version', '1');
+  await expect(versionRow.getByTestId('model-alias')).toContainText('@candidate');
+  await expect(versionRow.getByTestId('model-version-run-link')).toHaveAttribute('href', `#/runs/${runId}`);
+  await expect(versionRow.getByTestId('model-version-run-link')).toHaveText('sgd-alpha-0.0001');
+
+  // The models list shows the model with its latest version and alias; its row opens its page.
+  await page.getByTestId('nav-experiments').click();
+  await expect(page.getByTestId('experiments-ready')).toBeAttached();
+  await page.getByTestId('nav-models').click();
   await expect(page.getByTestId('models-ready')).toBeAttached();
   const modelRow = page.getByTestId('registered-model-row');
   await expect(modelRow).toHaveCount(1);
   await expect(modelRow).toContainText('digits-classifier');
   await expect(modelRow).toContainText('v1');
   await expect(modelRow.getByTestId('model-alias')).toContainText('@candidate');
-  const versionRow = page.getByTestId('model-version-row');
-  await expect(versionRow).toHaveCount(1);
-  await expect(versionRow).toHaveAttribute('data-version', '1');
-  await expect(versionRow.getByTestId('model-version-run-link')).toHaveAttribute('href', `#/runs/${runId}`);
   await shot(page, 'models');
   await page.emulateMedia({ colorScheme: 'dark' });
   await shot(page, 'models-dark');
   await page.emulateMedia({ colorScheme: 'light' });
-
-  // Clicking the model again folds its versions away; the header link leads back to it.
-  await modelRow.click();
-  await expect(page.getByTestId('model-version-row')).toHaveCount(0);
-  await page.getByTestId('nav-experiments').click();
-  await expect(page.getByTestId('experiments-ready')).toBeAttached();
-  await page.getByTestId('nav-models').click();
-  await expect(page.getByTestId('registered-model-row')).toHaveCount(1);
+  await modelRow.locator('td').nth(1).click();
+  await expect(page).toHaveURL(/#\/models\/digits-classifier$/);
+  await expect(page.getByTestId('model-version-row')).toHaveCount(1);
 
   // The version's run link goes to the run page.
   await page.goto(`${cairn.url}#/models/digits-classifier`);

@@ -5,7 +5,18 @@
 import { Suspense, useEffect, useLayoutEffect } from 'react';
 import { AppHeader } from './components/app-header';
 import { DiskFullBanner } from './components/disk-full-banner';
-import { ComparePage, ExperimentsPage, ModelsPage, NotFoundPage, PipelinesPage, RunPage, RunsPage } from './pages';
+import {
+  ComparePage,
+  CompareVersionsPage,
+  DeploymentsPage,
+  ExperimentsPage,
+  ModelPage,
+  ModelsPage,
+  NotFoundPage,
+  PipelinesPage,
+  RunPage,
+  RunsPage,
+} from './pages';
 import { useRoute } from './router';
 import type { ThemeChoice } from './stores/ui-slice';
 import { useAppStore } from './use-app-store';
@@ -31,6 +42,12 @@ function CurrentPage() {
       return <ModelsPage />;
     case 'pipelines':
       return <PipelinesPage />;
+    case 'model-version':
+      return <ModelPage key={route.modelName} name={route.modelName} openVersion={route.version} />;
+    case 'model-compare':
+      return <CompareVersionsPage name={route.modelName} a={route.a} b={route.b} />;
+    case 'deployments':
+      return <DeploymentsPage />;
     case 'not-found':
       return <NotFoundPage path={route.path} />;
   }
@@ -47,10 +64,12 @@ export function App() {
     const stopTracker = state.watchTracker();
     const stopStorage = state.watchStorage();
     const stopPipelines = state.watchPipelines();
+    const stopDeployments = state.watchDeployments();
     return () => {
       stopTracker();
       stopStorage();
       stopPipelines();
+      stopDeployments();
     };
   }, []);
   return (

@@ -11,6 +11,9 @@ const loaders = {
   run: () => import('./pages/run/run-page').then((module) => ({ default: module.RunPage })),
   compare: () => import('./pages/compare/compare-page').then((module) => ({ default: module.ComparePage })),
   models: () => import('./pages/models/models-page').then((module) => ({ default: module.ModelsPage })),
+  'model-version': () => import('./pages/models/model-page').then((module) => ({ default: module.ModelPage })),
+  'model-compare': () => import('./pages/models/compare-versions-page').then((module) => ({ default: module.CompareVersionsPage })),
+  deployments: () => import('./pages/deployments/deployments-page').then((module) => ({ default: module.DeploymentsPage })),
   pipelines: () => import('./pages/pipelines/pipelines-page').then((module) => ({ default: module.PipelinesPage })),
   'not-found': () => import('./pages/not-found-page').then((module) => ({ default: module.NotFoundPage })),
 } as const;
@@ -25,6 +28,12 @@ export const RunPage = lazy(loaders.run);
 export const ComparePage = lazy(loaders.compare);
 /** The model registry. */
 export const ModelsPage = lazy(loaders.models);
+/** A registered model's page (with a version open). */
+export const ModelPage = lazy(loaders['model-version']);
+/** Two versions of a registered model side by side. */
+export const CompareVersionsPage = lazy(loaders['model-compare']);
+/** Every deployment, or one. */
+export const DeploymentsPage = lazy(loaders.deployments);
 /** Pipelines: opened projects, their DAG, runs and executions. */
 export const PipelinesPage = lazy(loaders.pipelines);
 /** An address that leads nowhere. */

@@ -124,6 +124,16 @@ export interface DeploymentEvent {
   readonly step: DeploymentStep | null;
 }
 
+/** The end of a deployment's log, as its target keeps it. */
+export interface DeploymentLogs {
+  /** The last lines (at most the bytes asked for, cut at a line start). */
+  readonly text: string;
+  /** Whether earlier lines were left out. */
+  readonly truncated: boolean;
+  /** Where the log is (a file path for the local target); null when the target keeps none. */
+  readonly source: string | null;
+}
+
 /** A scoring request sent through a deployment: a JSON body in one of MLflow's formats, or CSV text. */
 export type PredictionInput = { readonly json: unknown } | { readonly csv: string };
 

@@ -87,3 +87,15 @@ export interface RegisterModelRequest {
   /** An alias to point at the new version, e.g. "candidate". */
   readonly alias?: string;
 }
+
+/** An MLflow model folder among a run's artifacts (an MLmodel file inside), which can be registered as runs:/<run>/<path>. */
+export interface RunModelFolder {
+  /** The folder's path below the run's artifact root, e.g. "model". */
+  readonly path: string;
+  /** What to register: runs:/<run id>/<path>. */
+  readonly source: string;
+  /** The flavours its MLmodel file names (python_function, sklearn, ...). */
+  readonly flavors: readonly string[];
+  /** The registry versions already registered from it, as "name v1". */
+  readonly registeredAs: readonly { readonly name: string; readonly version: string }[];
+}

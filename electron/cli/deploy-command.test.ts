@@ -97,6 +97,9 @@ it('creates an endpoint that outlives the command, scores, updates, rolls back, 
   expect(JSON.parse((await cairn('deploy', 'status', 'web', '--json', ...dataDir)).stdout).deployment.model.version).toBe('1');
   const history = await cairn('deploy', 'history', 'web', ...dataDir);
   expect(history.stdout).toMatch(/#\d+ \S+ rollback digits-classifier v1 succeeded \(\S+ via cli\)/);
+  const logs = await cairn('deploy', 'logs', 'web', ...dataDir);
+  expect(logs.code, logs.stderr).toBe(0);
+  expect(logs.stdout).toContain(`endpoint web listening on ${url}`);
 
   const deleted = await cairn('deploy', 'delete', 'web', ...dataDir);
   expect(deleted.code, deleted.stderr).toBe(0);

@@ -25,6 +25,8 @@ Commands:
   list [--all]                                 Every deployment with its version and health (--all: deleted too)
   status NAME                                  NAME's endpoint, version, health and last operation
   history NAME                                 NAME's operations with every step, newest first
+  logs NAME                                    The end of NAME's log (the local target: its endpoint's lines
+                                               and its Python workers' output)
   predict NAME --input-path FILE               Score FILE (JSON in one of MLflow's formats, or CSV) through NAME
   targets                                      The targets and their settings
 
@@ -50,7 +52,7 @@ Progress goes to stderr, results to stdout. Exit status 1 when an operation fail
 and its reason are printed), 2 for a usage mistake.
 `;
 
-const COMMANDS = ['create', 'update', 'rollback', 'delete', 'list', 'status', 'history', 'predict', 'targets'] as const;
+const COMMANDS = ['create', 'update', 'rollback', 'delete', 'list', 'status', 'history', 'logs', 'predict', 'targets'] as const;
 type DeployCommand = (typeof COMMANDS)[number];
 
 class UsageError extends Error {}
@@ -298,6 +300,13 @@ async function runSubcommand(
         output.stdout.write(`#${op.id} ${new Date(op.startedAt).toISOString()} ${op.kind}${model} ${op.outcome} (${op.requestedBy.user} via ${op.requestedBy.via})\n`);
         for (const step of op.steps) output.stdout.write(`    ${MARKS[step.outcome]} ${step.title}${seconds(step)}${step.detail ? `: ${step.detail.split('\n')[0]}` : ''}\n`);
       }
+      return 0;
+    }
+    case 'logs': {
+      const logs = await service.logs(name, 256 * 1024);
+      if (logs.source === null) output.stderr.write(`cairn deploy logs: the ${service.get(name).target} target keeps no log.\n`);
+      else if (logs.truncated) output.stderr.write(`(the end of ${logs.source}; earlier lines left out)\n`);
+      output.stdout.write(logs.text);
       return 0;
     }
     case 'predict': {

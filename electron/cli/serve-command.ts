@@ -65,7 +65,7 @@ export async function runServeCommand(args: string[]): Promise<number> {
     );
   }
 
-  const services = startCairnServices({ dataDir, mode: 'browser' });
+  const services = startCairnServices({ dataDir, mode: 'browser', warmDeployTargets: true });
   const staticDir = path.join(__dirname, '..', 'renderer');
   let server;
   try {

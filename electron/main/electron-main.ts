@@ -9,6 +9,7 @@ import { eventChannel } from './ipc-channels';
 import { registerIpcHandlers } from './ipc-registration';
 import { createQuitListener } from './quit-sequence';
 import { isRendererPageUrl, RENDERER_SCHEME, RENDERER_URL, serveRendererRequest } from './renderer-protocol';
+import { utilityEndpointHostLauncher } from './utility-endpoint-host-launcher';
 
 /** The built renderer; the app:// scheme serves files from this folder only. */
 const RENDERER_DIR = path.join(__dirname, '..', 'renderer');
@@ -90,7 +91,13 @@ app.enableSandbox();
 app.whenReady().then(() => {
   hardenContents();
   protocol.handle(RENDERER_SCHEME, (request) => serveRendererRequest(request.url, RENDERER_DIR));
-  services = startCairnServices({ dataDir: resolveDataDir(argValue(process.argv, '--data-dir')), mode: 'desktop' });
+  // Local endpoints run in Electron's utility processes (the packaged binary cannot run as Node).
+  services = startCairnServices({
+    dataDir: resolveDataDir(argValue(process.argv, '--data-dir')),
+    mode: 'desktop',
+    endpointHostLauncher: utilityEndpointHostLauncher(),
+    warmDeployTargets: true,
+  });
   // Only our own renderer page may call the services.
   registerIpcHandlers(ipcMain, services.handlers, isRendererPageUrl);
   tracking = startTracking(services);

@@ -10,6 +10,7 @@ import { openDatabase, type CairnDatabase } from './database/database';
 import { artifactsDir, artifactUploadsDir, trackerDatabaseFile } from './data-dir';
 import { createDeploymentService } from './deploy/create-deployment-service';
 import type { DeploymentService } from './deploy/deployment-service';
+import type { EndpointHostLauncher } from './deploy/local/endpoint-host-launcher';
 import { EventHub } from './event-hub';
 import type { LoggedModelStore } from './logged-models/logged-model-store';
 import { SqliteLoggedModelStore } from './logged-models/sqlite-logged-model-store';
@@ -82,6 +83,14 @@ export interface CairnServicesOptions {
   readonly mode: AppInfo['mode'];
   /** Milliseconds between pushed change events (tests shorten it). */
   readonly changeIntervalMs?: number;
+  /**
+   * How local endpoint hosts are started: Node running the bundled host when absent (`cairn serve`,
+   * the tests); the desktop app passes Electron's utility processes. With a launcher whose hosts
+   * end with the app, deployments that were to keep running are started again here.
+   */
+  readonly endpointHostLauncher?: EndpointHostLauncher;
+  /** Start the local target's Python ahead when deployments exist, so that the next deploy is quick (the app and `cairn serve`). */
+  readonly warmDeployTargets?: boolean;
 }
 
 /** The running services of one Cairn instance. */
@@ -128,6 +137,24 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     projects: new PipelineProjectStore(database),
     publish: (progress) => events.publish('pipelines.progress', progress),
   });
+  const deployments = createDeploymentService({
+    database,
+    stores: { registry: stores.registry, artifacts: stores.artifacts, tracker: store, loggedModels: stores.loggedModels },
+    dataDir: options.dataDir,
+    via: 'app',
+    keepRunningByDefault: false,
+    launcher: options.endpointHostLauncher,
+  });
+  const stopDeployEvents = deployments.onEvent((event) => events.publish('deploy.operation', event));
+  // Deployments a `cairn deploy` beside the app makes or changes appear live.
+  const stopWatchingDeployments = deployments.watchOtherProcesses();
+  const modelRegistry = new ModelRegistryService({
+    registry: stores.registry,
+    tracker: store,
+    loggedModels: stores.loggedModels,
+    artifacts: stores.artifacts,
+    deployments: () => deployments.list(),
+  });
   const handlers = createCallHandlers({
     pipelines,
     store,
@@ -136,21 +163,14 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     artifacts: stores.artifacts,
     registry: stores.registry,
     loggedModels: stores.loggedModels,
+    modelRegistry,
+    deployments,
     appInfo: () => ({ version: CAIRN_VERSION, dataDir: options.dataDir, trackingUri, mode: options.mode, diskFull: storage.diskFull }),
   });
-  const deployments = createDeploymentService({
-    database,
-    stores: { registry: stores.registry, artifacts: stores.artifacts, tracker: store, loggedModels: stores.loggedModels },
-    dataDir: options.dataDir,
-    via: 'app',
-    keepRunningByDefault: false,
-  });
-  const modelRegistry = new ModelRegistryService({
-    registry: stores.registry,
-    tracker: store,
-    loggedModels: stores.loggedModels,
-    deployments: () => deployments.list(),
-  });
+  deployments.restartStopped();
+  if (options.warmDeployTargets && deployments.list().some((deployment) => deployment.target === 'local')) {
+    deployments.warmUp({ target: 'local' }).ready.catch((error: unknown) => console.warn('cairn: could not start the local deploy target ahead:', (error as Error).message));
+  }
   return {
     dataDir: options.dataDir,
     store,
@@ -167,7 +187,9 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     async close() {
       stopChangeFeed();
       stopStorageEvents();
+      stopWatchingDeployments();
       await Promise.all([deployments.close(), pipelines.close()]);
+      stopDeployEvents();
       stores.close();
     },
   };

@@ -1,5 +1,5 @@
 // The bar at the top of every page: the app's name (home), the links to the experiments, the
-// models and the pipelines, the MLflow tracking address with a button copying the export line, and the theme switch.
+// models, the pipelines and the deployments, the MLflow tracking address with a button copying the export line, and the theme switch.
 import { useRoute } from '../router';
 import { routeHref } from '../models/routes';
 import { useAppStore } from '../use-app-store';
@@ -12,7 +12,12 @@ export function AppHeader() {
   const trackingUri = useAppStore((state) => state.appInfo?.trackingUri ?? null);
   const appInfoLoaded = useAppStore((state) => state.appInfo !== null);
   const routeName = useRoute().name;
-  const section = routeName === 'models' || routeName === 'pipelines' ? routeName : 'experiments';
+  const section =
+    routeName === 'models' || routeName === 'model-version' || routeName === 'model-compare'
+      ? 'models'
+      : routeName === 'deployments' || routeName === 'pipelines'
+        ? routeName
+        : 'experiments';
   return (
     <header className="app-header">
       <a className="app-brand" href={routeHref({ name: 'experiments' })} data-testid="app-home">
@@ -45,6 +50,14 @@ export function AppHeader() {
           data-testid="nav-pipelines"
         >
           Pipelines
+        </a>
+        <a
+          href={routeHref({ name: 'deployments', deploymentName: null })}
+          className={section === 'deployments' ? 'is-current' : undefined}
+          aria-current={section === 'deployments' ? 'page' : undefined}
+          data-testid="nav-deployments"
+        >
+          Deployments
         </a>
       </nav>
       <div className="app-header-spacer" />

@@ -16,6 +16,13 @@ describe('routes', () => {
     ['#/models/a/b', { name: 'not-found', path: '/models/a/b' }],
     ['#/pipelines', { name: 'pipelines', projectDir: null }],
     ['#/pipelines?project=%2Fhome%2Fme%2Fmy%20project', { name: 'pipelines', projectDir: '/home/me/my project' }],
+    ['#/models/team%2Fm/versions/3', { name: 'model-version', modelName: 'team/m', version: '3' }],
+    ['#/models/m/versions/x', { name: 'not-found', path: '/models/m/versions/x' }],
+    ['#/models/m/compare/1/2', { name: 'model-compare', modelName: 'm', a: '1', b: '2' }],
+    ['#/models/m/compare/1', { name: 'not-found', path: '/models/m/compare/1' }],
+    ['#/deployments', { name: 'deployments', deploymentName: null }],
+    ['#/deployments/digits', { name: 'deployments', deploymentName: 'digits' }],
+    ['#/deployments/a/b', { name: 'not-found', path: '/deployments/a/b' }],
     ['#/experiments', { name: 'not-found', path: '/experiments' }],
     ['#/runs/a/b', { name: 'not-found', path: '/runs/a/b' }],
     ['#/runs/%E0%A4%A', { name: 'not-found', path: '/runs/%E0%A4%A' }],
@@ -24,6 +31,6 @@ describe('routes', () => {
   });
 
   it('writes what it reads', () => {
-    for (const hash of ['#/', '#/experiments/3', '#/runs/f00', '#/compare?runs=a,b', '#/models', '#/models/team%2Fmodel', '#/pipelines', '#/pipelines?project=%2Fa%2Fb+c']) expect(routeHref(parseRoute(hash))).toBe(hash);
+    for (const hash of ['#/', '#/experiments/3', '#/runs/f00', '#/compare?runs=a,b', '#/models', '#/models/team%2Fmodel', '#/models/m/versions/2', '#/models/m/compare/1/2', '#/deployments', '#/deployments/digits', '#/pipelines', '#/pipelines?project=%2Fa%2Fb+c']) expect(routeHref(parseRoute(hash))).toBe(hash);
   });
 });

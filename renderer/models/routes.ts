@@ -1,6 +1,8 @@
 // Hash routes: #/ experiments, #/experiments/:id runs table, #/runs/:runId run page,
-// #/compare?runs=a,b,c compare view, #/models registered models (#/models/:name with one open),
-// #/pipelines the pipeline projects (#/pipelines?project=/abs/path with one open).
+// #/compare?runs=a,b,c compare view, #/models registered models, #/models/:name one model's page
+// (#/models/:name/versions/:v with a version open, #/models/:name/compare/:a/:b two versions side
+// by side), #/deployments every deployment (#/deployments/:name one), #/pipelines the pipeline
+// projects (#/pipelines?project=/abs/path with one open).
 // Parsing and writing them; renderer/router.ts keeps the address bar and the store in step.
 
 /** Where the app is. */
@@ -9,10 +11,16 @@ export type Route =
   | { readonly name: 'runs'; readonly experimentId: string }
   | { readonly name: 'run'; readonly runId: string }
   | { readonly name: 'compare'; readonly runIds: readonly string[] }
-  /** The model registry; `modelName` is the registered model whose versions are shown, if any. */
+  /** The model registry; `modelName` is the registered model whose page is shown, if any. */
   | { readonly name: 'models'; readonly modelName: string | null }
   /** The Pipelines page; `projectDir` is the open project's folder, if any. */
   | { readonly name: 'pipelines'; readonly projectDir: string | null }
+  /** A registered model's page with one version open. */
+  | { readonly name: 'model-version'; readonly modelName: string; readonly version: string }
+  /** Two versions of a registered model side by side. */
+  | { readonly name: 'model-compare'; readonly modelName: string; readonly a: string; readonly b: string }
+  /** Every deployment, or one (`deploymentName`). */
+  | { readonly name: 'deployments'; readonly deploymentName: string | null }
   | { readonly name: 'not-found'; readonly path: string };
 
 function decodeSegment(segment: string): string | null {
@@ -45,14 +53,22 @@ export function parseRoute(hash: string): Route {
   if (rest.length === 0 && value !== null && head === 'experiments') return { name: 'runs', experimentId: value };
   if (rest.length === 0 && value !== null && head === 'runs') return { name: 'run', runId: value };
   if (head === 'models' && segments.length === 1) return { name: 'models', modelName: null };
-  if (head === 'models' && segments.length === 2 && id !== undefined) {
+  if (head === 'models' && segments.length >= 2 && id !== undefined) {
     const modelName = decodeName(id);
-    if (modelName !== null) return { name: 'models', modelName };
+    const [kind, first, second] = rest;
+    const isVersion = (text: string | undefined): text is string => text !== undefined && /^[1-9][0-9]*$/.test(text);
+    if (modelName !== null && rest.length === 0) return { name: 'models', modelName };
+    if (modelName !== null && rest.length === 2 && kind === 'versions' && isVersion(first)) return { name: 'model-version', modelName, version: first };
+    if (modelName !== null && rest.length === 3 && kind === 'compare' && isVersion(first) && isVersion(second)) {
+      return { name: 'model-compare', modelName, a: first, b: second };
+    }
   }
   if (segments.length === 1 && head === 'pipelines') {
     const project = new URLSearchParams(query).get('project');
     return { name: 'pipelines', projectDir: project ? project : null };
   }
+  if (head === 'deployments' && segments.length === 1) return { name: 'deployments', deploymentName: null };
+  if (head === 'deployments' && rest.length === 0 && value !== null) return { name: 'deployments', deploymentName: value };
   if (segments.length === 1 && head === 'compare') {
     const runs = new URLSearchParams(query).get('runs') ?? '';
     return { name: 'compare', runIds: [...new Set(runs.split(',').filter((runId) => runId.length > 0))] };
@@ -75,6 +91,12 @@ export function routeHref(route: Route): string {
       return route.modelName === null ? '#/models' : `#/models/${encodeURIComponent(route.modelName)}`;
     case 'pipelines':
       return route.projectDir === null ? '#/pipelines' : `#/pipelines?${new URLSearchParams({ project: route.projectDir }).toString()}`;
+    case 'model-version':
+      return `#/models/${encodeURIComponent(route.modelName)}/versions/${route.version}`;
+    case 'model-compare':
+      return `#/models/${encodeURIComponent(route.modelName)}/compare/${route.a}/${route.b}`;
+    case 'deployments':
+      return route.deploymentName === null ? '#/deployments' : `#/deployments/${encodeURIComponent(route.deploymentName)}`;
     case 'not-found':
       return `#${route.path}`;
   }

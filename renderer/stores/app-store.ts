@@ -5,6 +5,7 @@
 import { create, type StoreApi, type UseBoundStore } from 'zustand';
 import type { CairnApi } from '../../shared/contract';
 import { createCompareSlice, type CompareSlice } from './compare-slice';
+import { createDeploySlice, type DeploySlice } from './deploy-slice';
 import { createExperimentsSlice, type ExperimentsSlice } from './experiments-slice';
 import { createModelsSlice, type ModelsSlice } from './models-slice';
 import { createPipelinesSlice, type PipelinesSlice } from './pipelines-slice';
@@ -15,7 +16,15 @@ import { createRunsTableSlice, type RunsTableSlice } from './runs-table-slice';
 import { createUiSlice, type UiSlice } from './ui-slice';
 
 /** The whole renderer state: every slice's fields and actions. */
-export type AppState = UiSlice & ExperimentsSlice & RunsTableSlice & RunPageSlice & CompareSlice & ModelsSlice & PipelinesSlice & RunColorsSlice;
+export type AppState = UiSlice &
+  ExperimentsSlice &
+  RunsTableSlice &
+  RunPageSlice &
+  CompareSlice &
+  ModelsSlice &
+  PipelinesSlice &
+  RunColorsSlice &
+  DeploySlice;
 
 /** The app store: a hook for components, and getState/setState/subscribe outside React. */
 export type AppStore = UseBoundStore<StoreApi<AppState>>;
@@ -52,5 +61,6 @@ export function createAppStore(
     ...createModelsSlice(context)(...args),
     ...createPipelinesSlice(context)(...args),
     ...createRunColorsSlice(context)(...args),
+    ...createDeploySlice(context)(...args),
   }));
 }

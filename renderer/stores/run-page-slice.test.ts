@@ -49,7 +49,7 @@ describe('run page slice', () => {
     expect(page.series.loss!.x.length).toBe(50);
     expect(page.series.loss!.y[49]).toBeCloseTo(1 / 50);
     expect(page.artifactFolders['']).toEqual([]);
-    expect(page.runModels).toEqual({ loggedModels: [], modelVersions: [] });
+    expect(page.runModels).toEqual({ loggedModels: [], modelVersions: [], modelFolders: [] });
   });
 
   it("finds each metric's min and max with their steps, even in a series reduced to a chart's width, and keeps them while zoomed", async () => {

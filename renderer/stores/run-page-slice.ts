@@ -5,6 +5,7 @@ import { MAX_ARTIFACT_READ_BYTES } from '../../shared/call-limits';
 import type { ArtifactContent, TrackerChange } from '../../shared/contract';
 import type { MetricSeries } from '../../shared/metric-series';
 import { PARENT_RUN_TAG } from '../../shared/mlflow-tags';
+import type { RunModelFolder } from '../../shared/model-registry';
 import type { ArtifactFileInfo, LoggedModel, ModelVersion, Run } from '../../shared/models';
 import { bytesOfBase64 } from './base64-bytes';
 import type { AppState, SliceContext } from './app-store';
@@ -63,10 +64,11 @@ export function seriesExtremes(series: Pick<MetricSeries, 'x' | 'y'>): MetricExt
   return { min, max };
 }
 
-/** A run's models: logged models whose source run it is, and model versions registered from it. */
+/** A run's models: logged models whose source run it is, model versions registered from it, and the model folders among its artifacts (which Register offers). */
 export interface RunModelsState {
   readonly loggedModels: readonly LoggedModel[];
   readonly modelVersions: readonly ModelVersion[];
+  readonly modelFolders: readonly RunModelFolder[];
 }
 
 /** The previewed artifact: its first bytes once read. */
@@ -170,8 +172,8 @@ export function createRunPageSlice({ api }: SliceContext): StateCreator<AppState
     };
 
     const loadRunModels = async (runId: string) => {
-      const { loggedModels, modelVersions } = await api.getRunModels({ runId });
-      patch(runId, { runModels: { loggedModels, modelVersions } });
+      const [{ loggedModels, modelVersions }, modelFolders] = await Promise.all([api.getRunModels({ runId }), api.listRunModelFolders({ runId })]);
+      patch(runId, { runModels: { loggedModels, modelVersions, modelFolders } });
     };
 
     const refresher = createRunRefresher(async () => {

@@ -20,7 +20,40 @@ export const CALL_NAMES_BY_CAPABILITY = {
     'readArtifact',
     'getRunsTable',
   ],
-  registry: ['getRunModels', 'listRegisteredModels', 'listModelVersions'],
+  registry: [
+    'getRunModels',
+    'listRunModelFolders',
+    'listRegisteredModels',
+    'getRegisteredModel',
+    'listModelVersions',
+    'listLoggedModels',
+    'registerModel',
+    'setModelAlias',
+    'deleteModelAlias',
+    'transitionModelVersionStage',
+    'archiveModelVersion',
+    'setModelDescription',
+    'setModelTag',
+    'planModelDeletion',
+    'deleteModel',
+    'getModelVersionLineage',
+    'compareModelVersions',
+  ],
+  deploy: [
+    'deployTargets',
+    'deployList',
+    'deployStatus',
+    'deployHistory',
+    'deployCreate',
+    'deployUpdate',
+    'deployRollback',
+    'deployDelete',
+    'deployCancel',
+    'deployPredict',
+    'deployInputExample',
+    'deployLogs',
+    'deployWarmUp',
+  ],
   pipelines: [
     'listPipelineProjects',
     'openPipelineProject',
@@ -47,6 +80,6 @@ export type CallName = CapabilityCallName<Capability>;
 export const CALL_NAMES: readonly CallName[] = Object.values(CALL_NAMES_BY_CAPABILITY).flat();
 
 /** The names of all events (their payloads are in events.ts). */
-export const EVENT_NAMES = ['tracker.changed', 'storage.changed', 'pipelines.progress'] as const satisfies ReadonlyArray<keyof Events>;
+export const EVENT_NAMES = ['tracker.changed', 'storage.changed', 'pipelines.progress', 'deploy.operation'] as const satisfies ReadonlyArray<keyof Events>;
 /** The name of an event. */
 export type EventName = (typeof EVENT_NAMES)[number];

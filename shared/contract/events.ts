@@ -1,5 +1,6 @@
 // Every event the main side pushes to the renderer, with its payload type.
 import type { PipelineEvent } from '../pipelines';
+import type { DeploymentEvent } from '../deployments';
 
 /** What changed in the tracker, the model registry or the logged models, so that views showing it can refetch. */
 export interface TrackerChange {
@@ -32,4 +33,6 @@ export interface Events {
   'tracker.changed': TrackerChange;
   'storage.changed': StorageStatus;
   'pipelines.progress': PipelineProgress;
+  /** A deployment operation began, a step of it changed, or it ended (in this process or another using the data folder). */
+  'deploy.operation': DeploymentEvent;
 }

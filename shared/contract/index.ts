@@ -9,6 +9,7 @@
 import type { z } from 'zod';
 import { appCalls } from './app';
 import type { CallName, EventName } from './contract-names';
+import { deployCalls } from './deploy';
 import type { Events } from './events';
 import { pipelinesCalls } from './pipelines';
 import { registryCalls } from './registry';
@@ -27,10 +28,11 @@ export {
   type EventName,
 } from './contract-names';
 export type { Events, PipelineProgress, StorageStatus, TrackerChange } from './events';
+export type { DeployCallName, DeployInputExample, DeployWarmUp } from './deploy';
 export { MAX_LISTED_EXECUTIONS, type PipelinesCallName } from './pipelines';
 export type { RegistryCallName } from './registry';
 export { MAX_ARTIFACT_READ_BYTES, MAX_COMPARED_RUNS, type ArtifactContent, type TrackingCallName } from './tracking';
-export { appCalls, pipelinesCalls, registryCalls, trackingCalls };
+export { appCalls, deployCalls, pipelinesCalls, registryCalls, trackingCalls };
 
 /** Every call the renderer can make: one line per capability. */
 export const calls = {
@@ -38,6 +40,7 @@ export const calls = {
   ...trackingCalls,
   ...registryCalls,
   ...pipelinesCalls,
+  ...deployCalls,
 };
 
 /** `true` when A and B are the same set of names; otherwise the names that differ, which a failed check prints. */

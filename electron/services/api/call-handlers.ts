@@ -6,13 +6,19 @@ import { calls, type CallName, type CallResult } from '../../../shared/contract'
 import { CairnError, toErrorPayload } from '../../../shared/errors';
 import { shortText } from '../../../shared/quoted-value';
 import { createPipelinesHandlers, type PipelinesHandlerServices } from '../pipelines/pipeline-handlers';
+import { createDeployHandlers, type DeployHandlerServices } from '../deploy/deploy-handlers';
 import { createRegistryHandlers, type RegistryHandlerServices } from '../registry/registry-handlers';
 import { createTrackingHandlers, type TrackingHandlerServices } from '../tracker/tracking-handlers';
 import { createAppHandlers, type AppHandlerServices } from './app-handlers';
 import type { CallHandlerTable } from './call-handler-table';
 
 /** What the handlers need from the running app: the services of every capability. */
-export interface CallContext extends AppHandlerServices, TrackingHandlerServices, RegistryHandlerServices, PipelinesHandlerServices {}
+export interface CallContext
+  extends AppHandlerServices,
+    TrackingHandlerServices,
+    RegistryHandlerServices,
+    PipelinesHandlerServices,
+    DeployHandlerServices {}
 
 /** A handler for each call, typed from the contract: a call without a handler fails to compile. */
 export type CallHandlers = CallHandlerTable<CallName>;
@@ -24,6 +30,7 @@ export function createCallHandlers(context: CallContext): CallHandlers {
     ...createTrackingHandlers(context),
     ...createRegistryHandlers(context),
     ...createPipelinesHandlers(context),
+    ...createDeployHandlers(context),
   };
 }
 

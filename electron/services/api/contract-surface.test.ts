@@ -14,6 +14,21 @@ describe('contract surface', () => {
         "app": [
           "getAppInfo",
         ],
+        "deploy": [
+          "deployCancel",
+          "deployCreate",
+          "deployDelete",
+          "deployHistory",
+          "deployInputExample",
+          "deployList",
+          "deployLogs",
+          "deployPredict",
+          "deployRollback",
+          "deployStatus",
+          "deployTargets",
+          "deployUpdate",
+          "deployWarmUp",
+        ],
         "pipelines": [
           "closePipelineProject",
           "comparePipelineExecutions",
@@ -28,9 +43,23 @@ describe('contract surface', () => {
           "stopPipelineExecution",
         ],
         "registry": [
+          "archiveModelVersion",
+          "compareModelVersions",
+          "deleteModel",
+          "deleteModelAlias",
+          "getModelVersionLineage",
+          "getRegisteredModel",
           "getRunModels",
+          "listLoggedModels",
           "listModelVersions",
           "listRegisteredModels",
+          "listRunModelFolders",
+          "planModelDeletion",
+          "registerModel",
+          "setModelAlias",
+          "setModelDescription",
+          "setModelTag",
+          "transitionModelVersionStage",
         ],
         "tracking": [
           "createExperiment",
@@ -49,6 +78,7 @@ describe('contract surface', () => {
     `);
     expect([...EVENT_NAMES].sort()).toMatchInlineSnapshot(`
       [
+        "deploy.operation",
         "pipelines.progress",
         "storage.changed",
         "tracker.changed",

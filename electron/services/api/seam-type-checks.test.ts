@@ -48,7 +48,7 @@ function typeErrorsWith(root: string, file: string, change: (text: string) => st
 describe('seams kept by the type checker', { timeout: 240_000 }, () => {
   it('refuse a call name listed for the preload that the contract does not declare', () => {
     const errors = typeErrorsWith(CONTRACT, 'shared/contract/contract-names.ts', (text) =>
-      text.replace("registry: ['getRunModels',", "registry: ['deleteEverything', 'getRunModels',"),
+      text.replace("registry: [\n    'getRunModels',", "registry: [\n    'deleteEverything',\n    'getRunModels',"),
     );
     expect(errors.join('\n')).toMatch(/shared\/contract\/index\.ts: .*onlyInNames: "deleteEverything"/);
   });
@@ -60,7 +60,7 @@ describe('seams kept by the type checker', { timeout: 240_000 }, () => {
 
   it('refuse a capability merged into the names but not into the calls', () => {
     const errors = typeErrorsWith(CONTRACT, CONTRACT, (text) => text.replace('  ...registryCalls,\n', ''));
-    expect(errors.join('\n')).toMatch(/shared\/contract\/index\.ts: .*onlyInNames: "getRunModels" \| "listRegisteredModels" \| "listModelVersions"/);
+    expect(errors.join('\n')).toMatch(/shared\/contract\/index\.ts: .*onlyInNames: "getRunModels" \| "listRunModelFolders" \| "listRegisteredModels"/);
   });
 
   it('refuse an event without its name in the names list', () => {

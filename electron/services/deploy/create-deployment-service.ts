@@ -3,7 +3,7 @@
 import type { CairnDatabase } from '../database/database';
 import { defaultPython, DeployTargets } from './deploy-targets';
 import { DeploymentService } from './deployment-service';
-import { bundledEndpointHostCommand, type EndpointHostCommand } from './local/endpoint-host-process';
+import { nodeEndpointHostLauncher, type EndpointHostLauncher } from './local/endpoint-host-launcher';
 import type { ModelFileStores } from './model-version-files';
 
 /** What the deployment service is built over, and how its endpoints behave by default. */
@@ -15,8 +15,8 @@ export interface DeploymentServiceSetup {
   readonly via: string;
   /** Whether local endpoints outlive this process when a deployment does not say (the CLI: yes; the app: no). */
   readonly keepRunningByDefault: boolean;
-  /** How to start endpoint hosts; the host bundled beside this bundle when absent. */
-  readonly hostCommand?: EndpointHostCommand;
+  /** How to start endpoint hosts: the host bundled beside this bundle, run by this Node, when absent (the desktop app passes Electron's utility processes). */
+  readonly launcher?: EndpointHostLauncher;
   /** The default Python of local deployments; $CAIRN_PYTHON or python3 when absent. */
   readonly python?: string;
 }
@@ -25,7 +25,7 @@ export interface DeploymentServiceSetup {
 export function createDeploymentService(setup: DeploymentServiceSetup): DeploymentService {
   const targets = new DeployTargets({
     dataDir: setup.dataDir,
-    localHostCommand: setup.hostCommand ?? bundledEndpointHostCommand(),
+    localLauncher: setup.launcher ?? nodeEndpointHostLauncher(),
     defaultPython: setup.python ?? defaultPython(),
     keepRunningByDefault: setup.keepRunningByDefault,
   });

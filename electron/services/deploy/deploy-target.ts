@@ -11,7 +11,7 @@
 // service records with the revision; rollback hands a target the state of the revision it
 // returns to, so a target that kept the previous version running (blue/green) can just switch
 // traffic back.
-import type { DeployedModel, DeploymentHealth, DeployTargetInfo, PredictionInput, PredictionResult } from '../../../shared/deployments';
+import type { DeployedModel, DeploymentHealth, DeploymentLogs, DeployTargetInfo, PredictionInput, PredictionResult } from '../../../shared/deployments';
 
 /** What a target records about a deployment for later calls (JSON-serialisable, never secrets). */
 export type TargetState = Readonly<Record<string, unknown>>;
@@ -42,6 +42,16 @@ export interface TargetUpdateRequest extends TargetDeployRequest {
   readonly current: TargetDeploymentRef;
   /** Set on rollback: the earlier revision being returned to, with the state the target recorded for it. */
   readonly restoring: TargetDeploymentRef | null;
+}
+
+/** A deployment about to be made (the Deploy dialog opened): what a target may prepare ahead. */
+export interface TargetWarmUpRequest {
+  /** The settings it will get, checked and completed. */
+  readonly config: Readonly<Record<string, string>>;
+  /** The files of the version about to be deployed, when known (their libraries can be loaded ahead). */
+  readonly modelDir: string | null;
+  /** The deployment about to be updated; null for a new one. */
+  readonly deployment: TargetDeploymentRef | null;
 }
 
 /** What a create or update produced. */
@@ -103,6 +113,12 @@ export interface DeployTarget {
   delete(ref: TargetDeploymentRef, context: DeployContext): Promise<void>;
   /** The deployments the target has, whether or not Cairn's records know them. */
   list(): Promise<TargetListedDeployment[]>;
+  /** The end of the deployment's log (at most `maxBytes`); a target that keeps none leaves this out. */
+  logs?(ref: TargetDeploymentRef, maxBytes: number): Promise<DeploymentLogs>;
+  /** Prepares for a deployment soon, so that the deploy itself is quick (the local target starts Python ahead); resolves once prepared. */
+  warmUp?(request: TargetWarmUpRequest): Promise<void>;
+  /** Whether a deployment recorded as serving is to be started again now (it was to keep running, but its endpoint ended with the app). */
+  needsRestart?(ref: TargetDeploymentRef): boolean;
   /** Called when the app or server closes: a target stops what should not outlive it. */
   close?(): Promise<void>;
 }

@@ -3,14 +3,14 @@
 import { CairnError } from '../../../shared/errors';
 import type { DeployTargetInfo } from '../../../shared/deployments';
 import type { DeployTarget } from './deploy-target';
-import type { EndpointHostCommand } from './local/endpoint-host-process';
+import type { EndpointHostLauncher } from './local/endpoint-host-launcher';
 import { LocalTarget } from './targets/local-target';
 
 /** Where the targets run: what any of them may need from the app, the server or the CLI. */
 export interface DeployTargetEnvironment {
   readonly dataDir: string;
-  /** How the local target starts an endpoint host process. */
-  readonly localHostCommand: EndpointHostCommand;
+  /** How the local target starts endpoint host processes. */
+  readonly localLauncher: EndpointHostLauncher;
   /** The Python the local target uses when a deployment names none. */
   readonly defaultPython: string;
   /** Whether local endpoints outlive the process that started them, when a deployment does not say (the CLI: yes). */
@@ -21,7 +21,7 @@ const TARGET_FACTORIES: Readonly<Record<string, (environment: DeployTargetEnviro
   local: (environment) =>
     new LocalTarget({
       dataDir: environment.dataDir,
-      hostCommand: environment.localHostCommand,
+      launcher: environment.localLauncher,
       defaultPython: environment.defaultPython,
       keepRunningByDefault: environment.keepRunningByDefault,
     }),

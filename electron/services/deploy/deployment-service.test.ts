@@ -5,19 +5,21 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeploymentEvent, DeploymentOperation } from '../../../shared/deployments';
 import { openCairnStores } from '../cairn-services';
 import { startTestTrackingServer, type TestTrackingServer } from '../tracking-api/test-tracking-server';
 import { DeployTargets } from './deploy-targets';
 import { DeploymentService } from './deployment-service';
-import type { EndpointHostCommand } from './local/endpoint-host-process';
+import type { EndpointHostLauncher } from './local/endpoint-host-launcher';
 import { readEndpointState } from './local/endpoint-state-file';
 import { isProcessAlive } from './process-liveness';
 import {
   bundleEndpointHost,
   crashingModelFiles,
   pythonPredictions,
+  readFolder,
   registerModelFiles,
   stopEveryEndpoint,
   TEST_PYTHON,
@@ -31,17 +33,17 @@ const COLUMNS = Array.from({ length: 64 }, (_, i) => `pixel_${i}`);
 const DEPLOY_TEST_TIMEOUT_MS = 120_000;
 
 let server: TestTrackingServer;
-let hostCommand: EndpointHostCommand;
+let launcher: EndpointHostLauncher;
 let service: DeploymentService;
 const events: DeploymentEvent[] = [];
 let rows: number[][];
 
-function newService(via = 'api'): DeploymentService {
+function newService(via = 'api', localLauncher: EndpointHostLauncher = launcher): DeploymentService {
   const context = server.context;
   return new DeploymentService({
     database: server.database,
     stores: { registry: context.registry, artifacts: context.artifacts, tracker: context.store, loggedModels: context.loggedModels },
-    targets: new DeployTargets({ dataDir: server.dataDir, localHostCommand: hostCommand, defaultPython: TEST_PYTHON, keepRunningByDefault: false }),
+    targets: new DeployTargets({ dataDir: server.dataDir, localLauncher, defaultPython: TEST_PYTHON, keepRunningByDefault: false }),
     dataDir: server.dataDir,
     via,
   });
@@ -78,7 +80,7 @@ function packageOf(operation: DeploymentOperation): string {
 
 beforeAll(async () => {
   server = await startTestTrackingServer();
-  hostCommand = await bundleEndpointHost();
+  launcher = await bundleEndpointHost();
   expect(await trainExample(server.url, ['--alpha', '0.0001'])).toBe('1');
   expect(await trainExample(server.url, ['--alpha', '0.05'])).toBe('2');
   service = newService();
@@ -137,6 +139,16 @@ describe('a local deployment of the example model', { timeout: DEPLOY_TEST_TIMEO
     expect((await request(`${url}/health`, 'GET')).status).toBe(200);
     expect((await request(`${url}/version`, 'GET')).text).toMatch(/^\d+\.\d+\.\d+/);
     expect((await service.status('digits')).health).toBe('serving');
+
+    // Its log: the host's lines, the end of it when asked for less, cut at a line's start.
+    const logs = await service.logs('digits', 64 * 1024);
+    expect(logs.source).toMatch(/deployments\/digits\/endpoint\.log$/);
+    expect(logs.text).toContain(`endpoint digits listening on ${url}`);
+    expect(logs.truncated).toBe(false);
+    const tail = await service.logs('digits', 60);
+    expect(tail.truncated).toBe(true);
+    expect(logs.text.endsWith(tail.text)).toBe(true);
+    expect(logs.text.slice(0, logs.text.length - tail.text.length).endsWith('\n')).toBe(true);
   });
 
   it('scores every input format MLflow accepts, as the model itself predicts', async () => {
@@ -158,7 +170,7 @@ describe('a local deployment of the example model', { timeout: DEPLOY_TEST_TIMEO
     const predicted = await service.predict('digits', { json: { dataframe_split: { columns: COLUMNS, data: rows } } });
     expect(predicted.json).toEqual({ predictions: v1 });
     // The Try it form's input: the model's own serving example, answered as the model predicts it.
-    const example = service.inputExample('digits')!;
+    const example = (await service.inputExample('digits'))!;
     expect(example).toEqual({ json: { dataframe_split: { columns: COLUMNS, data: rows.slice(0, 2) } } });
     expect((await service.predict('digits', example)).json).toEqual({ predictions: v1.slice(0, 2) });
   });
@@ -337,7 +349,7 @@ describe('operations of another process', { timeout: DEPLOY_TEST_TIMEOUT_MS }, (
     const watcher = new DeploymentService({
       database: other.database,
       stores: { registry: server.context.registry, artifacts: server.context.artifacts, tracker: server.store, loggedModels: server.context.loggedModels },
-      targets: new DeployTargets({ dataDir: server.dataDir, localHostCommand: hostCommand, defaultPython: TEST_PYTHON, keepRunningByDefault: false }),
+      targets: new DeployTargets({ dataDir: server.dataDir, localLauncher: launcher, defaultPython: TEST_PYTHON, keepRunningByDefault: false }),
       dataDir: server.dataDir,
       via: 'app',
     });
@@ -390,5 +402,104 @@ describe('endpoints and the processes that start them', { timeout: DEPLOY_TEST_T
     for (const name of ['kept', 'tied']) expect((await finished(later.delete({ name }))).outcome).toBe('succeeded');
     await expect(request(`${keptUrl}/ping`, 'GET')).rejects.toThrow();
     await later.close();
+  });
+});
+
+describe('a deploy prepared ahead', { timeout: DEPLOY_TEST_TIMEOUT_MS }, () => {
+  it('adopts the spare host started when the dialog opened, and loads the model into its warm worker', async () => {
+    const ahead = newService('app');
+    try {
+      const warm = ahead.warmUp({ target: 'local', modelUri: `models:/${MODEL}/1` });
+      expect(warm.warming).toBe(true);
+      await warm.ready;
+      const created = await finished(ahead.create({ name: 'ahead', target: 'local', modelUri: `models:/${MODEL}/1` }));
+      expect(created.outcome, created.error ?? '').toBe('succeeded');
+      expect(created.steps.find((s) => s.name === 'start-endpoint')!.detail).toMatch(/started ahead [\d.]+ s ago/);
+      expect(created.steps.find((s) => s.name === 'start-worker')!.detail).toMatch(/started ahead [\d.]+ s ago, warm for [\d.]+ s/);
+      const url = ahead.get('ahead').endpointUrl!;
+      const body = JSON.stringify({ dataframe_split: { columns: COLUMNS, data: rows } });
+      expect((await request(`${url}/invocations`, 'POST', body)).json).toEqual({ predictions: pythonPredictions(await exampleFolder('1'), COLUMNS, rows) });
+      expect(fs.readFileSync(path.join(server.dataDir, 'deployments', 'ahead', 'endpoint.log'), 'utf8')).toMatch(/serving digits-classifier v1/);
+
+      // Opening the dialog on a deployment warms a worker in its own endpoint, which the update takes.
+      await ahead.warmUp({ target: 'local', name: 'ahead', modelUri: `models:/${MODEL}/2` }).ready;
+      const updated = await finished(ahead.update({ name: 'ahead', modelUri: `models:/${MODEL}/2` }));
+      expect(updated.outcome, updated.error ?? '').toBe('succeeded');
+      expect(updated.steps.find((s) => s.name === 'start-worker')!.detail).toMatch(/warm for/);
+      expect((await request(`${url}/invocations`, 'POST', body)).json).toEqual({ predictions: pythonPredictions(await exampleFolder('2'), COLUMNS, rows) });
+
+      // A Python that cannot start: the warm-up says so, and a deploy still starts cold (and fails the same way, at its step).
+      await expect(ahead.warmUp({ target: 'local', config: { python: '/no/such/python3' } }).ready).rejects.toThrow(/warm Python worker/);
+      expect(() => ahead.warmUp({ target: 'local', config: { workers: '0' } })).toThrow(/workers must be a whole number/);
+      expect((await finished(ahead.delete({ name: 'ahead' }))).outcome).toBe('succeeded');
+    } finally {
+      await ahead.close();
+    }
+  });
+});
+
+describe('endpoints that end with the app', { timeout: DEPLOY_TEST_TIMEOUT_MS }, () => {
+  it('are started again when it next starts, if they were to keep running, and keep their place in the rollback chain', async () => {
+    // The desktop app's launcher (Electron utility processes) ends its hosts with the app: the
+    // same lifetime, over the Node launcher, here.
+    const withApp: EndpointHostLauncher = { lifetime: 'with-owner', launch: (launch) => launcher.launch(launch) };
+    const app = newService('app', withApp);
+    expect(app.listTargets()[0]!.settings.find((s) => s.key === 'keep_running')!.description).toContain('started again, on its port, when the app next starts');
+    const created = await finished(app.create({ name: 'resumed', target: 'local', modelUri: `models:/${MODEL}/1`, config: { keep_running: 'true' } }));
+    expect(created.outcome, created.error ?? '').toBe('succeeded');
+    expect((await finished(app.update({ name: 'resumed', modelUri: `models:/${MODEL}/2` }))).outcome).toBe('succeeded');
+    expect((await finished(app.create({ name: 'not-kept', target: 'local', modelUri: `models:/${MODEL}/1` }))).outcome).toBe('succeeded');
+    const url = app.get('resumed').endpointUrl!;
+    await app.close();
+    await expect(request(`${url}/ping`, 'GET')).rejects.toThrow();
+
+    const next = newService('app', withApp);
+    try {
+      expect((await next.status('resumed')).health).toBe('stopped');
+      const jobs = next.restartStopped();
+      expect(jobs.map((job) => job.operation.deploymentName)).toEqual(['resumed']);
+      const restarted = await jobs[0]!.done;
+      expect(restarted.outcome, restarted.error ?? '').toBe('succeeded');
+      expect(restarted.requestedBy.via).toBe('app (restart)');
+      expect(restarted.steps.find((s) => s.name === 'copy-model')!.detail).toMatch(/^Kept since operation/);
+      expect(next.get('resumed')).toMatchObject({ endpointUrl: url, model: { version: '2' }, previousModel: { version: '1' } });
+      expect((await request(`${url}/ping`, 'GET')).status).toBe(200);
+      expect(next.restartStopped()).toEqual([]);
+      expect((await next.status('not-kept')).health).toBe('stopped');
+      const back = await finished(next.rollback({ name: 'resumed' }));
+      expect(back.model?.version).toBe('1');
+      for (const name of ['resumed', 'not-kept']) expect((await finished(next.delete({ name }))).outcome).toBe('succeeded');
+    } finally {
+      await next.close();
+    }
+  });
+});
+
+describe('the Try it example of a model without one', { timeout: DEPLOY_TEST_TIMEOUT_MS }, () => {
+  it('is the first rows of the local CSV file its run trained on, in the signature\'s columns', async () => {
+    const files = readFolder(await exampleFolder('1'));
+    delete files['input_example.json'];
+    delete files['serving_input_example.json'];
+    const csv = path.join(server.dataDir, 'train.csv');
+    const header = ['label', ...[...COLUMNS].reverse()];
+    fs.writeFileSync(csv, `${header.join(',')}\n${rows.map((row, i) => [i % 10, ...[...row].reverse()].join(',')).join('\n')}\n`);
+    const experimentId = (await server.store.createExperiment({ name: 'csv-trained' })).experimentId;
+    const run = await server.store.createRun({ experimentId });
+    await server.store.logInputs(run.info.runId, [
+      { name: 'train', digest: 'abc', sourceType: 'local', source: JSON.stringify({ uri: `file://${csv}` }), tags: [{ key: 'mlflow.data.context', value: 'training' }] },
+    ]);
+    const folder = `test-models/csv-trained-${Date.now()}`;
+    for (const [file, content] of Object.entries(files)) await server.context.artifacts.write(`${folder}/${file}`, Readable.from([content]));
+    await server.context.registry.createRegisteredModel({ name: 'csv-trained' });
+    await server.context.registry.createModelVersion({ name: 'csv-trained', source: `mlflow-artifacts:/${folder}`, runId: run.info.runId });
+    const created = await finished(service.create({ name: 'csv-trained', target: 'local', modelUri: 'models:/csv-trained/1' }));
+    expect(created.outcome, created.error ?? '').toBe('succeeded');
+    try {
+      const example = await service.inputExample('csv-trained');
+      expect(example).toEqual({ json: { dataframe_split: { columns: COLUMNS, data: rows.slice(0, 2) } } });
+      expect((await service.predict('csv-trained', example!)).json).toEqual({ predictions: pythonPredictions(await exampleFolder('1'), COLUMNS, rows.slice(0, 2)) });
+    } finally {
+      expect((await finished(service.delete({ name: 'csv-trained' }))).outcome).toBe('succeeded');
+    }
   });
 });

@@ -12,6 +12,7 @@ import type {
   DeployedModel,
   Deployment,
   DeploymentEvent,
+  DeploymentLogs,
   DeploymentOperation,
   DeploymentStatus,
   DeployTargetInfo,
@@ -19,10 +20,11 @@ import type {
   PredictionResult,
 } from '../../../shared/deployments';
 import type { CairnDatabase } from '../database/database';
-import type { DeployContext, OpenStep, StepHandle, TargetDeploymentRef, TargetListedDeployment, TargetState } from './deploy-target';
+import type { DeployContext, DeployTarget, OpenStep, StepHandle, TargetDeploymentRef, TargetListedDeployment, TargetState } from './deploy-target';
 import type { DeployTargets } from './deploy-targets';
 import { DeploymentStore, type DeploymentRevision } from './deployment-store';
 import { copyModelFolder, modelVersionFolder, resolveModelUri, type ModelFileStores } from './model-version-files';
+import { trainingDataExample } from './training-data-example';
 
 /** What the service is built from. */
 export interface DeploymentServiceOptions {
@@ -59,6 +61,16 @@ export interface UpdateDeploymentRequest {
 export interface DeploymentActionRequest {
   readonly name: string;
   readonly actor?: DeployActor;
+}
+
+/** A deployment about to be made or updated (the Deploy dialog opened), so that its target can prepare. */
+export interface WarmUpRequest {
+  readonly target: string;
+  /** The version about to be deployed, when known. */
+  readonly modelUri?: string;
+  /** The deployment about to be updated. */
+  readonly name?: string;
+  readonly config?: Readonly<Record<string, string>>;
 }
 
 /** An operation that has begun: as it stands now, and a promise of how it ends (never rejected). */
@@ -279,14 +291,68 @@ export class DeploymentService {
     return this.options.targets.get(deployment.target).predict(this.refOf(deployment, serving), input, signal);
   }
 
+  /** The end of a deployment's log, as its target keeps it (deleted ones too, while the target still has it). */
+  async logs(name: string, maxBytes: number): Promise<DeploymentLogs> {
+    const deployment = this.store.getDeployment(name);
+    const target = this.options.targets.get(deployment.target);
+    if (!target.logs) return { text: '', truncated: false, source: null };
+    return target.logs(this.refOf(deployment), maxBytes);
+  }
+
+  /**
+   * Prepares a deployment's target ahead (the Deploy dialog opened): the local target starts a
+   * Python worker and imports what the model needs. Bad requests throw at once; `ready` resolves
+   * when the target is prepared and rejects if it could not prepare (the deploy then starts cold).
+   */
+  warmUp(request: WarmUpRequest): { readonly warming: boolean; readonly ready: Promise<void> } {
+    const deployment = request.name ? this.store.getDeployment(request.name) : null;
+    const target = this.options.targets.get(deployment && deployment.state !== 'deleted' ? deployment.target : request.target);
+    if (!target.warmUp) return { warming: false, ready: Promise.resolve() };
+    const config = target.checkConfig(request.name ?? 'warm-up', { ...(deployment?.state === 'deleted' ? {} : deployment?.config), ...request.config });
+    const ref = deployment && deployment.state !== 'deleted' ? this.refOf(deployment) : null;
+    const ready = (async () => {
+      let modelDir: string | null = null;
+      if (request.modelUri) {
+        const { version } = await resolveModelUri(this.options.stores.registry, request.modelUri);
+        modelDir = await modelVersionFolder(this.options.stores, version);
+      }
+      await target.warmUp!({ config, modelDir, deployment: ref });
+    })();
+    return { warming: true, ready };
+  }
+
+  /**
+   * Starts again, on their ports, the deployments that were to keep running but whose endpoints
+   * ended with the app that started them (the desktop app's endpoints end with it): each is an
+   * update to the version it served, from the deployment's own copy of its files.
+   */
+  restartStopped(): DeploymentJob[] {
+    const jobs: DeploymentJob[] = [];
+    for (const deployment of this.list()) {
+      const serving = deployment.state === 'serving' ? this.store.servingRevision(deployment.name) : null;
+      if (!serving || this.store.runningOperation(deployment.name)) continue;
+      let target: DeployTarget;
+      try {
+        target = this.options.targets.get(deployment.target);
+      } catch {
+        continue;
+      }
+      const ref = this.refOf(deployment, serving);
+      if (target.needsRestart?.(ref)) jobs.push(this.restart(deployment, serving, target));
+    }
+    return jobs;
+  }
+
   /**
    * The serving version's input example as a scoring request (for a "Try it" form): its
    * serving_input_example.json, else its input_example.json in a dataframe_split or
-   * dataframe_records body, as MLflow saves them; null when the model has none.
+   * dataframe_records body, as MLflow saves them, else the first rows of the local CSV file its
+   * run trained on; null when there is none of these.
    */
-  inputExample(name: string): PredictionInput | null {
+  async inputExample(name: string): Promise<PredictionInput | null> {
     const deployment = this.store.getDeployment(name);
-    const folder = this.servingOrThrow(deployment).packageDir;
+    const revision = this.servingOrThrow(deployment);
+    const folder = revision.packageDir;
     if (!folder) return null;
     const read = (file: string): unknown => {
       try {
@@ -303,7 +369,7 @@ export class DeploymentService {
       const keys = Object.keys(example);
       return { json: keys.includes('data') && keys.every((key) => ['columns', 'data', 'index'].includes(key)) ? { dataframe_split: example } : { inputs: example } };
     }
-    return null;
+    return trainingDataExample(this.options.stores, revision.model, folder);
   }
 
   /** Subscribes to operation events; returns the unsubscribe function. */
@@ -352,6 +418,42 @@ export class DeploymentService {
 
   private actorOf(actor: DeployActor | undefined): DeployActor {
     return actor ?? { user: os.userInfo().username, via: this.options.via };
+  }
+
+  private restart(deployment: Deployment, serving: DeploymentRevision, target: DeployTarget): DeploymentJob {
+    const actor = this.actorOf(undefined);
+    const operation = this.store.beginOperation({
+      name: deployment.name,
+      kind: 'update',
+      target: deployment.target,
+      model: serving.model,
+      actor: { user: actor.user, via: `${actor.via} (restart)` },
+      replacesOperationId: serving.replacedOperationId,
+    });
+    return this.run(operation, async (context) => {
+      await context.step('resolve-model', 'Find the version to serve again', async (step) => {
+        step.detail(`${describeModel(serving.model)}: the endpoint was to keep running, and ended with the app that started it`);
+      });
+      let packageDir = serving.packageDir;
+      if (packageDir && fs.existsSync(path.join(packageDir, 'MLmodel'))) {
+        await context.step('copy-model', "Copy the model's files", async (step) => step.detail(`Kept since operation ${serving.operationId}: ${packageDir}`));
+      } else {
+        packageDir = await this.copyFiles(context, operation.id, deployment.name, serving.model);
+      }
+      const result = await target.update(
+        {
+          name: deployment.name,
+          config: deployment.config,
+          model: serving.model,
+          modelDir: packageDir,
+          operationId: operation.id,
+          current: this.refOf(deployment, serving),
+          restoring: null,
+        },
+        context,
+      );
+      return { model: serving.model, packageDir, targetState: result.state, endpointUrl: result.endpointUrl };
+    });
   }
 
   private servingOrThrow(deployment: Deployment): DeploymentRevision {

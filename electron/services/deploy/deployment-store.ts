@@ -86,6 +86,11 @@ export interface BeginOperationInput {
   readonly config?: Readonly<Record<string, string>>;
   readonly model: DeployedModel | null;
   readonly actor: DeployActor;
+  /**
+   * The revision this operation takes over from, when not the one serving: a restart of the
+   * serving version keeps the place that revision had, so rollback still returns to the version before.
+   */
+  readonly replacesOperationId?: number | null;
 }
 
 /** How an operation ended, and what it produced when it succeeded. */
@@ -183,7 +188,7 @@ export class DeploymentStore {
       } else if (!existing || existing.state === 'deleted') {
         throw new CairnError('RESOURCE_DOES_NOT_EXIST', `No deployment named '${input.name}'. \`cairn deploy list\` shows the deployments.`);
       }
-      const serving = this.deploymentRow(input.name)!.serving_operation_id;
+      const serving = input.replacesOperationId !== undefined ? input.replacesOperationId : this.deploymentRow(input.name)!.serving_operation_id;
       try {
         const { lastInsertRowid } = this.db
           .prepare(

@@ -10,7 +10,8 @@ import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import type { TrackingContext } from '../tracking-api/tracking-context';
-import { stopEndpointHost, type EndpointHostCommand } from './local/endpoint-host-process';
+import { nodeEndpointHostLauncher, type EndpointHostLauncher } from './local/endpoint-host-launcher';
+import { stopEndpointHost } from './local/endpoint-host-process';
 import { readEndpointState } from './local/endpoint-state-file';
 
 /** The Python with scikit-learn that tests use ($CAIRN_PYTHON, else Debian's). */
@@ -24,8 +25,8 @@ const ROOT = (() => {
   throw new Error(`no examples/train_sklearn.py above ${__dirname}`);
 })();
 
-/** Bundles local-endpoint-host-main.ts as `npm run build` does, into a temporary folder; returns how to run it. */
-export async function bundleEndpointHost(): Promise<EndpointHostCommand> {
+/** Bundles local-endpoint-host-main.ts as `npm run build` does, into a temporary folder; returns a Node launcher running it. */
+export async function bundleEndpointHost(): Promise<EndpointHostLauncher> {
   const outfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-endpoint-host-')), 'local-endpoint-host.js');
   await build({
     entryPoints: [path.join(ROOT, 'electron/services/deploy/local/local-endpoint-host-main.ts')],
@@ -38,7 +39,7 @@ export async function bundleEndpointHost(): Promise<EndpointHostCommand> {
     logLevel: 'warning',
     absWorkingDir: ROOT,
   });
-  return { command: process.execPath, args: [outfile] };
+  return nodeEndpointHostLauncher(outfile);
 }
 
 /** Runs examples/train_sklearn.py against a tracking server (in this process, so not blocking it); returns the version it registered. */

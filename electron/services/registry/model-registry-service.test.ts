@@ -1,6 +1,7 @@
 // Registry work over the example's runs (trained with Debian's python3 against a real tracking
 // server): registering, aliases, stages, lineage, comparison and deletion plans; every change is
 // visible at once through the MLflow API that `mlflow` clients use.
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Deployment } from '../../../shared/deployments';
 import { trainExample } from '../deploy/test-deploy-fixture';
@@ -23,12 +24,35 @@ beforeAll(async () => {
     registry: server.context.registry,
     tracker: server.store,
     loggedModels: server.context.loggedModels,
+    artifacts: server.context.artifacts,
     deployments: () => deployments,
   });
 }, 240_000);
 
 afterAll(async () => {
   await server?.close();
+});
+
+it("finds the model folders a run logged, with the versions registered from them, and lists logged models", async () => {
+  expect(await service.runModelFolders(runA)).toEqual([
+    { path: 'model', source: `runs:/${runA}/model`, flavors: ['python_function', 'sklearn'], registeredAs: [{ name: 'digits-classifier', version: '1' }] },
+  ]);
+  // A folder deeper down, named by the mlflow.log-model.history tag as MLflow 2 clients write it, is found too.
+  const run = await server.store.getRun(runB);
+  await server.context.artifacts.write(
+    `${run.info.artifactUri.replace('mlflow-artifacts:/', '')}/models/extra/MLmodel`,
+    Readable.from([Buffer.from('flavors:\n  python_function: {loader_module: custom}\n')]),
+  );
+  await server.store.recordLoggedModel(runB, { artifact_path: 'models/extra', flavors: { python_function: {} } });
+  const folders = await service.runModelFolders(runB);
+  expect(folders.map((f) => [f.path, f.flavors, f.registeredAs.length])).toEqual([
+    ['model', ['python_function', 'sklearn'], 1],
+    ['models/extra', ['python_function'], 0],
+  ]);
+  await expect(service.runModelFolders('no-such-run')).rejects.toThrow(/no-such-run/);
+
+  const logged = await server.context.loggedModels.createLoggedModel({ experimentId: run.info.experimentId, name: 'listed', sourceRunId: runB });
+  expect((await service.listLoggedModels(10)).map((m) => m.modelId)).toContain(logged.modelId);
 });
 
 it("registers a run's model as a new model with an alias, and as a new version of it; mlflow clients see both at once", async () => {

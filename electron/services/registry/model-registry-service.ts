@@ -3,7 +3,9 @@
 // register a run's logged model, aliases, stages, archive, edits, deletion with a plan of what
 // goes, a version's lineage (version → logged model → run → datasets → pipeline stage) and two
 // versions compared. What the store already does (tags, descriptions, aliases) is called as is.
+import { parse as parseYaml } from 'yaml';
 import { CairnError } from '../../../shared/errors';
+import { LOGGED_MODELS_TAG } from '../../../shared/mlflow-tags';
 import type {
   ComparedValue,
   LineageRun,
@@ -11,9 +13,11 @@ import type {
   ModelVersionLineage,
   RegisterModelRequest,
   RegistryDeletionPlan,
+  RunModelFolder,
 } from '../../../shared/model-registry';
 import type { Deployment } from '../../../shared/deployments';
-import type { ModelVersion, ModelVersionStage, Run, Tag } from '../../../shared/models';
+import type { LoggedModel, ModelVersion, ModelVersionStage, Run, Tag } from '../../../shared/models';
+import type { ArtifactStore } from '../artifacts/artifact-store';
 import type { LoggedModelStore } from '../logged-models/logged-model-store';
 import type { TrackerStore } from '../tracker/tracker-store';
 import { parseModelUri, uriScheme } from './model-source';
@@ -24,9 +28,14 @@ export interface ModelRegistryServiceOptions {
   readonly registry: RegistryStore;
   readonly tracker: TrackerStore;
   readonly loggedModels: LoggedModelStore;
+  /** The artifact files, to find the model folders a run logged (Register offers them). */
+  readonly artifacts?: ArtifactStore;
   /** The deployments, when the deploy service runs beside it (a deletion plan names those it touches). */
   readonly deployments?: () => readonly Deployment[];
 }
+
+/** How many entries of one artifact folder are looked into for MLmodel files. */
+const MAX_FOLDERS_SCANNED = 200;
 
 const PIPELINE_TAGS = { project: 'cairn.pipeline.project', stage: 'cairn.pipeline.stage', execution: 'cairn.pipeline.execution' } as const;
 
@@ -256,14 +265,95 @@ export class ModelRegistryService {
     };
   }
 
-  private async versionsOf(name: string): Promise<ModelVersion[]> {
+  /**
+   * The MLflow model folders among a run's artifacts, which can be registered as runs:/<run>/<path>:
+   * those its mlflow.log-model.history tag names and any folder (up to two levels down) holding an
+   * MLmodel file, each with its flavours and the versions already registered from it.
+   */
+  async runModelFolders(runId: string): Promise<RunModelFolder[]> {
+    const { tracker, artifacts } = this.options;
+    const run = await tracker.getRun(runId);
+    if (!artifacts) return [];
+    const uri = run.info.artifactUri;
+    const paths = new Set<string>();
+    for (const entry of parseLogModelHistory(tagValue(run.tags, LOGGED_MODELS_TAG))) paths.add(entry);
+    const folders = (await artifacts.listArtifacts(uri, '')).filter((entry) => entry.isDir).slice(0, MAX_FOLDERS_SCANNED);
+    await Promise.all(
+      folders.map(async (folder) => {
+        if (await artifacts.statArtifact(uri, `${folder.path}/MLmodel`)) {
+          paths.add(folder.path);
+          return;
+        }
+        const inner = (await artifacts.listArtifacts(uri, folder.path)).filter((entry) => entry.isDir).slice(0, MAX_FOLDERS_SCANNED);
+        for (const sub of inner) if (await artifacts.statArtifact(uri, `${sub.path}/MLmodel`)) paths.add(sub.path);
+      }),
+    );
+    const versions = await this.everyVersion(`run_id = '${runId}'`);
+    const found: RunModelFolder[] = [];
+    for (const folderPath of [...paths].sort()) {
+      const preview = await artifacts.readArtifactPreview(uri, `${folderPath}/MLmodel`, 64 * 1024).catch(() => null);
+      if (!preview) continue;
+      const source = `runs:/${runId}/${folderPath}`;
+      found.push({
+        path: folderPath,
+        source,
+        flavors: flavorsOf(preview.bytes.toString('utf8')),
+        registeredAs: versions.filter((v) => sameSource(v.source, source)).map((v) => ({ name: v.name, version: v.version })),
+      });
+    }
+    return found;
+  }
+
+  /** MLflow 3 logged models of every experiment, newest first. */
+  async listLoggedModels(maxResults: number): Promise<LoggedModel[]> {
+    const page = await this.options.loggedModels.searchLoggedModels({ orderBy: [{ fieldName: 'creation_timestamp', ascending: false }], maxResults });
+    return [...page.items];
+  }
+
+  private async everyVersion(filter: string): Promise<ModelVersion[]> {
     const versions: ModelVersion[] = [];
     let pageToken: string | undefined;
     do {
-      const page = await this.options.registry.searchModelVersions({ filter: `name = '${name.replaceAll("'", "''")}'`, maxResults: 1000, pageToken });
+      const page = await this.options.registry.searchModelVersions({ filter, maxResults: 1000, pageToken });
       versions.push(...page.items);
       pageToken = page.nextPageToken;
     } while (pageToken);
+    return versions;
+  }
+
+  private async versionsOf(name: string): Promise<ModelVersion[]> {
+    const versions = await this.everyVersion(`name = '${name.replaceAll("'", "''")}'`);
     return versions.sort((x, y) => Number(x.version) - Number(y.version));
   }
+}
+
+/** The artifact paths an mlflow.log-model.history tag names (a JSON list of MLmodel descriptions). */
+function parseLogModelHistory(value: string | null): string[] {
+  if (!value) return [];
+  try {
+    const entries: unknown = JSON.parse(value);
+    if (!Array.isArray(entries)) return [];
+    return entries.flatMap((entry) => {
+      const artifactPath = (entry as { artifact_path?: unknown } | null)?.artifact_path;
+      return typeof artifactPath === 'string' && artifactPath && !artifactPath.includes('..') ? [artifactPath.replace(/^\/+|\/+$/g, '')] : [];
+    });
+  } catch {
+    return [];
+  }
+}
+
+/** The flavour names of an MLmodel file; [] when it cannot be read. */
+function flavorsOf(mlmodel: string): string[] {
+  try {
+    const flavors = (parseYaml(mlmodel) as { flavors?: unknown } | null)?.flavors;
+    return flavors && typeof flavors === 'object' ? Object.keys(flavors).sort() : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Whether two runs:/ sources name the same folder (runs:/x/model and runs:///x/model/ do). */
+function sameSource(a: string, b: string): boolean {
+  const normal = (source: string) => source.replace(/^runs:\/+/, 'runs:/').replace(/\/+$/, '');
+  return normal(a) === normal(b);
 }

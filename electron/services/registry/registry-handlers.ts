@@ -1,10 +1,13 @@
 // The handlers of the registry capability's calls (shared/contract/registry.ts): registered models,
-// their versions, and the models a run produced, over the registry and logged-model stores.
+// their versions, and the models a run produced, over the registry and logged-model stores; the
+// registry's work (register, aliases, stages, edits, deletion, lineage, comparison) through the
+// model registry service, over the same store the MLflow-compatible API writes.
 import type { RegistryCallName } from '../../../shared/contract';
 import type { Page } from '../../../shared/models';
 import type { CallHandlerTable } from '../api/call-handler-table';
 import type { LoggedModelStore } from '../logged-models/logged-model-store';
 import type { TrackerStore } from '../tracker/tracker-store';
+import type { ModelRegistryService } from './model-registry-service';
 import type { RegistryStore } from './registry-store';
 
 /** What the registry capability's handlers need. */
@@ -15,6 +18,8 @@ export interface RegistryHandlerServices {
   readonly registry: RegistryStore;
   /** MLflow 3 logged models. */
   readonly loggedModels: LoggedModelStore;
+  /** Registry work beyond single store calls. */
+  readonly modelRegistry: ModelRegistryService;
 }
 
 /** Every item of a paged search, page after page. */
@@ -31,7 +36,7 @@ async function everyPage<T>(search: (pageToken: string | undefined) => Promise<P
 
 /** The handlers of the registry capability. */
 export function createRegistryHandlers(services: RegistryHandlerServices): CallHandlerTable<RegistryCallName> {
-  const { registry } = services;
+  const { registry, modelRegistry } = services;
   return {
     getRunModels: async (request) => {
       await services.store.getRun(request.runId);
@@ -52,5 +57,29 @@ export function createRegistryHandlers(services: RegistryHandlerServices): CallH
       );
       return versions.sort((a, b) => Number(b.version) - Number(a.version));
     },
+    listRunModelFolders: async (request) => modelRegistry.runModelFolders(request.runId),
+    getRegisteredModel: async (request) => registry.getRegisteredModel(request.name),
+    listLoggedModels: async (request) => modelRegistry.listLoggedModels(request.maxResults),
+    registerModel: async (request) => modelRegistry.register(request),
+    setModelAlias: async (request) => ({ previousVersion: await modelRegistry.setAlias(request.name, request.alias, request.version) }),
+    deleteModelAlias: async (request) => {
+      await modelRegistry.deleteAlias(request.name, request.alias);
+      return {};
+    },
+    transitionModelVersionStage: async (request) =>
+      modelRegistry.transitionStage(request.name, request.version, request.stage, request.archiveExisting),
+    archiveModelVersion: async (request) => modelRegistry.archive(request.name, request.version),
+    setModelDescription: async (request) => {
+      await modelRegistry.setDescription(request.name, request.version, request.description);
+      return {};
+    },
+    setModelTag: async (request) => {
+      await modelRegistry.setTag(request.name, request.version, request.key, request.value);
+      return {};
+    },
+    planModelDeletion: async (request) => modelRegistry.planDeletion(request.name, request.version),
+    deleteModel: async (request) => modelRegistry.delete(request.name, request.version),
+    getModelVersionLineage: async (request) => modelRegistry.lineage(request.name, request.version),
+    compareModelVersions: async (request) => modelRegistry.compare(request.a, request.b),
   };
 }

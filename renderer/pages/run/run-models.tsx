@@ -1,19 +1,51 @@
-// The run page's models section: the MLflow 3 logged models the run produced and the registry
-// versions registered from it, each version linking to its model on the models page.
+// The run page's models section: the model folders among the run's artifacts and the MLflow 3
+// logged models it produced, each with Register, and the registry versions registered from it,
+// each version linking to its page.
+import { useState } from 'react';
 import { AliasChip, ModelStatusBadge, StageBadge } from '../../components/model-badges';
 import { formatDateTime, formatFullDateTime } from '../../components/value-format';
 import { routeHref } from '../../models/routes';
 import { useAppStore } from '../../use-app-store';
+import { RegisterModelDialog } from './register-model-dialog';
 
 /** The run's models; renders nothing until loaded or when the run has none. */
 export function RunModels() {
   const runModels = useAppStore((state) => state.runPage.runModels);
-  if (!runModels || (runModels.loggedModels.length === 0 && runModels.modelVersions.length === 0)) return null;
-  const { loggedModels, modelVersions } = runModels;
+  const [registering, setRegistering] = useState<{ source: string; suggestedName: string } | null>(null);
+  if (!runModels || (runModels.loggedModels.length === 0 && runModels.modelVersions.length === 0 && runModels.modelFolders.length === 0)) return null;
+  const { loggedModels, modelVersions, modelFolders } = runModels;
   return (
     <section className="run-section" data-testid="run-models">
       <h2>Models</h2>
       <div className="run-models card">
+        {modelFolders.length > 0 && (
+          <div className="run-models-group">
+            <h3>Model folders</h3>
+            <ul className="run-models-list">
+              {modelFolders.map((folder) => (
+                <li key={folder.path} data-testid="run-model-folder" data-path={folder.path}>
+                  <span className="run-model-name">{folder.path}</span>
+                  {folder.flavors.map((flavor) => (
+                    <span key={flavor} className="pill">
+                      {flavor}
+                    </span>
+                  ))}
+                  {folder.registeredAs.length > 0 && (
+                    <span className="faint">registered as {folder.registeredAs.map((entry) => `${entry.name} v${entry.version}`).join(', ')}</span>
+                  )}
+                  <button
+                    type="button"
+                    className="small primary run-models-register"
+                    onClick={() => setRegistering({ source: folder.source, suggestedName: folder.registeredAs[0]?.name ?? folder.path.split('/').pop() ?? 'model' })}
+                    data-testid="run-model-register"
+                  >
+                    Register
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
         {modelVersions.length > 0 && (
           <div className="run-models-group">
             <h3>Registered versions</h3>
@@ -51,12 +83,21 @@ export function RunModels() {
                   <span className="faint run-models-when" title={formatFullDateTime(model.creationTimestamp)}>
                     logged {formatDateTime(model.creationTimestamp)}
                   </span>
+                  <button
+                    type="button"
+                    className="small run-models-register"
+                    onClick={() => setRegistering({ source: `models:/${model.modelId}`, suggestedName: model.name })}
+                    data-testid="logged-model-register"
+                  >
+                    Register
+                  </button>
                 </li>
               ))}
             </ul>
           </div>
         )}
       </div>
+      {registering && <RegisterModelDialog source={registering.source} suggestedName={registering.suggestedName} onClose={() => setRegistering(null)} />}
     </section>
   );
 }

@@ -7,11 +7,18 @@ speaks a framed protocol with it over stdin/stdout:
     request  = b"I" u16 content-type length, content-type, body    (an /invocations request)
              | b"M" u32 rows, rows x columns float64 little-endian  (one, already parsed: see below)
              | b"P"                                                 (a /ping)
+             | b"L" model folder, UTF-8                             (a warm worker: load this model)
+             | b"H" model folder, UTF-8                             (a warm worker: import what it needs)
     reply    = b"R" u16 status, u8 1 if JSON else 0, body           (one per request, in order)
              | b"E" JSON event                                      (startup progress)
 
 Startup events, in order: hello (which Python, which loader), requirements (what the model
 needs and this Python lacks), loaded, ready; or failed (with the step and why), then exit.
+
+A worker started with --warm [FOLDER] has no model yet: after hello it imports its loader's
+libraries (and the modules FOLDER's pickle names), says warm, and waits for an L frame naming
+the model folder to serve, then goes on as above. The endpoint host starts warm workers ahead
+(when the Deploy dialog opens), so that a deploy only loads the model.
 When the model's signature is all named doubles, `ready` names its columns: the host may then
 parse a JSON body of plain numbers itself and send the matrix in signature order ("M"), which
 is scored exactly as the same body sent as "I" would be, without parsing JSON in Python.
@@ -775,8 +782,90 @@ def has_mlflow():
     return importlib.util.find_spec("mlflow") is not None
 
 
-def main(model_dir):
-    """Serves one model folder over stdin/stdout until stdin closes; returns the exit status."""
+def pickle_modules(model_dir):
+    """The modules an MLflow model folder's pickle names (what unpickling it imports), without unpickling it."""
+    import pickletools
+
+    try:
+        mlmodel = read_yaml(os.path.join(model_dir, "MLmodel"))
+    except Exception:
+        return []
+    flavors = mlmodel.get("flavors") or {}
+    pickled = (flavors.get("sklearn") or {}).get("pickled_model") or (flavors.get("python_function") or {}).get("model_path")
+    if not pickled:
+        return []
+    # STACK_GLOBAL takes its module and name from the two values pushed before it, either
+    # strings or memo entries fetched again: those two are followed, other pushes are None.
+    modules, pushed, memo = set(), [None, None], {}
+    try:
+        with open(os.path.join(model_dir, pickled), "rb") as handle:
+            for count, (opcode, arg, _) in enumerate(pickletools.genops(handle)):
+                if count > 200_000:
+                    break
+                name = opcode.name
+                if name in ("GLOBAL", "INST") and isinstance(arg, str):
+                    modules.add(arg.split(" ")[0])
+                    pushed.append(None)
+                elif name == "STACK_GLOBAL":
+                    if isinstance(pushed[-2], str):
+                        modules.add(pushed[-2])
+                    pushed.append(None)
+                elif name == "MEMOIZE":
+                    memo[len(memo)] = pushed[-1]
+                elif name in ("PUT", "BINPUT", "LONG_BINPUT"):
+                    memo[arg] = pushed[-1]
+                elif name in ("GET", "BINGET", "LONG_BINGET"):
+                    pushed.append(memo.get(arg))
+                elif "UNICODE" in name or name.endswith("STRING"):
+                    pushed.append(arg if isinstance(arg, str) else None)
+                elif name not in ("FRAME", "PROTO", "STOP", "MARK"):
+                    pushed.append(None)
+                del pushed[:-2]
+    except Exception:
+        pass
+    return sorted(m for m in modules if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", m))
+
+
+def import_quietly(names):
+    """Imports what can be imported of `names` (installed packages only); returns those imported."""
+    import importlib
+    import importlib.util
+
+    imported = []
+    for name in names:
+        try:
+            if importlib.util.find_spec(name.split(".")[0]) is None:
+                continue
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                importlib.import_module(name)
+            imported.append(name)
+        except Exception:
+            continue
+    return imported
+
+
+def warm_up(channel, use_mlflow, hint_dir):
+    """Imports the loader's libraries and those `hint_dir`'s model needs, then waits for the model to serve; returns its folder, or None when stdin closes."""
+    started = time.monotonic()
+    libraries = ["mlflow.pyfunc", "mlflow.pyfunc.scoring_server"] if use_mlflow else ["numpy", "pandas", "yaml"]
+    imported = import_quietly(libraries + (pickle_modules(hint_dir) if hint_dir else []))
+    channel.event("warm", seconds=time.monotonic() - started, imported=imported)
+    while True:
+        frame = channel.read()
+        if frame is None:
+            return None
+        kind = frame[0]
+        if kind == 0x4C:  # L: the model to serve
+            return frame[1:].decode("utf-8")
+        if kind == 0x48:  # H: a model about to be deployed
+            import_quietly(pickle_modules(frame[1:].decode("utf-8")))
+        elif kind == 0x50:
+            channel.reply(200, "\n")
+
+
+def main(model_dir, *more):
+    """Serves one model folder over stdin/stdout until stdin closes (--warm [FOLDER]: the folder comes later); returns the exit status."""
     loader_choice = os.environ.get("CAIRN_MODEL_LOADER", "auto")
     channel = Channel()
     use_mlflow = loader_choice == "mlflow" or (loader_choice == "auto" and has_mlflow())
@@ -796,6 +885,11 @@ def main(model_dir):
         loader="mlflow-pyfunc" if use_mlflow else "cairn-sklearn",
         mlflowVersion=mlflow_version,
     )
+    if model_dir == "--warm":
+        model_dir = warm_up(channel, use_mlflow, more[0] if more else None)
+        if model_dir is None:
+            return 0
+        os.chdir(model_dir)
 
     started = time.monotonic()
     try:
@@ -859,4 +953,4 @@ def main(model_dir):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(*sys.argv[1:]))

@@ -1,140 +1,144 @@
-// Starting an endpoint host process and talking to its control channel. The host outlives the
-// process that started it (unreferenced, its stderr appended to the endpoint's log file); with
-// stopWithOwner its stdin is a pipe from the starter, and it stops when that pipe closes.
-import { spawn } from 'node:child_process';
+// Starting an endpoint host process (through the launcher its assembler chose) and talking to its
+// control channel. A host starts as a spare; the local target adopts it for a deployment. A Node
+// host outlives the process that started it (its stderr appended to a log file) unless it is to
+// stop with its owner, when its stdin is a pipe from the starter and it stops when that closes.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { CairnError } from '../../../../shared/errors';
 import { isProcessAlive } from '../process-liveness';
+import { ENDPOINT_HOST_MARKER, type EndpointHostLauncher } from './endpoint-host-launcher';
 import type { EndpointState } from './endpoint-state-file';
-import type { HostLoadEvent, LoadRequest } from './local-endpoint-host';
+import type { AdoptRequest, HostLoadEvent, LoadRequest, PrewarmRequest, WarmWorkersStatus } from './local-endpoint-host';
 
-/** How to run the host: a Node (or Electron-as-Node) executable, the host script, extra environment. */
-export interface EndpointHostCommand {
-  readonly command: string;
-  readonly args: readonly string[];
-  readonly env?: Readonly<Record<string, string>>;
-}
-
-/** The host bundled beside the running bundle (dist/deploy/local-endpoint-host.js), run by this executable. */
-export function bundledEndpointHostCommand(): EndpointHostCommand {
-  // Electron's binary runs scripts as Node with ELECTRON_RUN_AS_NODE; plain Node ignores it.
-  return { command: process.execPath, args: [path.join(__dirname, '..', 'deploy', 'local-endpoint-host.js')], env: { ELECTRON_RUN_AS_NODE: '1' } };
-}
-
-/** A host that has started and listens. */
+/** A host that has started and whose control channel listens. */
 export interface LaunchedHost {
   readonly pid: number;
-  readonly port: number;
   readonly controlPort: number;
   readonly controlToken: string;
-  /** The pipe whose closing stops the host (stopWithOwner only). */
+  /** The pipe whose closing stops the host (a Node host tied to its owner only). */
   readonly ownerPipe: Writable | null;
 }
 
 /** What launching needs. */
 export interface LaunchHostOptions {
-  readonly command: EndpointHostCommand;
-  readonly name: string;
-  readonly port: number;
-  readonly stateFile: string;
+  readonly launcher: EndpointHostLauncher;
   readonly logFile: string;
   readonly stopWithOwner: boolean;
+  /** A spare not adopted within this many seconds stops by itself. */
+  readonly idleSeconds?: number;
   readonly timeoutMs?: number;
 }
 
-/** Starts a host and resolves once it listens; rejects with the reason (a port in use, say) when it cannot. */
+/** Starts a spare host and resolves once its control channel listens; rejects with the reason when it cannot. */
 export function launchEndpointHost(options: LaunchHostOptions): Promise<LaunchedHost> {
-  const [script] = options.command.args;
-  if (script && !fs.existsSync(script)) {
-    return Promise.reject(new CairnError('INTERNAL_ERROR', `The local endpoint host is not built (${script} is missing): run \`npm run build\`.`));
-  }
-  fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
-  const log = fs.openSync(options.logFile, 'a');
   const controlToken = randomBytes(24).toString('hex');
-  const child = spawn(
-    options.command.command,
-    [...options.command.args, '--name', options.name, '--host', '127.0.0.1', '--port', String(options.port), '--state-file', options.stateFile,
-      ...(options.stopWithOwner ? ['--stop-with-owner'] : [])],
-    {
-      // On Windows only a detached child escapes the job object that ends children with their
-      // parent. Elsewhere the host stays in the starter's session: a process in a session of its
-      // own is scheduled as a group of its own, which on a loaded machine put milliseconds on
-      // every request's hand-over from host to worker. It ignores SIGHUP (see its entry).
-      detached: process.platform === 'win32',
-      stdio: [options.stopWithOwner ? 'pipe' : 'ignore', 'pipe', log],
-      env: { ...process.env, ...options.command.env, CAIRN_CONTROL_TOKEN: controlToken },
-      windowsHide: true,
-    },
-  );
-  fs.closeSync(log);
+  let child;
+  try {
+    child = options.launcher.launch({
+      args: ['--host', '127.0.0.1', ...(options.idleSeconds ? ['--idle-seconds', String(options.idleSeconds)] : [])],
+      env: { CAIRN_CONTROL_TOKEN: controlToken, [ENDPOINT_HOST_MARKER]: '1' },
+      logFile: options.logFile,
+      stopWithOwner: options.stopWithOwner,
+    });
+  } catch (error) {
+    return Promise.reject(new CairnError('INTERNAL_ERROR', `Could not start the endpoint host: ${(error as Error).message}`));
+  }
+  const launched = child;
+  const timeoutMs = options.timeoutMs ?? 15_000;
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new CairnError('INTERNAL_ERROR', `The endpoint host did not start within ${(options.timeoutMs ?? 15_000) / 1000} s; see ${options.logFile}.`));
-    }, options.timeoutMs ?? 15_000);
-    const done = () => {
+    let settled = false;
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
-      child.stdout!.removeAllListeners('data');
-      child.stdout!.destroy();
-      child.removeAllListeners('exit');
-      child.unref();
+      outcome();
     };
-    child.stdout!.on('data', (chunk: Buffer) => {
+    const timer = setTimeout(() => {
+      launched.kill();
+      settle(() => reject(new CairnError('INTERNAL_ERROR', `The endpoint host did not start within ${timeoutMs / 1000} s; see ${options.logFile}.`)));
+    }, timeoutMs);
+    launched.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
       const newline = output.indexOf('\n');
       if (newline === -1) return;
-      const line = JSON.parse(output.slice(0, newline)) as { ready: boolean; port?: number; controlPort?: number; code?: string; error?: string };
-      done();
+      let line: { ready: boolean; pid?: number; controlPort?: number; error?: string };
+      try {
+        line = JSON.parse(output.slice(0, newline)) as typeof line;
+      } catch {
+        line = { ready: false, error: `it printed ${JSON.stringify(output.slice(0, 200))}` };
+      }
+      launched.release();
       if (!line.ready) {
-        const inUse = line.code === 'EADDRINUSE';
-        reject(
-          new CairnError(
-            inUse ? 'INVALID_PARAMETER_VALUE' : 'INTERNAL_ERROR',
-            inUse ? `Port ${options.port} is in use on 127.0.0.1; choose another port (0 picks a free one).` : `The endpoint host could not start: ${line.error}`,
-          ),
-        );
+        settle(() => reject(new CairnError('INTERNAL_ERROR', `The endpoint host could not start: ${line.error}`)));
         return;
       }
-      const pipe = options.stopWithOwner ? child.stdin : null;
-      // The pipe must not keep this process alive, nor crash it when the host goes first.
-      (pipe as unknown as { unref?: () => void } | null)?.unref?.();
-      pipe?.on('error', () => {});
-      resolve({ pid: child.pid!, port: line.port!, controlPort: line.controlPort!, controlToken, ownerPipe: pipe });
+      settle(() => resolve({ pid: line.pid!, controlPort: line.controlPort!, controlToken, ownerPipe: launched.ownerPipe }));
     });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new CairnError('INTERNAL_ERROR', `The endpoint host exited (code ${code}) before listening; see ${options.logFile}.`));
-    });
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(new CairnError('INTERNAL_ERROR', `Could not start the endpoint host: ${error.message}`));
-    });
+    launched.onExit((code) =>
+      settle(() => reject(new CairnError('INTERNAL_ERROR', `The endpoint host exited (code ${code}) before listening; see ${options.logFile}.`))),
+    );
+    launched.onError((error) => settle(() => reject(new CairnError('INTERNAL_ERROR', `Could not start the endpoint host: ${error.message}`))));
   });
 }
 
-/** Calls the host's control channel and returns its JSON answer. */
-export function controlCall<T>(state: Pick<EndpointState, 'controlPort' | 'controlToken'>, method: string, route: string, timeoutMs = 5_000): Promise<T> {
+/** Makes a spare host a deployment's endpoint; INVALID_PARAMETER_VALUE when its port is taken. */
+export async function adoptEndpointHost(host: Pick<LaunchedHost, 'controlPort' | 'controlToken'>, request: AdoptRequest): Promise<EndpointState> {
+  try {
+    return await controlCall<EndpointState>(host, 'POST', '/adopt', 10_000, request);
+  } catch (error) {
+    const { status, body } = error as { status?: number; body?: { code?: string; error?: string } };
+    if (status === 409 && body?.code === 'EADDRINUSE') {
+      throw new CairnError('INVALID_PARAMETER_VALUE', `Port ${request.port} is in use on 127.0.0.1; choose another port (0 picks a free one).`);
+    }
+    throw new CairnError('INTERNAL_ERROR', `The endpoint host could not open the endpoint: ${body?.error ?? (error as Error).message}`);
+  }
+}
+
+/** Asks a host to start warm workers for a load soon. */
+export async function prewarmEndpointHost(host: Pick<LaunchedHost, 'controlPort' | 'controlToken'>, request: PrewarmRequest): Promise<void> {
+  await controlCall(host, 'POST', '/prewarm', 5_000, request);
+}
+
+/** The host's warm workers, and whether their imports are done. */
+export async function warmWorkersOf(host: Pick<LaunchedHost, 'controlPort' | 'controlToken'>): Promise<WarmWorkersStatus> {
+  return (await controlCall<{ warm: WarmWorkersStatus }>(host, 'GET', '/warm', 5_000)).warm;
+}
+
+/** Calls the host's control channel (with a JSON body when given) and returns its JSON answer; a refusal rejects with its status and body. */
+export function controlCall<T>(
+  state: Pick<EndpointState, 'controlPort' | 'controlToken'>,
+  method: string,
+  route: string,
+  timeoutMs = 5_000,
+  body?: unknown,
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    const request = http.request(
-      { host: '127.0.0.1', port: state.controlPort, method, path: route, headers: { authorization: `Bearer ${state.controlToken}` }, timeout: timeoutMs },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const body = Buffer.concat(chunks).toString('utf8');
-          if (response.statusCode !== 200) return reject(new Error(`control ${route} answered ${response.statusCode}: ${body}`));
-          resolve(JSON.parse(body) as T);
-        });
-      },
-    );
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const headers: Record<string, string | number> = { authorization: `Bearer ${state.controlToken}` };
+    if (payload !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+    const request = http.request({ host: '127.0.0.1', port: state.controlPort, method, path: route, headers, timeout: timeoutMs }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (response.statusCode !== 200) {
+          let parsed: unknown = null;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            parsed = null;
+          }
+          return reject(Object.assign(new Error(`control ${route} answered ${response.statusCode}: ${text}`), { status: response.statusCode, body: parsed }));
+        }
+        resolve(JSON.parse(text) as T);
+      });
+    });
     request.on('timeout', () => request.destroy(new Error(`control ${route} did not answer within ${timeoutMs} ms`)));
     request.on('error', reject);
-    request.end();
+    request.end(payload);
   });
 }
 
@@ -186,7 +190,7 @@ export function controlLoad(
 }
 
 /** Stops a host: asks it over the control channel, then signals it; resolves once its process is gone. */
-export async function stopEndpointHost(state: EndpointState, timeoutMs = 10_000): Promise<'stopped' | 'was-not-running'> {
+export async function stopEndpointHost(state: Pick<EndpointState, 'pid' | 'controlPort' | 'controlToken'>, timeoutMs = 10_000): Promise<'stopped' | 'was-not-running'> {
   if (!isProcessAlive(state.pid)) return 'was-not-running';
   try {
     await controlCall(state, 'POST', '/stop', 2_000);
@@ -214,11 +218,11 @@ export async function stopEndpointHost(state: EndpointState, timeoutMs = 10_000)
   return 'stopped';
 }
 
-/** Whether a pid still runs an endpoint host (checked where the OS tells, /proc on Linux; assumed elsewhere). */
-function looksLikeEndpointHost(pid: number): boolean {
+/** Whether a pid still runs an endpoint host (its environment carries the launchers' marker; checked where the OS tells, /proc on Linux; assumed elsewhere). */
+export function looksLikeEndpointHost(pid: number): boolean {
   if (process.platform !== 'linux') return true;
   try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--state-file');
+    return fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`${ENDPOINT_HOST_MARKER}=1`);
   } catch {
     return false;
   }

@@ -5,7 +5,14 @@
 // they answer a ping: a version that fails to load never takes the port from the one serving.
 //
 // A second server on 127.0.0.1 (random port, bearer token from the state file) is the control
-// channel: load a version (its steps streamed back as JSON lines), status, stop.
+// channel: adopt (become a deployment's endpoint), prewarm, load a version (its steps streamed
+// back as JSON lines), status, stop.
+//
+// A host starts as a spare with no deployment: it listens on its control port only, and may
+// start warm Python workers (imports done, no model yet) while a person is still choosing what to
+// deploy. A deploy then adopts it (the endpoint's port opens, its state file is written) and its
+// load takes the warm workers instead of starting Python, so the deploy only loads the model.
+// A spare nobody adopts stops by itself after a while.
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,17 +24,47 @@ import type { WorkerReply } from './worker-frames';
 
 /** How to start a host. */
 export interface EndpointHostOptions {
-  readonly name: string;
-  /** The address the endpoint listens on (loopback). */
+  /** The address the endpoint listens on once adopted (loopback). */
   readonly host: string;
-  /** 0 picks a free port. */
-  readonly port: number;
-  readonly stateFile: string;
   readonly cairnVersion: string;
-  readonly stopWithOwner: boolean;
   readonly log: (line: string) => void;
   /** The control channel's bearer token; a random one when absent. */
   readonly controlToken?: string;
+  /** A spare not adopted within this many milliseconds stops (never when absent). */
+  readonly idleMs?: number;
+  /** Told when the host is adopted: whether it is to stop with the process that started it, and where its log now goes. */
+  readonly onAdopted?: (adoption: AdoptRequest) => void;
+}
+
+/** What adopting a spare host takes: the deployment it becomes the endpoint of. */
+export interface AdoptRequest {
+  readonly name: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly stateFile: string;
+  /** The endpoint's log, where the host writes from now on. */
+  readonly logFile: string;
+  /** Whether the endpoint stops when the process that started the host ends. */
+  readonly stopWithOwner: boolean;
+}
+
+/** Warm workers to start ahead of a load: how they will be run, and a model folder whose libraries to import. */
+export interface PrewarmRequest {
+  readonly python: string;
+  readonly script: string;
+  readonly loader: string;
+  readonly workers: number;
+  readonly hintModelDir: string | null;
+}
+
+/** The warm workers waiting for a model (null when there are none), and whether their imports are done. */
+export type WarmWorkersStatus = { readonly python: string; readonly loader: string; readonly workers: number; readonly ready: boolean } | null;
+
+/** How a host stands, as its control channel's /status answers before it is adopted. */
+export interface SpareHostStatus {
+  readonly adopted: false;
+  readonly pid: number;
+  readonly warm: WarmWorkersStatus;
 }
 
 /** What the control channel's load call takes: a model folder and how to run it. */
@@ -70,6 +107,17 @@ interface ServingSet {
   info: ServingModel;
 }
 
+/** Who the host serves for, once adopted. */
+interface Identity {
+  readonly name: string;
+  readonly stateFile: string;
+  readonly stopWithOwner: boolean;
+}
+
+function warmKey(launch: { python: string; script: string; loader?: string }): string {
+  return JSON.stringify([launch.python, launch.script, launch.loader ?? 'auto']);
+}
+
 function json(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
@@ -110,26 +158,87 @@ export class LocalEndpointHost {
   private readonly onClosed = new Set<() => void>();
   /** Workers started to replace ones that died, until they are ready. */
   private readonly restarting = new Set<ModelWorker>();
+  private identity: Identity | null = null;
+  /** Warm workers waiting for a model (started by prewarm), and how they were started. */
+  private warm: { readonly key: string; readonly request: PrewarmRequest; readonly workers: ModelWorker[] } | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
 
   private constructor(private readonly options: EndpointHostOptions) {
     this.token = options.controlToken ?? randomUUID();
   }
 
-  /** Starts both servers and writes the state file; rejects (EADDRINUSE, ...) when the port cannot be had. */
+  /** Starts a spare host: its control channel listens; the endpoint's port opens when it is adopted. */
   static async start(options: EndpointHostOptions): Promise<LocalEndpointHost> {
     const host = new LocalEndpointHost(options);
     host.publicServer = http.createServer((request, response) => host.handlePublic(request, response));
     host.publicServer.keepAliveTimeout = 65_000;
     host.controlServer = http.createServer((request, response) => host.handleControl(request, response));
-    await listen(host.publicServer, options.port, options.host);
-    try {
-      await listen(host.controlServer, 0, '127.0.0.1');
-    } catch (error) {
-      host.publicServer.close();
-      throw error;
+    await listen(host.controlServer, 0, '127.0.0.1');
+    if (options.idleMs) {
+      host.idleTimer = setTimeout(() => {
+        host.log(`no deployment adopted this spare host within ${Math.round(options.idleMs! / 1000)} s: stopping`);
+        void host.close();
+      }, options.idleMs);
+      host.idleTimer.unref();
     }
-    host.writeState();
     return host;
+  }
+
+  /** Whether a deployment has adopted this host. */
+  get adopted(): boolean {
+    return this.identity !== null;
+  }
+
+  /**
+   * Makes this host a deployment's endpoint: its port opens and its state file is written.
+   * Rejects (EADDRINUSE, ...) when the port cannot be had; the host then stays a spare.
+   */
+  async adopt(request: AdoptRequest): Promise<EndpointState> {
+    if (this.identity) throw new Error(`This host already serves deployment '${this.identity.name}'.`);
+    await listen(this.publicServer, request.port, this.options.host);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    this.identity = { name: request.name, stateFile: request.stateFile, stopWithOwner: request.stopWithOwner };
+    this.options.onAdopted?.(request);
+    this.writeState();
+    this.log(`endpoint ${request.name} listening on ${this.url}`);
+    return this.state();
+  }
+
+  /**
+   * Starts warm workers for a load soon: Python started and its loader's libraries (and those
+   * of `hintModelDir`'s model) imported, waiting for a model. Warm workers started the same way
+   * are kept and told the new hint; others are replaced.
+   */
+  prewarm(request: PrewarmRequest): void {
+    const key = warmKey(request);
+    const alive = this.warm?.workers.filter((worker) => !worker.exited) ?? [];
+    if (this.warm?.key === key && alive.length >= request.workers) {
+      if (request.hintModelDir) for (const worker of alive) worker.hint(request.hintModelDir);
+      return;
+    }
+    this.dropWarm();
+    const workers = Array.from(
+      { length: request.workers },
+      () =>
+        new ModelWorker({
+          python: request.python,
+          script: request.script,
+          modelDir: null,
+          hintDir: request.hintModelDir,
+          loader: request.loader,
+          log: (line) => this.log(`[warm] ${line}`),
+        }),
+    );
+    const pool = { key, request, workers };
+    for (const worker of workers) {
+      worker.onExit(() => {
+        const index = pool.workers.indexOf(worker);
+        if (index !== -1) pool.workers.splice(index, 1);
+      });
+    }
+    this.warm = pool;
+    this.log(`started ${workers.length} warm worker${workers.length === 1 ? '' : 's'} (${request.python}, loader ${request.loader})`);
   }
 
   /** The endpoint's port. */
@@ -148,17 +257,19 @@ export class LocalEndpointHost {
     return `http://${host}:${this.port}`;
   }
 
-  /** This host's state, as its state file holds it. */
+  /** This host's state, as its state file holds it (adopted hosts only). */
   state(): EndpointState {
+    const identity = this.identity;
+    if (!identity) throw new Error('This host has not been adopted by a deployment.');
     return {
-      name: this.options.name,
+      name: identity.name,
       pid: process.pid,
       url: this.url,
       port: this.port,
       controlPort: this.controlPort,
       controlToken: this.token,
       startedAt: this.startedAt,
-      stopWithOwner: this.options.stopWithOwner,
+      stopWithOwner: identity.stopWithOwner,
       serving: this.serving ? { ...this.serving.info, workerPids: this.serving.workers.flatMap((worker) => (worker.pid ? [worker.pid] : [])) } : null,
     };
   }
@@ -176,32 +287,43 @@ export class LocalEndpointHost {
     this.loading = controller;
     const step = (name: HostStepName, state: 'running' | 'succeeded' | 'failed', detail?: string) =>
       emit({ type: 'step', name, state, detail, at: Date.now() });
-    const workers: ModelWorker[] = [];
+    const workers: ModelWorker[] = this.takeWarm(request);
+    const warmCount = workers.length;
     let current: HostStepName = 'start-worker';
+    let stopListening = () => {};
     try {
       step('start-worker', 'running', `${request.python} (${request.workers} worker${request.workers === 1 ? '' : 's'})`);
-      for (let i = 0; i < request.workers; i++) {
+      while (workers.length < request.workers) {
         workers.push(
-          new ModelWorker(
-            { python: request.python, script: request.script, modelDir: request.modelDir, loader: request.loader, log: (line) => this.log(`[${request.label}] ${line}`) },
-            i === 0
-              ? (event) => {
-                  if (event.event === 'hello') {
-                    const loader = event.loader === 'mlflow-pyfunc' ? `mlflow.pyfunc (mlflow ${String(event.mlflowVersion)})` : "Cairn's scikit-learn loader";
-                    step('start-worker', 'succeeded', `Python ${String(event.python)} at ${String(event.executable)}, ${loader}`);
-                    step((current = 'check-requirements'), 'running');
-                  } else if (event.event === 'requirements') {
-                    step('check-requirements', 'succeeded', describeRequirements(event));
-                    step((current = 'load-model'), 'running');
-                  } else if (event.event === 'loaded') {
-                    step('load-model', 'succeeded', `${String(event.modelClass)} in ${Number(event.seconds).toFixed(2)} s`);
-                    step((current = 'answer-ping'), 'running');
-                  }
-                }
-              : undefined,
-          ),
+          new ModelWorker({ python: request.python, script: request.script, modelDir: request.modelDir, loader: request.loader, log: (line) => this.log(`[${request.label}] ${line}`) }),
         );
       }
+      for (const worker of workers.slice(0, warmCount)) worker.assign(request.modelDir);
+      // A worker started ahead may still be importing its libraries: its start lasts until it is warm.
+      let started = '';
+      const startedAhead = () => `started ahead ${((Date.now() - workers[0]!.spawnedAt) / 1000).toFixed(1)} s ago`;
+      const workerStarted = (note: string) => {
+        step('start-worker', 'succeeded', `${started}${note}`);
+        step((current = 'check-requirements'), 'running');
+      };
+      stopListening = workers[0]!.listen((event) => {
+        if (event.event === 'hello') {
+          const loader = event.loader === 'mlflow-pyfunc' ? `mlflow.pyfunc (mlflow ${String(event.mlflowVersion)})` : "Cairn's scikit-learn loader";
+          started = `Python ${String(event.python)} at ${String(event.executable)}, ${loader}`;
+          const warmSince = workers[0]!.warmSince;
+          if (warmCount === 0) workerStarted('');
+          else if (warmSince !== null) workerStarted(`; ${startedAhead()}, warm for ${((Date.now() - warmSince) / 1000).toFixed(1)} s`);
+          else step('start-worker', 'running', `${started}; ${startedAhead()}, finishing its imports`);
+        } else if (event.event === 'warm' && current === 'start-worker' && started) {
+          workerStarted(`; ${startedAhead()}, its imports took ${Number(event.seconds).toFixed(1)} s`);
+        } else if (event.event === 'requirements') {
+          step('check-requirements', 'succeeded', describeRequirements(event));
+          step((current = 'load-model'), 'running');
+        } else if (event.event === 'loaded') {
+          step('load-model', 'succeeded', `${String(event.modelClass)} in ${Number(event.seconds).toFixed(2)} s`);
+          step((current = 'answer-ping'), 'running');
+        }
+      });
       await Promise.all(workers.map((worker) => worker.ready(controller.signal)));
       step('answer-ping', 'succeeded', workers.length > 1 ? `${workers.length} workers ready` : undefined);
       current = 'switch-traffic';
@@ -236,21 +358,39 @@ export class LocalEndpointHost {
       this.log(`loading ${request.label} failed at ${failedStep}: ${message}`);
       throw Object.assign(new Error(message), { step: failedStep });
     } finally {
+      stopListening();
       signal.removeEventListener('abort', abort);
       this.loading = null;
     }
+  }
+
+  /** Takes up to `request.workers` warm workers started as this load runs Python; drops the others. */
+  private takeWarm(request: LoadRequest): ModelWorker[] {
+    const pool = this.warm;
+    if (!pool || pool.key !== warmKey(request)) return [];
+    this.warm = null;
+    const alive = pool.workers.filter((worker) => !worker.exited && worker.waitingForModel);
+    for (const extra of alive.slice(request.workers)) extra.kill();
+    return alive.slice(0, request.workers);
+  }
+
+  private dropWarm(): void {
+    for (const worker of this.warm?.workers ?? []) worker.kill();
+    this.warm = null;
   }
 
   /** Stops serving: both servers close, the workers stop, the state file goes. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     this.loading?.abort();
+    this.dropWarm();
     this.publicServer.closeIdleConnections?.();
-    await Promise.all([closeServer(this.publicServer), closeServer(this.controlServer)]);
+    await Promise.all([this.publicServer.listening ? closeServer(this.publicServer) : Promise.resolve(), closeServer(this.controlServer)]);
     for (const worker of this.restarting) worker.kill();
     await Promise.all((this.serving?.workers ?? []).map((worker) => worker.stop(5_000)));
-    removeEndpointState(this.options.stateFile, process.pid);
+    if (this.identity) removeEndpointState(this.identity.stateFile, process.pid);
     this.log('stopped');
     for (const listener of this.onClosed) listener();
   }
@@ -391,7 +531,29 @@ export class LocalEndpointHost {
     }
     if (request.headers.authorization !== `Bearer ${this.token}`) return json(response, 401, { error: 'A bearer token is required.' });
     const path = (request.url ?? '/').split('?')[0];
-    if (request.method === 'GET' && path === '/status') return json(response, 200, this.state());
+    if (request.method === 'GET' && path === '/status') return json(response, 200, this.identity ? this.state() : this.spareStatus());
+    if (request.method === 'POST' && path === '/adopt') {
+      void readBody(request, 64 * 1024).then(async (body) => {
+        try {
+          json(response, 200, await this.adopt(JSON.parse(body?.toString('utf8') ?? '') as AdoptRequest));
+        } catch (error) {
+          json(response, 409, { error: (error as Error).message, code: (error as NodeJS.ErrnoException).code ?? null });
+        }
+      });
+      return;
+    }
+    if (request.method === 'POST' && path === '/prewarm') {
+      void readBody(request, 64 * 1024).then((body) => {
+        try {
+          this.prewarm(JSON.parse(body?.toString('utf8') ?? '') as PrewarmRequest);
+          json(response, 200, { warm: this.warmStatus() });
+        } catch (error) {
+          json(response, 400, { error: (error as Error).message });
+        }
+      });
+      return;
+    }
+    if (request.method === 'GET' && path === '/warm') return json(response, 200, { warm: this.warmStatus() });
     if (request.method === 'POST' && path === '/stop') {
       json(response, 200, { stopping: true });
       response.on('finish', () => void this.close());
@@ -404,6 +566,17 @@ export class LocalEndpointHost {
     json(response, 404, { error: `No control route ${request.method} ${path}.` });
   }
 
+  private spareStatus(): SpareHostStatus {
+    return { adopted: false, pid: process.pid, warm: this.warmStatus() };
+  }
+
+  private warmStatus(): WarmWorkersStatus {
+    const pool = this.warm;
+    if (!pool) return null;
+    const alive = pool.workers.filter((worker) => !worker.exited);
+    return { python: pool.request.python, loader: pool.request.loader, workers: alive.length, ready: alive.length > 0 && alive.every((worker) => worker.warmSince !== null) };
+  }
+
   private async controlLoad(body: Buffer | null, response: ServerResponse): Promise<void> {
     let load: LoadRequest;
     try {
@@ -412,6 +585,7 @@ export class LocalEndpointHost {
       return json(response, 400, { error: 'The load request is not JSON.' });
     }
     if (this.loading) return json(response, 409, { error: 'This endpoint is already loading a model version.' });
+    if (!this.identity) return json(response, 409, { error: 'This host has not been adopted by a deployment.' });
     const cancel = new AbortController();
     response.on('close', () => {
       if (!response.writableFinished) cancel.abort();
@@ -429,7 +603,7 @@ export class LocalEndpointHost {
   }
 
   private writeState(): void {
-    if (!this.closed) writeEndpointState(this.options.stateFile, this.state());
+    if (!this.closed && this.identity) writeEndpointState(this.identity.stateFile, this.state());
   }
 
   private log(line: string): void {

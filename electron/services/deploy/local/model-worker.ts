@@ -1,10 +1,11 @@
 // One Python model worker as the endpoint host sees it: spawned on a model folder, followed
 // through its startup events until it is ready (or fails, with the step and why), then sent
-// requests one after another over its stdin; answers come back in order.
+// requests one after another over its stdin; answers come back in order. A warm worker is
+// spawned before its model is known: it imports its libraries and waits to be assigned one.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { invocationFrame, matrixFrame, pingFrame, WorkerFrameDecoder, type WorkerEvent, type WorkerReply } from './worker-frames';
+import { hintFrame, invocationFrame, loadFrame, matrixFrame, pingFrame, WorkerFrameDecoder, type WorkerEvent, type WorkerReply } from './worker-frames';
 
 /** How to start a worker. */
 export interface ModelWorkerOptions {
@@ -12,7 +13,10 @@ export interface ModelWorkerOptions {
   readonly python: string;
   /** The worker module's file (cairn_model_worker_<hash>.py written out by the local target; its name must be a Python identifier). */
   readonly script: string;
-  readonly modelDir: string;
+  /** The model folder to serve; null for a warm worker, assigned one later. */
+  readonly modelDir: string | null;
+  /** A warm worker: a model folder whose libraries it imports ahead. */
+  readonly hintDir?: string | null;
   /** 'auto' (mlflow.pyfunc when the Python has mlflow), 'mlflow' or 'cairn'. */
   readonly loader?: string;
   /** Receives the worker's stderr lines (the endpoint's log). */
@@ -55,23 +59,27 @@ export class ModelWorker {
   };
   /** The signature's column positions, for the host's fast path. */
   fastColumnIndex: ReadonlyMap<string, number> | null = null;
+  /** When a warm worker finished its imports (milliseconds since the epoch); null before, or for a worker spawned on its model. */
+  warmSince: number | null = null;
+  /** Milliseconds since the epoch when it was spawned. */
+  readonly spawnedAt = Date.now();
+  private assigned: boolean;
   private readonly child: ChildProcessByStdio<Writable, Readable, Readable>;
   private readonly waiting: Array<{ resolve: (reply: WorkerReply) => void; reject: (error: Error) => void }> = [];
   private readonly stderrTail: string[] = [];
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null; description: string } | null = null;
   private readonly exitListeners = new Set<(description: string) => void>();
 
-  /** Spawns the worker; `onEvent` sees each startup event as it arrives. */
-  constructor(
-    private readonly options: ModelWorkerOptions,
-    private readonly onEvent: (event: WorkerEvent) => void = () => {},
-  ) {
+  /** Spawns the worker (a warm one when `options.modelDir` is null). */
+  constructor(private readonly options: ModelWorkerOptions) {
     // Imported rather than run as a script, so Python keeps its compiled form beside it between starts.
     const folder = path.dirname(options.script);
     const module = path.basename(options.script, '.py');
-    const launcher = `import sys; sys.path.insert(0, ${JSON.stringify(folder)}); import ${module} as worker; sys.exit(worker.main(sys.argv[1]))`;
-    this.child = spawn(options.python, ['-c', launcher, options.modelDir], {
-      cwd: options.modelDir,
+    const launcher = `import sys; sys.path.insert(0, ${JSON.stringify(folder)}); import ${module} as worker; sys.exit(worker.main(*sys.argv[1:]))`;
+    this.assigned = options.modelDir !== null;
+    const args = options.modelDir !== null ? [options.modelDir] : ['--warm', ...(options.hintDir ? [options.hintDir] : [])];
+    this.child = spawn(options.python, ['-c', launcher, ...args], {
+      cwd: options.modelDir ?? folder,
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, CAIRN_MODEL_LOADER: options.loader ?? 'auto', PYTHONUNBUFFERED: '1' },
       windowsHide: true,
@@ -109,6 +117,35 @@ export class ModelWorker {
   /** Requests sent and not answered yet. */
   get inFlight(): number {
     return this.waiting.length;
+  }
+
+  /** Whether the worker was spawned warm and still waits for its model. */
+  get waitingForModel(): boolean {
+    return !this.assigned;
+  }
+
+  /** The worker's Python, script and loader, as a warm pool matches them against a load. */
+  get launch(): Pick<ModelWorkerOptions, 'python' | 'script' | 'loader'> {
+    return { python: this.options.python, script: this.options.script, loader: this.options.loader ?? 'auto' };
+  }
+
+  /** Gives a warm worker the model folder to load; it then goes on as a worker spawned on it. */
+  assign(modelDir: string): void {
+    if (this.assigned) throw new Error('This model worker already has its model.');
+    this.assigned = true;
+    if (!this.exitInfo) this.child.stdin.write(loadFrame(modelDir));
+  }
+
+  /** Tells a warm worker a model folder about to be deployed, so that it imports what that model needs. */
+  hint(modelDir: string): void {
+    if (!this.assigned && !this.exitInfo) this.child.stdin.write(hintFrame(modelDir));
+  }
+
+  /** Calls `listener` with every startup event seen so far and each one after; returns the function that stops it. */
+  listen(listener: (event: WorkerEvent) => void): () => void {
+    for (const event of this.seenEvents) listener(event);
+    this.startupListeners.add(listener);
+    return () => this.startupListeners.delete(listener);
   }
 
   /** Resolves when the worker is ready to score and has answered a ping; rejects with the step that failed. */
@@ -222,6 +259,8 @@ export class ModelWorker {
       this.facts.executable = String(event.executable);
       this.facts.loader = String(event.loader);
       this.facts.mlflowVersion = typeof event.mlflowVersion === 'string' ? event.mlflowVersion : null;
+    } else if (event.event === 'warm') {
+      this.warmSince = Date.now();
     } else if (event.event === 'loaded') {
       this.facts.modelClass = typeof event.modelClass === 'string' ? event.modelClass : null;
     } else if (event.event === 'ready') {
@@ -232,8 +271,7 @@ export class ModelWorker {
       }
     }
     this.seenEvents.push(event);
-    this.onEvent(event);
-    for (const listener of this.startupListeners) listener(event);
+    for (const listener of [...this.startupListeners]) listener(event);
   }
 
   private tracebackOf(event: WorkerEvent): string {

@@ -1,11 +1,14 @@
 // The framed protocol between the local endpoint host and a Python model worker (the other side
 // is cairn_model_worker.py): a u32 little-endian length, then a kind byte and its payload.
 // Requests: I (an /invocations body with its content type), M (a matrix of float64 already
-// parsed from JSON), P (ping). Answers: R (status, JSON or not, body), E (a startup event).
+// parsed from JSON), P (ping), and to a warm worker L (the model folder to load) and H (a model
+// folder whose libraries to import ahead). Answers: R (status, JSON or not, body), E (a startup event).
 
 const KIND_INVOCATION = 0x49;
 const KIND_MATRIX = 0x4d;
 const KIND_PING = 0x50;
+const KIND_LOAD = 0x4c;
+const KIND_HINT = 0x48;
 const KIND_REPLY = 0x52;
 const KIND_EVENT = 0x45;
 
@@ -16,9 +19,9 @@ export interface WorkerReply {
   readonly body: Buffer;
 }
 
-/** A startup event of the worker: hello, requirements, loaded, ready or failed, with its fields. */
+/** A startup event of the worker: hello, warm (a warm worker's imports done), requirements, loaded, ready or failed, with its fields. */
 export interface WorkerEvent {
-  readonly event: 'hello' | 'requirements' | 'loaded' | 'ready' | 'failed';
+  readonly event: 'hello' | 'warm' | 'requirements' | 'loaded' | 'ready' | 'failed';
   readonly [field: string]: unknown;
 }
 
@@ -49,6 +52,25 @@ export function pingFrame(): Buffer {
   frame.writeUInt32LE(1, 0);
   frame.writeUInt8(KIND_PING, 4);
   return frame;
+}
+
+function textFrame(kind: number, text: string): Buffer {
+  const body = Buffer.from(text, 'utf8');
+  const frame = Buffer.allocUnsafe(5 + body.length);
+  frame.writeUInt32LE(1 + body.length, 0);
+  frame.writeUInt8(kind, 4);
+  body.copy(frame, 5);
+  return frame;
+}
+
+/** Tells a warm worker which model folder to load and serve. */
+export function loadFrame(modelDir: string): Buffer {
+  return textFrame(KIND_LOAD, modelDir);
+}
+
+/** Tells a warm worker a model folder about to be deployed, whose libraries it imports ahead. */
+export function hintFrame(modelDir: string): Buffer {
+  return textFrame(KIND_HINT, modelDir);
 }
 
 /** Splits the worker's stdout into replies and events as its chunks arrive. */

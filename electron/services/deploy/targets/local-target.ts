@@ -2,13 +2,17 @@
 // serve` does. Each deployment is one endpoint host process (local/local-endpoint-host.ts)
 // owning the port, with Python model workers behind it. Its files live in
 // <dataDir>/deployments/<name>/: endpoint.json (the running host's state), endpoint.log.
+//
+// Hosts are started by the launcher the target is given (Node, or Electron's utility processes)
+// as spares and adopted by a deployment. warmUp starts a spare ahead with warm Python workers
+// (the Deploy dialog opened), so that a deploy adopts it and only loads the model.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CairnError } from '../../../../shared/errors';
-import type { DeployTargetInfo, PredictionInput, PredictionResult } from '../../../../shared/deployments';
+import type { DeploymentLogs, DeployTargetInfo, PredictionInput, PredictionResult } from '../../../../shared/deployments';
 import type {
   DeployContext,
   DeployTarget,
@@ -19,18 +23,29 @@ import type {
   TargetListedDeployment,
   TargetStatus,
   TargetUpdateRequest,
+  TargetWarmUpRequest,
 } from '../deploy-target';
 import { isProcessAlive } from '../process-liveness';
 import workerSource from '../local/cairn_model_worker.py';
-import { controlCall, controlLoad, launchEndpointHost, stopEndpointHost, type EndpointHostCommand } from '../local/endpoint-host-process';
+import type { EndpointHostLauncher } from '../local/endpoint-host-launcher';
+import {
+  adoptEndpointHost,
+  controlCall,
+  controlLoad,
+  launchEndpointHost,
+  prewarmEndpointHost,
+  stopEndpointHost,
+  warmWorkersOf,
+  type LaunchedHost,
+} from '../local/endpoint-host-process';
 import { readEndpointState, type EndpointState } from '../local/endpoint-state-file';
 import { HOST_STEP_TITLES, type HostStepName } from '../local/local-endpoint-host';
 
 /** What the local target needs from where it runs. */
 export interface LocalTargetOptions {
   readonly dataDir: string;
-  /** How to start an endpoint host process. */
-  readonly hostCommand: EndpointHostCommand;
+  /** How endpoint host processes are started (Node, or Electron's utility processes in the desktop app). */
+  readonly launcher: EndpointHostLauncher;
   /** The Python used when a deployment names none (the setting's default). */
   readonly defaultPython: string;
   /** Whether endpoints keep running after the process that started them ends, when a deployment does not say. */
@@ -45,6 +60,21 @@ const SETTINGS = {
   loader: "How the model is loaded: auto (mlflow.pyfunc when the Python has mlflow, else Cairn's scikit-learn loader), mlflow, or cairn",
   keep_running: 'true: the endpoint keeps serving after the app or command that started it ends; false: it stops with it',
 } as const;
+
+/** What keep_running means where endpoints end with the app (the desktop app's utility processes). */
+const KEEP_RUNNING_WITH_APP =
+  'true: the endpoint is started again, on its port, when the app next starts (in the desktop app endpoints end with the app; `cairn deploy` keeps them serving without it); false: it stops with the app';
+
+/** A spare host nobody adopts stops after this long (it holds a Python with the model's libraries). */
+const SPARE_IDLE_SECONDS = 600;
+/** How long warmUp waits for warm workers' imports. */
+const WARM_TIMEOUT_MS = 120_000;
+
+/** A spare host this process started: not yet a deployment's endpoint. */
+interface SpareHost {
+  readonly host: LaunchedHost;
+  readonly startedAt: number;
+}
 
 type SettingKey = keyof typeof SETTINGS;
 
@@ -65,8 +95,10 @@ function integerSetting(config: Readonly<Record<string, string>>, key: SettingKe
 export class LocalTarget implements DeployTarget {
   readonly info: DeployTargetInfo;
   /** Hosts this process started that stop with it, by deployment name. */
-  private readonly ownedHosts = new Map<string, { pid: number; pipe: NodeJS.WritableStream }>();
+  private readonly ownedHosts = new Map<string, { pid: number; pipe: NodeJS.WritableStream | null }>();
   private workerScript: string | null = null;
+  /** The spare host started ahead (or being started), if any. */
+  private spare: Promise<SpareHost> | null = null;
 
   constructor(private readonly options: LocalTargetOptions) {
     const defaults: Record<SettingKey, string> = {
@@ -81,7 +113,11 @@ export class LocalTarget implements DeployTarget {
       name: 'local',
       title: 'This machine',
       description: 'Serves the model on 127.0.0.1 as `mlflow models serve` does: POST /invocations, GET /ping, /health, /version.',
-      settings: (Object.keys(SETTINGS) as SettingKey[]).map((key) => ({ key, description: SETTINGS[key], defaultValue: defaults[key] })),
+      settings: (Object.keys(SETTINGS) as SettingKey[]).map((key) => ({
+        key,
+        description: key === 'keep_running' && options.launcher.lifetime === 'with-owner' ? KEEP_RUNNING_WITH_APP : SETTINGS[key],
+        defaultValue: defaults[key],
+      })),
     };
   }
 
@@ -138,6 +174,57 @@ export class LocalTarget implements DeployTarget {
     return { endpointUrl: state.url, state: { port: state.port } };
   }
 
+  /** The end of the endpoint's log file (the host's lines and its workers' stderr). */
+  async logs(ref: TargetDeploymentRef, maxBytes: number): Promise<DeploymentLogs> {
+    const file = path.join(endpointFolder(this.options.dataDir, ref.name), 'endpoint.log');
+    let handle: fs.promises.FileHandle;
+    try {
+      handle = await fs.promises.open(file, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { text: '', truncated: false, source: file };
+      throw error;
+    }
+    try {
+      const { size } = await handle.stat();
+      const start = Math.max(0, size - maxBytes);
+      const buffer = Buffer.alloc(size - start);
+      await handle.read(buffer, 0, buffer.length, start);
+      let text = buffer.toString('utf8');
+      // A cut line (and a cut character) is dropped: the text starts at a line's start.
+      if (start > 0) text = text.slice(text.indexOf('\n') + 1);
+      return { text, truncated: start > 0, source: file };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Starts a spare host with warm workers for this config (or has a running endpoint start them, for an update); resolves once their imports are done. */
+  async warmUp(request: TargetWarmUpRequest): Promise<void> {
+    const prewarm = {
+      python: request.config.python!,
+      script: this.ensureWorkerScript(),
+      loader: request.config.loader!,
+      workers: Number(request.config.workers),
+      hintModelDir: request.modelDir,
+    };
+    const running = request.deployment ? this.runningState(request.deployment.name) : null;
+    const host = running ?? (await this.ensureSpare()).host;
+    await prewarmEndpointHost(host, prewarm);
+    const deadline = Date.now() + WARM_TIMEOUT_MS;
+    for (;;) {
+      const warm = await warmWorkersOf(host);
+      if (!warm || warm.workers === 0) throw new CairnError('INTERNAL_ERROR', `The warm Python worker (${prewarm.python}) stopped; see the endpoint log.`);
+      if (warm.ready) return;
+      if (Date.now() > deadline) throw new CairnError('INTERNAL_ERROR', `The warm Python worker did not finish its imports within ${WARM_TIMEOUT_MS / 1000} s.`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** A kept-running endpoint that ended with the app (Electron's utility processes end with it) is to be started again. */
+  needsRestart(ref: TargetDeploymentRef): boolean {
+    return this.options.launcher.lifetime === 'with-owner' && ref.config.keep_running === 'true' && this.runningState(ref.name) === null;
+  }
+
   async status(ref: TargetDeploymentRef): Promise<TargetStatus> {
     const state = this.runningState(ref.name);
     if (!state) {
@@ -182,15 +269,21 @@ export class LocalTarget implements DeployTarget {
       .map((state) => ({ name: state.name, endpointUrl: state.url, health: state.serving ? 'serving' : 'starting' }));
   }
 
-  /** Stops the endpoints this process started that stop with it. */
+  /** Stops the endpoints this process started that stop with it, and its spare host. */
   async close(): Promise<void> {
-    await Promise.all(
-      [...this.ownedHosts.keys()].map(async (name) => {
+    const spare = this.spare;
+    this.spare = null;
+    await Promise.all([
+      ...[...this.ownedHosts.keys()].map(async (name) => {
         const state = this.runningState(name);
         if (state) await stopEndpointHost(state);
       }),
-    );
-    for (const { pipe } of this.ownedHosts.values()) pipe.end();
+      spare?.then(
+        ({ host }) => stopEndpointHost(host),
+        () => undefined,
+      ),
+    ]);
+    for (const { pipe } of this.ownedHosts.values()) pipe?.end();
     this.ownedHosts.clear();
   }
 
@@ -206,21 +299,69 @@ export class LocalTarget implements DeployTarget {
     return state && isProcessAlive(state.pid) ? state : null;
   }
 
+  /** The spare host, started now unless one runs (or is starting). */
+  private ensureSpare(): Promise<SpareHost> {
+    const current = this.spare;
+    if (current) {
+      return current.then(
+        (spare) => (isProcessAlive(spare.host.pid) ? spare : this.launchSpare()),
+        () => this.launchSpare(),
+      );
+    }
+    return this.launchSpare();
+  }
+
+  /** Starts a spare host; `shared`: it becomes the one the next deploy claims (else the caller keeps it). */
+  private launchSpare(shared = true): Promise<SpareHost> {
+    const startedAt = Date.now();
+    const launching = launchEndpointHost({
+      launcher: this.options.launcher,
+      logFile: path.join(this.options.dataDir, 'deployments', '.runtime', 'spare-host.log'),
+      stopWithOwner: true,
+      idleSeconds: SPARE_IDLE_SECONDS,
+    }).then((host) => ({ host, startedAt }));
+    if (!shared) return launching;
+    this.spare = launching;
+    launching.catch(() => {
+      if (this.spare === launching) this.spare = null;
+    });
+    return launching;
+  }
+
+  /** Takes the spare host if one runs (it is then this deployment's alone); else starts one. */
+  private async claimSpare(): Promise<{ spare: SpareHost; startedAhead: boolean }> {
+    const current = this.spare;
+    this.spare = null;
+    const ready = current ? await current.catch(() => null) : null;
+    if (ready && isProcessAlive(ready.host.pid)) return { spare: ready, startedAhead: true };
+    return { spare: await this.launchSpare(false), startedAhead: false };
+  }
+
   private async startHost(name: string, port: number, config: Readonly<Record<string, string>>, context: DeployContext): Promise<EndpointState> {
     return context.step('start-endpoint', 'Start the endpoint on 127.0.0.1', async (step) => {
       const stopWithOwner = config.keep_running !== 'true';
-      const launched = await launchEndpointHost({
-        command: this.options.hostCommand,
-        name,
-        port,
-        stateFile: this.stateFile(name),
-        logFile: path.join(endpointFolder(this.options.dataDir, name), 'endpoint.log'),
-        stopWithOwner,
-      });
-      if (launched.ownerPipe) this.ownedHosts.set(name, { pid: launched.pid, pipe: launched.ownerPipe });
-      const state = readEndpointState(this.stateFile(name));
-      if (!state || state.pid !== launched.pid) throw new CairnError('INTERNAL_ERROR', 'The endpoint host started but wrote no state file.');
-      step.detail(`${state.url} (host pid ${state.pid}; ${stopWithOwner ? 'stops with the process that started it' : 'keeps running until deleted'})`);
+      const { spare, startedAhead } = await this.claimSpare();
+      let state: EndpointState;
+      try {
+        state = await adoptEndpointHost(spare.host, {
+          name,
+          port,
+          stateFile: this.stateFile(name),
+          logFile: path.join(endpointFolder(this.options.dataDir, name), 'endpoint.log'),
+          stopWithOwner,
+        });
+      } catch (error) {
+        await stopEndpointHost(spare.host);
+        throw error;
+      }
+      if (stopWithOwner || this.options.launcher.lifetime === 'with-owner') this.ownedHosts.set(name, { pid: state.pid, pipe: spare.host.ownerPipe });
+      const lifetime = !stopWithOwner
+        ? this.options.launcher.lifetime === 'with-owner'
+          ? 'ends with the app, started again when it next starts'
+          : 'keeps running until deleted'
+        : 'stops with the process that started it';
+      const ahead = startedAhead ? `, started ahead ${((Date.now() - spare.startedAt) / 1000).toFixed(1)} s ago` : '';
+      step.detail(`${state.url} (host pid ${state.pid}${ahead}; ${lifetime})`);
       return state;
     });
   }

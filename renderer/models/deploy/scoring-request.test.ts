@@ -1,0 +1,69 @@
+// How the Try it form's text and the curl line are made from a scoring request.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import http from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { curlCommand, parseScoringText, readableJson, scoringText, shellQuote } from './scoring-request';
+
+// The curl line runs in a real shell against a real server on 127.0.0.1.
+describe('scoring requests', () => {
+  it('round-trips a JSON request through the form text, and says what is wrong with bad JSON', () => {
+    const input = { json: { dataframe_split: { columns: ['a', 'b'], data: [[1, 2.5]] } } };
+    expect(parseScoringText(scoringText(input))).toEqual({ input });
+    expect(parseScoringText({ format: 'json', text: '{"dataframe_split": ' })).toMatchObject({ error: expect.stringMatching(/^The request is not valid JSON/) });
+    expect(parseScoringText({ format: 'csv', text: 'a,b\n1,2\n' })).toEqual({ input: { csv: 'a,b\n1,2\n' } });
+    expect(parseScoringText({ format: 'csv', text: '  ' })).toMatchObject({ error: expect.any(String) });
+  });
+
+  it('keeps rows and column lists on one line each in the form text', () => {
+    const request = { dataframe_split: { columns: ['a', 'b'], data: [[1, 2.5], [3, null]] }, params: {}, instances: [{ a: 'x' }] };
+    expect(readableJson(request)).toBe(
+      [
+        '{',
+        '  "dataframe_split": {',
+        '    "columns": ["a","b"],',
+        '    "data": [',
+        '      [1,2.5],',
+        '      [3,null]',
+        '    ]',
+        '  },',
+        '  "params": {},',
+        '  "instances": [',
+        '    {',
+        '      "a": "x"',
+        '    }',
+        '  ]',
+        '}',
+      ].join('\n'),
+    );
+    expect(JSON.parse(readableJson(request))).toEqual(request);
+  });
+
+  it('writes a curl line a shell runs as written, quotes included', async () => {
+    expect(shellQuote("it's")).toBe(`'it'\\''s'`);
+    // A real server receives exactly the body and content type the line names.
+    const received: Array<{ url: string; type: string; body: string }> = [];
+    const server = http.createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        received.push({ url: request.url!, type: request.headers['content-type']!, body: Buffer.concat(chunks).toString() });
+        response.end('{"predictions": [1]}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const json = { dataframe_records: [{ name: "O'Brien", x: 1 }] };
+      const { stdout } = await promisify(execFile)('/bin/sh', ['-c', curlCommand(url, { json })], { encoding: 'utf8' });
+      expect(stdout).toBe('{"predictions": [1]}');
+      await promisify(execFile)('/bin/sh', ['-c', curlCommand(url, { csv: 'x\n1\n' })]);
+      expect(received).toEqual([
+        { url: '/invocations', type: 'application/json', body: JSON.stringify(json) },
+        { url: '/invocations', type: 'text/csv', body: 'x\n1\n' },
+      ]);
+    } finally {
+      server.close();
+    }
+  });
+});
