@@ -1,6 +1,15 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Python sources imported by services (the model worker) arrive as their text, as esbuild's text loader gives them.
+  plugins: [
+    {
+      name: 'python-source-as-text',
+      transform(code: string, id: string) {
+        return id.endsWith('.py') ? { code: `export default ${JSON.stringify(code)};`, map: null } : undefined;
+      },
+    },
+  ],
   test: {
     include: ['electron/**/*.test.ts', 'shared/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'test-support/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',

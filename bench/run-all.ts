@@ -5,8 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describeMachine, type Benchmark, type BenchFigure } from './bench-result';
 import { runDataBench } from './data-bench';
+import { runDeployBench } from './deploy-bench';
 import { runDownsamplerBench } from './downsampler-bench';
 import { runImportBench } from './import-bench';
+import { runPipelineBench } from './pipeline-bench';
 import { runTrackingApiBench } from './tracking-api-bench';
 import { runUiCompareBench } from './ui-compare-bench';
 import { runUiRunsTableBench } from './ui-runs-table-bench';
@@ -15,9 +17,11 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'tracking-api', run: runTrackingApiBench },
   { name: 'downsampler', run: runDownsamplerBench },
   { name: 'import', run: runImportBench },
+  { name: 'pipeline', run: runPipelineBench },
   { name: 'ui-runs-table', run: runUiRunsTableBench },
   { name: 'ui-compare', run: runUiCompareBench },
   { name: 'data', run: runDataBench },
+  { name: 'deploy', run: runDeployBench },
 ];
 
 function formatValue(figure: BenchFigure): string {

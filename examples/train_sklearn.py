@@ -6,8 +6,10 @@ runs wherever Debian's python3-sklearn is installed:
 
     MLFLOW_TRACKING_URI=http://127.0.0.1:5151 /usr/bin/python3 examples/train_sklearn.py
 
-It logs params, a loss and an accuracy per epoch, the trained model as an artifact, and
-registers the model as a new version of "digits-classifier" with the alias "candidate".
+It logs params, a loss and an accuracy per epoch, the trained model as an MLflow model (the
+MLmodel file with a signature of 64 named pixel columns, the pickle, an input example and its
+requirements, as mlflow.sklearn.log_model writes them), and registers the model as a new
+version of "digits-classifier" with the alias "candidate".
 """
 import argparse
 import io
@@ -21,6 +23,7 @@ import urllib.parse
 import urllib.request
 
 import numpy as np
+import pandas as pd
 from sklearn.datasets import load_digits
 from sklearn.linear_model import SGDClassifier
 from sklearn.metrics import accuracy_score, log_loss
@@ -70,6 +73,46 @@ class MlflowRest:
             raise
 
 
+def model_files(model, x_test, run_id):
+    """The files of an MLflow model folder for a pickled scikit-learn model, as mlflow.sklearn.log_model writes them."""
+    import sklearn
+
+    buffer = io.BytesIO()
+    pickle.dump(model, buffer)
+    signature = json.dumps([{"type": "double", "name": column, "required": True} for column in x_test.columns])
+    example = x_test.head(2)
+    mlmodel = (
+        "artifact_path: model\n"
+        "flavors:\n"
+        "  python_function:\n"
+        "    loader_module: mlflow.sklearn\n"
+        "    model_path: model.pkl\n"
+        "    predict_fn: predict\n"
+        f"    python_version: {sys.version.split()[0]}\n"
+        "  sklearn:\n"
+        "    pickled_model: model.pkl\n"
+        "    serialization_format: pickle\n"
+        f"    sklearn_version: {sklearn.__version__}\n"
+        f"run_id: {run_id}\n"
+        "saved_input_example_info:\n"
+        "  artifact_path: input_example.json\n"
+        "  type: dataframe\n"
+        "  pandas_orient: split\n"
+        "signature:\n"
+        f"  inputs: '{signature}'\n"
+        "  outputs: '[{\"type\": \"tensor\", \"tensor-spec\": {\"dtype\": \"int64\", \"shape\": [-1]}}]'\n"
+    )
+    split = {"columns": list(example.columns), "data": example.values.tolist()}
+    requirements = f"mlflow\nnumpy=={np.__version__}\npandas=={pd.__version__}\nscikit-learn=={sklearn.__version__}\n"
+    return {
+        "MLmodel": mlmodel.encode(),
+        "model.pkl": buffer.getvalue(),
+        "input_example.json": json.dumps(split).encode(),
+        "serving_input_example.json": json.dumps({"dataframe_split": split}, indent=2).encode(),
+        "requirements.txt": requirements.encode(),
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--experiment", default="sklearn-digits")
@@ -94,8 +137,14 @@ def main():
     run_id, artifact_uri = run["info"]["run_id"], run["info"]["artifact_uri"]
 
     digits = load_digits()
-    x_train, x_test, y_train, y_test = train_test_split(digits.data / 16.0, digits.target, test_size=0.25,
+    features = pd.DataFrame(digits.data / 16.0, columns=[f"pixel_{i}" for i in range(digits.data.shape[1])])
+    x_train, x_test, y_train, y_test = train_test_split(features, digits.target, test_size=0.25,
                                                         random_state=0, stratify=digits.target)
+    mlflow.call("POST", "runs/log-inputs", {"run_id": run_id, "datasets": [{
+        "tags": [{"key": "mlflow.data.context", "value": "training"}],
+        "dataset": {"name": "digits", "digest": f"{len(x_train)}-rows-seed-0", "source_type": "code",
+                    "source": json.dumps({"function": "sklearn.datasets.load_digits"}),
+                    "profile": json.dumps({"num_rows": len(x_train), "num_elements": int(x_train.size)})}}]})
     classes = np.unique(digits.target)
     model = SGDClassifier(loss="log_loss", alpha=args.alpha, random_state=0)
     mlflow.call("POST", "runs/log-batch", {"run_id": run_id, "params": [
@@ -111,12 +160,8 @@ def main():
             {"key": "train_loss", "value": train_loss, "timestamp": now, "step": epoch},
             {"key": "test_accuracy", "value": test_accuracy, "timestamp": now, "step": epoch}]})
 
-    buffer = io.BytesIO()
-    pickle.dump(model, buffer)
-    mlflow.upload_artifact(artifact_uri, "model/model.pkl", buffer.getvalue())
-    mlflow.upload_artifact(artifact_uri, "model/MLmodel", (
-        "artifact_path: model\nflavors:\n  sklearn:\n    pickled_model: model.pkl\n"
-        f"    sklearn_version: {__import__('sklearn').__version__}\nrun_id: {run_id}\n").encode())
+    for name, payload in model_files(model, x_test, run_id).items():
+        mlflow.upload_artifact(artifact_uri, f"model/{name}", payload)
     mlflow.upload_artifact(artifact_uri, "metrics.json", json.dumps({"test_accuracy": test_accuracy}).encode())
 
     try:

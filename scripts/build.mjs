@@ -1,5 +1,5 @@
 // Builds Cairn: the main side (Electron shell, preload, CLI) with esbuild, the renderer with Vite.
-// Output goes to dist/: dist/main, dist/preload, dist/cli, dist/workers, dist/renderer.
+// Output goes to dist/: dist/main, dist/preload, dist/cli, dist/workers, dist/deploy, dist/renderer.
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
 import fs from 'node:fs';
@@ -19,6 +19,8 @@ const common = {
   packages: 'external',
   logLevel: 'warning',
   absWorkingDir: root,
+  // The Python model worker is shipped inside the bundles as text and written out when needed.
+  loader: { '.py': 'text' },
 };
 
 await Promise.all([
@@ -27,6 +29,8 @@ await Promise.all([
   esbuild({ ...common, entryPoints: ['electron/cli/cairn.ts'], outfile: 'dist/cli/cairn.js' }),
   // The data engine's worker thread, found by the bundles above at ../workers/ (worker-script.ts).
   esbuild({ ...common, entryPoints: ['electron/services/data/engine/data-engine-worker.ts'], outfile: 'dist/workers/data-engine-worker.js' }),
+  // The process serving one local deployment (the local deploy target starts it detached).
+  esbuild({ ...common, entryPoints: ['electron/services/deploy/local/local-endpoint-host-main.ts'], outfile: 'dist/deploy/local-endpoint-host.js' }),
 ]);
 checkPreloadSize(fs.statSync(path.join(root, 'dist/preload/preload.js')).size);
 if (!onlyMain) {

@@ -18,6 +18,7 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
   absWorkingDir: root,
+  loader: { '.py': 'text' },
 });
 const result = spawnSync(process.execPath, ['--enable-source-maps', '--expose-gc', outfile, ...process.argv.slice(2)], {
   stdio: 'inherit',

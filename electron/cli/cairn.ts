@@ -1,7 +1,9 @@
 // The `cairn` command line: dispatches to one module per command.
 import { CAIRN_VERSION } from '../services/version';
 import { DATA_HELP, runDataCommand } from './data-command';
+import { DEPLOY_HELP, runDeployCommand } from './deploy-command';
 import { IMPORT_HELP, runImportCommand } from './import-command';
+import { PIPELINE_HELP, runPipelineCommand } from './pipeline-command';
 import { runServeCommand, SERVE_HELP } from './serve-command';
 
 const MAIN_HELP = `Cairn ${CAIRN_VERSION}: a desktop MLOps workbench.
@@ -12,6 +14,8 @@ Commands:
   serve        Run Cairn headless and serve its UI to a browser on this machine
   import PATH  Import an MLflow file store (an mlruns folder): runs, metrics, artifacts, registry
   data         Datasets: add, list, profile, check (rules from a YAML file), drift, timeline
+  deploy       Deploy registered model versions: create, update, rollback, delete, list, status, predict
+  pipeline     Run a dvc.yaml pipeline (run, status, dag), every stage a tracked run
   help [cmd]   Show help for a command
 
 Options:
@@ -26,6 +30,8 @@ const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<
   serve: { help: SERVE_HELP, run: runServeCommand },
   import: { help: IMPORT_HELP, run: runImportCommand },
   data: { help: DATA_HELP, run: runDataCommand },
+  deploy: { help: DEPLOY_HELP, run: runDeployCommand },
+  pipeline: { help: PIPELINE_HELP, run: runPipelineCommand },
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -8,6 +8,8 @@ import { FileArtifactStore } from './artifacts/file-artifact-store';
 import { startChangeFeed } from './change-feed';
 import { openDatabase, type CairnDatabase } from './database/database';
 import { artifactsDir, artifactUploadsDir, trackerDatabaseFile } from './data-dir';
+import { createDeploymentService } from './deploy/create-deployment-service';
+import type { DeploymentService } from './deploy/deployment-service';
 import { EventHub } from './event-hub';
 import type { LoggedModelStore } from './logged-models/logged-model-store';
 import { SqliteLoggedModelStore } from './logged-models/sqlite-logged-model-store';
@@ -17,6 +19,7 @@ import type { RegistryStore } from './registry/registry-store';
 import { SqliteRegistryStore } from './registry/sqlite-registry-store';
 import { SqliteRunsTableReader } from './runs-table/sqlite-runs-table-reader';
 import { StorageHealth } from './storage-health';
+import { ModelRegistryService } from './registry/model-registry-service';
 import type { TrackingContext } from './tracking-api/tracking-context';
 import { SqliteTrackerStore } from './tracker/sqlite-tracker-store';
 import type { TrackerImportStore, TrackerStore } from './tracker/tracker-store';
@@ -86,6 +89,10 @@ export interface CairnServices {
   readonly events: EventHub;
   /** The stores behind the MLflow-compatible tracking API; the caller starts its server (tracking-server.ts). */
   readonly tracking: TrackingContext;
+  /** Deployments of registered versions to deploy targets; local endpoints it starts stop with the app unless kept running. */
+  readonly deployments: DeploymentService;
+  /** Registry work (register, aliases, stages, lineage, comparison, deletion plans) over the same registry store. */
+  readonly modelRegistry: ModelRegistryService;
   /** Sets the address of the MLflow-compatible tracking API once it listens. */
   setTrackingUri(uri: string | null): void;
   close(): Promise<void>;
@@ -112,18 +119,34 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     loggedModels: stores.loggedModels,
     appInfo: () => ({ version: CAIRN_VERSION, dataDir: options.dataDir, trackingUri, mode: options.mode, diskFull: storage.diskFull }),
   });
+  const deployments = createDeploymentService({
+    database,
+    stores: { registry: stores.registry, artifacts: stores.artifacts, tracker: store, loggedModels: stores.loggedModels },
+    dataDir: options.dataDir,
+    via: 'app',
+    keepRunningByDefault: false,
+  });
+  const modelRegistry = new ModelRegistryService({
+    registry: stores.registry,
+    tracker: store,
+    loggedModels: stores.loggedModels,
+    deployments: () => deployments.list(),
+  });
   return {
     dataDir: options.dataDir,
     store,
     handlers,
     events,
     tracking: stores,
+    deployments,
+    modelRegistry,
     setTrackingUri(uri) {
       trackingUri = uri;
     },
     async close() {
       stopChangeFeed();
       stopStorageEvents();
+      await deployments.close();
       stores.close();
     },
   };

@@ -1,7 +1,9 @@
 // The merge point of every capability's migrations: one line per capability. They make one
 // ordered history in the database; a version may be used once only.
 import { DATA_MIGRATIONS } from '../data/migrations';
+import { DEPLOY_MIGRATIONS } from '../deploy/migrations';
 import { LOGGED_MODEL_MIGRATIONS } from '../logged-models/migrations';
+import { PIPELINE_MIGRATIONS } from '../pipelines/migrations';
 import { REGISTRY_MIGRATIONS } from '../registry/migrations';
 import { TRACKER_MIGRATIONS } from '../tracker/migrations';
 import type { Migration } from './migration';
@@ -28,4 +30,6 @@ export const ALL_MIGRATIONS: readonly Migration[] = mergeMigrations([
   REGISTRY_MIGRATIONS,
   LOGGED_MODEL_MIGRATIONS,
   DATA_MIGRATIONS,
+  DEPLOY_MIGRATIONS,
+  PIPELINE_MIGRATIONS,
 ]);

@@ -3,7 +3,7 @@
 // value of a string or boolean column occurs. summariseTable builds it from a table already in
 // DuckDB (files read the careful way, and data checks); engine/file-summariser.ts builds it from a
 // single scan of the files.
-import { quoteIdentifier, quoteLiteral, type DuckSession } from '../engine/duckdb-session';
+import { quoteIdentifier, quoteLiteral, valueText, type DuckSession } from '../engine/duckdb-session';
 import type { LoadedTable } from '../engine/table-loader';
 import { storageClassOf, type StorageClass } from '../engine/table-profiler';
 
@@ -48,7 +48,7 @@ export async function summariseTable(session: DuckSession, loaded: LoadedTable):
   const countValues = async (names: readonly string[]) => {
     const counts = new Map<string, Map<string, number>>(names.map((name) => [name, new Map()]));
     if (names.length === 0) return counts;
-    for (const row of await session.rows(countsSql(names))) counts.get(String(row.c))!.set(String(row.v), Number(row.n));
+    for (const row of await session.rows(countsSql(names))) counts.get(valueText(row.c))!.set(valueText(row.v), Number(row.n));
     return counts;
   };
   const release = () => session.run(`DROP TABLE IF EXISTS ${loaded.table}`);

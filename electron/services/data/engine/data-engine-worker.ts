@@ -9,7 +9,7 @@ import { evaluateChecks } from '../checks/check-evaluator';
 import { contentDigest } from '../content-digest';
 import { driftFromSummaries, type DriftSummarySide } from '../drift/drift-calculator';
 import { summariseTable } from '../drift/side-summary';
-import { DataJobCancelledError, DuckSession } from './duckdb-session';
+import { DataJobCancelledError, DuckSession, valueText } from './duckdb-session';
 import type { CheckJob, DriftJob, DriftSideInput, EngineJob, FromWorker, ProfileJob, ToWorker } from './engine-protocol';
 import { summariseFiles } from './file-summariser';
 import { loadTable } from './table-loader';
@@ -40,7 +40,7 @@ function duckdb(): Promise<DuckDBInstance> {
   instance ??= DuckDBInstance.create(':memory:').then(async (created) => {
     const connection = await created.connect();
     const reader = await connection.runAndReadAll('SELECT version() AS v');
-    engineName = `DuckDB ${String(reader.getRowObjectsJS()[0]?.v ?? '')}`.trim();
+    engineName = `DuckDB ${valueText(reader.getRowObjectsJS()[0]?.v ?? '')}`.trim();
     connection.closeSync();
     return created;
   });
@@ -180,7 +180,7 @@ function combinedReadingProgress(report: (update: DataJobProgress) => void) {
         stage: 'reading',
         subject: all.length > 1 ? all.map((one) => one.subject).join(' and ') : update.subject,
         fraction: bytesTotal > 0 ? bytesDone / bytesTotal : update.fraction,
-        rowsRead: rows.every((one) => one !== null) ? rows.reduce((sum, one) => sum! + one!, 0) : null,
+        rowsRead: rows.every((one) => one !== null) ? rows.reduce<number>((sum, one) => sum + (one ?? 0), 0) : null,
         bytesDone,
         bytesTotal,
       });

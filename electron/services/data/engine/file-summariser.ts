@@ -8,7 +8,7 @@ import { CairnError } from '../../../../shared/errors';
 import type { DataJobProgress } from '../../../../shared/data-models';
 import { countUpFront, finiteValues, isNumericStorage, type ColumnSummary, type SideSummary } from '../drift/side-summary';
 import { changedFiles, type TableFiles } from '../table-files';
-import { DataJobCancelledError, quoteIdentifier, type DuckSession, type PlainRow, type PlainValue } from './duckdb-session';
+import { DataJobCancelledError, quoteIdentifier, valueText, type DuckSession, type PlainRow, type PlainValue } from './duckdb-session';
 import { CSV_LINE_OPTIONS, estimateRowsPerByte, pathList } from './table-loader';
 import { storageClassOf, type StorageClass } from './table-profiler';
 import { COLLECT_FUNCTION, type ValueCollectors } from './value-collector';
@@ -69,7 +69,7 @@ export async function summariseFiles(
   };
   const described = await attempt(() => session.rows(`DESCRIBE SELECT * FROM ${look}`));
   if (!described) return null;
-  const columns = described.map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
+  const columns = described.map((row) => ({ name: valueText(row.column_name), type: valueText(row.column_type) }));
   const plans = await attempt(() => planColumns(session, look, columns));
   if (!plans) return null;
 
@@ -217,7 +217,7 @@ function histogramCounts(value: PlainValue): Map<string, number> {
   const counts = new Map<string, number>();
   if (!Array.isArray(value)) return counts;
   for (const entry of value) {
-    if (entry && typeof entry === 'object' && !Array.isArray(entry)) counts.set(String(entry.key), Number(entry.value));
+    if (entry && typeof entry === 'object' && !Array.isArray(entry)) counts.set(valueText(entry.key), Number(entry.value));
   }
   return counts;
 }
