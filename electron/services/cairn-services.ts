@@ -5,7 +5,11 @@ import { createCallHandlers, type CallHandlers } from './api/call-handlers';
 import type { AppInfo } from '../../shared/contract';
 import type { ArtifactStore } from './artifacts/artifact-store';
 import { FileArtifactStore } from './artifacts/file-artifact-store';
-import { startChangeFeed } from './change-feed';
+import { DEFAULT_CHANGE_INTERVAL_MS, startChangeFeed } from './change-feed';
+import { createCoalescingThrottle } from '../../shared/coalescing-throttle';
+import { createDataCapability, type DataCapability } from './data/create-data-service';
+import { DataJobs } from './data/data-jobs';
+import { startRunInputLinker } from './data/run-input-linker';
 import { openDatabase, type CairnDatabase } from './database/database';
 import { artifactsDir, artifactUploadsDir, trackerDatabaseFile } from './data-dir';
 import { createDeploymentService } from './deploy/create-deployment-service';
@@ -93,6 +97,10 @@ export interface CairnServices {
   readonly deployments: DeploymentService;
   /** Registry work (register, aliases, stages, lineage, comparison, deletion plans) over the same registry store. */
   readonly modelRegistry: ModelRegistryService;
+  /** Datasets: the catalog, profiles, drift and checks (its engine's worker starts on first use). */
+  readonly data: DataCapability;
+  /** Resolves once the datasets of every run announced so far have been put in the catalog (tests wait on it). */
+  dataLinked(): Promise<void>;
   /** Sets the address of the MLflow-compatible tracking API once it listens. */
   setTrackingUri(uri: string | null): void;
   close(): Promise<void>;
@@ -110,6 +118,17 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     options.changeIntervalMs,
   );
   const stopStorageEvents = storage.onChange((diskFull) => events.publish('storage.changed', { dataDir: options.dataDir, diskFull }));
+  const data = createDataCapability({ database, tracker: store, artifacts: stores.artifacts });
+  const dataJobs = new DataJobs((jobId, progress) => events.publish('data.progress', { jobId, progress }));
+  const dataChanges = createCoalescingThrottle<string, Set<string>>({
+    intervalMs: options.changeIntervalMs ?? DEFAULT_CHANGE_INTERVAL_MS,
+    edge: 'trailing',
+    createBatch: () => new Set(),
+    addToBatch: (batch, datasetId) => batch.add(datasetId),
+    flush: (batch) => events.publish('data.changed', { datasetIds: [...batch] }),
+  });
+  const stopDataEvents = data.store.onChange((change) => dataChanges.add(change.datasetId));
+  const runInputLinker = startRunInputLinker({ tracker: store, service: data.service });
   const handlers = createCallHandlers({
     store,
     metricSeries: new MetricSeriesService(new SqliteMetricSeriesReader(database)),
@@ -117,6 +136,8 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     artifacts: stores.artifacts,
     registry: stores.registry,
     loggedModels: stores.loggedModels,
+    data: data.service,
+    dataJobs,
     appInfo: () => ({ version: CAIRN_VERSION, dataDir: options.dataDir, trackingUri, mode: options.mode, diskFull: storage.diskFull }),
   });
   const deployments = createDeploymentService({
@@ -140,12 +161,19 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     tracking: stores,
     deployments,
     modelRegistry,
+    data,
+    dataLinked: () => runInputLinker.idle(),
     setTrackingUri(uri) {
       trackingUri = uri;
     },
     async close() {
       stopChangeFeed();
       stopStorageEvents();
+      stopDataEvents();
+      dataChanges.stop();
+      await runInputLinker.stop();
+      dataJobs.cancelAll();
+      await data.close();
       await deployments.close();
       stores.close();
     },

@@ -21,6 +21,19 @@ export const CALL_NAMES_BY_CAPABILITY = {
     'getRunsTable',
   ],
   registry: ['getRunModels', 'listRegisteredModels', 'listModelVersions'],
+  data: [
+    'listDatasets',
+    'getDataset',
+    'addDataset',
+    'getDatasetProfile',
+    'profileDataset',
+    'compareDatasets',
+    'getDriftTimeline',
+    'runDataChecks',
+    'listDataChecks',
+    'getRunDatasets',
+    'cancelDataJob',
+  ],
 } as const;
 
 /** A capability of the contract (app, tracking, registry, ...). */
@@ -34,6 +47,6 @@ export type CallName = CapabilityCallName<Capability>;
 export const CALL_NAMES: readonly CallName[] = Object.values(CALL_NAMES_BY_CAPABILITY).flat();
 
 /** The names of all events (their payloads are in events.ts). */
-export const EVENT_NAMES = ['tracker.changed', 'storage.changed'] as const satisfies ReadonlyArray<keyof Events>;
+export const EVENT_NAMES = ['tracker.changed', 'storage.changed', 'data.progress', 'data.changed'] as const satisfies ReadonlyArray<keyof Events>;
 /** The name of an event. */
 export type EventName = (typeof EVENT_NAMES)[number];

@@ -1,4 +1,5 @@
 // Every event the main side pushes to the renderer, with its payload type.
+import type { DataJobProgress } from '../data-models';
 
 /** What changed in the tracker, the model registry or the logged models, so that views showing it can refetch. */
 export interface TrackerChange {
@@ -17,8 +18,21 @@ export interface StorageStatus {
   readonly diskFull: boolean;
 }
 
+/** How far a long data call (started with a jobId) has come. */
+export interface DataJobProgressEvent {
+  readonly jobId: string;
+  readonly progress: DataJobProgress;
+}
+
+/** Datasets whose versions, profiles or drift reports changed, so that views showing them can refetch. */
+export interface DataChange {
+  readonly datasetIds: readonly string[];
+}
+
 /** Every event the main side pushes, with its payload type. A new event adds one line here and one in contract-names.ts. */
 export interface Events {
   'tracker.changed': TrackerChange;
   'storage.changed': StorageStatus;
+  'data.progress': DataJobProgressEvent;
+  'data.changed': DataChange;
 }

@@ -1,5 +1,5 @@
 // The one declaration of every call the renderer can make and every event the main side pushes,
-// merged from one module per capability (app.ts, tracking.ts, registry.ts) and events.ts. The
+// merged from one module per capability (app.ts, tracking.ts, registry.ts, data.ts) and events.ts. The
 // Electron preload (through the zod-free contract-names.ts), the main-side handlers and the browser
 // mode's HTTP client are all typed from it.
 //
@@ -9,6 +9,7 @@
 import type { z } from 'zod';
 import { appCalls } from './app';
 import type { CallName, EventName } from './contract-names';
+import { dataCalls } from './data';
 import type { Events } from './events';
 import { registryCalls } from './registry';
 import { trackingCalls } from './tracking';
@@ -25,16 +26,18 @@ export {
   type CallName,
   type EventName,
 } from './contract-names';
-export type { Events, StorageStatus, TrackerChange } from './events';
+export type { DataCallName, DatasetDetail, ProfileResult, RecordedCheck, RunDatasets, UnlinkedRunInput } from './data';
+export type { DataChange, DataJobProgressEvent, Events, StorageStatus, TrackerChange } from './events';
 export type { RegistryCallName } from './registry';
 export { MAX_ARTIFACT_READ_BYTES, MAX_COMPARED_RUNS, type ArtifactContent, type TrackingCallName } from './tracking';
-export { appCalls, registryCalls, trackingCalls };
+export { appCalls, dataCalls, registryCalls, trackingCalls };
 
 /** Every call the renderer can make: one line per capability. */
 export const calls = {
   ...appCalls,
   ...trackingCalls,
   ...registryCalls,
+  ...dataCalls,
 };
 
 /** `true` when A and B are the same set of names; otherwise the names that differ, which a failed check prints. */

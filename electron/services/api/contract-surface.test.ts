@@ -14,6 +14,19 @@ describe('contract surface', () => {
         "app": [
           "getAppInfo",
         ],
+        "data": [
+          "addDataset",
+          "cancelDataJob",
+          "compareDatasets",
+          "getDataset",
+          "getDatasetProfile",
+          "getDriftTimeline",
+          "getRunDatasets",
+          "listDataChecks",
+          "listDatasets",
+          "profileDataset",
+          "runDataChecks",
+        ],
         "registry": [
           "getRunModels",
           "listModelVersions",
@@ -36,6 +49,8 @@ describe('contract surface', () => {
     `);
     expect([...EVENT_NAMES].sort()).toMatchInlineSnapshot(`
       [
+        "data.changed",
+        "data.progress",
         "storage.changed",
         "tracker.changed",
       ]
