@@ -5,7 +5,11 @@ import { createCallHandlers, type CallHandlers } from './api/call-handlers';
 import type { AppInfo } from '../../shared/contract';
 import type { ArtifactStore } from './artifacts/artifact-store';
 import { FileArtifactStore } from './artifacts/file-artifact-store';
-import { startChangeFeed } from './change-feed';
+import { DEFAULT_CHANGE_INTERVAL_MS, startChangeFeed } from './change-feed';
+import { createCoalescingThrottle } from '../../shared/coalescing-throttle';
+import { createDataCapability, type DataCapability } from './data/create-data-service';
+import { DataJobs } from './data/data-jobs';
+import { startRunInputLinker } from './data/run-input-linker';
 import { openDatabase, type CairnDatabase } from './database/database';
 import { artifactsDir, artifactUploadsDir, trackerDatabaseFile } from './data-dir';
 import { createDeploymentService } from './deploy/create-deployment-service';
@@ -109,6 +113,10 @@ export interface CairnServices {
   readonly modelRegistry: ModelRegistryService;
   /** dvc.yaml pipelines: opened projects, executions started from the app, their live progress. */
   readonly pipelines: PipelineAppService;
+  /** Datasets: the catalog, profiles, drift and checks (its engine's worker starts on first use). */
+  readonly data: DataCapability;
+  /** Resolves once the datasets of every run announced so far have been put in the catalog (tests wait on it). */
+  dataLinked(): Promise<void>;
   /** Sets the address of the MLflow-compatible tracking API once it listens. */
   setTrackingUri(uri: string | null): void;
   close(): Promise<void>;
@@ -137,6 +145,17 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     projects: new PipelineProjectStore(database),
     publish: (progress) => events.publish('pipelines.progress', progress),
   });
+  const data = createDataCapability({ database, tracker: store, artifacts: stores.artifacts });
+  const dataJobs = new DataJobs((jobId, progress) => events.publish('data.progress', { jobId, progress }));
+  const dataChanges = createCoalescingThrottle<string, Set<string>>({
+    intervalMs: options.changeIntervalMs ?? DEFAULT_CHANGE_INTERVAL_MS,
+    edge: 'trailing',
+    createBatch: () => new Set(),
+    addToBatch: (batch, datasetId) => batch.add(datasetId),
+    flush: (batch) => events.publish('data.changed', { datasetIds: [...batch] }),
+  });
+  const stopDataEvents = data.store.onChange((change) => dataChanges.add(change.datasetId));
+  const runInputLinker = startRunInputLinker({ tracker: store, service: data.service });
   const deployments = createDeploymentService({
     database,
     stores: { registry: stores.registry, artifacts: stores.artifacts, tracker: store, loggedModels: stores.loggedModels },
@@ -165,6 +184,8 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     loggedModels: stores.loggedModels,
     modelRegistry,
     deployments,
+    data: data.service,
+    dataJobs,
     appInfo: () => ({ version: CAIRN_VERSION, dataDir: options.dataDir, trackingUri, mode: options.mode, diskFull: storage.diskFull }),
   });
   deployments.restartStopped();
@@ -181,14 +202,20 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     deployments,
     modelRegistry,
     pipelines,
+    data,
+    dataLinked: () => runInputLinker.idle(),
     setTrackingUri(uri) {
       trackingUri = uri;
     },
     async close() {
       stopChangeFeed();
       stopStorageEvents();
+      stopDataEvents();
+      dataChanges.stop();
+      await runInputLinker.stop();
+      dataJobs.cancelAll();
       stopWatchingDeployments();
-      await Promise.all([deployments.close(), pipelines.close()]);
+      await Promise.all([deployments.close(), pipelines.close(), data.close()]);
       stopDeployEvents();
       stores.close();
     },

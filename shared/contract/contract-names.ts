@@ -67,6 +67,19 @@ export const CALL_NAMES_BY_CAPABILITY = {
     'comparePipelineExecutions',
     'getStageLog',
   ],
+  data: [
+    'listDatasets',
+    'getDataset',
+    'addDataset',
+    'getDatasetProfile',
+    'profileDataset',
+    'compareDatasets',
+    'getDriftTimeline',
+    'runDataChecks',
+    'listDataChecks',
+    'getRunDatasets',
+    'cancelDataJob',
+  ],
 } as const;
 
 /** A capability of the contract (app, tracking, registry, ...). */
@@ -80,6 +93,13 @@ export type CallName = CapabilityCallName<Capability>;
 export const CALL_NAMES: readonly CallName[] = Object.values(CALL_NAMES_BY_CAPABILITY).flat();
 
 /** The names of all events (their payloads are in events.ts). */
-export const EVENT_NAMES = ['tracker.changed', 'storage.changed', 'pipelines.progress', 'deploy.operation'] as const satisfies ReadonlyArray<keyof Events>;
+export const EVENT_NAMES = [
+  'tracker.changed',
+  'storage.changed',
+  'pipelines.progress',
+  'deploy.operation',
+  'data.progress',
+  'data.changed',
+] as const satisfies ReadonlyArray<keyof Events>;
 /** The name of an event. */
 export type EventName = (typeof EVENT_NAMES)[number];

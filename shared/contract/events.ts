@@ -1,4 +1,5 @@
 // Every event the main side pushes to the renderer, with its payload type.
+import type { DataJobProgress } from '../data-models';
 import type { PipelineEvent } from '../pipelines';
 import type { DeploymentEvent } from '../deployments';
 
@@ -28,6 +29,17 @@ export interface PipelineProgress {
   readonly events: readonly PipelineEvent[];
 }
 
+/** How far a long data call (started with a jobId) has come. */
+export interface DataJobProgressEvent {
+  readonly jobId: string;
+  readonly progress: DataJobProgress;
+}
+
+/** Datasets whose versions, profiles or drift reports changed, so that views showing them can refetch. */
+export interface DataChange {
+  readonly datasetIds: readonly string[];
+}
+
 /** Every event the main side pushes, with its payload type. A new event adds one line here and one in contract-names.ts. */
 export interface Events {
   'tracker.changed': TrackerChange;
@@ -35,4 +47,6 @@ export interface Events {
   'pipelines.progress': PipelineProgress;
   /** A deployment operation began, a step of it changed, or it ended (in this process or another using the data folder). */
   'deploy.operation': DeploymentEvent;
+  'data.progress': DataJobProgressEvent;
+  'data.changed': DataChange;
 }

@@ -1,7 +1,7 @@
 // The one declaration of every call the renderer can make and every event the main side pushes,
-// merged from one module per capability (app.ts, tracking.ts, registry.ts, pipelines.ts) and events.ts. The
-// Electron preload (through the zod-free contract-names.ts), the main-side handlers and the browser
-// mode's HTTP client are all typed from it.
+// merged from one module per capability (app.ts, tracking.ts, registry.ts, pipelines.ts, deploy.ts,
+// data.ts) and events.ts. The Electron preload (through the zod-free contract-names.ts), the
+// main-side handlers and the browser mode's HTTP client are all typed from it.
 //
 // Adding a capability: its module (calls declared `satisfies CapabilityCalls<...>`), one line in
 // `calls` below, one line in CALL_NAMES_BY_CAPABILITY (contract-names.ts), and its handlers file
@@ -9,6 +9,7 @@
 import type { z } from 'zod';
 import { appCalls } from './app';
 import type { CallName, EventName } from './contract-names';
+import { dataCalls } from './data';
 import { deployCalls } from './deploy';
 import type { Events } from './events';
 import { pipelinesCalls } from './pipelines';
@@ -27,12 +28,13 @@ export {
   type CallName,
   type EventName,
 } from './contract-names';
-export type { Events, PipelineProgress, StorageStatus, TrackerChange } from './events';
+export type { DataCallName, DatasetDetail, ProfileResult, RecordedCheck, RunDatasets, UnlinkedRunInput } from './data';
+export type { DataChange, DataJobProgressEvent, Events, PipelineProgress, StorageStatus, TrackerChange } from './events';
 export type { DeployCallName, DeployInputExample, DeployWarmUp } from './deploy';
 export { MAX_LISTED_EXECUTIONS, type PipelinesCallName } from './pipelines';
 export type { RegistryCallName } from './registry';
 export { MAX_ARTIFACT_READ_BYTES, MAX_COMPARED_RUNS, type ArtifactContent, type TrackingCallName } from './tracking';
-export { appCalls, deployCalls, pipelinesCalls, registryCalls, trackingCalls };
+export { appCalls, dataCalls, deployCalls, pipelinesCalls, registryCalls, trackingCalls };
 
 /** Every call the renderer can make: one line per capability. */
 export const calls = {
@@ -41,6 +43,7 @@ export const calls = {
   ...registryCalls,
   ...pipelinesCalls,
   ...deployCalls,
+  ...dataCalls,
 };
 
 /** `true` when A and B are the same set of names; otherwise the names that differ, which a failed check prints. */

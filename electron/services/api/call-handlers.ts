@@ -6,6 +6,7 @@ import { calls, type CallName, type CallResult } from '../../../shared/contract'
 import { CairnError, toErrorPayload } from '../../../shared/errors';
 import { shortText } from '../../../shared/quoted-value';
 import { createPipelinesHandlers, type PipelinesHandlerServices } from '../pipelines/pipeline-handlers';
+import { createDataHandlers, type DataHandlerServices } from '../data/data-handlers';
 import { createDeployHandlers, type DeployHandlerServices } from '../deploy/deploy-handlers';
 import { createRegistryHandlers, type RegistryHandlerServices } from '../registry/registry-handlers';
 import { createTrackingHandlers, type TrackingHandlerServices } from '../tracker/tracking-handlers';
@@ -18,7 +19,8 @@ export interface CallContext
     TrackingHandlerServices,
     RegistryHandlerServices,
     PipelinesHandlerServices,
-    DeployHandlerServices {}
+    DeployHandlerServices,
+    DataHandlerServices {}
 
 /** A handler for each call, typed from the contract: a call without a handler fails to compile. */
 export type CallHandlers = CallHandlerTable<CallName>;
@@ -31,6 +33,7 @@ export function createCallHandlers(context: CallContext): CallHandlers {
     ...createRegistryHandlers(context),
     ...createPipelinesHandlers(context),
     ...createDeployHandlers(context),
+    ...createDataHandlers(context),
   };
 }
 

@@ -14,6 +14,19 @@ describe('contract surface', () => {
         "app": [
           "getAppInfo",
         ],
+        "data": [
+          "addDataset",
+          "cancelDataJob",
+          "compareDatasets",
+          "getDataset",
+          "getDatasetProfile",
+          "getDriftTimeline",
+          "getRunDatasets",
+          "listDataChecks",
+          "listDatasets",
+          "profileDataset",
+          "runDataChecks",
+        ],
         "deploy": [
           "deployCancel",
           "deployCreate",
@@ -78,6 +91,8 @@ describe('contract surface', () => {
     `);
     expect([...EVENT_NAMES].sort()).toMatchInlineSnapshot(`
       [
+        "data.changed",
+        "data.progress",
         "deploy.operation",
         "pipelines.progress",
         "storage.changed",

@@ -12,6 +12,8 @@ import { formatCheck } from './report-text';
 
 /** The experiment check runs go to unless another is named. */
 export const DEFAULT_CHECK_EXPERIMENT = 'Data checks';
+/** The tag that marks a check's run; its value is 'passed' or 'failed'. */
+export const CHECK_RUN_TAG = 'cairn.data.check';
 /** The folder of a check run's artifacts. */
 export const CHECK_ARTIFACT_FOLDER = 'data-check';
 
@@ -35,7 +37,7 @@ export async function recordCheckRun(target: CheckRunTarget, report: CheckReport
     (await target.tracker.getExperimentByName(experimentName)) ?? (await target.tracker.createExperiment({ name: experimentName }));
   const outcome = report.failed > 0 ? 'failed' : 'passed';
   const tags: Tag[] = [
-    { key: 'cairn.data.check', value: outcome },
+    { key: CHECK_RUN_TAG, value: outcome },
     { key: 'mlflow.source.type', value: 'LOCAL' },
     { key: 'mlflow.source.name', value: 'cairn data check' },
   ];

@@ -1,9 +1,9 @@
 // Reference vs current, column by column, with Evidently's defaults: the kind of each column from
 // the current data, cleaning (±inf become missing; missing values are dropped), the test chosen by
 // the reference's size and the distinct values of both sides (or the column's chosen test), and
-// the dataset verdict. Numeric columns are read out of DuckDB as arrays and compared exactly;
-// categorical columns are counted per value by DuckDB. Columns Evidently gives up on (all missing,
-// numeric on one side only, absent on one side) are reported with the reason.
+// the dataset verdict. It works on the sides' summaries (side-summary.ts): numeric columns as
+// arrays, compared exactly; string and boolean columns as counts per value. Columns Evidently gives
+// up on (all missing, numeric on one side only, absent on one side) are reported with the reason.
 import type {
   ColumnDrift,
   ColumnDriftChoice,
@@ -14,10 +14,9 @@ import type {
   DriftReport,
   DriftTestName,
 } from '../../../../shared/data-models';
-import { quoteIdentifier, valueText, type DuckSession, type PlainRow } from '../engine/duckdb-session';
+import type { DuckSession } from '../engine/duckdb-session';
 import type { DriftSideInput } from '../engine/engine-protocol';
-import type { LoadedColumn, LoadedTable } from '../engine/table-loader';
-import { storageClassOf } from '../engine/table-profiler';
+import type { LoadedTable } from '../engine/table-loader';
 import { DEFAULT_THRESHOLDS, defaultDriftTest, inferDriftKind, isDrift, testAppliesTo } from './column-kinds';
 import {
   chiSquarePValue,
@@ -31,11 +30,18 @@ import {
   zTestPValue,
 } from './drift-tests';
 import { ecdfDistances } from './ecdf-distances';
+import { isNumericStorage, summariseTable, type ColumnSummary, type SideSummary } from './side-summary';
 
-/** One side: what it is and its loaded table. */
+/** One side as a loaded table (data checks). */
 export interface DriftTableSide {
   readonly side: DriftSideInput;
   readonly loaded: LoadedTable;
+}
+
+/** One side as a summary. */
+export interface DriftSummarySide {
+  readonly side: DriftSideInput;
+  readonly summary: SideSummary;
 }
 
 /** The dataset drifts when at least this share of tested columns drift (Evidently's drift_share). */
@@ -47,57 +53,75 @@ const DISTINCT_CAP = 1000;
 /** Categorical distributions keep this many values; the rest are summed as "(other)". */
 const DISTRIBUTION_VALUES = 20;
 
-/** Compares `current` with `reference`. */
+/** How one comparison runs: when it started (for its duration), and whether per-column distributions are kept. */
+export interface DriftRun {
+  readonly startedAt: number;
+  readonly withoutDistributions: boolean;
+  /** Called between columns; throws when the job was cancelled. */
+  readonly throwIfCancelled?: () => void;
+}
+
+/** Compares two tables loaded in `session` (the tables stay). */
 export async function computeDrift(
   session: DuckSession,
   reference: DriftTableSide,
   current: DriftTableSide,
   options: DriftOptions,
-  run: { readonly startedAt: number; readonly withoutDistributions: boolean },
+  run: DriftRun,
 ): Promise<DriftReport> {
-  const referenceColumns = new Map(reference.loaded.columns.map((column) => [column.name, column]));
-  const currentColumns = new Map(current.loaded.columns.map((column) => [column.name, column]));
-  let names = [...current.loaded.columns.map((c) => c.name), ...reference.loaded.columns.map((c) => c.name).filter((n) => !currentColumns.has(n))];
-  if (options.only) names = names.filter((name) => options.only!.includes(name));
+  return driftFromSummaries(
+    { side: reference.side, summary: await summariseTable(session, reference.loaded) },
+    { side: current.side, summary: await summariseTable(session, current.loaded) },
+    options,
+    { ...run, throwIfCancelled: run.throwIfCancelled ?? (() => session.throwIfCancelled()) },
+  );
+}
 
-  const referenceCounts = await columnCounts(session, reference.loaded, false);
-  const currentCounts = await columnCounts(session, current.loaded, true);
+/** Compares `current` with `reference`. */
+export async function driftFromSummaries(
+  reference: DriftSummarySide,
+  current: DriftSummarySide,
+  options: DriftOptions,
+  run: DriftRun,
+): Promise<DriftReport> {
+  const throwIfCancelled = run.throwIfCancelled ?? (() => {});
+  const referenceColumns = new Map(reference.summary.columns.map((column) => [column.name, column]));
+  const currentColumns = new Map(current.summary.columns.map((column) => [column.name, column]));
+  let names = [...current.summary.columns.map((c) => c.name), ...reference.summary.columns.map((c) => c.name).filter((n) => !currentColumns.has(n))];
+  if (options.only) names = names.filter((name) => options.only!.includes(name));
 
   // First decide each column: untested with a reason, or a numeric or categorical comparison.
   const decided: Array<ColumnDrift | ColumnPlan> = [];
   for (const name of names) {
     const inReference = referenceColumns.get(name);
     const inCurrent = currentColumns.get(name);
-    const refCount = referenceCounts.get(name);
-    const curCount = currentCounts.get(name);
     const base: ColumnBase = {
       column: name,
-      referenceValues: refCount?.clean ?? 0,
-      currentValues: curCount?.clean ?? 0,
-      referenceMissingShare: missingShare(reference.loaded.rows, refCount?.clean ?? 0),
-      currentMissingShare: missingShare(current.loaded.rows, curCount?.clean ?? 0),
+      referenceValues: inReference ? cleanCount(inReference) : 0,
+      currentValues: inCurrent ? cleanCount(inCurrent) : 0,
+      referenceMissingShare: missingShare(reference.summary.rows, inReference ? cleanCount(inReference) : 0),
+      currentMissingShare: missingShare(current.summary.rows, inCurrent ? cleanCount(inCurrent) : 0),
     };
-    decided.push(planColumn(base, inReference, inCurrent, curCount, current.loaded.rows, options));
+    decided.push(planColumn(base, inReference, inCurrent, current.summary.rows, options));
   }
 
-  // Numeric columns are read out in groups, one scan of each table per group.
-  const numeric = decided.filter((entry): entry is ColumnPlan => 'plan' in entry && entry.plan === 'num');
-  const results = new Map<string, ColumnDrift>();
-  for (let start = 0; start < numeric.length; start += NUMERIC_COLUMNS_PER_SCAN) {
-    const group = numeric.slice(start, start + NUMERIC_COLUMNS_PER_SCAN);
-    const referenceValues = await numericArrays(session, reference.loaded, group.map((plan) => plan.referenceColumn));
-    const currentValues = await numericArrays(session, current.loaded, group.map((plan) => plan.currentColumn));
-    for (const [index, plan] of group.entries()) {
-      session.throwIfCancelled();
-      results.set(plan.base.column, numericColumnDrift(plan, referenceValues[index]!, currentValues[index]!, run.withoutDistributions, () => session.throwIfCancelled()));
-    }
-  }
+  // Categorical columns need counts per value on both sides: those not counted up front are counted now, one pass a side.
+  const categorical = decided.filter((entry): entry is ColumnPlan => 'plan' in entry && entry.plan === 'cat');
+  const [referenceCounts, currentCounts] = await Promise.all([
+    missingCounts(reference.summary, categorical.map((plan) => plan.reference)),
+    missingCounts(current.summary, categorical.map((plan) => plan.current)),
+  ]);
+
   const columns: ColumnDrift[] = [];
   for (const entry of decided) {
-    session.throwIfCancelled();
+    throwIfCancelled();
     if (!('plan' in entry)) columns.push(entry);
-    else if (entry.plan === 'num') columns.push(results.get(entry.base.column)!);
-    else columns.push(await categoricalColumnDrift(session, entry, reference.loaded.table, current.loaded.table, run.withoutDistributions));
+    else if (entry.plan === 'num') columns.push(numericColumnDrift(entry, run.withoutDistributions, throwIfCancelled));
+    else {
+      const counts = (summary: ColumnSummary, fetched: ReadonlyMap<string, ReadonlyMap<string, number>>) =>
+        summary.counts ?? fetched.get(summary.name) ?? countsOfValues(summary.values ?? new Float64Array(0));
+      columns.push(categoricalColumnDrift(entry, counts(entry.reference, referenceCounts), counts(entry.current, currentCounts), run.withoutDistributions));
+    }
   }
 
   return {
@@ -118,36 +142,19 @@ export function summarise(columns: readonly Pick<ColumnDrift, 'test' | 'score' |
   return { driftedColumns: drifted, testedColumns: tested.length, share, driftShare, drift: tested.length > 0 && share >= driftShare };
 }
 
-interface ColumnCounts {
-  /** Non-missing values. */
-  readonly present: number;
-  /** Non-missing, finite values. */
-  readonly clean: number;
-  readonly distinct: number;
+/** Values left once missing and infinite ones are dropped. */
+function cleanCount(column: ColumnSummary): number {
+  return column.values ? column.values.length : column.present;
 }
 
-/** Per column: present and clean counts, and (for the current data's integers and strings) distinct values. */
-async function columnCounts(session: DuckSession, loaded: LoadedTable, withDistinct: boolean): Promise<Map<string, ColumnCounts>> {
-  const counts = new Map<string, ColumnCounts>();
-  if (loaded.columns.length === 0) return counts;
-  const parts: string[] = [];
-  loaded.columns.forEach((column, i) => {
-    const q = quoteIdentifier(column.name);
-    const storage = storageClassOf(column.type);
-    parts.push(`count(${q}) AS n${i}`);
-    parts.push(storage === 'float' ? `count(${q}) FILTER (WHERE isfinite(${q}::DOUBLE)) AS f${i}` : `count(${q}) AS f${i}`);
-    if (withDistinct && (storage === 'integer' || storage === 'string' || storage === 'boolean')) parts.push(`count(DISTINCT ${q}) AS d${i}`);
-  });
-  const row = (await session.rows(`SELECT ${parts.join(', ')} FROM ${loaded.table}`))[0] ?? {};
-  loaded.columns.forEach((column, i) => {
-    counts.set(column.name, { present: Number(row[`n${i}`] ?? 0), clean: Number(row[`f${i}`] ?? 0), distinct: Number(row[`d${i}`] ?? 0) });
-  });
-  return counts;
+/** Distinct values of the current data, as the kind needs them: counted for strings and booleans, up to a few for integers. */
+function kindOf(column: ColumnSummary, rows: number): DriftColumnKind {
+  const distinct = column.distinct ?? (column.values ? distinctValues(column.values, INTEGER_DISTINCT_PROBE).size : 0);
+  return inferDriftKind({ storage: column.storage, present: column.present, missing: rows - column.present, distinct });
 }
 
-function kindOf(column: LoadedColumn, counts: ColumnCounts, rows: number): DriftColumnKind {
-  return inferDriftKind({ storage: storageClassOf(column.type), present: counts.present, missing: rows - counts.present, distinct: counts.distinct });
-}
+/** Integers need only be told apart from those with at most 10 distinct values. */
+const INTEGER_DISTINCT_PROBE = 11;
 
 type ColumnBase = Pick<ColumnDrift, 'column' | 'referenceValues' | 'currentValues' | 'referenceMissingShare' | 'currentMissingShare'>;
 
@@ -155,28 +162,24 @@ type ColumnBase = Pick<ColumnDrift, 'column' | 'referenceValues' | 'currentValue
 interface ColumnPlan {
   readonly plan: 'num' | 'cat';
   readonly base: ColumnBase;
-  readonly referenceColumn: LoadedColumn;
-  readonly currentColumn: LoadedColumn;
+  readonly reference: ColumnSummary;
+  readonly current: ColumnSummary;
   readonly choice: ColumnDriftChoice;
 }
-
-/** How many numeric columns one scan reads out (bounds the memory the arrays take). */
-const NUMERIC_COLUMNS_PER_SCAN = 8;
 
 /** A column's comparison, or its untested result with the reason. */
 function planColumn(
   base: ColumnBase,
-  inReference: LoadedColumn | undefined,
-  inCurrent: LoadedColumn | undefined,
-  curCount: ColumnCounts | undefined,
+  inReference: ColumnSummary | undefined,
+  inCurrent: ColumnSummary | undefined,
   currentRows: number,
   options: DriftOptions,
 ): ColumnDrift | ColumnPlan {
   if (!inCurrent || !inReference) {
-    const kind = inCurrent && curCount ? kindOf(inCurrent, curCount, currentRows) : 'unknown';
+    const kind = inCurrent ? kindOf(inCurrent, currentRows) : 'unknown';
     return untested(base, kind, `The column is not in the ${inCurrent ? 'reference' : 'current'} data.`);
   }
-  const kind = kindOf(inCurrent, curCount!, currentRows);
+  const kind = kindOf(inCurrent, currentRows);
   if (kind === 'text') return untested(base, kind, 'A text column (more distinct values than half its values): Cairn does not test text for drift yet.');
   if (kind === 'datetime') return untested(base, kind, 'A datetime column: Evidently does not test datetimes for drift.');
   if (kind === 'unknown') return untested(base, kind, `Cairn cannot compare values of type ${inCurrent.type}.`);
@@ -188,28 +191,16 @@ function planColumn(
   if (choice.test && !testAppliesTo(choice.test, kind)) {
     return untested(base, kind, `The ${choice.test} test is for numeric columns; this column is categorical.`);
   }
-  if (kind === 'num') {
-    const refStorage = storageClassOf(inReference.type);
-    if (refStorage !== 'integer' && refStorage !== 'float') {
-      return untested(base, kind, `Numeric in the current data but ${inReference.type} in the reference: Evidently needs numbers on both sides.`);
-    }
+  if (kind === 'num' && !(isNumericStorage(inReference.storage) && inReference.values && inCurrent.values)) {
+    return untested(base, kind, `Numeric in the current data but ${inReference.type} in the reference: Evidently needs numbers on both sides.`);
   }
-  return { plan: kind, base, referenceColumn: inReference, currentColumn: inCurrent, choice };
+  return { plan: kind, base, reference: inReference, current: inCurrent, choice };
 }
 
-/** The columns' values as arrays, missing and infinite values dropped (Evidently's cleaning). */
-async function numericArrays(session: DuckSession, loaded: LoadedTable, columns: readonly LoadedColumn[]): Promise<Float64Array[]> {
-  const select = columns.map((column) => `coalesce(${quoteIdentifier(column.name)}::DOUBLE, 'NaN'::DOUBLE)`).join(', ');
-  const raw = await session.numberColumns(`SELECT ${select} FROM ${loaded.table}`, columns.length, loaded.rows);
-  return raw.map((values) => {
-    let kept = 0;
-    for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) kept++;
-    if (kept === values.length) return values;
-    const clean = new Float64Array(kept);
-    let at = 0;
-    for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) clean[at++] = values[i]!;
-    return clean;
-  });
+/** The counts per value a side's summary left out, for the string and boolean columns among `columns`. */
+function missingCounts(summary: SideSummary, columns: readonly ColumnSummary[]): Promise<ReadonlyMap<string, ReadonlyMap<string, number>>> {
+  const names = columns.filter((column) => column.counts === null && column.values === null).map((column) => column.name);
+  return summary.countValues(names);
 }
 
 function untested(base: ColumnBase, kind: DriftColumnKind, reason: string): ColumnDrift {
@@ -223,14 +214,11 @@ function tested(base: ColumnBase, kind: 'num' | 'cat', test: DriftTestName, scor
   return { ...base, kind, test, score, threshold, drift: isDrift(test, score, threshold), reason: null, distinctValues: distinct, distribution };
 }
 
-function numericColumnDrift(
-  plan: ColumnPlan,
-  reference: Float64Array,
-  current: Float64Array,
-  withoutDistributions: boolean,
-  throwIfCancelled: () => void,
-): ColumnDrift {
+function numericColumnDrift(plan: ColumnPlan, withoutDistributions: boolean, throwIfCancelled: () => void): ColumnDrift {
   const { base, choice } = plan;
+  const reference = plan.reference.values!;
+  const current = plan.current.values!;
+  const range = extremesOf(reference, current);
   const referenceDistinct = distinctValues(reference, BINNING_DISTINCT_LIMIT + 1);
   const union = distinctValues(current, DISTINCT_CAP + 1, distinctValues(reference, DISTINCT_CAP + 1));
   const u = union.size;
@@ -240,15 +228,14 @@ function numericColumnDrift(
 
   let score: number;
   if (test === 'ks' || test === 'wasserstein') {
-    const distances = ecdfDistances(reference, current, throwIfCancelled);
+    const distances = ecdfDistances(reference, current, { throwIfCancelled, range });
     score = test === 'ks' ? ksTwoSamplePValue(reference.length, current.length, distances.ks) : distances.wasserstein / Math.max(populationStd(reference), 0.001);
   } else {
     const binned = referenceDistinct.size > BINNING_DISTINCT_LIMIT;
     let referenceCounts: number[];
     let currentCounts: number[];
     if (binned) {
-      const [min, max] = extremesOf(reference, current);
-      const edges = sturgesEdges(min, max, reference.length + current.length);
+      const edges = sturgesEdges(range[0], range[1], reference.length + current.length);
       referenceCounts = histogramCounts(reference, edges);
       currentCounts = histogramCounts(current, edges);
     } else {
@@ -259,33 +246,40 @@ function numericColumnDrift(
     }
     score = scoreFromCounts(test, referenceCounts, currentCounts);
   }
-  const distribution = withoutDistributions ? null : numericDistribution(reference, current, u);
+  const distribution = withoutDistributions ? null : numericDistribution(reference, current, u, range);
   return tested(base, 'num', test, score, threshold, distinctCount, distribution);
 }
 
-async function categoricalColumnDrift(
-  session: DuckSession,
+function categoricalColumnDrift(
   plan: ColumnPlan,
-  referenceTable: string,
-  currentTable: string,
+  referenceByValue: ReadonlyMap<string, number>,
+  currentByValue: ReadonlyMap<string, number>,
   withoutDistributions: boolean,
-): Promise<ColumnDrift> {
-  const { base, referenceColumn, currentColumn, choice } = plan;
-  const sameType = referenceColumn.type === currentColumn.type;
-  const value = (column: LoadedColumn) => (sameType ? quoteIdentifier(column.name) : `${quoteIdentifier(column.name)}::VARCHAR`);
-  const rows: PlainRow[] = await session.rows(
-    `WITH r AS (SELECT ${value(referenceColumn)} AS v, count(*) AS n FROM ${referenceTable} WHERE ${quoteIdentifier(referenceColumn.name)} IS NOT NULL GROUP BY 1),
-          c AS (SELECT ${value(currentColumn)} AS v, count(*) AS n FROM ${currentTable} WHERE ${quoteIdentifier(currentColumn.name)} IS NOT NULL GROUP BY 1)
-     SELECT v::VARCHAR AS value, coalesce(r.n, 0) AS rn, coalesce(c.n, 0) AS cn FROM r FULL OUTER JOIN c USING (v) ORDER BY v`,
-  );
-  const referenceCounts = rows.map((row) => Number(row.rn));
-  const currentCounts = rows.map((row) => Number(row.cn));
+): ColumnDrift {
+  const { base, choice } = plan;
+  const values = sortedValues(new Set([...referenceByValue.keys(), ...currentByValue.keys()]));
+  const referenceCounts = values.map((value) => referenceByValue.get(value) ?? 0);
+  const currentCounts = values.map((value) => currentByValue.get(value) ?? 0);
   const referenceValues = referenceCounts.reduce((a, b) => a + b, 0);
-  const test = choice.test ?? defaultDriftTest('cat', referenceValues, rows.length);
+  const test = choice.test ?? defaultDriftTest('cat', referenceValues, values.length);
   const threshold = choice.threshold ?? DEFAULT_THRESHOLDS[test];
   const score = scoreFromCounts(test, referenceCounts, currentCounts);
-  const distribution = withoutDistributions ? null : valueDistribution(rows.map((row) => valueText(row.value)), referenceCounts, currentCounts);
-  return tested(base, 'cat', test, score, threshold, rows.length, distribution);
+  const distribution = withoutDistributions ? null : valueDistribution(values, referenceCounts, currentCounts);
+  return tested(base, 'cat', test, score, threshold, values.length, distribution);
+}
+
+/** Values in order: numerically when they are all numbers, else as text. */
+function sortedValues(values: ReadonlySet<string>): string[] {
+  const all = [...values];
+  if (all.every((value) => value.trim() !== '' && Number.isFinite(Number(value)))) return all.sort((a, b) => Number(a) - Number(b));
+  return all.sort();
+}
+
+/** Counts per value of numbers, by their text (as DuckDB writes an integer). */
+function countsOfValues(values: Float64Array): Map<string, number> {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < values.length; i++) counts.set(values[i]!, (counts.get(values[i]!) ?? 0) + 1);
+  return new Map([...counts].map(([value, count]) => [String(value), count]));
 }
 
 /** A test's score from counts per value (or per bin) on both sides. */
@@ -349,13 +343,12 @@ function populationStd(values: Float64Array): number {
 }
 
 /** Both sides' shares over Sturges bins of both together, or per value when there are few. */
-function numericDistribution(reference: Float64Array, current: Float64Array, distinct: number): DriftDistribution {
+function numericDistribution(reference: Float64Array, current: Float64Array, distinct: number, range: readonly [number, number]): DriftDistribution {
   if (distinct <= BINNING_DISTINCT_LIMIT) {
     const keys = [...distinctValues(current, distinct + 1, distinctValues(reference, distinct + 1))].sort((a, b) => a - b);
     return valueDistribution(keys.map(String), countsByKey(reference, keys), countsByKey(current, keys));
   }
-  const [min, max] = extremesOf(reference, current);
-  const edges = sturgesEdges(min, max, reference.length + current.length);
+  const edges = sturgesEdges(range[0], range[1], reference.length + current.length);
   return {
     kind: 'bins',
     edges,
@@ -380,6 +373,6 @@ function valueDistribution(values: readonly string[], reference: readonly number
   };
 }
 
-function sideOf(side: DriftTableSide) {
-  return { label: side.side.label, path: side.side.files.root, versionId: side.side.versionId, rows: side.loaded.rows };
+function sideOf(side: DriftSummarySide) {
+  return { label: side.side.label, path: side.side.files.root, versionId: side.side.versionId, rows: side.summary.rows };
 }

@@ -174,9 +174,11 @@ export function sturgesEdges(min: number, max: number, count: number): number[] 
 /** numpy's histogram counts over explicit edges: [e_i, e_(i+1)), the last bin closed. Values outside are not counted. */
 export function histogramCounts(values: Float64Array, edges: readonly number[]): number[] {
   const bins = edges.length - 1;
-  const counts = new Array<number>(bins).fill(0);
-  const first = edges[0]!;
-  const last = edges[bins]!;
+  const counts = new Float64Array(bins);
+  const bounds = Float64Array.from(edges);
+  const first = bounds[0]!;
+  const last = bounds[bins]!;
+  const perUnit = bins / (last - first);
   for (let i = 0; i < values.length; i++) {
     const x = values[i]!;
     if (!(x >= first && x <= last)) continue;
@@ -184,17 +186,14 @@ export function histogramCounts(values: Float64Array, edges: readonly number[]):
       counts[bins - 1]!++;
       continue;
     }
-    // The largest i with edges[i] ≤ x.
-    let lo = 0;
-    let hi = bins;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (edges[mid]! <= x) lo = mid;
-      else hi = mid;
-    }
-    counts[lo]!++;
+    // The largest i with edges[i] ≤ x: guessed from the (nearly) even spacing, then corrected
+    // against the edges themselves, so that it is the bin numpy's search gives.
+    let k = Math.min(bins - 1, Math.floor((x - first) * perUnit));
+    while (k > 0 && bounds[k]! > x) k--;
+    while (k < bins - 1 && bounds[k + 1]! <= x) k++;
+    counts[k]!++;
   }
-  return counts;
+  return Array.from(counts);
 }
 
 /** Banker's rounding, as numpy's round. */

@@ -23,37 +23,51 @@ const MAX_BINS = 1 << 15;
 /** About this many values per bin, below the cap. */
 const VALUES_PER_BIN = 64;
 
+/** How ecdfDistances may be helped: a cancellation check for long loops, and the extremes when already known. */
+export interface EcdfOptions {
+  readonly throwIfCancelled?: () => void;
+  /** The smallest and largest value of both samples together (saves a pass over them). */
+  readonly range?: readonly [number, number];
+}
+
 /** Exact distances between the samples `a` and `b` (no NaN or infinity in them; neither empty). */
-export function ecdfDistances(a: Float64Array, b: Float64Array, throwIfCancelled: () => void = () => {}): EcdfDistances {
+export function ecdfDistances(a: Float64Array, b: Float64Array, options: EcdfOptions = {}): EcdfDistances {
+  const throwIfCancelled = options.throwIfCancelled ?? (() => {});
   const n1 = a.length;
   const n2 = b.length;
   if (n1 === 0 || n2 === 0) return { wasserstein: Number.NaN, ks: Number.NaN };
-  const [lo, hi] = extremes(a, b);
+  const [lo, hi] = options.range ?? extremes(a, b);
   if (lo === hi) return { wasserstein: 0, ks: 0 };
   const bins = Math.min(MAX_BINS, Math.max(MIN_BINS, 2 ** Math.ceil(Math.log2((n1 + n2) / VALUES_PER_BIN))));
   const scale = bins / (hi - lo);
   if (n1 + n2 <= SORT_LIMIT || !Number.isFinite(scale)) return bySorting(a, b);
 
-  const binOf = (x: number) => Math.min(bins - 1, Math.floor((x - lo) * scale));
+  // Each value's bin is computed once and kept (bins fit in 16 bits) for the second walk.
   const count1 = new Int32Array(bins);
   const count2 = new Int32Array(bins);
   const sum1 = new Float64Array(bins);
   const sum2 = new Float64Array(bins);
   const binMin = new Float64Array(bins).fill(Number.POSITIVE_INFINITY);
   const binMax = new Float64Array(bins).fill(Number.NEGATIVE_INFINITY);
-  const tally = (values: Float64Array, counts: Int32Array, sums: Float64Array) => {
+  const binsOf1 = new Uint16Array(n1);
+  const binsOf2 = new Uint16Array(n2);
+  const last = bins - 1;
+  const tally = (values: Float64Array, binsOf: Uint16Array, counts: Int32Array, sums: Float64Array) => {
     for (let i = 0; i < values.length; i++) {
       const x = values[i]!;
-      const k = binOf(x);
+      const offset = x - lo;
+      let k = (offset * scale) | 0;
+      if (k > last) k = last;
+      binsOf[i] = k;
       counts[k]!++;
-      sums[k]! += x - lo;
+      sums[k]! += offset;
       if (x < binMin[k]!) binMin[k] = x;
       if (x > binMax[k]!) binMax[k] = x;
     }
   };
-  tally(a, count1, sum1);
+  tally(a, binsOf1, count1, sum1);
   throwIfCancelled();
-  tally(b, count2, sum2);
+  tally(b, binsOf2, count2, sum2);
   throwIfCancelled();
 
   // First walk: the integral where the sign is known, the gaps between bins, and F₁ − F₂ after each bin.
@@ -88,9 +102,10 @@ export function ecdfDistances(a: Float64Array, b: Float64Array, throwIfCancelled
     ksAtBoundaries = Math.max(ksAtBoundaries, Math.abs(cumulative1 / n1 - cumulative2 / n2));
     previous = k;
   }
-  // A bin can hold a larger KS maximum than every boundary only if its bound exceeds them.
+  // A bin can hold a larger KS maximum than every boundary only if its bound exceeds them; a bin
+  // of one value (ties, as in integer columns) ends at its boundary, so it cannot.
   for (let k = 0; k < bins; k++) {
-    if (count1[k]! + count2[k]! === 0 || exact[k]) continue;
+    if (count1[k]! + count2[k]! === 0 || exact[k] || binMin[k] === binMax[k]) continue;
     const start = startDifference[k]!;
     const bound = Math.max(Math.abs(start + count1[k]! / n1), Math.abs(start - count2[k]! / n2));
     if (bound > ksAtBoundaries) exact[k] = 2;
@@ -100,8 +115,8 @@ export function ecdfDistances(a: Float64Array, b: Float64Array, throwIfCancelled
   // Second walk: sort and walk the marked bins' values.
   const offsets1 = markedOffsets(exact, count1);
   const offsets2 = markedOffsets(exact, count2);
-  const marked1 = gather(a, binOf, exact, offsets1);
-  const marked2 = gather(b, binOf, exact, offsets2);
+  const marked1 = gather(a, binsOf1, exact, offsets1);
+  const marked2 = gather(b, binsOf2, exact, offsets2);
   let ks = ksAtBoundaries;
   for (let k = 0; k < bins; k++) {
     if (!exact[k]) continue;
@@ -165,13 +180,12 @@ function markedOffsets(marked: Uint8Array, counts: Int32Array): Int32Array {
 }
 
 /** The values of the marked bins, grouped by bin at the given offsets. */
-function gather(values: Float64Array, binOf: (x: number) => number, marked: Uint8Array, offsets: Int32Array): Float64Array {
+function gather(values: Float64Array, binsOf: Uint16Array, marked: Uint8Array, offsets: Int32Array): Float64Array {
   const cursor = offsets.slice(0, offsets.length - 1);
   const out = new Float64Array(offsets[offsets.length - 1]!);
   for (let i = 0; i < values.length; i++) {
-    const x = values[i]!;
-    const k = binOf(x);
-    if (marked[k]) out[cursor[k]!++] = x;
+    const k = binsOf[i]!;
+    if (marked[k]) out[cursor[k]!++] = values[i]!;
   }
   return out;
 }

@@ -7,24 +7,32 @@ import type { DataJobProgress } from '../../../../shared/data-models';
 import { toErrorPayload } from '../../../../shared/errors';
 import { evaluateChecks } from '../checks/check-evaluator';
 import { contentDigest } from '../content-digest';
-import { computeDrift } from '../drift/drift-calculator';
+import { driftFromSummaries, type DriftSummarySide } from '../drift/drift-calculator';
+import { summariseTable } from '../drift/side-summary';
 import { DataJobCancelledError, DuckSession, valueText } from './duckdb-session';
-import type { CheckJob, DriftJob, EngineJob, FromWorker, ProfileJob, ToWorker } from './engine-protocol';
+import type { CheckJob, DriftJob, DriftSideInput, EngineJob, FromWorker, ProfileJob, ToWorker } from './engine-protocol';
+import { summariseFiles } from './file-summariser';
 import { loadTable } from './table-loader';
+import { ValueCollectors } from './value-collector';
 import { profileTable } from './table-profiler';
 import type { TableFiles } from '../table-files';
 
-/** What a job's code gets: its DuckDB session and a way to report progress. */
+/** What a job's code gets: its DuckDB session, a way to report progress, and more connections when it reads two things at once. */
 interface JobContext {
+  readonly jobId: number;
   readonly session: DuckSession;
   readonly progress: (update: DataJobProgress) => void;
   readonly engine: string;
+  /** Another connection for this job, closed with the job. */
+  openSession(): Promise<DuckSession>;
 }
 
 const port = parentPort;
 if (!port) throw new Error('data-engine-worker must run in a worker thread');
 
 let instance: Promise<DuckDBInstance> | null = null;
+/** Where scans hand numeric columns to this thread (cairn_collect, registered on every connection). */
+const collectors = new ValueCollectors();
 let engineName = 'DuckDB';
 const running = new Set<Promise<void>>();
 
@@ -57,13 +65,20 @@ port.on('message', (message: ToWorker) => {
 });
 
 async function runJob(jobId: number, job: EngineJob, cancelFlag: Int32Array): Promise<void> {
-  let session: DuckSession | null = null;
+  const sessions: DuckSession[] = [];
   try {
-    session = await DuckSession.open(await duckdb(), cancelFlag);
+    const database = await duckdb();
+    const open = async () => {
+      const opened = await DuckSession.open(database, cancelFlag, collectors);
+      sessions.push(opened);
+      return opened;
+    };
     const context: JobContext = {
-      session,
+      jobId,
+      session: await open(),
       progress: (progress) => send({ type: 'progress', jobId, progress }),
       engine: engineName,
+      openSession: open,
     };
     const result = await dispatch(context, job);
     send({ type: 'done', jobId, result });
@@ -71,7 +86,7 @@ async function runJob(jobId: number, job: EngineJob, cancelFlag: Int32Array): Pr
     const cancelled = error instanceof DataJobCancelledError || Atomics.load(cancelFlag, 0) !== 0;
     send({ type: 'failed', jobId, error: toErrorPayload(error), cancelled });
   } finally {
-    session?.close();
+    for (const session of sessions) session.close();
   }
 }
 
@@ -101,7 +116,7 @@ function digestOf(context: JobContext, files: TableFiles): Promise<string> {
 async function runProfile(context: JobContext, job: ProfileJob) {
   const startedAt = Date.now();
   const digest = job.knownDigest ?? (await digestOf(context, job.files));
-  const loaded = await loadTable(context.session, job.files, 'profiled', context.progress, job.files.root, false);
+  const loaded = await loadTable(context.session, job.files, 'profiled', { progress: context.progress, subject: job.files.root, ordered: false });
   context.progress({ stage: 'profiling', subject: job.files.root, fraction: null, rowsRead: loaded.rows, bytesDone: job.files.bytes, bytesTotal: job.files.bytes });
   const profile = await profileTable(context.session, loaded, {
     format: job.files.format,
@@ -114,28 +129,71 @@ async function runProfile(context: JobContext, job: ProfileJob) {
 }
 
 async function runDrift(context: JobContext, job: DriftJob) {
-  const reference = await loadTable(context.session, job.reference.files, 'reference', context.progress, job.reference.label, false);
+  // Each side is summarised in one scan of its files (or, when they do not read cleanly, loaded the
+  // careful way and summarised from the table); the reference and the first current at once, on
+  // two connections, the other currents (a timeline's batches) one after another.
+  const other = await context.openSession();
+  const progress = combinedReadingProgress(context.progress);
+  // Batches read the careful way, dropped once compared (the reference's table stays to the end).
+  const batchTables: Array<{ session: DuckSession; table: string }> = [];
+  const summarise = async (session: DuckSession, side: DriftSideInput, name: string): Promise<DriftSummarySide> => {
+    const report = progress.side(name);
+    const fromScan = await summariseFiles(session, collectors, side.files, report, side.label);
+    if (fromScan) return { side, summary: fromScan };
+    const loaded = await loadTable(session, side.files, `drift_${name}`, { progress: report, subject: side.label, ordered: false });
+    if (side !== job.reference) batchTables.push({ session, table: loaded.table });
+    return { side, summary: await summariseTable(session, loaded) };
+  };
+  const first = job.currents[0];
+  const [reference, firstCurrent] = await Promise.all([
+    summarise(context.session, job.reference, 'reference'),
+    first ? summarise(other, first, 'current_0') : null,
+  ]);
   const reports = [];
   for (const [index, current] of job.currents.entries()) {
     const startedAt = Date.now();
-    const table = `current_${index}`;
-    const loaded = await loadTable(context.session, current.files, table, context.progress, current.label, false);
-    context.progress({ stage: 'comparing', subject: current.label, fraction: index / job.currents.length, rowsRead: loaded.rows, bytesDone: 0, bytesTotal: 0 });
+    const side = index === 0 ? firstCurrent! : await summarise(index % 2 ? other : context.session, current, `current_${index}`);
+    context.progress({ stage: 'comparing', subject: current.label, fraction: index / job.currents.length, rowsRead: side.summary.rows, bytesDone: 0, bytesTotal: 0 });
     reports.push(
-      await computeDrift(context.session, { side: job.reference, loaded: reference }, { side: current, loaded }, job.options, {
+      await driftFromSummaries(reference, side, job.options, {
         startedAt,
         withoutDistributions: job.withoutDistributions ?? false,
+        throwIfCancelled: () => context.session.throwIfCancelled(),
       }),
     );
-    await context.session.run(`DROP TABLE IF EXISTS ${table}`);
+    for (const batch of batchTables.splice(0)) await batch.session.run(`DROP TABLE IF EXISTS ${batch.table}`);
   }
   return { reports };
 }
 
+/** Progress of several tables read at once, reported as one: their bytes and rows added up. */
+function combinedReadingProgress(report: (update: DataJobProgress) => void) {
+  const sides = new Map<string, DataJobProgress>();
+  return {
+    side: (name: string) => (update: DataJobProgress) => {
+      sides.set(name, update);
+      const all = [...sides.values()];
+      const bytesTotal = all.reduce((sum, one) => sum + one.bytesTotal, 0);
+      const bytesDone = all.reduce((sum, one) => sum + one.bytesDone, 0);
+      const rows = all.map((one) => one.rowsRead);
+      report({
+        stage: 'reading',
+        subject: all.length > 1 ? all.map((one) => one.subject).join(' and ') : update.subject,
+        fraction: bytesTotal > 0 ? bytesDone / bytesTotal : update.fraction,
+        rowsRead: rows.every((one) => one !== null) ? rows.reduce<number>((sum, one) => sum + (one ?? 0), 0) : null,
+        bytesDone,
+        bytesTotal,
+      });
+    },
+  };
+}
+
 async function runCheck(context: JobContext, job: CheckJob) {
   const digest = job.digest ? await digestOf(context, job.data.files) : null;
-  const loaded = await loadTable(context.session, job.data.files, 'checked', context.progress, job.data.label);
-  const reference = job.reference ? await loadTable(context.session, job.reference.files, 'reference', context.progress, job.reference.label, false) : null;
+  const loaded = await loadTable(context.session, job.data.files, 'checked', { progress: context.progress, subject: job.data.label });
+  const reference = job.reference
+    ? await loadTable(context.session, job.reference.files, 'reference', { progress: context.progress, subject: job.reference.label, ordered: false })
+    : null;
   context.progress({ stage: 'checking', subject: job.data.label, fraction: null, rowsRead: loaded.rows, bytesDone: 0, bytesTotal: 0 });
   const rules = await evaluateChecks(context.session, loaded, job.rules, reference && job.reference ? { side: job.reference, loaded: reference } : null, job.data);
   return { digest, rows: loaded.rows, referenceRows: reference?.rows ?? null, rules, issues: loaded.issues };

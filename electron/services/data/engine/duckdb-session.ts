@@ -3,6 +3,7 @@
 // small results as plain rows and numeric columns as Float64Arrays copied from DuckDB's vectors.
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { CairnError } from '../../../../shared/errors';
+import type { ValueCollectors } from './value-collector';
 
 /** Thrown when a job is cancelled; the engine reports it as cancelled, not as failed. */
 export class DataJobCancelledError extends CairnError {
@@ -27,10 +28,11 @@ export class DuckSession {
     private readonly cancelFlag: Int32Array,
   ) {}
 
-  /** Opens a connection with progress tracking on. */
-  static async open(instance: DuckDBInstance, cancelFlag: Int32Array): Promise<DuckSession> {
+  /** Opens a connection with progress tracking on (and cairn_collect, when `collectors` are given). */
+  static async open(instance: DuckDBInstance, cancelFlag: Int32Array, collectors?: ValueCollectors): Promise<DuckSession> {
     const connection = await instance.connect();
     await connection.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
+    collectors?.register(connection);
     return new DuckSession(connection, cancelFlag);
   }
 
@@ -45,12 +47,12 @@ export class DuckSession {
 
   /** Runs statements; `onFraction` hears DuckDB's progress (0..1) while they run. */
   async run(sql: string, onFraction?: (fraction: number) => void): Promise<void> {
-    await this.watch(this.connection.run(sql), onFraction);
+    await this.watch(() => this.connection.run(sql), onFraction);
   }
 
-  /** Runs a query and returns its rows as plain values. */
-  async rows(sql: string): Promise<PlainRow[]> {
-    const reader = await this.watch(this.connection.runAndReadAll(sql));
+  /** Runs a query and returns its rows as plain values; `onFraction` hears DuckDB's progress while it runs. */
+  async rows(sql: string, onFraction?: (fraction: number) => void): Promise<PlainRow[]> {
+    const reader = await this.watch(() => this.connection.runAndReadAll(sql), onFraction);
     return reader.getRowObjectsJS().map((row) => plainValue(row) as PlainRow);
   }
 
@@ -59,7 +61,7 @@ export class DuckSession {
    * column, in row order: one scan for many columns.
    */
   async numberColumns(sql: string, columnCount: number, expectedRows = 0): Promise<Float64Array[]> {
-    const result = await this.watch(this.connection.stream(sql));
+    const result = await this.watch(() => this.connection.stream(sql));
     let capacity = Math.max(expectedRows, 2048);
     let columns = Array.from({ length: columnCount }, () => new Float64Array(capacity));
     let length = 0;
@@ -93,10 +95,15 @@ export class DuckSession {
     this.connection.closeSync();
   }
 
-  /** Awaits a DuckDB call while polling progress and the cancel flag; an interrupted query becomes DataJobCancelledError. */
-  private async watch<T>(pending: Promise<T>, onFraction?: (fraction: number) => void): Promise<T> {
+  /**
+   * Starts a DuckDB call (unless the job was cancelled) and awaits it while polling progress and the
+   * cancel flag; an interrupted query becomes DataJobCancelledError. It always waits for the call to
+   * settle: closing the connection while DuckDB still works on it would crash the process.
+   */
+  private async watch<T>(start: () => Promise<T>, onFraction?: (fraction: number) => void): Promise<T> {
     this.throwIfCancelled();
     let interrupted = false;
+    const pending = start();
     const timer = setInterval(() => {
       if (this.cancelled && !interrupted) {
         interrupted = true;

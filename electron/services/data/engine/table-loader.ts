@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { CairnError } from '../../../../shared/errors';
 import type { DataIssue, DataIssueKind, DataIssues, DataJobProgress } from '../../../../shared/data-models';
 import { changedFiles, type TableFiles } from '../table-files';
-import { quoteIdentifier, quoteLiteral, valueText, type DuckSession } from './duckdb-session';
+import { DataJobCancelledError, quoteIdentifier, quoteLiteral, valueText, type DuckSession } from './duckdb-session';
 
 /** A column as DuckDB read it. */
 export interface LoadedColumn {
@@ -28,22 +28,27 @@ export interface LoadedTable {
 export const MAX_ISSUE_EXAMPLES = 100;
 /** The longest CSV line read (a longer one is reported and left out). */
 const MAX_LINE_BYTES = 32 * 1024 * 1024;
+/**
+ * read_csv's options for lines up to MAX_LINE_BYTES. DuckDB's buffers default to 16 times the
+ * longest line, which would read a file of a few hundred MB in one buffer on one thread; a buffer
+ * just above the longest line keeps the read parallel.
+ */
+export const CSV_LINE_OPTIONS = `max_line_size = ${MAX_LINE_BYTES}, buffer_size = ${MAX_LINE_BYTES + 2 * 1024 * 1024}`;
 /** How many mixed-type values per column are kept as examples. */
 const MIXED_EXAMPLES = 5;
 
-/**
- * Reads `files` into the temp table `table`, reporting progress on `subject`. With `ordered`
- * false the rows may be stored out of file order (faster: for work that needs no row numbers).
- */
-export async function loadTable(
-  session: DuckSession,
-  files: TableFiles,
-  table: string,
-  progress: (update: DataJobProgress) => void,
-  subject: string,
-  ordered = true,
-): Promise<LoadedTable> {
-  await session.run(`SET SESSION preserve_insertion_order = ${ordered}`);
+/** How to read a table: progress reported on `subject`; whether row order matters. */
+export interface LoadOptions {
+  readonly progress: (update: DataJobProgress) => void;
+  readonly subject: string;
+  /** False lets rows be stored out of file order (faster: for work that needs no row numbers). Default true. */
+  readonly ordered?: boolean;
+}
+
+/** Reads `files` into the temp table `table`. */
+export async function loadTable(session: DuckSession, files: TableFiles, table: string, options: LoadOptions): Promise<LoadedTable> {
+  const { progress, subject } = options;
+  await session.run(`SET SESSION preserve_insertion_order = ${options.ordered ?? true}`);
   const issues: DataIssue[] = [];
   const readable = files.files.filter((file) => file.size > 0);
   for (const file of files.files) {
@@ -146,11 +151,12 @@ async function loadDelimited(
   issues: DataIssue[],
   onFraction: (fraction: number) => void,
 ): Promise<number> {
+  const createTable = `CREATE OR REPLACE TEMP TABLE ${table}`;
+  const delimiter = files.format === 'tsv' ? ", delim = '\\t'" : '';
   const rejects = `${table}_rejects`;
   const scans = `${table}_scans`;
   const textColumns = new Set<string>();
   const mixed = new Map<string, { count: number; examples: string[]; lines: number[] }>();
-  const delimiter = files.format === 'tsv' ? ", delim = '\\t'" : '';
   for (let attempt = 0; attempt < 3; attempt++) {
     const types = textColumns.size
       ? `, types = {${[...textColumns].map((name) => `${quoteLiteral(name)}: 'VARCHAR'`).join(', ')}}`
@@ -158,15 +164,16 @@ async function loadDelimited(
     await session.run(`DROP TABLE IF EXISTS ${rejects}; DROP TABLE IF EXISTS ${scans}`);
     const read =
       `read_csv(${pathList(paths)}, header = true${delimiter}${types}, store_rejects = true, ` +
-      `rejects_table = '${rejects}', rejects_scan = '${scans}', max_line_size = ${MAX_LINE_BYTES})`;
+      `rejects_table = '${rejects}', rejects_scan = '${scans}', ${CSV_LINE_OPTIONS})`;
     try {
-      await session.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${read}`, onFraction);
+      await session.run(`${createTable} AS SELECT * FROM ${read}`, onFraction);
     } catch (error) {
+      if (error instanceof DataJobCancelledError) throw error;
       if (paths.length < 2) throw readError(error, paths);
       // Files whose columns differ can only be read by name, and DuckDB keeps no rejects then.
       await session.run(
-        `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM read_csv(${pathList(paths)}, header = true${delimiter}, ` +
-          `union_by_name = true, ignore_errors = true, max_line_size = ${MAX_LINE_BYTES})`,
+        `${createTable} AS SELECT * FROM read_csv(${pathList(paths)}, header = true${delimiter}, ` +
+          `union_by_name = true, ignore_errors = true, ${CSV_LINE_OPTIONS})`,
         onFraction,
       );
       issues.push({
@@ -231,8 +238,9 @@ async function loadJsonLines(
   issues: DataIssue[],
   onFraction: (fraction: number) => void,
 ): Promise<void> {
+  const createTable = `CREATE OR REPLACE TEMP TABLE ${table}`;
   const read = (extra: string) =>
-    `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM read_json(${pathList(paths)}, format = 'newline_delimited', union_by_name = true${extra})`;
+    `${createTable} AS SELECT * FROM read_json(${pathList(paths)}, format = 'newline_delimited', union_by_name = true${extra})`;
   try {
     await session.run(read(''), onFraction);
   } catch (error) {
@@ -252,7 +260,7 @@ async function loadJsonLines(
 }
 
 /** Lines per byte of an uncompressed text file, from its first 64 kB: turns bytes read into an estimate of rows read. */
-function estimateRowsPerByte(files: TableFiles): number | null {
+export function estimateRowsPerByte(files: TableFiles): number | null {
   const first = files.files.find((file) => file.size > 0);
   if (!first || files.gzip || files.format === 'parquet') return null;
   const buffer = Buffer.alloc(Math.min(first.size, 64 * 1024));

@@ -1,0 +1,84 @@
+// The data capability: the dataset catalog, profiles, drift reports and timelines, data checks,
+// and the datasets of a run. Calls that can take long (hashing, profiling, comparing, checking)
+// take an optional jobId chosen by the caller: their progress is pushed as `data.progress` events
+// with that id, and cancelDataJob stops them (the call then fails: INVALID_STATE, "The data job was
+// cancelled.").
+import { z } from 'zod';
+import type { CheckReport, DatasetProfile, DatasetSummary, DatasetVersion, DriftReport, DriftTimeline } from '../data-models';
+import { defineCall, type CapabilityCalls } from './call-spec';
+import type { CapabilityCallName } from './contract-names';
+import { runId } from './request-fields';
+
+/** The name of a call of the data capability. */
+export type DataCallName = CapabilityCallName<'data'>;
+
+/** A dataset and its versions, oldest first. */
+export interface DatasetDetail {
+  readonly dataset: DatasetSummary;
+  readonly versions: readonly DatasetVersion[];
+}
+
+/** A profile as the profile call answers it: the version, its profile, and whether it came from the store. */
+export interface ProfileResult {
+  readonly version: DatasetVersion;
+  readonly profile: DatasetProfile;
+  readonly cached: boolean;
+}
+
+/** A dataset input a run logged (mlflow.log_input) that is not in the catalog, and why. */
+export interface UnlinkedRunInput {
+  readonly name: string;
+  readonly digest: string;
+  readonly source: string | null;
+  readonly reason: string;
+}
+
+/** The datasets of a run: the catalog versions it used or produced, and its logged inputs Cairn could not read. */
+export interface RunDatasets {
+  readonly versions: readonly DatasetVersion[];
+  readonly unlinked: readonly UnlinkedRunInput[];
+}
+
+/** A recorded data check of a dataset: the report its run stored. */
+export interface RecordedCheck {
+  readonly runId: string;
+  readonly report: CheckReport;
+}
+
+const datasetName = z.string().min(1).max(500);
+const versionId = z.string().min(1).max(100).regex(/^[0-9a-zA-Z_-]+$/, 'version ids are letters and digits');
+/** A caller's id for a long call, to follow its progress and cancel it. */
+const jobId = z.string().min(1).max(64).regex(/^[0-9a-zA-Z_-]+$/, 'job ids are letters, digits, "_" and "-"');
+const filePath = z.string().trim().min(1, 'give the path of a file or folder').max(4096);
+
+/** The calls of the data capability. */
+export const dataCalls = {
+  /** Every dataset of the catalog with its newest version, most recently seen first. */
+  listDatasets: defineCall<DatasetSummary[]>()(z.object({}).strict()),
+  /** One dataset (by name or id) and its versions. */
+  getDataset: defineCall<DatasetDetail>()(z.object({ dataset: datasetName }).strict()),
+  /** Adds a file or folder on this machine as a version of a dataset (named after the file unless `name` is given). */
+  addDataset: defineCall<DatasetVersion>()(z.object({ path: filePath, name: datasetName.optional(), jobId: jobId.optional() }).strict()),
+  /** A version's stored profile (null when it was never profiled). */
+  getDatasetProfile: defineCall<{ profile: DatasetProfile | null }>()(z.object({ versionId }).strict()),
+  /** Profiles a version (answered from the store when it was profiled before, unless `refresh`). */
+  profileDataset: defineCall<ProfileResult>()(z.object({ versionId, refresh: z.boolean().default(false), jobId: jobId.optional() }).strict()),
+  /** Reference vs current with Evidently's defaults; stored, so asking again is instant. */
+  compareDatasets: defineCall<DriftReport>()(
+    z.object({ referenceVersionId: versionId, currentVersionId: versionId, jobId: jobId.optional() }).strict(),
+  ),
+  /** Each version of a dataset against a reference version (default: its oldest): drift and missing share per column over time. */
+  getDriftTimeline: defineCall<DriftTimeline>()(
+    z.object({ dataset: datasetName, referenceVersionId: versionId.optional(), jobId: jobId.optional() }).strict(),
+  ),
+  /** Runs a checks file (YAML) on a version and records the check as a tracked run. */
+  runDataChecks: defineCall<RecordedCheck>()(
+    z.object({ versionId, checksFile: filePath, referenceVersionId: versionId.optional(), jobId: jobId.optional() }).strict(),
+  ),
+  /** The recorded checks of a dataset's versions, newest first. */
+  listDataChecks: defineCall<RecordedCheck[]>()(z.object({ dataset: datasetName }).strict()),
+  /** The datasets a run used or produced. */
+  getRunDatasets: defineCall<RunDatasets>()(z.object({ runId }).strict()),
+  /** Cancels a running long call; false when no call with that id is running. */
+  cancelDataJob: defineCall<{ cancelled: boolean }>()(z.object({ jobId }).strict()),
+} satisfies CapabilityCalls<DataCallName>;
