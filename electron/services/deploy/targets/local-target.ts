@@ -82,6 +82,7 @@ export class LocalTarget implements DeployTarget {
       title: 'This machine',
       description: 'Serves the model on 127.0.0.1 as `mlflow models serve` does: POST /invocations, GET /ping, /health, /version.',
       settings: (Object.keys(SETTINGS) as SettingKey[]).map((key) => ({ key, description: SETTINGS[key], defaultValue: defaults[key] })),
+      secrets: [],
     };
   }
 
