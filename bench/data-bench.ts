@@ -10,6 +10,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createDataCapability } from '../electron/services/data/create-data-service';
 import { compareFiles } from '../electron/services/data/data-service';
+import { valueText } from '../electron/services/data/engine/duckdb-session';
 import { profileQueries } from '../electron/services/data/engine/table-profiler';
 import { openCairnStores } from '../electron/services/cairn-services';
 import { median, type BenchFigure } from './bench-result';
@@ -125,7 +126,7 @@ async function duckdbProfile(instance: DuckDBInstance, file: string): Promise<nu
     const started = performance.now();
     await connection.run(`SET SESSION preserve_insertion_order = false; CREATE OR REPLACE TEMP TABLE t AS SELECT * FROM read_csv('${file}')`);
     const described = (await connection.runAndReadAll('DESCRIBE t')).getRowObjectsJS();
-    const columns = described.map((row) => ({ name: String(row.column_name), type: String(row.column_type) }));
+    const columns = described.map((row) => ({ name: valueText(row.column_name), type: valueText(row.column_type) }));
     const rows = Number((await connection.runAndReadAll('SELECT count(*) AS n FROM t')).getRowObjectsJS()[0]!.n);
     const queries = profileQueries({ table: 't', columns, rows });
     const stats = (await connection.runAndReadAll(queries.stats)).getRowObjectsJS() as never;

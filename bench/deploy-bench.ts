@@ -93,7 +93,7 @@ async function latencies(url: string, body: string, warmUps: number, samples: nu
 function startPythonReference(pickle: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(TEST_PYTHON, ['-c', PYTHON_REFERENCE, pickle], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
-    child.stdout!.once('data', (chunk: Buffer) => resolve({ child, url: `http://127.0.0.1:${chunk.toString().trim()}` }));
+    child.stdout.once('data', (chunk: Buffer) => resolve({ child, url: `http://127.0.0.1:${chunk.toString().trim()}` }));
     child.once('exit', (code) => reject(new Error(`the Python reference server exited with ${code}`)));
   });
 }

@@ -31,8 +31,8 @@ export function startCairnServe(root: string, dataDir: string, timeoutMs = 20_00
         resolve({ child, url, trackingUri });
       }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`cairn serve exited with ${code}:\n${output}`));

@@ -59,7 +59,7 @@ export function startInProcessCairn(options: InProcessCairnOptions = {}): InProc
     api[name] = async (request: unknown) => {
       const call: RecordedCall = { name, request: acrossTransport(request ?? {}) };
       calls.push(call);
-      const result = acrossTransport(await dispatchCall(services.handlers, name, call.request)) as CallResult<unknown>;
+      const result = acrossTransport<CallResult<unknown>>(await dispatchCall(services.handlers, name, call.request));
       await options.beforeAnswer?.(call);
       if (result.ok) return result.value;
       throw CairnError.fromPayload(result.error);

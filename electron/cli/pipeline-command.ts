@@ -195,7 +195,7 @@ async function runCommand(args: PipelineArgs, output: CommandOutput): Promise<nu
   process.on('SIGINT', onInterrupt);
   try {
     const execution = await service.start(args.project, { targets: args.targets, force, downstream, jobs, setParams, onEvent: (event) => display.onEvent(event) });
-    stop = execution.stop;
+    stop = () => execution.stop();
     if (interrupts > 0) execution.stop();
     const result = await execution.done;
     display.finish();

@@ -3,6 +3,7 @@
 // Electron cannot run here, so the bundle runs against a recording stand-in for its two objects.
 import { build } from 'esbuild';
 import path from 'node:path';
+import vm from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PRELOAD_BUILD_OPTIONS, PRELOAD_MAX_BYTES, checkPreloadSize } from '../../scripts/preload-bundle.mjs';
 import { CALL_NAMES, EVENT_NAMES } from '../../shared/contract';
@@ -46,7 +47,7 @@ function runPreload(code: string) {
     return electron;
   };
   const module = { exports: {} };
-  new Function('require', 'module', 'exports', code)(require, module, module.exports);
+  vm.compileFunction(code, ['require', 'module', 'exports'])(require, module, module.exports);
   return { exposed, invoked, listeners };
 }
 

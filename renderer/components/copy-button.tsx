@@ -19,7 +19,8 @@ export function CopyButton({ text, label = 'Copy', testId, className }: { text: 
       className={`small copy-button ${state === 'copied' ? 'is-copied' : ''} ${className ?? ''}`}
       data-testid={testId}
       title={text}
-      onClick={async () => setState((await copyText(text)) ? 'copied' : 'failed')}
+      // copyText never rejects: it resolves to whether the copy worked.
+      onClick={() => void copyText(text).then((copied) => setState(copied ? 'copied' : 'failed'))}
     >
       {state === 'copied' ? <CheckIcon /> : <CopyIcon />}
       <span aria-live="polite">{state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed' : label}</span>

@@ -12,7 +12,7 @@ const CONTRACT = 'shared/contract/index.ts';
 const HANDLERS = 'electron/services/api/call-handlers.ts';
 
 function compilerOptions(): ts.CompilerOptions {
-  const config = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), ts.sys.readFile);
+  const config = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), (file) => ts.sys.readFile(file));
   return { ...ts.parseJsonConfigFileContent(config.config, ts.sys, ROOT).options, noEmit: true };
 }
 

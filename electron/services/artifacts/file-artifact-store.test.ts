@@ -250,7 +250,7 @@ describe('file artifact store', () => {
     fsync.mockImplementation(((fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {
       calls.push('sync file');
       return realFsync(fd, callback);
-    }) as typeof fs.fsync);
+    }));
     const rename = vi.spyOn(fs.promises, 'rename');
     rename.mockImplementation(async (from, to) => {
       calls.push(`rename into ${path.relative(root, String(to))}`);

@@ -46,7 +46,7 @@ describe('profiles', () => {
     expect(profile.columnCount).toBe(6);
     expect(profile.bytes).toBe(fs.statSync(path.join(FIXTURES, 'profile-sales.csv')).size);
     const column = (name: string) => profile.columns.find((c) => c.name === name)!;
-    for (const [name, want] of Object.entries(expected.columns) as Array<[string, Record<string, unknown>]>) {
+    for (const [name, want] of Object.entries<Record<string, unknown>>(expected.columns)) {
       const got = column(name);
       expect(got.count, name).toBe(want.count);
       expect(got.missing, name).toBe(want.missing);

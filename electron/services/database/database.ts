@@ -54,8 +54,8 @@ export class CairnDatabase {
     private readonly checkpointer: WalCheckpointer | null,
   ) {
     const transaction = connection.transaction(<T>(work: () => T): T => work());
-    this.immediate = transaction.immediate as <T>(work: () => T) => T;
-    this.deferred = transaction.deferred as <T>(work: () => T) => T;
+    this.immediate = <T>(work: () => T): T => transaction.immediate(work) as T;
+    this.deferred = <T>(work: () => T): T => transaction.deferred(work) as T;
   }
 
   /**
@@ -225,7 +225,7 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): C
     }
     return new CairnDatabase(db, file, storage, checkpointer);
   } catch (error) {
-    (checkpointer as WalCheckpointer | null)?.stop();
+    checkpointer?.stop();
     db.close();
     throw error;
   }

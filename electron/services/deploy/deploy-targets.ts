@@ -56,6 +56,6 @@ export class DeployTargets {
 
   /** Lets every target stop what should not outlive this process. */
   async close(): Promise<void> {
-    await Promise.all([...this.targets.values()].map((target) => target.close?.()));
+    await Promise.all([...this.targets.values()].map(async (target) => target.close?.()));
   }
 }

@@ -10,7 +10,6 @@ import { createDatabaseStores, openCairnStores, type CairnStores } from '../cair
 import { openDatabase } from '../database/database';
 import type { TrackerImportStore, TrackerStore } from '../tracker/tracker-store';
 import { loggedModelJson } from '../tracking-api/routes/logged-model-routes';
-import type { TrackingContext } from '../tracking-api/tracking-context';
 import {
   IMPORT_SOURCE_TAG,
   importMlflowFileStore,
@@ -270,7 +269,7 @@ function tableCounts(context: CairnStores): Record<string, number> {
 
 function filesUnder(folder: string): string[] {
   if (!fs.existsSync(folder)) return [];
-  return (fs.readdirSync(folder, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+  return fs.readdirSync(folder, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)))
     .sort();
@@ -798,7 +797,7 @@ describe('symbolic links in the mlruns folder', () => {
   }
 
   function everyFileUnder(folder: string): Buffer[] {
-    return (fs.readdirSync(folder, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+    return fs.readdirSync(folder, { recursive: true, withFileTypes: true })
       .filter((entry) => entry.isFile())
       .map((entry) => fs.readFileSync(path.join(entry.parentPath, entry.name)));
   }

@@ -705,7 +705,7 @@ function fieldReader(document: YamlMappingDocument, file: string) {
     runStatus(key: string): RunStatus {
       const value = meta[key];
       if (value === undefined || value === null) return 'RUNNING';
-      if (typeof value === 'number' && RUN_STATUS_BY_CODE[value]) return RUN_STATUS_BY_CODE[value]!;
+      if (typeof value === 'number' && RUN_STATUS_BY_CODE[value]) return RUN_STATUS_BY_CODE[value];
       if (typeof value === 'string' && Object.values(RUN_STATUS_BY_CODE).includes(value as RunStatus)) return value as RunStatus;
       throw wrong(key, 'a run status (1 to 5)');
     },

@@ -109,6 +109,7 @@ const YAML_SPECIAL = /^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE|yes|
 function formatScalar(value: string | number | null): string {
   if (value === null) return 'null';
   if (typeof value === 'number') return String(value);
+  // eslint-disable-next-line no-control-regex -- control characters are what PyYAML quotes, so the pattern names them.
   if (/[\x00-\x1f\x7f\u0085\u2028\u2029]/.test(value)) return JSON.stringify(value);
   const plain = /^[A-Za-z0-9_/.][A-Za-z0-9_/.:=+ -]*$/.test(value) && !/: |:$|\s$/.test(value) && !YAML_SPECIAL.test(value);
   return plain ? value : `'${value.replaceAll("'", "''")}'`;
@@ -120,12 +121,14 @@ function formatMetaYaml(fields: Readonly<Record<string, MetaYamlInput>>): string
   for (const key of Object.keys(fields).sort()) {
     const value = fields[key]!;
     if (Array.isArray(value)) {
-      text += value.length === 0 ? `${key}: []\n` : `${key}:\n${value.map((item) => `- ${formatScalar(item)}\n`).join('')}`;
+      // Array.isArray narrows a readonly array to any[]: name what it is.
+      const items = value as readonly string[];
+      text += items.length === 0 ? `${key}: []\n` : `${key}:\n${items.map((item) => `- ${formatScalar(item)}\n`).join('')}`;
     } else if (value !== null && typeof value === 'object') {
       const entries = Object.entries(value as Record<string, string>);
       text += entries.length === 0 ? `${key}: {}\n` : `${key}:\n${entries.map(([k, v]) => `  ${k}: ${formatScalar(v)}\n`).join('')}`;
     } else {
-      text += `${key}: ${formatScalar(value as string | number | null)}\n`;
+      text += `${key}: ${formatScalar(value)}\n`;
     }
   }
   return text;

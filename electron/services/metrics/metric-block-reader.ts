@@ -141,7 +141,7 @@ export class MetricBlockReader {
     const parsed = json.map((text) => JSON.parse(text) as (number | null)[]);
     const [minStep, minValue, maxStep, maxValue, nanStep] = parsed as [number[], number[], number[], number[], (number | null)[]];
     const noTimes: null[] = [];
-    const [minTime, maxTime, nanTime] = (withTimestamps ? parsed.slice(5) : [noTimes, noTimes, noTimes]) as (number | null)[][];
+    const [minTime, maxTime, nanTime] = withTimestamps ? parsed.slice(5) : [noTimes, noTimes, noTimes];
     for (let i = 0; i < minStep.length; i++) {
       // Each block's extremes in step order: min and max (null when every point is NaN), and its first NaN.
       const nan = nanStep[i] ?? null;

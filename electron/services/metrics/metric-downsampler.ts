@@ -134,7 +134,7 @@ export function downsampleMetricPoints(points: readonly MetricPoint[], options: 
     x = steps;
   }
   const { indices } = selectDownsampledIndices(x, values, options);
-  const chosen: MetricPoint[] = new Array(indices.length);
+  const chosen = new Array<MetricPoint>(indices.length);
   for (let i = 0; i < indices.length; i++) chosen[i] = points[indices[i]!]!;
   return chosen;
 }

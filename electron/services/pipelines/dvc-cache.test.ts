@@ -77,7 +77,7 @@ describe('DvcCache', () => {
     const key = runCacheKey(entry);
     const file = path.join(dir, '.dvc', 'cache', 'runs', key.slice(0, 2), key, runCacheValue(entry));
     expect(fs.readFileSync(file, 'utf8')).toBe(dumpDvcYaml(entry));
-    expect(dumpDvcYaml(cache.findRun(key)!)).toBe(dumpDvcYaml(entry));
+    expect(dumpDvcYaml(cache.findRun(key))).toBe(dumpDvcYaml(entry));
     expect(cache.findRun('0'.repeat(64))).toBeNull();
   });
 });

@@ -69,7 +69,10 @@ export class DvcCache {
     try {
       const value = JSON.parse(fs.readFileSync(this.objectPath(md5), 'utf8')) as unknown;
       if (!Array.isArray(value)) return null;
-      return value.filter((entry): entry is ManifestEntry => typeof entry?.md5 === 'string' && typeof entry?.relpath === 'string');
+      return (value as unknown[]).filter(
+        (entry): entry is ManifestEntry =>
+          typeof entry === 'object' && entry !== null && typeof (entry as ManifestEntry).md5 === 'string' && typeof (entry as ManifestEntry).relpath === 'string',
+      );
     } catch {
       return null;
     }

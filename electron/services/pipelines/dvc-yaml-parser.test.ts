@@ -57,7 +57,7 @@ describe('foreach and matrix', () => {
       cmd: echo \${item}
 `,
     });
-    expect(result.map((stage) => `${stage.name} | ${stage.cmd}`)).toEqual([
+    expect(result.map((stage) => `${stage.name} | ${typeof stage.cmd === 'string' ? stage.cmd : stage.cmd.join('\n')}`)).toEqual([
       'train@rf | python train.py rf',
       'train@lr | python train.py lr',
       'sample@small | head -n 10 data.csv > small.csv',
@@ -87,7 +87,7 @@ describe('foreach and matrix', () => {
     cmd: run \${item.conf.a} \${item.seed}
 `,
     });
-    expect(result.map((stage) => `${stage.name} | ${stage.cmd}`)).toEqual([
+    expect(result.map((stage) => `${stage.name} | ${typeof stage.cmd === 'string' ? stage.cmd : stage.cmd.join('\n')}`)).toEqual([
       'fit@rf-0.1 | fit --model rf --lr 0.1 --name rf-0.1',
       'fit@rf-0.01 | fit --model rf --lr 0.01 --name rf-0.01',
       'fit@lr-0.1 | fit --model lr --lr 0.1 --name lr-0.1',

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { checkExpressions, InterpolationContext, InterpolationError, interpolationText, isInterpolated, joinProjectPath } from './interpolation-context';
 import type { DepSpec, OutSpec, ParamsSpec, PipelineIssue, StageSpec } from './pipeline-definition';
 import { DataFileError, readDataFile, type ParsedDataFile } from './python-data-file';
-import { isPyList, isPyMap, pyTypeName, type PyMap, type PyValue } from './python-value';
+import { isPyList, isPyMap, pythonStr, pyTypeName, type PyMap, type PyValue } from './python-value';
 
 /** The pipeline file's name; Cairn reads the one at the project's root. */
 export const PIPELINE_FILE = 'dvc.yaml';
@@ -112,7 +112,12 @@ class DvcYamlParser {
     const collect = (item: PyValue): void => {
       if (typeof item === 'string') strings.push(item);
       else if (isPyList(item)) item.forEach(collect);
-      else if (isPyMap(item)) for (const [key, nested] of item) (strings.push(key), collect(nested));
+      else if (isPyMap(item)) {
+        for (const [key, nested] of item) {
+          strings.push(key);
+          collect(nested);
+        }
+      }
     };
     collect(value);
     if (strings.some(isInterpolated)) {
@@ -162,7 +167,12 @@ class DvcYamlParser {
       const collect = (item: PyValue): void => {
         if (typeof item === 'string') strings.push(item);
         else if (isPyList(item)) item.forEach(collect);
-        else if (isPyMap(item)) for (const [nested, inner] of item) (strings.push(nested), collect(inner));
+        else if (isPyMap(item)) {
+          for (const [nested, inner] of item) {
+            strings.push(nested);
+            collect(inner);
+          }
+        }
       };
       collect(value);
       try {
@@ -264,7 +274,7 @@ class DvcYamlParser {
     try {
       const wdirValue = definition.get('wdir');
       if (wdirValue !== undefined && wdirValue !== null && wdirValue !== '') {
-        wdir = joinProjectPath('', interpolationText(context.resolveString(String(wdirValue), 'wdir')));
+        wdir = joinProjectPath('', interpolationText(context.resolveString(pythonStr(wdirValue), 'wdir')));
       }
     } catch (error) {
       this.issueFrom(error, [...keyPath, 'wdir'], name, `failed to parse 'stages.${name}.wdir' in '${PIPELINE_FILE}'`);
@@ -337,7 +347,7 @@ class StageBuilder {
     if (typeof cmd === 'string' && cmd.trim() !== '') {
       commands = splitLines(cmd);
     } else if (isPyList(cmd) && cmd.length > 0 && cmd.every((item) => typeof item === 'string')) {
-      commands = cmd as string[];
+      commands = cmd;
     } else {
       this.fail('cmd', "'cmd' must be a non-empty string or a list of strings");
     }
@@ -422,7 +432,7 @@ class StageBuilder {
       } else if (isPyMap(item)) {
         for (const [file, keys] of item) {
           if (whole.has(file)) add(file, []);
-          else if (isPyList(keys) && keys.every((key) => typeof key === 'string')) add(file, keys as string[]);
+          else if (isPyList(keys) && keys.every((key) => typeof key === 'string')) add(file, keys);
           else this.fail('params', `expected a list of params for params file '${file}', got '${pyTypeName(keys)}'`);
         }
       } else {
@@ -445,7 +455,7 @@ class StageBuilder {
     const flagsByPath = new Map<string, Map<string, PyValue>>();
     for (const item of value) {
       if (typeof item === 'string') {
-        flagsByPath.set(item, flagsByPath.get(item) ?? new Map());
+        flagsByPath.set(item, flagsByPath.get(item) ?? new Map<string, PyValue>());
       } else if (isPyMap(item)) {
         for (const [written, flags] of item) {
           const merged = flagsByPath.get(written) ?? new Map<string, PyValue>();
@@ -485,6 +495,7 @@ class StageBuilder {
 
 /** Python's str.splitlines(): the commands of a multi-line `cmd`. */
 function splitLines(text: string): string[] {
+  // eslint-disable-next-line no-control-regex -- Python's splitlines() breaks at these separators too.
   const lines = text.split(/\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/);
   if (lines.at(-1) === '') lines.pop();
   return lines;

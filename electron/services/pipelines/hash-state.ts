@@ -38,7 +38,7 @@ function readJson<T>(file: string, key: string): Map<string, T> {
   } catch {
     // A missing or damaged state only means files are hashed again.
   }
-  return new Map();
+  return new Map<string, T>();
 }
 
 function writeJson(file: string, key: string, entries: Map<string, unknown>): void {
@@ -61,7 +61,7 @@ export class HashState {
 
   /** Loads the state kept in `file` (an empty state when it is missing or unreadable); null keeps it in memory only. */
   static load(file: string | null): HashState {
-    return new HashState(file, file === null ? new Map() : readJson<FolderEntry>(file, 'folders'));
+    return new HashState(file, file === null ? new Map<string, FolderEntry>() : readJson<FolderEntry>(file, 'folders'));
   }
 
   private get files(): Map<string, FileEntry> {

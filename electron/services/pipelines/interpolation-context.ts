@@ -276,7 +276,7 @@ export class InterpolationContext {
       const value = this.select(parseExpression(match[1]!));
       checkInterpolable(value, field);
       result += text.slice(index, match.index) + interpolationText(value);
-      index = match.index! + match[0].length;
+      index = match.index + match[0].length;
     }
     return (result + text.slice(index)).replaceAll('\\${', '${');
   }

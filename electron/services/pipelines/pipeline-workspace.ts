@@ -153,7 +153,7 @@ export function applyParamOverrides(root: string, overrides: readonly ParamOverr
       const value = text.trim() ? parseDataText(text, file).value : new Map();
       if (!isPyMap(value)) throw new Error(`${file}: a params file must hold a mapping`);
       for (const override of fileOverrides) setIn(value, override.key.split('.'), override.value);
-      const written = extension === '.json' ? pythonJsonDumps(value, { sortKeys: false }) : stringifyToml(tomlValue(value) as Record<string, unknown>);
+      const written = extension === '.json' ? pythonJsonDumps(value, { sortKeys: false }) : stringifyToml(tomlValue(value));
       if (extension === '.toml') parseToml(written);
       fs.writeFileSync(absolute, `${written}\n`);
       continue;

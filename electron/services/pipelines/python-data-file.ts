@@ -110,7 +110,7 @@ function toPyValue(value: unknown): PyValue {
     return map;
   }
   if (value instanceof Date) return value.toISOString();
-  return String(value);
+  return JSON.stringify(value) ?? '';
 }
 
 function lineFinder(doc: Document, counter: LineCounter) {

@@ -27,7 +27,7 @@ export function likeToGlob(pattern: string): string {
 export function columnComparisonSql(column: string, comparison: Comparison): SqlCondition {
   switch (comparison.comparator) {
     case 'LIKE':
-      return { sql: `${column} GLOB ?`, params: [likeToGlob(comparison.value as string)] };
+      return { sql: `${column} GLOB ?`, params: [likeToGlob(comparison.value)] };
     case 'ILIKE':
       return { sql: `${column} LIKE ?`, params: [comparison.value] };
     case 'IN':

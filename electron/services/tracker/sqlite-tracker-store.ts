@@ -657,7 +657,7 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
     const { series, limit, offset } = this.historyPageOf(query);
     if (!series) return { items: [] };
     const rows = this.statements.historyPage.all(series.series_id, limit + 1, offset);
-    const items: MetricPoint[] = new Array(Math.min(rows.length, limit));
+    const items = new Array<MetricPoint>(Math.min(rows.length, limit));
     for (let i = 0; i < items.length; i++) {
       const row = rows[i]!;
       items[i] = { step: row[0], timestamp: row[1], value: row[3] ? Number.NaN : row[2] };

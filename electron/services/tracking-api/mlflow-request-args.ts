@@ -68,7 +68,7 @@ export function stringList(args: MlflowArgs, name: string): string[] {
   if (value === undefined || value === null) return [];
   const list = Array.isArray(value) ? value : [value];
   if (!list.every((item) => typeof item === 'string')) throw invalid(name, value);
-  return list as string[];
+  return list;
 }
 
 /** A repeated {key, value} argument (tags, params); a missing value reads as ''. */

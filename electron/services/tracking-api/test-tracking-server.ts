@@ -20,6 +20,7 @@ export interface TestResponse {
   readonly headers: IncomingHttpHeaders;
   readonly text: string;
   /** Typed loosely: tests read arbitrary fields of MLflow's answers. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary fields of MLflow's answers.
   readonly json: any;
 }
 

@@ -15,9 +15,14 @@ const Y_TICK = { fontSize: 11, fill: 'var(--chart-tick, #888)', className: 'char
 /** Reports recharts' plot area (inside the margins and axes) to the canvas and pointer layers. */
 function PlotAreaProbe({ onChange }: { onChange: (box: PlotBox) => void }) {
   const area = usePlotArea();
+  // Its numbers, not the object: recharts hands a new object on every render.
+  const left = area?.x;
+  const top = area?.y;
+  const width = area?.width;
+  const height = area?.height;
   useLayoutEffect(() => {
-    if (area) onChange({ left: area.x, top: area.y, width: area.width, height: area.height });
-  }, [area?.x, area?.y, area?.width, area?.height, onChange]);
+    if (left !== undefined && top !== undefined && width !== undefined && height !== undefined) onChange({ left, top, width, height });
+  }, [left, top, width, height, onChange]);
   return null;
 }
 
@@ -44,8 +49,8 @@ export const ChartAxes = memo(function ChartAxes({ width, height, view, xKind, y
       <XAxis
         type="number"
         dataKey="x"
-        domain={view.xDomain as [number, number]}
-        ticks={view.xTicks as number[]}
+        domain={view.xDomain}
+        ticks={view.xTicks}
         allowDataOverflow
         height={X_AXIS_HEIGHT}
         tick={X_TICK}
@@ -55,8 +60,8 @@ export const ChartAxes = memo(function ChartAxes({ width, height, view, xKind, y
       />
       <YAxis
         type="number"
-        domain={view.yDomain as [number, number]}
-        ticks={view.yTicks as number[]}
+        domain={view.yDomain}
+        ticks={view.yTicks}
         scale={yScale}
         allowDataOverflow
         width={Y_AXIS_WIDTH}

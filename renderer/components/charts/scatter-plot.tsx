@@ -85,7 +85,7 @@ export const ScatterPlot = memo(function ScatterPlot({ points, xLabel, yLabel, h
             label={{ value: yLabel, angle: -90, position: 'insideLeft', fill: 'var(--chart-tick, #888)', fontSize: 12, dy: 40 }}
           />
           <Tooltip cursor={{ strokeDasharray: '3 3' }} content={<ScatterTooltip xLabel={xLabel} yLabel={yLabel} />} isAnimationActive={false} />
-          <Scatter data={points as ScatterPoint[]} isAnimationActive={false}>
+          <Scatter data={points} isAnimationActive={false}>
             {points.map((point) => (
               <Cell key={point.runId} fill={point.color} fillOpacity={point.dimmed ? 0.15 : 0.9} stroke={point.dimmed ? 'none' : 'var(--chart-point-outline, #0003)'} />
             ))}

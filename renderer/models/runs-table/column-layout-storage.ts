@@ -6,7 +6,7 @@ import { EMPTY_LAYOUT, type ColumnLayout } from './runs-table-columns';
 const PREFIX = 'cairn.runsTable.columns.';
 
 function stringList(value: unknown): string[] | null {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string') ? (value as string[]) : null;
+  return Array.isArray(value) && value.every((item) => typeof item === 'string') ? value : null;
 }
 
 function record<T>(value: unknown, accept: (item: unknown) => item is T): Record<string, T> {

@@ -42,9 +42,9 @@ export function groupLine(id: string, label: string, color: string, members: rea
       counts[i] = counts[i]! + 1;
     }
   }
-  const mean: number[] = new Array(count);
-  const lower: number[] = new Array(count);
-  const upper: number[] = new Array(count);
+  const mean = new Array<number>(count);
+  const lower = new Array<number>(count);
+  const upper = new Array<number>(count);
   for (let i = 0; i < count; i++) {
     const n = counts[i]!;
     const average = n ? sums[i]! / n : Number.NaN;

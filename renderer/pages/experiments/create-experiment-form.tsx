@@ -19,6 +19,7 @@ export function CreateExperimentForm() {
       </button>
     );
   }
+  // Handles its own errors (shown inline), so the form's submit handler need not wait for it.
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!name.trim()) {
@@ -35,7 +36,7 @@ export function CreateExperimentForm() {
     }
   };
   return (
-    <form className="create-experiment" onSubmit={submit} data-testid="create-experiment-form">
+    <form className="create-experiment" onSubmit={(event) => void submit(event)} data-testid="create-experiment-form">
       <div className="create-experiment-row">
         <input
           type="text"

@@ -4,7 +4,7 @@
 // met only where it is true (NULL fails); "no drift" runs the drift comparison with its choices.
 import type { CheckRuleResult } from '../../../../shared/data-models';
 import { DEFAULT_DRIFT_SHARE, computeDrift, type DriftTableSide } from '../drift/drift-calculator';
-import { quoteIdentifier, quoteLiteral, type DuckSession } from '../engine/duckdb-session';
+import { quoteIdentifier, quoteLiteral, valueText, type DuckSession } from '../engine/duckdb-session';
 import type { DriftSideInput } from '../engine/engine-protocol';
 import type { LoadedColumn, LoadedTable } from '../engine/table-loader';
 import { storageClassOf } from '../engine/table-profiler';
@@ -106,7 +106,7 @@ async function evaluate(
       const total = rows.length
         ? Number((await session.rows(`SELECT coalesce(sum(n - 1), 0) AS extra FROM (SELECT count(*) AS n FROM ${table} WHERE ${q} IS NOT NULL GROUP BY ${q} HAVING count(*) > 1)`))[0]?.extra ?? 0)
         : 0;
-      const examples = rows.map((row) => `${String(row.value)} ×${Number(row.n)}`);
+      const examples = rows.map((row) => `${valueText(row.value)} ×${Number(row.n)}`);
       return result(rule, total === 0, total, examples, total ? `${plural(total, 'row')} ${total === 1 ? 'repeats' : 'repeat'} a value of another row.` : 'Every value is unique.');
     }
     case 'range': {

@@ -14,7 +14,7 @@ import type {
   DriftReport,
   DriftTestName,
 } from '../../../../shared/data-models';
-import { quoteIdentifier, type DuckSession, type PlainRow } from '../engine/duckdb-session';
+import { quoteIdentifier, valueText, type DuckSession, type PlainRow } from '../engine/duckdb-session';
 import type { DriftSideInput } from '../engine/engine-protocol';
 import type { LoadedColumn, LoadedTable } from '../engine/table-loader';
 import { storageClassOf } from '../engine/table-profiler';
@@ -284,7 +284,7 @@ async function categoricalColumnDrift(
   const test = choice.test ?? defaultDriftTest('cat', referenceValues, rows.length);
   const threshold = choice.threshold ?? DEFAULT_THRESHOLDS[test];
   const score = scoreFromCounts(test, referenceCounts, currentCounts);
-  const distribution = withoutDistributions ? null : valueDistribution(rows.map((row) => String(row.value)), referenceCounts, currentCounts);
+  const distribution = withoutDistributions ? null : valueDistribution(rows.map((row) => valueText(row.value)), referenceCounts, currentCounts);
   return tested(base, 'cat', test, score, threshold, rows.length, distribution);
 }
 

@@ -105,8 +105,8 @@ export function ecdfDistances(a: Float64Array, b: Float64Array, throwIfCancelled
   let ks = ksAtBoundaries;
   for (let k = 0; k < bins; k++) {
     if (!exact[k]) continue;
-    const values1 = marked1.subarray(offsets1[k]!, offsets1[k]! + count1[k]!).sort();
-    const values2 = marked2.subarray(offsets2[k]!, offsets2[k]! + count2[k]!).sort();
+    const values1 = marked1.subarray(offsets1[k], offsets1[k]! + count1[k]!).sort();
+    const values2 = marked2.subarray(offsets2[k], offsets2[k]! + count2[k]!).sort();
     const walked = walkMerged(values1, values2, n1, n2, startDifference[k]!);
     if (exact[k] === 1) wasserstein.add(walked.integral);
     ks = Math.max(ks, walked.maxDifference);

@@ -132,10 +132,9 @@ export function kolmogorovSurvival(n: number, x: number): number {
   return clip(1 - cdf);
 }
 
-const STIRLING = [
-  -2.955065359477124183e-2, 6.4102564102564102564e-3, -1.9175269175269175269e-3, 8.4175084175084175084e-4,
-  -5.952380952380952381e-4, 7.9365079365079365079e-4, -2.7777777777777777778e-3, 8.3333333333333333333e-2,
-];
+// Stirling's series coefficients B₂ₖ / (2k(2k−1)), highest order first: exact fractions, each the
+// same double as its decimal expansion.
+const STIRLING = [-3617 / 122400, 1 / 156, -691 / 360360, 1 / 1188, -1 / 1680, 1 / 1260, -1 / 360, 1 / 12];
 
 /** ln(n! / nⁿ) by Stirling's series, without the cancellation of computing both. */
 function logFactorialOverPower(n: number): number {

@@ -8,7 +8,7 @@ import { toErrorPayload } from '../../../../shared/errors';
 import { evaluateChecks } from '../checks/check-evaluator';
 import { contentDigest } from '../content-digest';
 import { computeDrift } from '../drift/drift-calculator';
-import { DataJobCancelledError, DuckSession } from './duckdb-session';
+import { DataJobCancelledError, DuckSession, valueText } from './duckdb-session';
 import type { CheckJob, DriftJob, EngineJob, FromWorker, ProfileJob, ToWorker } from './engine-protocol';
 import { loadTable } from './table-loader';
 import { profileTable } from './table-profiler';
@@ -32,7 +32,7 @@ function duckdb(): Promise<DuckDBInstance> {
   instance ??= DuckDBInstance.create(':memory:').then(async (created) => {
     const connection = await created.connect();
     const reader = await connection.runAndReadAll('SELECT version() AS v');
-    engineName = `DuckDB ${String(reader.getRowObjectsJS()[0]?.v ?? '')}`.trim();
+    engineName = `DuckDB ${valueText(reader.getRowObjectsJS()[0]?.v ?? '')}`.trim();
     connection.closeSync();
     return created;
   });

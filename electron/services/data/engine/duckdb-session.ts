@@ -131,7 +131,12 @@ function plainValue(value: unknown): PlainValue {
     for (const [key, inner] of Object.entries(value)) plain[key] = plainValue(inner);
     return plain;
   }
-  return String(value);
+  return valueText(value);
+}
+
+/** A result value as text: scalars as String() writes them, lists and structs as JSON (never "[object Object]"). */
+export function valueText(value: unknown): string {
+  return typeof value === 'object' && value !== null ? JSON.stringify(plainValue(value)) : String(value);
 }
 
 /** Quotes an identifier for DuckDB SQL. */

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { CairnError } from '../../../../shared/errors';
 import type { DataIssue, DataIssueKind, DataIssues, DataJobProgress } from '../../../../shared/data-models';
 import { changedFiles, type TableFiles } from '../table-files';
-import { quoteIdentifier, quoteLiteral, type DuckSession } from './duckdb-session';
+import { quoteIdentifier, quoteLiteral, valueText, type DuckSession } from './duckdb-session';
 
 /** A column as DuckDB read it. */
 export interface LoadedColumn {
@@ -103,8 +103,8 @@ export async function loadTable(
 
 async function describeTable(session: DuckSession, table: string): Promise<LoadedColumn[]> {
   return (await session.rows(`SELECT column_name, column_type FROM (DESCRIBE ${table})`)).map((row) => ({
-    name: String(row.column_name),
-    type: String(row.column_type),
+    name: valueText(row.column_name),
+    type: valueText(row.column_type),
   }));
 }
 
@@ -183,11 +183,11 @@ async function loadDelimited(
        FROM ${rejects} e JOIN ${scans} s USING (scan_id, file_id) ORDER BY s.file_path, e.line`,
     );
     const casts = rejected.filter((row) => row.error_type === 'CAST' && typeof row.column_name === 'string');
-    const newText = casts.map((row) => String(row.column_name)).filter((name) => !textColumns.has(name));
+    const newText = casts.map((row) => valueText(row.column_name)).filter((name) => !textColumns.has(name));
     if (newText.length > 0 && attempt < 2) {
       // Values that are not of the type sniffed from the first rows: read those columns as text.
       for (const row of casts) {
-        const name = String(row.column_name);
+        const name = valueText(row.column_name);
         const entry = mixed.get(name) ?? { count: 0, examples: [], lines: [] };
         entry.count++;
         if (entry.examples.length < MIXED_EXAMPLES) {
@@ -201,11 +201,11 @@ async function loadDelimited(
     }
     for (const row of rejected) {
       issues.push({
-        kind: issueKind(String(row.error_type)),
-        file: String(row.file_path),
+        kind: issueKind(valueText(row.error_type)),
+        file: valueText(row.file_path),
         line: row.line === null ? null : Number(row.line),
         column: typeof row.column_name === 'string' ? row.column_name : null,
-        message: `${String(row.error_message).split('\n')[0]}${row.csv_line ? ` (line starts: ${String(row.csv_line).slice(0, 80)})` : ''}`,
+        message: `${valueText(row.error_message).split('\n')[0]}${row.csv_line ? ` (line starts: ${valueText(row.csv_line).slice(0, 80)})` : ''}`,
       });
     }
     for (const [name, entry] of mixed) {
@@ -218,7 +218,7 @@ async function loadDelimited(
       });
     }
     await session.run(`DROP TABLE IF EXISTS ${rejects}; DROP TABLE IF EXISTS ${scans}`);
-    return new Set(rejected.map((row) => `${String(row.file_path)}:${String(row.line)}`)).size;
+    return new Set(rejected.map((row) => `${valueText(row.file_path)}:${valueText(row.line)}`)).size;
   }
   return 0;
 }
@@ -276,8 +276,8 @@ function issueKind(errorType: string): DataIssueKind {
 
 /** The offending value of a CAST reject, from DuckDB's message ("Could not convert string "abc" to ..."). */
 function castValue(row: Record<string, unknown>): string {
-  const match = /string "(.*)" to/.exec(String(row.error_message));
-  return match ? match[1]! : String(row.csv_line ?? '');
+  const match = /string "(.*)" to/.exec(valueText(row.error_message));
+  return match ? match[1]! : valueText(row.csv_line ?? '');
 }
 
 function readError(error: unknown, paths: readonly string[]): CairnError {

@@ -12,7 +12,7 @@ import type {
   TableFormat,
   ValueCount,
 } from '../../../../shared/data-models';
-import { quoteIdentifier, type DuckSession, type PlainRow, type PlainValue } from './duckdb-session';
+import { quoteIdentifier, valueText, type DuckSession, type PlainRow, type PlainValue } from './duckdb-session';
 import type { LoadedColumn, LoadedTable } from './table-loader';
 
 /** Past this many rows, distinct counts and quantiles are estimates. */
@@ -236,7 +236,7 @@ function assembleColumn(
 
   let topValues: ValueCount[] | null = null;
   if (type !== 'numeric' && type !== 'datetime') {
-    topValues = topRows.filter((row) => Number(row.col) === i).map((row) => ({ value: String(row.value), count: Number(row.n) }));
+    topValues = topRows.filter((row) => Number(row.col) === i).map((row) => ({ value: valueText(row.value), count: Number(row.n) }));
   }
 
   let mixedTypes: MixedTypes | null = null;
@@ -270,7 +270,7 @@ async function withMixedExamples(session: DuckSession, table: string, profile: C
   const rows = await session.rows(
     `SELECT DISTINCT ${q} AS value FROM ${table} WHERE ${q} IS NOT NULL AND TRY_CAST(${q} AS DOUBLE) IS NULL LIMIT ${MIXED_EXAMPLES}`,
   );
-  return { ...profile.mixedTypes!, examples: rows.map((row) => String(row.value)) };
+  return { ...profile.mixedTypes!, examples: rows.map((row) => valueText(row.value)) };
 }
 
 function quantilesOf(value: PlainValue | undefined): ColumnQuantiles | null {

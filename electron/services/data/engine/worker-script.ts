@@ -24,6 +24,7 @@ export function dataWorkerScript(): string {
   fs.mkdirSync(cacheDir, { recursive: true });
   const outDir = fs.mkdtempSync(path.join(cacheDir, 'cairn-data-worker-'));
   const outfile = path.join(outDir, DATA_WORKER_BUNDLE);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when running from source (tests), and synchronously.
   const esbuild = require('esbuild') as typeof import('esbuild');
   esbuild.buildSync({
     entryPoints: [source],

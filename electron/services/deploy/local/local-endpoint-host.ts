@@ -422,7 +422,7 @@ export class LocalEndpointHost {
       const serving = await this.load(load, emit, cancel.signal);
       emit({ type: 'result', ok: true, serving });
     } catch (error) {
-      const step = ((error as { step?: HostStepName }).step ?? 'start-worker') as HostStepName;
+      const step = ((error as { step?: HostStepName }).step ?? 'start-worker');
       emit({ type: 'result', ok: false, step, message: (error as Error).message });
     }
     response.end();
@@ -442,7 +442,7 @@ function describeRequirements(event: Record<string, unknown>): string {
   const skipped = (event.skipped as string[] | undefined) ?? [];
   const mismatched = (event.mismatched as Array<{ requirement: string; installed: string }> | undefined) ?? [];
   if (!event.source) return 'The model lists no requirements.';
-  const parts = [`${checked.length} from ${String(event.source)} present`];
+  const parts = [`${checked.length} from ${typeof event.source === 'string' ? event.source : JSON.stringify(event.source)} present`];
   if (skipped.length) parts.push(`${skipped.join(', ')} not needed (Cairn serves the model)`);
   if (mismatched.length) parts.push(`other versions installed: ${mismatched.map((m) => `${m.requirement} (have ${m.installed})`).join(', ')}`);
   return parts.join('; ');

@@ -227,8 +227,8 @@ export class ModelWorker {
     } else if (event.event === 'ready') {
       const fast = event.fastInput as { columns?: unknown } | null | undefined;
       if (fast && Array.isArray(fast.columns) && fast.columns.every((c) => typeof c === 'string')) {
-        this.facts.fastColumns = fast.columns as string[];
-        this.fastColumnIndex = new Map((fast.columns as string[]).map((name, index) => [name, index]));
+        this.facts.fastColumns = fast.columns;
+        this.fastColumnIndex = new Map((fast.columns).map((name, index) => [name, index]));
       }
     }
     this.seenEvents.push(event);

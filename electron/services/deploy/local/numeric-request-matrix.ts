@@ -59,7 +59,7 @@ function splitMatrix(value: unknown, columns: readonly string[], columnIndex: Re
     if (!Array.isArray(row) || row.length !== width) return null;
     const base = r * width;
     for (let c = 0; c < width; c++) {
-      const cell = row[c];
+      const cell: unknown = (row as unknown[])[c];
       if (typeof cell !== 'number') return null;
       values[base + target[c]!] = cell;
     }
@@ -72,7 +72,7 @@ function recordsMatrix(value: unknown, columns: readonly string[]): RequestMatri
   const width = columns.length;
   const values = new Float64Array(value.length * width);
   for (let r = 0; r < value.length; r++) {
-    const record = value[r];
+    const record: unknown = (value as unknown[])[r];
     if (typeof record !== 'object' || record === null || Array.isArray(record)) return null;
     if (Object.keys(record).length !== width) return null;
     const base = r * width;

@@ -56,7 +56,7 @@ function finalStatus(args: MlflowArgs): Exclude<LoggedModelStatus, 'PENDING'> {
   if (value === undefined || value === null || value === '') {
     throw new CairnError('INVALID_PARAMETER_VALUE', "Missing value for required parameter 'status'.");
   }
-  const name = typeof value === 'number' ? value : String(value).toUpperCase().replace(/^LOGGED_MODEL_/, '');
+  const name = typeof value === 'number' ? value : typeof value === 'string' ? value.toUpperCase().replace(/^LOGGED_MODEL_/, '') : null;
   if (name === 2 || name === 'READY') return 'READY';
   if (name === 3 || name === 'UPLOAD_FAILED' || name === 'FAILED') return 'FAILED';
   throw new CairnError(
@@ -121,7 +121,7 @@ export function loggedModelRoutes(context: TrackingContext): MlflowRoute[] {
       method: 'GET',
       path: 'logged-models/:model_id',
       async handle({ args, pathParams }) {
-        const allowDeleted = String(args.allow_deleted ?? 'false').toLowerCase() === 'true';
+        const allowDeleted = String(args.allow_deleted).toLowerCase() === 'true';
         return { model: loggedModelJson(await loggedModels.getLoggedModel(modelIdOf(pathParams), { allowDeleted })) };
       },
     },

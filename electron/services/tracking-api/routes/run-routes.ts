@@ -316,7 +316,7 @@ export function runRoutes(context: TrackingContext): MlflowRoute[] {
         if (model === null || typeof model !== 'object' || Array.isArray(model)) {
           throw new CairnError('INVALID_PARAMETER_VALUE', `Malformed model info. \n ${modelJson} \n is not a valid JSON.`);
         }
-        const missing = LOGGED_MODEL_FIELDS.filter((field) => !Object.hasOwn(model as object, field));
+        const missing = LOGGED_MODEL_FIELDS.filter((field) => !Object.hasOwn(model, field));
         if (missing.length > 0) {
           throw new CairnError('INVALID_PARAMETER_VALUE', `Model json is missing mandatory fields: ${pythonSet(missing)}`);
         }
