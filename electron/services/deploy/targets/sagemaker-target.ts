@@ -237,13 +237,16 @@ export class SageMakerTarget implements DeployTarget {
     const endpointName = config.endpoint_name!;
     const made: MadeResources = {};
     try {
-      const existing = await this.describe(aws, endpointName, context.signal);
-      if (existing) {
-        throw new CairnError(
-          'RESOURCE_ALREADY_EXISTS',
-          `A SageMaker endpoint named ${endpointName} exists already in ${config.region_name} (${existing.EndpointStatus}) and Cairn's records do not know it: delete it in the AWS console, or set endpoint_name to another name.`,
-        );
-      }
+      await context.step('check-endpoint', `Check that no endpoint ${endpointName} exists`, async (step) => {
+        const existing = await this.describe(aws, endpointName, context.signal);
+        if (existing) {
+          throw new CairnError(
+            'RESOURCE_ALREADY_EXISTS',
+            `A SageMaker endpoint named ${endpointName} exists already in ${config.region_name} (${existing.EndpointStatus}) and Cairn's records do not know it: delete it in the AWS console, or set endpoint_name to another name.`,
+          );
+        }
+        step.detail(`None in ${config.region_name}; AWS accepted the credentials.`);
+      });
       const state = await this.packageAndRegister(aws, request, context, made);
       await context.step('create-endpoint', `Create the endpoint ${endpointName}`, async (step) => {
         await this.call(aws, `SageMaker CreateEndpoint ${endpointName}`, 'sagemaker:CreateEndpoint', context.signal, (abortSignal) =>
@@ -274,10 +277,17 @@ export class SageMakerTarget implements DeployTarget {
     const restoring = request.restoring ? stateOf(request.restoring.state) : null;
     const made: MadeResources = {};
     try {
-      const endpoint = await this.describe(aws, endpointName, context.signal);
-      if (!endpoint) {
-        throw new CairnError('RESOURCE_DOES_NOT_EXIST', `The SageMaker endpoint ${endpointName} no longer exists in ${config.region_name}: delete this deployment and create it again.`);
-      }
+      const endpoint = await context.step('check-endpoint', `Check the endpoint ${endpointName}`, async (step) => {
+        const found = await this.describe(aws, endpointName, context.signal);
+        if (!found) {
+          throw new CairnError('RESOURCE_DOES_NOT_EXIST', `The SageMaker endpoint ${endpointName} no longer exists in ${config.region_name}: delete this deployment and create it again.`);
+        }
+        if (found.EndpointStatus !== 'InService') {
+          throw new CairnError('INVALID_STATE', `The SageMaker endpoint ${endpointName} is ${found.EndpointStatus}, not InService: wait for the change under way to end (\`cairn deploy status\`), then try again.`);
+        }
+        step.detail(`InService on ${found.EndpointConfigName}.`);
+        return found;
+      });
       let state: SageMakerState;
       if (restoring && (await this.configExists(aws, restoring.endpointConfigName, context.signal))) {
         state = restoring;
