@@ -10,6 +10,7 @@ import { openDatabase, type CairnDatabase } from './database/database';
 import { artifactsDir, artifactUploadsDir, trackerDatabaseFile } from './data-dir';
 import { createDeploymentService } from './deploy/create-deployment-service';
 import type { DeploymentService } from './deploy/deployment-service';
+import type { SecretStore } from './deploy/secrets/secret-store';
 import { EventHub } from './event-hub';
 import type { LoggedModelStore } from './logged-models/logged-model-store';
 import { SqliteLoggedModelStore } from './logged-models/sqlite-logged-model-store';
@@ -79,6 +80,8 @@ export interface CairnServicesOptions {
   readonly mode: AppInfo['mode'];
   /** Milliseconds between pushed change events (tests shorten it). */
   readonly changeIntervalMs?: number;
+  /** Where deploy targets' secrets are kept: the OS keychain in the desktop app; absent (browser mode): none, the cloud SDKs' own credentials. */
+  readonly secrets?: SecretStore;
 }
 
 /** The running services of one Cairn instance. */
@@ -125,6 +128,7 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     dataDir: options.dataDir,
     via: 'app',
     keepRunningByDefault: false,
+    secrets: options.secrets,
   });
   const modelRegistry = new ModelRegistryService({
     registry: stores.registry,

@@ -1,9 +1,11 @@
 // Where deploy targets' secrets (AWS secret keys, Azure client secrets, Databricks tokens) are
-// kept: only in the OS keychain, through the desktop shell's SecretStore (Electron's safeStorage,
-// electron/main/keychain-secret-store.ts), injected into the services. The CLI and the browser
+// kept: only in the OS keychain, through the desktop shell's SecretStore (a KeychainSecretStore
+// over Electron's safeStorage, built in electron/main/electron-main.ts), injected into the services. The CLI and the browser
 // mode keep none: their targets use the SDKs' own credential chains and environment, and asking
 // them to store a secret is refused. A secret's value never leaves the main side: the UI learns
 // only whether one is set.
+import fs from 'node:fs';
+import path from 'node:path';
 import { CairnError } from '../../../../shared/errors';
 
 /** A secret's name: the target's name and the secret's key, e.g. sagemaker/aws_secret_access_key. */
@@ -103,4 +105,17 @@ export class KeychainSecretStore implements SecretStore {
       );
     }
   }
+}
+
+/** The encrypted secrets' file of a data folder (<dataDir>/secrets.bin), written atomically and readable by its owner only. */
+export function secretFileIn(dataDir: string): EncryptedSecretFile {
+  const file = path.join(dataDir, 'secrets.bin');
+  return {
+    read: () => (fs.existsSync(file) ? fs.readFileSync(file) : null),
+    write: (content) => {
+      const temporary = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(temporary, content, { mode: 0o600 });
+      fs.renameSync(temporary, file);
+    },
+  };
 }
