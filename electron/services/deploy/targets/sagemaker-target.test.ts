@@ -11,7 +11,6 @@ import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client }
 import { list as listTar } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeploymentEvent, DeploymentOperation } from '../../../../shared/deployments';
-import { runDeployCommand } from '../../../cli/deploy-command';
 import { FakeSageMaker } from '../../../../test-support/cloud-peers/fake-sagemaker';
 import { radosgwMissing, startRadosgw, type RadosgwPeer } from '../../../../test-support/cloud-peers/radosgw-peer';
 import { startTestTrackingServer, type TestTrackingServer } from '../../tracking-api/test-tracking-server';
@@ -290,31 +289,6 @@ describe.skipIf(missing)('SageMaker target', () => {
     } finally {
       await withBadKey.close();
     }
-  }, 120_000);
-
-  it('the CLI deploys, reports, predicts and deletes with the SDK chain from the environment', async () => {
-    const cli = async (...args: string[]) => {
-      let stdout = '';
-      let stderr = '';
-      const code = await runDeployCommand([...args, '--data-dir', server.dataDir], {
-        stdout: { write: (text: string) => ((stdout += text), true) },
-        stderr: { write: (text: string) => ((stderr += text), true) },
-      } as unknown as Parameters<typeof runDeployCommand>[1]);
-      return { code, stdout, stderr };
-    };
-    const config = Object.entries(settings()).flatMap(([key, value]) => ['-C', `${key}=${value}`]);
-    const created = await cli('create', 'churn-cli', '--target', 'sagemaker', '--model-uri', `models:/churn/${versions.second}`, ...config);
-    expect(created.stderr).toMatch(/✓ Upload it to s3:\/\/cairn-deploy-tests\/cairn-models\/churn-cli\/\d+\/model\.tar\.gz \(\d+\.\d+ s\)/);
-    expect(created.stdout).toBe(`ENDPOINT_URL=${fake.url}/endpoints/churn-cli/invocations\n`);
-    expect(created.code).toBe(0);
-    const status = await cli('status', 'churn-cli');
-    expect(status.stdout).toMatch(/health: +serving \(churn-cli is InService on churn-cli-c\d+\.\)/);
-    const input = path.join(server.dataDir, 'rows.json');
-    fs.writeFileSync(input, JSON.stringify({ dataframe_records: [{ a: 1 }, { a: 2 }, { a: 3 }] }));
-    expect(await cli('predict', 'churn-cli', '--input-path', input)).toMatchObject({ code: 0, stdout: '{"predictions":["second","second","second"]}\n' });
-    const targets = await cli('targets');
-    expect(targets.stdout).toMatch(/sagemaker: AWS SageMaker\.[\s\S]*execution_role_arn \(required\)[\s\S]*secret aws_secret_access_key: .*from AWS_SECRET_ACCESS_KEY/);
-    expect(await cli('delete', 'churn-cli')).toMatchObject({ code: 0, stdout: 'Deleted churn-cli.\n' });
   }, 120_000);
 
   it('deletes the endpoint, its configs, models and archives', async () => {

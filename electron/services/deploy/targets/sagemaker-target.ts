@@ -43,11 +43,11 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { CairnError } from '../../../../shared/errors';
+import { formatBytes } from '../../../../shared/quantity-text';
 import type { ConnectionCheck, ConnectionCheckItem, DeployTargetInfo, PredictionInput, PredictionResult } from '../../../../shared/deployments';
 import type {
   DeployContext,
   DeployTarget,
-  StepHandle,
   TargetDeployment,
   TargetDeploymentRef,
   TargetDeployRequest,
@@ -553,7 +553,6 @@ export class SageMakerTarget implements DeployTarget {
     const endpointName = config.endpoint_name!;
     await context.step('wait-in-service', `Wait for ${endpointName} to be InService`, async (step) => {
       const started = Date.now();
-      let lastError = '';
       await pollUntil<void>({
         signal: context.signal,
         intervalMs: Number(config.poll_seconds) * 1000,
@@ -571,8 +570,7 @@ export class SageMakerTarget implements DeployTarget {
           } catch (error) {
             // Throttling and transient errors while waiting: keep waiting (the SDK retried already).
             if (context.signal.aborted || isCredentialError(error)) throw error;
-            lastError = (error as Error).message;
-            return { done: false, detail: `DescribeEndpoint failed, asking again: ${lastError}` };
+            return { done: false, detail: `DescribeEndpoint failed, asking again: ${(error as Error).message}` };
           }
           if (!endpoint) throw new CairnError('INVALID_STATE', `The endpoint ${endpointName} disappeared while Cairn waited for it (deleted outside Cairn?).`);
           const status = endpoint.EndpointStatus;
@@ -590,7 +588,7 @@ export class SageMakerTarget implements DeployTarget {
               `${endpointName} is ${status}. FailureReason: ${endpoint.FailureReason ?? '(none given)'}. Look at its CloudWatch logs (/aws/sagemaker/Endpoints/${endpointName}); fix the image_url, the role's permissions or the model's requirements, then deploy again.`,
             );
           }
-          return { done: false, detail: `${status} after ${elapsed}${lastError ? '' : ''}` };
+          return { done: false, detail: `${status} after ${elapsed}` };
         },
       });
       step.detail(`InService on ${configName} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -715,10 +713,4 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Bytes as kB or MB. */
-export function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${(bytes / 1024).toFixed(1)} kB`;
-}
 
-/** Steps are StepHandles; re-exported for the other cloud targets' signatures. */
-export type { StepHandle };
