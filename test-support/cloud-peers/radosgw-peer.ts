@@ -72,8 +72,43 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
 /**
  * Starts a monitor, an in-memory OSD and radosgw, and makes an S3 user. Start it before other
  * servers of the same process: its ports are picked free before its daemons bind them.
+ * Clusters of several processes start one at a time.
  */
 export async function startRadosgw(timeoutMs = 120_000): Promise<RadosgwPeer> {
+  // Test files run side by side: one cluster starts at a time, so no two pick the same free port
+  // before binding it (an OSD would then join another cluster's monitor: 'wrong fsid').
+  const release = await startLock();
+  try {
+    return await startCluster(timeoutMs);
+  } finally {
+    release();
+  }
+}
+
+/** Takes a lock file shared by every process on this machine; a lock whose holder has ended is taken over. */
+async function startLock(): Promise<() => void> {
+  const lock = path.join(os.tmpdir(), 'cairn-radosgw-start.lock');
+  for (;;) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(lock, { force: true });
+    } catch {
+      const text = fs.existsSync(lock) ? fs.readFileSync(lock, 'utf8') : '';
+      const holder = Number(text);
+      // An empty file is a lock being written: its holder is alive.
+      let alive = text === '' || holder > 0;
+      try {
+        if (holder > 0) process.kill(holder, 0);
+      } catch {
+        alive = false;
+      }
+      if (!alive) fs.rmSync(lock, { force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
+async function startCluster(timeoutMs: number): Promise<RadosgwPeer> {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-radosgw-'));
   const [monPort, rgwPort] = [await freePort(), await freePort()];
   const fsid = randomUUID();
