@@ -16,6 +16,8 @@ export interface DeployTargetInfo {
   readonly title: string;
   readonly description: string;
   readonly settings: readonly DeployTargetSetting[];
+  /** The secrets it can use (kept only in the desktop app's OS keychain; never sent back); empty for none. */
+  readonly secrets: readonly DeployTargetSecret[];
 }
 
 /** One setting of a target (MLflow's deployment `config` keys). Secrets are never among them. */
@@ -24,6 +26,38 @@ export interface DeployTargetSetting {
   readonly description: string;
   /** The value used when none is given, as text; null when there is none. */
   readonly defaultValue: string | null;
+  /** Whether a deployment needs a value (and there is no default). */
+  readonly required?: boolean;
+}
+
+/** A secret a target can use (an AWS secret key, an Azure client secret, a Databricks token): only whether it is set ever leaves the main side. */
+export interface DeployTargetSecret {
+  readonly key: string;
+  readonly description: string;
+  /** Where the target looks when the keychain does not hold it (the SDK's own chain: environment, profiles, CLI logins). */
+  readonly fallback: string;
+}
+
+/** Whether each of a target's secrets is in the keychain (values never cross). */
+export interface DeployTargetSecretState {
+  readonly key: string;
+  readonly inKeychain: boolean;
+}
+
+/** One finding of a target's "Test connection". */
+export interface ConnectionCheckItem {
+  /** What was checked, e.g. 'credentials', 'bucket', 's3:PutObject'. */
+  readonly name: string;
+  readonly ok: boolean;
+  /** What was found; when not ok, what is wrong and what to do, in words a user can act on. */
+  readonly message: string;
+}
+
+/** What a target's "Test connection" found with a set of settings. */
+export interface ConnectionCheck {
+  readonly target: string;
+  readonly ok: boolean;
+  readonly checks: readonly ConnectionCheckItem[];
 }
 
 /** The model version a deployment serves or served. */

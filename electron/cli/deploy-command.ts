@@ -15,7 +15,7 @@ export const DEPLOY_HELP = `Usage: cairn deploy <command> [NAME] [options]
 Deploys registered model versions and manages the deployments, as the app's Deploy button does.
 
 Commands:
-  create NAME --target local --model-uri URI   Deploy a version; prints ENDPOINT_URL=<url> once it answers
+  create NAME --target T --model-uri URI       Deploy a version; prints ENDPOINT_URL=<url> once it answers
   update NAME [--model-uri URI]                Move NAME to another version (without --model-uri: what its
                                                URI names now, e.g. where its alias points); the current
                                                version serves until the new one answers, and if the new
@@ -28,15 +28,17 @@ Commands:
   logs NAME                                    The end of NAME's log (the local target: its endpoint's lines
                                                and its Python workers' output)
   predict NAME --input-path FILE               Score FILE (JSON in one of MLflow's formats, or CSV) through NAME
-  targets                                      The targets and their settings
+  targets                                      The targets, their settings and the secrets they use
 
 Model URIs: models:/<model>/<version>, models:/<model>@<alias>, models:/<model>/<stage>, models:/<model>/latest.
 
 Options:
-  --target <name>         The deploy target (local)
+  --target <name>         The deploy target: local or sagemaker
   --model-uri <uri>       What to deploy
   -C, --config <k=v>      A target setting, repeatable (the local target: python, port, workers, timeout,
-                          loader, keep_running; \`cairn deploy targets\` lists them with their defaults)
+                          loader, keep_running; sagemaker: region_name, execution_role_arn, bucket, image_url,
+                          instance_type, instance_count, endpoint_name, ...; \`cairn deploy targets\` lists
+                          every setting with its default)
   --python <path>         Shorthand for -C python=<path>: the Python that runs the model
   --port <n>              Shorthand for -C port=<n>
   --foreground            create/update: keep this command attached and stop the endpoint when it ends
@@ -47,6 +49,16 @@ Options:
   --json                  list, status, history: print JSON
   --data-dir <dir>        Data folder (default: $CAIRN_DATA_DIR, else the OS's per-user app data folder)
   -h, --help              Show this help
+
+Cloud credentials: the command line keeps no secrets; it uses the cloud SDK's own chain (for AWS:
+AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or -C aws_profile=, SSO, instance roles). The SDK's
+endpoint settings are honoured (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_SAGEMAKER,
+AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME), e.g. to point at local peers.
+
+Example:
+  cairn deploy create churn --target sagemaker --model-uri models:/churn/3 -C region_name=eu-west-1 \
+    -C execution_role_arn=arn:aws:iam::123456789012:role/SageMakerExecution -C bucket=my-models \
+    -C image_url=123456789012.dkr.ecr.eu-west-1.amazonaws.com/mlflow-pyfunc:2.17.0
 
 Progress goes to stderr, results to stdout. Exit status 1 when an operation fails (the failed step
 and its reason are printed), 2 for a usage mistake.
@@ -320,7 +332,11 @@ async function runSubcommand(
     case 'targets': {
       for (const target of service.listTargets()) {
         output.stdout.write(`${target.name}: ${target.title}. ${target.description}\n`);
-        for (const setting of target.settings) output.stdout.write(`  ${setting.key} (default ${setting.defaultValue ?? 'none'}): ${setting.description}\n`);
+        for (const setting of target.settings) {
+          const given = setting.required ? 'required' : `default ${setting.defaultValue || 'none'}`;
+          output.stdout.write(`  ${setting.key} (${given}): ${setting.description}\n`);
+        }
+        for (const secret of target.secrets) output.stdout.write(`  secret ${secret.key}: ${secret.description}; from ${secret.fallback} (the app can keep it in the OS keychain)\n`);
       }
       return 0;
     }

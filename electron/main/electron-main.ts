@@ -1,9 +1,10 @@
 // The Electron shell: one hardened window over the main-side services. The only module
 // (with the preload) that imports electron; everything else runs in plain Node.
-import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, shell } from 'electron';
 import path from 'node:path';
 import { startCairnServices, type CairnServices } from '../services/cairn-services';
 import { resolveDataDir } from '../services/data-dir';
+import { KeychainSecretStore, secretFileIn } from '../services/deploy/secrets/secret-store';
 import { DEFAULT_TRACKING_PORT, startTrackingServer, type TrackingServer } from '../services/tracking-api/tracking-server';
 import { eventChannel } from './ipc-channels';
 import { registerIpcHandlers } from './ipc-registration';
@@ -91,12 +92,16 @@ app.enableSandbox();
 app.whenReady().then(() => {
   hardenContents();
   protocol.handle(RENDERER_SCHEME, (request) => serveRendererRequest(request.url, RENDERER_DIR));
+  const dataDir = resolveDataDir(argValue(process.argv, '--data-dir'));
+  // Deploy targets' secrets: encrypted with the OS keychain's key (safeStorage), never in the database.
+  const secrets = new KeychainSecretStore(safeStorage, secretFileIn(dataDir));
   // Local endpoints run in Electron's utility processes (the packaged binary cannot run as Node).
   services = startCairnServices({
-    dataDir: resolveDataDir(argValue(process.argv, '--data-dir')),
+    dataDir,
     mode: 'desktop',
     endpointHostLauncher: utilityEndpointHostLauncher(),
     warmDeployTargets: true,
+    secrets,
   });
   // Only our own renderer page may call the services.
   registerIpcHandlers(ipcMain, services.handlers, isRendererPageUrl);

@@ -15,6 +15,7 @@ import { artifactsDir, artifactUploadsDir, trackerDatabaseFile } from './data-di
 import { createDeploymentService } from './deploy/create-deployment-service';
 import type { DeploymentService } from './deploy/deployment-service';
 import type { EndpointHostLauncher } from './deploy/local/endpoint-host-launcher';
+import type { SecretStore } from './deploy/secrets/secret-store';
 import { EventHub } from './event-hub';
 import type { LoggedModelStore } from './logged-models/logged-model-store';
 import { SqliteLoggedModelStore } from './logged-models/sqlite-logged-model-store';
@@ -95,6 +96,8 @@ export interface CairnServicesOptions {
   readonly endpointHostLauncher?: EndpointHostLauncher;
   /** Start the local target's Python ahead when deployments exist, so that the next deploy is quick (the app and `cairn serve`). */
   readonly warmDeployTargets?: boolean;
+  /** Where deploy targets' secrets are kept: the OS keychain in the desktop app; absent (browser mode): none, the cloud SDKs' own credentials. */
+  readonly secrets?: SecretStore;
 }
 
 /** The running services of one Cairn instance. */
@@ -163,6 +166,7 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     via: 'app',
     keepRunningByDefault: false,
     launcher: options.endpointHostLauncher,
+    secrets: options.secrets,
   });
   const stopDeployEvents = deployments.onEvent((event) => events.publish('deploy.operation', event));
   // Deployments a `cairn deploy` beside the app makes or changes appear live.

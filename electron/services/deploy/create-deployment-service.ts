@@ -5,6 +5,7 @@ import { defaultPython, DeployTargets } from './deploy-targets';
 import { DeploymentService } from './deployment-service';
 import { nodeEndpointHostLauncher, type EndpointHostLauncher } from './local/endpoint-host-launcher';
 import type { ModelFileStores } from './model-version-files';
+import type { SecretStore } from './secrets/secret-store';
 
 /** What the deployment service is built over, and how its endpoints behave by default. */
 export interface DeploymentServiceSetup {
@@ -19,6 +20,8 @@ export interface DeploymentServiceSetup {
   readonly launcher?: EndpointHostLauncher;
   /** The default Python of local deployments; $CAIRN_PYTHON or python3 when absent. */
   readonly python?: string;
+  /** Where cloud targets' secrets are kept (the desktop app: the OS keychain); absent: none are kept, the SDKs' own credentials are used. */
+  readonly secrets?: SecretStore;
 }
 
 /** The deployment service over one data folder. */
@@ -28,6 +31,7 @@ export function createDeploymentService(setup: DeploymentServiceSetup): Deployme
     localLauncher: setup.launcher ?? nodeEndpointHostLauncher(),
     defaultPython: setup.python ?? defaultPython(),
     keepRunningByDefault: setup.keepRunningByDefault,
+    secrets: setup.secrets,
   });
-  return new DeploymentService({ database: setup.database, stores: setup.stores, targets, dataDir: setup.dataDir, via: setup.via });
+  return new DeploymentService({ database: setup.database, stores: setup.stores, targets, dataDir: setup.dataDir, via: setup.via, secrets: setup.secrets });
 }

@@ -11,7 +11,7 @@
 // service records with the revision; rollback hands a target the state of the revision it
 // returns to, so a target that kept the previous version running (blue/green) can just switch
 // traffic back.
-import type { DeployedModel, DeploymentHealth, DeploymentLogs, DeployTargetInfo, PredictionInput, PredictionResult } from '../../../shared/deployments';
+import type { ConnectionCheck, DeployedModel, DeploymentHealth, DeploymentLogs, DeployTargetInfo, PredictionInput, PredictionResult } from '../../../shared/deployments';
 
 /** What a target records about a deployment for later calls (JSON-serialisable, never secrets). */
 export type TargetState = Readonly<Record<string, unknown>>;
@@ -101,6 +101,12 @@ export interface DeployTarget {
   readonly info: DeployTargetInfo;
   /** Checks and completes a deployment's settings (defaults filled in); INVALID_PARAMETER_VALUE for bad ones. */
   checkConfig(name: string, config: Readonly<Record<string, string>>): Readonly<Record<string, string>>;
+  /**
+   * "Test connection": checks completed settings against the place deployments go (credentials,
+   * permissions, the resources the settings name) without creating anything; each finding says
+   * what is wrong in words a user can act on. Targets with nothing to reach leave it out.
+   */
+  testConnection?(config: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<ConnectionCheck>;
   /** Creates the deployment serving `request.model`; resolves once the endpoint answers. */
   create(request: TargetDeployRequest, context: DeployContext): Promise<TargetDeployment>;
   /** Moves the deployment to `request.model`; the current version keeps serving until the new one answers, and keeps serving if it fails. */

@@ -4,7 +4,9 @@ import { CairnError } from '../../../shared/errors';
 import type { DeployTargetInfo } from '../../../shared/deployments';
 import type { DeployTarget } from './deploy-target';
 import type { EndpointHostLauncher } from './local/endpoint-host-launcher';
+import { NoSecretStore, type SecretStore } from './secrets/secret-store';
 import { LocalTarget } from './targets/local-target';
+import { SageMakerTarget } from './targets/sagemaker-target';
 
 /** Where the targets run: what any of them may need from the app, the server or the CLI. */
 export interface DeployTargetEnvironment {
@@ -15,6 +17,8 @@ export interface DeployTargetEnvironment {
   readonly defaultPython: string;
   /** Whether local endpoints outlive the process that started them, when a deployment does not say (the CLI: yes). */
   readonly keepRunningByDefault: boolean;
+  /** Where cloud targets' secrets are kept: the OS keychain in the desktop app; none elsewhere (the SDKs' own credential chains). */
+  readonly secrets?: SecretStore;
 }
 
 const TARGET_FACTORIES: Readonly<Record<string, (environment: DeployTargetEnvironment) => DeployTarget>> = {
@@ -25,6 +29,7 @@ const TARGET_FACTORIES: Readonly<Record<string, (environment: DeployTargetEnviro
       defaultPython: environment.defaultPython,
       keepRunningByDefault: environment.keepRunningByDefault,
     }),
+  sagemaker: (environment) => new SageMakerTarget({ secrets: environment.secrets ?? new NoSecretStore() }),
 };
 
 /** The Python a local deployment uses when none is named: $CAIRN_PYTHON, else python3 (python on Windows). */

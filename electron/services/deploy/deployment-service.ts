@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CairnError } from '../../../shared/errors';
 import type {
+  ConnectionCheck,
   DeployActor,
   DeployedModel,
   Deployment,
@@ -16,6 +17,7 @@ import type {
   DeploymentOperation,
   DeploymentStatus,
   DeployTargetInfo,
+  DeployTargetSecretState,
   PredictionInput,
   PredictionResult,
 } from '../../../shared/deployments';
@@ -25,6 +27,7 @@ import type { DeployTargets } from './deploy-targets';
 import { DeploymentStore, type DeploymentRevision } from './deployment-store';
 import { copyModelFolder, modelVersionFolder, resolveModelUri, type ModelFileStores } from './model-version-files';
 import { trainingDataExample } from './training-data-example';
+import { NoSecretStore, type SecretStore } from './secrets/secret-store';
 
 /** What the service is built from. */
 export interface DeploymentServiceOptions {
@@ -35,6 +38,8 @@ export interface DeploymentServiceOptions {
   readonly dataDir: string;
   /** Who asks when a call does not say (the OS user, through `via`). */
   readonly via: string;
+  /** Where targets' secrets are kept (the desktop app: the OS keychain); absent: none are kept. */
+  readonly secrets?: SecretStore;
 }
 
 /** Create a deployment of a model version on a target. */
@@ -109,6 +114,37 @@ export class DeploymentService {
   /** The targets deployments can go to. */
   listTargets(): DeployTargetInfo[] {
     return this.options.targets.list();
+  }
+
+  /** Whether each secret a target can use is in the keychain (values never leave the main side). */
+  async targetSecrets(targetName: string): Promise<DeployTargetSecretState[]> {
+    const target = this.options.targets.get(targetName);
+    const secrets = this.options.secrets ?? new NoSecretStore();
+    return Promise.all(target.info.secrets.map(async (secret) => ({ key: secret.key, inKeychain: (await secrets.get(`${target.info.name}/${secret.key}`)) !== null })));
+  }
+
+  /** Keeps a target's secret in the keychain (null: removes it); INVALID_STATE where no keychain is used (the CLI, the browser mode). */
+  async setTargetSecret(targetName: string, key: string, value: string | null): Promise<void> {
+    const target = this.options.targets.get(targetName);
+    if (!target.info.secrets.some((secret) => secret.key === key)) {
+      const known = target.info.secrets.map((secret) => secret.key);
+      throw new CairnError('INVALID_PARAMETER_VALUE', `${target.info.title} has no secret '${key}'${known.length ? `; its secrets are ${known.join(', ')}` : ''}.`);
+    }
+    const secrets = this.options.secrets ?? new NoSecretStore();
+    if (value === null) await secrets.delete(`${target.info.name}/${key}`);
+    else await secrets.set(`${target.info.name}/${key}`, value);
+  }
+
+  /** "Test connection": checks a target's settings against the place it deploys to, creating nothing. */
+  async testConnection(targetName: string, config: Readonly<Record<string, string>>, signal?: AbortSignal): Promise<ConnectionCheck> {
+    const target = this.options.targets.get(targetName);
+    if (target.testConnection) return target.testConnection(config, signal);
+    try {
+      target.checkConfig('connection-test', config);
+      return { target: target.info.name, ok: true, checks: [{ name: 'settings', ok: true, message: 'The settings are well formed; this target has nothing to connect to.' }] };
+    } catch (error) {
+      return { target: target.info.name, ok: false, checks: [{ name: 'settings', ok: false, message: error instanceof Error ? error.message : String(error) }] };
+    }
   }
 
   /** Every deployment (deleted ones when asked), as recorded. */

@@ -118,6 +118,7 @@ export class LocalTarget implements DeployTarget {
         description: key === 'keep_running' && options.launcher.lifetime === 'with-owner' ? KEEP_RUNNING_WITH_APP : SETTINGS[key],
         defaultValue: defaults[key],
       })),
+      secrets: [],
     };
   }
 
