@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCairnStores } from '../services/cairn-services';
 import { runDataCommand } from './data-command';
-import type { CommandOutput } from './import-command';
+import type { CommandOutput } from './command-output';
 
 const EXAMPLES = path.join(__dirname, '..', '..', 'examples', 'data');
 const FIXTURES = path.join(__dirname, '..', 'services', 'data', 'fixtures');

@@ -14,7 +14,8 @@ import { checkReportJunitXml } from '../services/data/junit-report';
 import { formatCheck, formatDrift, formatProfile, formatTimeline, table } from '../services/data/report-text';
 import { openCairnStores } from '../services/cairn-services';
 import { resolveDataDir } from '../services/data-dir';
-import type { CommandOutput } from './import-command';
+import type { CommandOutput } from './command-output';
+import { ProgressLine } from './progress-line';
 
 /** `cairn data --help`. */
 export const DATA_HELP = `Usage: cairn data <subcommand> [options]
@@ -86,9 +87,9 @@ export async function runDataCommand(args: string[], output: CommandOutput = pro
   const abort = new AbortController();
   const onInterrupt = () => abort.abort();
   process.once('SIGINT', onInterrupt);
-  const progress = new ProgressLine(output.stderr);
+  const progress = new ProgressLine(output.stderr, false);
   try {
-    return await runSubcommand(subcommand, rest, output, { signal: abort.signal, onProgress: (update) => progress.update(update) });
+    return await runSubcommand(subcommand, rest, output, { signal: abort.signal, onProgress: (update) => progress.update(() => describeDataProgress(update)) });
   } catch (error) {
     progress.finish();
     if (error instanceof DataJobCancelledError) {
@@ -312,31 +313,9 @@ function shortDigest(digest: string): string {
   return digest.replace(/^sha256:/, '').slice(0, 12);
 }
 
-/** Progress on stderr: redrawn in place on a terminal, a line every few seconds otherwise. */
-class ProgressLine {
-  private lastDraw = Date.now();
-  private drawn = false;
-
-  constructor(private readonly stream: CommandOutput['stderr']) {}
-
-  update(progress: DataJobProgress): void {
-    const now = Date.now();
-    if (now - this.lastDraw < (this.stream.isTTY ? 100 : 5000)) return;
-    this.lastDraw = now;
-    const fraction = progress.fraction === null ? '' : ` ${Math.floor(progress.fraction * 100)}%`;
-    const rows = progress.rowsRead === null ? '' : `, ${progress.rowsRead.toLocaleString('en')} rows`;
-    const line = `${progress.stage} ${path.basename(progress.subject)}${fraction}${rows}`;
-    if (this.stream.isTTY) {
-      this.stream.write(`\r\x1b[2K${line.slice(0, Math.max(20, (this.stream.columns ?? 80) - 1))}`);
-      this.drawn = true;
-    } else {
-      this.stream.write(`${line}\n`);
-    }
-  }
-
-  finish(): void {
-    if (this.drawn) this.stream.write('\r\x1b[2K');
-    this.drawn = false;
-  }
+/** One line of a data job's progress: its stage, the file, how far, how many rows. */
+function describeDataProgress(progress: DataJobProgress): string {
+  const fraction = progress.fraction === null ? '' : ` ${Math.floor(progress.fraction * 100)}%`;
+  const rows = progress.rowsRead === null ? '' : `, ${progress.rowsRead.toLocaleString('en')} rows`;
+  return `${progress.stage} ${path.basename(progress.subject)}${fraction}${rows}`;
 }
-

@@ -7,7 +7,7 @@ import { resolveDataDir, trackerDatabaseFile } from '../services/data-dir';
 import { createDeploymentService } from '../services/deploy/create-deployment-service';
 import type { DeploymentJob, DeploymentService } from '../services/deploy/deployment-service';
 import { openCairnStores } from '../services/cairn-services';
-import type { CommandOutput } from './import-command';
+import type { CommandOutput } from './command-output';
 
 /** `cairn deploy --help`. */
 export const DEPLOY_HELP = `Usage: cairn deploy <command> [NAME] [options]

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeMlflowExperiment, writeMlflowLoggedModel, writeMlflowRun } from '../services/importer/mlflow-file-store-writer';
-import { runImportCommand, type CommandOutput } from './import-command';
+import type { CommandOutput } from './command-output';
+import { runImportCommand } from './import-command';
 
 const RUN = '5f2c9a0b1c2d3e4f5a6b7c8d9e0f1a2b';
 const MODEL = 'm-6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d';

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { countOf, formatBytes } from '../../shared/quantity-text';
 import { createArtifactStore, createDatabaseStores } from '../services/cairn-services';
 import { openDatabase } from '../services/database/database';
 import { resolveDataDir, trackerDatabaseFile } from '../services/data-dir';
@@ -13,6 +14,8 @@ import {
   type MlflowImportProgress,
   type MlflowImportSummary,
 } from '../services/importer/mlflow-file-store-importer';
+import type { CommandOutput } from './command-output';
+import { ProgressLine } from './progress-line';
 
 /** `cairn import --help`. */
 export const IMPORT_HELP = `Usage: cairn import PATH [options]
@@ -41,13 +44,6 @@ when a run or model could not be written.
 `;
 
 /** Where the command writes; process.stdout and process.stderr unless a test passes its own. */
-export interface CommandOutput {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean; readonly columns?: number };
-}
-
-const TTY_REFRESH_MS = 100;
-const PLAIN_REFRESH_MS = 5000;
 const EXAMPLES_PER_KIND = 5;
 /** Kinds of skip listed in full, however many there are: a link left out may be a file someone expects. */
 const LISTED_IN_FULL: readonly ImportSkipKind[] = ['symlink'];
@@ -85,7 +81,7 @@ export async function runImportCommand(args: string[], output: CommandOutput = p
   // memory, and it leaves out the artifact store (which creates its folders).
   const database = openDatabase(dryRun && !fs.existsSync(databaseFile) ? ':memory:' : databaseFile);
   const { store, registry, loggedModels } = createDatabaseStores(database);
-  const progress = new ProgressLine(output.stderr);
+  const progress = new ImportProgress(output.stderr);
   // Stopping is safe at any point: a run whose import did not complete is resumed by the next import.
   const onInterrupt = () => {
     progress.finish();
@@ -115,39 +111,26 @@ export async function runImportCommand(args: string[], output: CommandOutput = p
   }
 }
 
-/** The progress of an import on stderr: one line redrawn in place on a terminal, a line every few seconds otherwise. */
-class ProgressLine {
-  private lastDraw = 0;
-  private drawn = false;
+/** Announces an import's size once, then shows its progress on a ProgressLine. */
+class ImportProgress {
+  private readonly line: ProgressLine;
   private announced = false;
 
-  constructor(private readonly stream: CommandOutput['stderr']) {}
+  constructor(private readonly stream: CommandOutput['stderr']) {
+    this.line = new ProgressLine(stream);
+  }
 
   update(progress: MlflowImportProgress): void {
     if (!this.announced) {
       this.announced = true;
-      const models = progress.modelsTotal > 0 ? ` and ${count(progress.modelsTotal, 'logged model')}` : '';
-      this.stream.write(
-        `Importing ${count(progress.runsTotal, 'run')}${models} (${formatBytes(progress.metricBytesTotal)} of metric files)\n`,
-      );
+      const models = progress.modelsTotal > 0 ? ` and ${countOf(progress.modelsTotal, 'logged model')}` : '';
+      this.stream.write(`Importing ${countOf(progress.runsTotal, 'run')}${models} (${formatBytes(progress.metricBytesTotal)} of metric files)\n`);
     }
-    const now = Date.now();
-    const interval = this.stream.isTTY ? TTY_REFRESH_MS : PLAIN_REFRESH_MS;
-    if (now - this.lastDraw < interval) return;
-    this.lastDraw = now;
-    const line = describeProgress(progress);
-    if (this.stream.isTTY) {
-      const width = Math.max(20, (this.stream.columns ?? 80) - 1);
-      this.stream.write(`\r\x1b[2K${line.slice(0, width)}`);
-      this.drawn = true;
-    } else {
-      this.stream.write(`${line}\n`);
-    }
+    this.line.update(() => describeProgress(progress));
   }
 
   finish(): void {
-    if (this.drawn) this.stream.write('\r\x1b[2K');
-    this.drawn = false;
+    this.line.finish();
   }
 }
 
@@ -174,7 +157,7 @@ function formatImportSummary(summary: MlflowImportSummary, dataDir: string): str
     row(
       'experiments',
       `${summary.experimentsCreated + summary.experimentsMatched} (${summary.experimentsCreated} new, ${summary.experimentsMatched} existing)` +
-        `, ${count(summary.experimentTags, 'tag')}`,
+        `, ${countOf(summary.experimentTags, 'tag')}`,
     ),
     row('runs', `${summary.runs}${summary.runsResumed > 0 ? ` (${summary.runsResumed} resumed after an interrupted import)` : ''}`),
     row('params', summary.params.toLocaleString('en')),
@@ -183,13 +166,13 @@ function formatImportSummary(summary: MlflowImportSummary, dataDir: string): str
     row('dataset inputs', summary.datasetInputs.toLocaleString('en')),
     row(
       'logged models',
-      `${summary.loggedModels} (${count(summary.loggedModelParams, 'param')}, ${count(summary.loggedModelTags, 'tag')}, ` +
-        `${count(summary.loggedModelMetricPoints, 'metric point')})`,
+      `${summary.loggedModels} (${countOf(summary.loggedModelParams, 'param')}, ${countOf(summary.loggedModelTags, 'tag')}, ` +
+        `${countOf(summary.loggedModelMetricPoints, 'metric point')})`,
     ),
-    row('artifacts', `${count(summary.artifactFiles, 'file')}, ${formatBytes(summary.artifactBytes)}`),
+    row('artifacts', `${countOf(summary.artifactFiles, 'file')}, ${formatBytes(summary.artifactBytes)}`),
     row(
       'registry',
-      `${count(summary.registeredModels, 'model')}, ${count(summary.modelVersions, 'version')}, ${count(summary.aliases, 'alias', 'aliases')}`,
+      `${countOf(summary.registeredModels, 'model')}, ${countOf(summary.modelVersions, 'version')}, ${countOf(summary.aliases, 'alias', 'aliases')}`,
     ),
     row(
       'took',
@@ -226,21 +209,7 @@ function row(label: string, value: string): string {
   return `  ${label.padEnd(16)}${value}`;
 }
 
-function count(n: number, singular: string, plural = `${singular}s`): string {
-  return `${n.toLocaleString('en')} ${n === 1 ? singular : plural}`;
-}
 
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}
 
 function formatDuration(seconds: number): string {
   if (seconds < 60) return `${seconds.toFixed(1)} s`;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CommandOutput } from './import-command';
+import type { CommandOutput } from './command-output';
 import { PIPELINE_HELP, runPipelineCommand } from './pipeline-command';
 
 let dir: string;

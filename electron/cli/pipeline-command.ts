@@ -12,7 +12,7 @@ import type { ExecutionResult } from '../services/pipelines/pipeline-runner';
 import type { StageChange } from '../services/pipelines/stage-status';
 import { openCairnStores } from '../services/cairn-services';
 import { startTrackingServer } from '../services/tracking-api/tracking-server';
-import type { CommandOutput } from './import-command';
+import type { CommandOutput } from './command-output';
 
 /** `cairn pipeline --help`. */
 export const PIPELINE_HELP = `Usage: cairn pipeline <run|status|dag> [options]

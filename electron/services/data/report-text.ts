@@ -1,12 +1,13 @@
 // Profiles, drift reports, timelines and check reports as plain-text tables: what the CLI prints
 // and what a check run keeps as its text artifact.
 import type { CheckReport, DataIssues, DatasetProfile, DriftReport, DriftTimeline } from '../../../shared/data-models';
+import { countOf, formatBytes } from '../../../shared/quantity-text';
 
 /** A profile as a table of columns, with the table's size and the problems met reading it. */
 export function formatProfile(title: string, profile: DatasetProfile): string {
   const lines = [
     `${title}`,
-    `${count(profile.rows, 'row')}, ${count(profile.columnCount, 'column')}, ${formatBytes(profile.bytes)} in ${count(profile.fileCount, 'file')} (${profile.format})` +
+    `${countOf(profile.rows, 'row')}, ${countOf(profile.columnCount, 'column')}, ${formatBytes(profile.bytes)} in ${countOf(profile.fileCount, 'file')} (${profile.format})` +
       `${profile.approximate ? '; distinct counts and quantiles are estimates past 1,000,000 rows' : ''}`,
     '',
   ];
@@ -24,7 +25,7 @@ export function formatProfile(title: string, profile: DatasetProfile): string {
   lines.push(table(['column', 'type', 'read as', 'missing', 'distinct', 'min', 'mean', 'max', 'top values'], rows));
   for (const column of profile.columns) {
     if (column.mixedTypes) {
-      lines.push(`note: ${column.name} mixes ${count(column.mixedTypes.numericValues, 'number')} with ${count(column.mixedTypes.otherValues, 'other value')} (e.g. ${column.mixedTypes.examples.map((e) => JSON.stringify(e)).join(', ')})`);
+      lines.push(`note: ${column.name} mixes ${countOf(column.mixedTypes.numericValues, 'number')} with ${countOf(column.mixedTypes.otherValues, 'other value')} (e.g. ${column.mixedTypes.examples.map((e) => JSON.stringify(e)).join(', ')})`);
     }
   }
   lines.push(...formatIssues(profile.issues));
@@ -33,7 +34,7 @@ export function formatProfile(title: string, profile: DatasetProfile): string {
 
 /** A drift report as a table of columns (most drifted first) and the dataset's verdict. */
 export function formatDrift(report: DriftReport): string {
-  const lines = [`Reference: ${report.reference.label} (${count(report.reference.rows, 'row')})`, `Current:   ${report.current.label} (${count(report.current.rows, 'row')})`, ''];
+  const lines = [`Reference: ${report.reference.label} (${countOf(report.reference.rows, 'row')})`, `Current:   ${report.current.label} (${countOf(report.current.rows, 'row')})`, ''];
   const rows = report.columns.map((column) => [
     column.column,
     column.kind,
@@ -64,12 +65,12 @@ export function formatTimeline(timeline: DriftTimeline): string {
       return column?.score === null || column === undefined ? '-' : `${formatNumber(column.score)}${column.drift ? '*' : ''}`;
     }),
   ]);
-  return `Reference: ${timeline.reference.label} (${count(timeline.reference.rows, 'row')})\n\n${table(['batch', 'rows', 'drifted', ...columns], rows)}\n* drifts\n`;
+  return `Reference: ${timeline.reference.label} (${countOf(timeline.reference.rows, 'row')})\n\n${table(['batch', 'rows', 'drifted', ...columns], rows)}\n* drifts\n`;
 }
 
 /** A check report as a table of rules with pass or fail, failing counts and examples. */
 export function formatCheck(report: CheckReport): string {
-  const lines = [`Data: ${report.data.label} (${count(report.data.rows, 'row')})${report.reference ? `\nReference: ${report.reference.label}` : ''}`, ''];
+  const lines = [`Data: ${report.data.label} (${countOf(report.data.rows, 'row')})${report.reference ? `\nReference: ${report.reference.label}` : ''}`, ''];
   const rows = report.rules.map((rule) => [rule.passed ? 'pass' : 'FAIL', rule.name, rule.passed ? '' : rule.failingCount.toLocaleString('en'), rule.passed ? '' : truncate(rule.examples.join('; '), 80)]);
   lines.push(table(['result', 'rule', 'failing', 'examples'], rows));
   for (const rule of report.rules) if (!rule.passed) lines.push(`FAIL ${rule.name}: ${rule.message}`);
@@ -80,7 +81,7 @@ export function formatCheck(report: CheckReport): string {
 
 function formatIssues(issues: DataIssues): string[] {
   if (issues.total === 0) return [];
-  const lines = ['', `Problems reading the data (${issues.total}${issues.skippedRows ? `; ${count(issues.skippedRows, 'line')} left out` : ''}):`];
+  const lines = ['', `Problems reading the data (${issues.total}${issues.skippedRows ? `; ${countOf(issues.skippedRows, 'line')} left out` : ''}):`];
   for (const issue of issues.examples.slice(0, 10)) {
     lines.push(`  ${issue.file}${issue.line !== null ? `:${issue.line}` : ''}: ${issue.kind}: ${truncate(issue.message, 160)}`);
   }
@@ -112,21 +113,7 @@ export function formatNumber(value: number): string {
   return String(Number(value.toPrecision(4)));
 }
 
-function count(n: number, noun: string): string {
-  return `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`;
-}
 
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}
 
 function truncate(text: string, length: number): string {
   return text.length > length ? `${text.slice(0, length - 1)}…` : text;

@@ -93,7 +93,7 @@ export function readDvcLock(file: string): DvcLock {
   if (value.size === 0) return { stages: new Map(), raw: new Map() };
   if (value.get('schema') !== LOCK_SCHEMA) {
     const schema = value.get('schema');
-    throw new LockFileError(`schema '${typeof schema === 'string' ? schema : JSON.stringify(schema ?? '(none)')}' is not supported: Cairn reads DVC 3's lock files (schema '2.0'); run \`dvc repro\` once with DVC 3 to upgrade it`);
+    throw new LockFileError(`schema '${typeof schema === 'string' ? schema : schema === undefined || schema === null ? '(none)' : JSON.stringify(schema)}' is not supported: Cairn reads DVC 3's lock files (schema '2.0'); run \`dvc repro\` once with DVC 3 to upgrade it`);
   }
   const stagesValue = value.get('stages') ?? new Map();
   if (!isPyMap(stagesValue)) throw new LockFileError("'stages' must be a mapping");

@@ -4,6 +4,7 @@
 // save it from a blob, which works the same in the desktop app and in the browser mode.
 import { useMemo, useState } from 'react';
 import type { ArtifactFileInfo } from '../../../shared/models';
+import { formatBytes } from '../../../shared/quantity-text';
 import { MAX_ARTIFACT_READ_BYTES } from '../../../shared/contract';
 import { useAppStore } from '../../use-app-store';
 import { bytesOfBase64 } from '../../stores/base64-bytes';
@@ -50,18 +51,6 @@ function previewBytes(file: ArtifactFileInfo): number {
   return ARTIFACT_PREVIEW_BYTES.text;
 }
 
-/** A byte count as 12 B, 3.4 KB, 5.6 MB. */
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
 
 function FolderEntries({ path, depth }: { path: string; depth: number }) {
   const entries = useAppStore((s) => s.runPage.artifactFolders[path]);
