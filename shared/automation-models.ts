@@ -19,6 +19,8 @@ export type FiringOutcome =
   /** The gate passed and promotion waits for a person to approve it. */
   | 'waiting-approval'
   | 'promoted'
+  /** The action ran; the automation promotes nothing (it has no model or no promotion). */
+  | 'completed'
   /** The gate (or a person) refused the candidate, or the new data failed its required checks: production did not change. */
   | 'rejected'
   /** No trigger condition held (no drift, checks passed, no decay) or too little new data yet. */

@@ -356,7 +356,7 @@ class Firing {
     }
   }
 
-  private async steps(): Promise<{ outcome: 'promoted' | 'waiting-approval'; reason: string }> {
+  private async steps(): Promise<{ outcome: 'promoted' | 'completed' | 'waiting-approval'; reason: string }> {
     const { spec } = this;
     const newPath = this.due.files.length ? await this.takeNewData() : null;
 
@@ -372,7 +372,7 @@ class Firing {
 
     const { trainPath, gateData } = await this.prepare(newPath);
     const pipeline = await this.runPipeline(trainPath);
-    if (!spec.action.model) return { outcome: 'promoted', reason: `the pipeline ran (${pipeline.status}); the automation promotes nothing` };
+    if (!spec.action.model) return { outcome: 'completed', reason: `the pipeline ran (${pipeline.status}); the automation promotes nothing` };
     const candidate = await this.candidate(pipeline);
     const { production, productionFolder } = await this.production();
     const gate = await this.gate(candidate, production, productionFolder, gateData);
@@ -380,7 +380,7 @@ class Firing {
       const failing = gate.rules.filter((rule) => !rule.passed).map((rule) => `${rule.rule} (${rule.detail})`);
       throw new FiringEnd('rejected', `the candidate failed the gate: ${failing.join('; ')}; production did not change`);
     }
-    if (!spec.promote) return { outcome: 'promoted', reason: 'the candidate passed the gate; the automation promotes nothing' };
+    if (!spec.promote) return { outcome: 'completed', reason: 'the candidate passed the gate; the automation promotes nothing' };
     if (spec.promote.approval) {
       this.store.updateFiring(this.id, { approval: { requestedAt: Date.now(), decision: null, decidedAt: null, decidedBy: null, comment: null } });
       return { outcome: 'waiting-approval', reason: `the candidate passed the gate; it waits for a person to approve it as ${spec.promote.model}@${spec.promote.alias}` };

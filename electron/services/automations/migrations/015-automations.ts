@@ -47,7 +47,7 @@ CREATE TABLE automation_firings (
   trigger_detail TEXT NOT NULL,
   actor_user TEXT NOT NULL,
   actor_via TEXT NOT NULL,
-  outcome TEXT NOT NULL CHECK (outcome IN ('running', 'waiting-approval', 'promoted', 'rejected', 'nothing-to-do', 'failed', 'superseded')),
+  outcome TEXT NOT NULL CHECK (outcome IN ('running', 'waiting-approval', 'promoted', 'completed', 'rejected', 'nothing-to-do', 'failed', 'superseded')),
   reason TEXT,
   -- JSON: evidence, newData, pipeline, candidate, production, gate, promotion, approval, and the
   -- automation as the file declared it when it fired (with the file's digest).
