@@ -2,6 +2,8 @@
 // benchmarks and the tests all open a data folder's database and build its stores here, and
 // start the services over them through startCairnServices.
 import { createCallHandlers, type CallHandlers } from './api/call-handlers';
+import { AutomationScheduler } from './automations/automation-scheduler';
+import { createContinuousTraining, type ContinuousTraining } from './automations/create-continuous-training';
 import type { AppInfo } from '../../shared/contract';
 import type { ArtifactStore } from './artifacts/artifact-store';
 import { FileArtifactStore } from './artifacts/file-artifact-store';
@@ -93,6 +95,8 @@ export interface CairnServices {
   readonly deployments: DeploymentService;
   /** Registry work (register, aliases, stages, lineage, comparison, deletion plans) over the same registry store. */
   readonly modelRegistry: ModelRegistryService;
+  /** Continuous training: the automations' service and the background scheduler running them on their triggers. */
+  readonly automations: ContinuousTraining & { readonly scheduler: AutomationScheduler };
   /** Sets the address of the MLflow-compatible tracking API once it listens. */
   setTrackingUri(uri: string | null): void;
   close(): Promise<void>;
@@ -132,6 +136,11 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     loggedModels: stores.loggedModels,
     deployments: () => deployments.list(),
   });
+  const continuousTraining = createContinuousTraining({ stores, via: 'scheduler', deployments });
+  const scheduler = new AutomationScheduler(continuousTraining.service, continuousTraining.store, {
+    onError: (projectDir, error) => process.stderr.write(`cairn: automations of ${projectDir}: ${error.message}\n`),
+  });
+  const schedulerStarted = scheduler.start().catch((error: unknown) => process.stderr.write(`cairn: the automation scheduler did not start: ${String(error)}\n`));
   return {
     dataDir: options.dataDir,
     store,
@@ -140,12 +149,16 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     tracking: stores,
     deployments,
     modelRegistry,
+    automations: { ...continuousTraining, scheduler },
     setTrackingUri(uri) {
       trackingUri = uri;
     },
     async close() {
       stopChangeFeed();
       stopStorageEvents();
+      await schedulerStarted;
+      await scheduler.close();
+      await continuousTraining.close();
       await deployments.close();
       stores.close();
     },
