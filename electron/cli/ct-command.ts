@@ -22,6 +22,8 @@ Commands:
                    with --manual (or when NAME is given and has a 'manual' trigger) a run by hand
   list             The automations with their triggers, state, next scheduled time and last outcome
   history [NAME]   The audit trail, newest first: trigger, evidence, gate values, decision, steps
+  approve ID       Promote a candidate that waits for approval (promote.approval: true)
+  reject ID        Refuse it; production stays as it is
   recover          Mark firings whose process ended as failed, returning a half-moved endpoint
 
 Options:
@@ -29,6 +31,7 @@ Options:
   --manual              run: fire automations with a 'manual' trigger even when nothing else is due
   --json                list, history: print JSON (history: the full records, for export)
   --limit <n>           history: at most n firings (default 20)
+  --comment <text>      approve, reject: why, kept in the audit trail
   --python <path>       The Python that evaluates models (default: the file's python:, $CAIRN_PYTHON, python3)
   --data-dir <dir>      Data folder (default: $CAIRN_DATA_DIR, else the OS's per-user app data folder)
   -h, --help            Show this help
@@ -83,6 +86,7 @@ export async function runCtCommand(argv: string[], output: CommandOutput = proce
         manual: { type: 'boolean' },
         json: { type: 'boolean' },
         limit: { type: 'string' },
+        comment: { type: 'string' },
         python: { type: 'string' },
         'data-dir': { type: 'string' },
       },
@@ -94,10 +98,11 @@ export async function runCtCommand(argv: string[], output: CommandOutput = proce
   const [command, name, ...extra] = parsed.positionals;
   const values = parsed.values;
   try {
-    if (!command || !['run', 'list', 'history', 'recover'].includes(command)) throw new UsageError(`expected a command: run, list, history or recover${command ? `, got '${command}'` : ''}. See \`cairn ct --help\`.`);
+    if (!command || !['run', 'list', 'history', 'approve', 'reject', 'recover'].includes(command)) throw new UsageError(`expected a command: run, list, history, approve, reject or recover${command ? `, got '${command}'` : ''}. See \`cairn ct --help\`.`);
     if (extra.length || (name && (command === 'list' || command === 'recover'))) throw new UsageError(`unexpected argument '${extra[0] ?? name}'.`);
     const limit = values.limit === undefined ? 20 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit takes a whole number of at least 1, got '${values.limit}'.`);
+    if ((command === 'approve' || command === 'reject') && !/^\d+$/.test(name ?? '')) throw new UsageError(`${command} takes the firing's number (from \`cairn ct history\`).`);
     const projectDir = path.resolve(values.project ?? '.');
     const stores = openCairnStores(resolveDataDir(values['data-dir']));
     const ct = createContinuousTraining({ stores, via: 'cli', keepEndpointsRunning: true, python: values.python });
@@ -112,6 +117,11 @@ export async function runCtCommand(argv: string[], output: CommandOutput = proce
         if (values.json) output.stdout.write(`${JSON.stringify(firings, null, 2)}\n`);
         else output.stdout.write(firings.length ? firings.map(firingText).join('\n') : `No firings yet${name ? ` of ${name}` : ''} in ${projectDir}: run \`cairn ct run\`.\n`);
         return 0;
+      }
+      if (command === 'approve' || command === 'reject') {
+        const firing = await ct.service.decide(Number(name), command === 'approve' ? 'approved' : 'rejected', values.comment ? { comment: values.comment } : {});
+        output.stdout.write(firingText(firing));
+        return firing.outcome === 'failed' ? 1 : 0;
       }
       if (command === 'recover') {
         const recovered = await ct.service.recover();

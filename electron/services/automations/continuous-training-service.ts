@@ -176,6 +176,42 @@ export class ContinuousTrainingService {
     return recovered;
   }
 
+  /**
+   * A person's decision on a candidate waiting for approval: approved, it is promoted as the
+   * automation says (checked against the production alias again: a proposal made stale by a move
+   * of production is superseded, not promoted); rejected, production stays.
+   */
+  async decide(id: number, decision: 'approved' | 'rejected', options: { readonly actor?: AutomationActor; readonly comment?: string } = {}): Promise<AutomationFiring> {
+    const firing = this.deps.store.getFiring(id);
+    if (firing.outcome !== 'waiting-approval' || !firing.approval) throw new Error(`firing ${id} does not wait for approval (it is ${firing.outcome})`);
+    const definition = this.deps.store.firingDefinition(id) as { automation?: AutomationSpec } | null;
+    const spec = definition?.automation;
+    if (!spec?.promote) throw new Error(`firing ${id} has no recorded promotion to carry out`);
+    const actor = options.actor ?? this.actor();
+    const approval = { ...firing.approval, decision, decidedAt: Date.now(), decidedBy: actor, comment: options.comment ?? null };
+    if (decision === 'rejected') {
+      this.deps.store.updateFiring(id, { approval }, { outcome: 'rejected', reason: `${actor.user} rejected the candidate${options.comment ? `: ${options.comment}` : ''}; production did not change` });
+      return this.deps.store.getFiring(id);
+    }
+    const current = await this.deps.files.registry.getModelVersionByAlias(spec.promote.model, spec.promote.alias).then(
+      (found) => found.version,
+      () => null,
+    );
+    if (current !== (firing.production?.version ?? null)) {
+      this.deps.store.updateFiring(id, { approval }, { outcome: 'superseded', reason: `production moved to version ${current ?? 'none'} since the gate compared with version ${firing.production?.version ?? 'none'}: run the automation again` });
+      return this.deps.store.getFiring(id);
+    }
+    this.deps.store.adoptFiring(id);
+    this.deps.store.updateFiring(id, { approval }, { outcome: 'running', reason: null });
+    const promotion = await promote(this.deps, spec, id, this.deps.store.getFiring(id));
+    if (promotion.state === 'done') {
+      this.deps.store.updateFiring(id, {}, { outcome: 'promoted', reason: `${actor.user} approved; ${promotion.model} version ${promotion.version} holds @${promotion.alias}` });
+    } else {
+      this.deps.store.updateFiring(id, {}, { outcome: 'failed', reason: `the promotion failed: ${promotion.error ?? promotion.state}; production did not change` });
+    }
+    return this.deps.store.getFiring(id);
+  }
+
   /** Waits for the firings this service runs. */
   async idle(): Promise<void> {
     await Promise.allSettled([...this.active]);
