@@ -113,4 +113,12 @@ it('marks a firing whose process ended as failed, with a recover step, and leave
     ['recover', 'succeeded'],
   ]);
   expect(await ct.service.recover()).toEqual([]);
+
+  // Ended after both the endpoint and the alias moved: the promotion is whole and recorded as such.
+  const whole = ct.store.beginFiring({ projectDir: project, automation: 'ingest', trigger: { kind: 'manual', detail: 'test' }, actor: { user: 'a', via: 'test' }, definition: null });
+  ct.store.updateFiring(whole, { promotion: { state: 'alias-moved', model: 'm', alias: 'champion', version: '3', previousVersion: '2', deployment: null, error: null } });
+  stores.database.connection.prepare('UPDATE automation_firings SET owner_pid = ? WHERE firing_id = ?').run(Number(ended.stdout.trim()), whole);
+  const [promoted] = await ct.service.recover();
+  expect(promoted!.outcome).toBe('promoted');
+  expect(promoted!.promotion?.state).toBe('done');
 });

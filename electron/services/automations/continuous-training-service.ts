@@ -165,6 +165,14 @@ export class ContinuousTrainingService {
       for (const open of firing.steps.filter((item) => item.outcome === 'running')) this.deps.store.endStep(firing.id, open.index, 'failed', 'The process running it ended.');
       let detail = `process ${firing.ownerPid} ended during the firing`;
       let promotion = firing.promotion;
+      if (promotion && (promotion.state === 'alias-moved' || promotion.state === 'done')) {
+        // The endpoint and the alias had both moved: the promotion is whole, only its end was not recorded.
+        promotion = { ...promotion, state: 'done' };
+        this.deps.store.endStep(firing.id, step, 'succeeded', `${detail} after the endpoint and the alias had moved`);
+        this.deps.store.updateFiring(firing.id, { promotion }, { outcome: 'promoted', reason: `${promotion.model} version ${promotion.version} holds @${promotion.alias} (the process ended after promoting it)` });
+        recovered.push(this.deps.store.getFiring(firing.id));
+        continue;
+      }
       if (promotion && (promotion.state === 'deploying' || promotion.state === 'deployed' || promotion.state === 'compensating')) {
         promotion = await this.compensate(promotion, firing.id);
         detail += `; ${promotion.state === 'compensated' ? 'the endpoint was returned to the version production holds' : `the endpoint could not be returned: ${promotion.error ?? ''}`}`;
