@@ -114,15 +114,6 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     options.changeIntervalMs,
   );
   const stopStorageEvents = storage.onChange((diskFull) => events.publish('storage.changed', { dataDir: options.dataDir, diskFull }));
-  const handlers = createCallHandlers({
-    store,
-    metricSeries: new MetricSeriesService(new SqliteMetricSeriesReader(database)),
-    runsTable: new SqliteRunsTableReader(database),
-    artifacts: stores.artifacts,
-    registry: stores.registry,
-    loggedModels: stores.loggedModels,
-    appInfo: () => ({ version: CAIRN_VERSION, dataDir: options.dataDir, trackingUri, mode: options.mode, diskFull: storage.diskFull }),
-  });
   const deployments = createDeploymentService({
     database,
     stores: { registry: stores.registry, artifacts: stores.artifacts, tracker: store, loggedModels: stores.loggedModels },
@@ -141,6 +132,16 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     onError: (projectDir, error) => process.stderr.write(`cairn: automations of ${projectDir}: ${error.message}\n`),
   });
   const schedulerStarted = scheduler.start().catch((error: unknown) => process.stderr.write(`cairn: the automation scheduler did not start: ${String(error)}\n`));
+  const handlers = createCallHandlers({
+    store,
+    metricSeries: new MetricSeriesService(new SqliteMetricSeriesReader(database)),
+    runsTable: new SqliteRunsTableReader(database),
+    artifacts: stores.artifacts,
+    registry: stores.registry,
+    loggedModels: stores.loggedModels,
+    automations: { ...continuousTraining, scheduler },
+    appInfo: () => ({ version: CAIRN_VERSION, dataDir: options.dataDir, trackingUri, mode: options.mode, diskFull: storage.diskFull }),
+  });
   return {
     dataDir: options.dataDir,
     store,

@@ -21,6 +21,16 @@ export const CALL_NAMES_BY_CAPABILITY = {
     'getRunsTable',
   ],
   registry: ['getRunModels', 'listRegisteredModels', 'listModelVersions'],
+  automations: [
+    'listAutomationProjects',
+    'addAutomationProject',
+    'removeAutomationProject',
+    'listAutomations',
+    'listAutomationFirings',
+    'runAutomation',
+    'setAutomationEnabled',
+    'decideAutomationFiring',
+  ],
 } as const;
 
 /** A capability of the contract (app, tracking, registry, ...). */

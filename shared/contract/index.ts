@@ -8,12 +8,14 @@
 // merged in electron/services/api/call-handlers.ts.
 import type { z } from 'zod';
 import { appCalls } from './app';
+import { automationsCalls } from './automations';
 import type { CallName, EventName } from './contract-names';
 import type { Events } from './events';
 import { registryCalls } from './registry';
 import { trackingCalls } from './tracking';
 
 export type { AppCallName, AppInfo } from './app';
+export type { AutomationProject, AutomationsCallName } from './automations';
 export { defineCall, type CallSpec, type CapabilityCalls } from './call-spec';
 export type { CallResult } from './call-result';
 export {
@@ -28,13 +30,14 @@ export {
 export type { Events, StorageStatus, TrackerChange } from './events';
 export type { RegistryCallName } from './registry';
 export { MAX_ARTIFACT_READ_BYTES, MAX_COMPARED_RUNS, type ArtifactContent, type TrackingCallName } from './tracking';
-export { appCalls, registryCalls, trackingCalls };
+export { appCalls, automationsCalls, registryCalls, trackingCalls };
 
 /** Every call the renderer can make: one line per capability. */
 export const calls = {
   ...appCalls,
   ...trackingCalls,
   ...registryCalls,
+  ...automationsCalls,
 };
 
 /** `true` when A and B are the same set of names; otherwise the names that differ, which a failed check prints. */

@@ -4,13 +4,14 @@
 // and one line to createCallHandlers.
 import { calls, type CallName, type CallResult } from '../../../shared/contract';
 import { CairnError, toErrorPayload } from '../../../shared/errors';
+import { createAutomationHandlers, type AutomationHandlerServices } from '../automations/automation-handlers';
 import { createRegistryHandlers, type RegistryHandlerServices } from '../registry/registry-handlers';
 import { createTrackingHandlers, type TrackingHandlerServices } from '../tracker/tracking-handlers';
 import { createAppHandlers, type AppHandlerServices } from './app-handlers';
 import type { CallHandlerTable } from './call-handler-table';
 
 /** What the handlers need from the running app: the services of every capability. */
-export interface CallContext extends AppHandlerServices, TrackingHandlerServices, RegistryHandlerServices {}
+export interface CallContext extends AppHandlerServices, TrackingHandlerServices, RegistryHandlerServices, AutomationHandlerServices {}
 
 /** A handler for each call, typed from the contract: a call without a handler fails to compile. */
 export type CallHandlers = CallHandlerTable<CallName>;
@@ -21,6 +22,7 @@ export function createCallHandlers(context: CallContext): CallHandlers {
     ...createAppHandlers(context),
     ...createTrackingHandlers(context),
     ...createRegistryHandlers(context),
+    ...createAutomationHandlers(context),
   };
 }
 

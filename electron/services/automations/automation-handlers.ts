@@ -1,0 +1,67 @@
+// The handlers of the automations capability's calls (shared/contract/automations.ts), over the
+// continuous-training service and the background scheduler. Run now only queues: the firing runs
+// off the call, so no UI call waits for a pipeline.
+import os from 'node:os';
+import path from 'node:path';
+import type { AutomationsCallName } from '../../../shared/contract';
+import { CairnError } from '../../../shared/errors';
+import type { CallHandlerTable } from '../api/call-handler-table';
+import { AutomationsFileError } from './automation-definition';
+import type { AutomationScheduler } from './automation-scheduler';
+import type { ContinuousTraining } from './create-continuous-training';
+
+/** What the automations capability's handlers need. */
+export interface AutomationHandlerServices {
+  readonly automations: ContinuousTraining & { readonly scheduler: AutomationScheduler };
+}
+
+/** A wrong automations file as an error a person can act on (every problem with its line). */
+function readable<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof AutomationsFileError) throw new CairnError('INVALID_PARAMETER_VALUE', error.message);
+    throw error;
+  }
+}
+
+/** The handlers of the automations capability. */
+export function createAutomationHandlers(services: AutomationHandlerServices): CallHandlerTable<AutomationsCallName> {
+  const { service, store, scheduler } = services.automations;
+  const summaryOf = (projectDir: string, automation: string) => {
+    const found = readable(() => service.list(projectDir)).find((item) => item.name === automation);
+    if (!found) throw new CairnError('RESOURCE_DOES_NOT_EXIST', `No automation named '${automation}' in ${projectDir}.`);
+    return found;
+  };
+  return {
+    listAutomationProjects: async () => store.listProjects().map((projectDir) => ({ projectDir, problem: scheduler.problemOf(projectDir) })),
+    addAutomationProject: async ({ projectDir }) => {
+      readable(() => scheduler.addProject(projectDir));
+      return { projectDir: path.resolve(projectDir), problem: null };
+    },
+    removeAutomationProject: async ({ projectDir }) => {
+      scheduler.removeProject(projectDir);
+      return store.listProjects().map((dir) => ({ projectDir: dir, problem: scheduler.problemOf(dir) }));
+    },
+    listAutomations: async ({ projectDir }) => readable(() => service.list(projectDir)),
+    listAutomationFirings: async ({ projectDir, automation, limit }) => service.history({ projectDir: path.resolve(projectDir), automation, limit }),
+    runAutomation: async ({ projectDir, automation }) => {
+      const found = summaryOf(projectDir, automation);
+      void scheduler.request(projectDir, automation, true, { user: os.userInfo().username, via: 'app' });
+      return found;
+    },
+    setAutomationEnabled: async ({ projectDir, automation, enabled }) => {
+      summaryOf(projectDir, automation);
+      service.setEnabled(projectDir, automation, enabled);
+      return summaryOf(projectDir, automation);
+    },
+    decideAutomationFiring: async ({ firingId, decision, comment }) => {
+      try {
+        return await service.decide(firingId, decision, comment ? { comment } : {});
+      } catch (error) {
+        if (error instanceof CairnError) throw error;
+        throw new CairnError('INVALID_STATE', error instanceof Error ? error.message : String(error));
+      }
+    },
+  };
+}
