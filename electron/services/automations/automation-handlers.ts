@@ -27,37 +27,38 @@ function readable<T>(work: () => T): T {
 
 /** The handlers of the automations capability. */
 export function createAutomationHandlers(services: AutomationHandlerServices): CallHandlerTable<AutomationsCallName> {
-  const { service, store, scheduler } = services.automations;
+  // Read at each call: a context built for a test of other capabilities may leave automations out.
+  const parts = () => services.automations;
   const summaryOf = (projectDir: string, automation: string) => {
-    const found = readable(() => service.list(projectDir)).find((item) => item.name === automation);
+    const found = readable(() => parts().service.list(projectDir)).find((item) => item.name === automation);
     if (!found) throw new CairnError('RESOURCE_DOES_NOT_EXIST', `No automation named '${automation}' in ${projectDir}.`);
     return found;
   };
   return {
-    listAutomationProjects: async () => store.listProjects().map((projectDir) => ({ projectDir, problem: scheduler.problemOf(projectDir) })),
+    listAutomationProjects: async () => parts().store.listProjects().map((projectDir) => ({ projectDir, problem: parts().scheduler.problemOf(projectDir) })),
     addAutomationProject: async ({ projectDir }) => {
-      readable(() => scheduler.addProject(projectDir));
+      readable(() => parts().scheduler.addProject(projectDir));
       return { projectDir: path.resolve(projectDir), problem: null };
     },
     removeAutomationProject: async ({ projectDir }) => {
-      scheduler.removeProject(projectDir);
-      return store.listProjects().map((dir) => ({ projectDir: dir, problem: scheduler.problemOf(dir) }));
+      parts().scheduler.removeProject(projectDir);
+      return parts().store.listProjects().map((dir) => ({ projectDir: dir, problem: parts().scheduler.problemOf(dir) }));
     },
-    listAutomations: async ({ projectDir }) => readable(() => service.list(projectDir)),
-    listAutomationFirings: async ({ projectDir, automation, limit }) => service.history({ projectDir: path.resolve(projectDir), automation, limit }),
+    listAutomations: async ({ projectDir }) => readable(() => parts().service.list(projectDir)),
+    listAutomationFirings: async ({ projectDir, automation, limit }) => parts().service.history({ projectDir: path.resolve(projectDir), automation, limit }),
     runAutomation: async ({ projectDir, automation }) => {
       const found = summaryOf(projectDir, automation);
-      void scheduler.request(projectDir, automation, true, { user: os.userInfo().username, via: 'app' });
+      void parts().scheduler.request(projectDir, automation, true, { user: os.userInfo().username, via: 'app' });
       return found;
     },
     setAutomationEnabled: async ({ projectDir, automation, enabled }) => {
       summaryOf(projectDir, automation);
-      service.setEnabled(projectDir, automation, enabled);
+      parts().service.setEnabled(projectDir, automation, enabled);
       return summaryOf(projectDir, automation);
     },
     decideAutomationFiring: async ({ firingId, decision, comment }) => {
       try {
-        return await service.decide(firingId, decision, comment ? { comment } : {});
+        return await parts().service.decide(firingId, decision, comment ? { comment } : {});
       } catch (error) {
         if (error instanceof CairnError) throw error;
         throw new CairnError('INVALID_STATE', error instanceof Error ? error.message : String(error));
