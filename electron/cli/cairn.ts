@@ -1,5 +1,6 @@
 // The `cairn` command line: dispatches to one module per command.
 import { CAIRN_VERSION } from '../services/version';
+import { CT_HELP, runCtCommand } from './ct-command';
 import { DATA_HELP, runDataCommand } from './data-command';
 import { DEPLOY_HELP, runDeployCommand } from './deploy-command';
 import { IMPORT_HELP, runImportCommand } from './import-command';
@@ -16,6 +17,7 @@ Commands:
   data         Datasets: add, list, profile, check (rules from a YAML file), drift, timeline
   deploy       Deploy registered model versions: create, update, rollback, delete, list, status, predict
   pipeline     Run a dvc.yaml pipeline (run, status, dag), every stage a tracked run
+  ct           Continuous training: run the automations of cairn-automations.yaml (run, list, history)
   help [cmd]   Show help for a command
 
 Options:
@@ -32,6 +34,7 @@ const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<
   data: { help: DATA_HELP, run: runDataCommand },
   deploy: { help: DEPLOY_HELP, run: runDeployCommand },
   pipeline: { help: PIPELINE_HELP, run: runPipelineCommand },
+  ct: { help: CT_HELP, run: runCtCommand },
 };
 
 async function main(argv: string[]): Promise<number> {

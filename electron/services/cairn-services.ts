@@ -2,6 +2,8 @@
 // benchmarks and the tests all open a data folder's database and build its stores here, and
 // start the services over them through startCairnServices.
 import { createCallHandlers, type CallHandlers } from './api/call-handlers';
+import { AutomationScheduler } from './automations/automation-scheduler';
+import { createContinuousTraining, type ContinuousTraining } from './automations/create-continuous-training';
 import type { AppInfo } from '../../shared/contract';
 import type { ArtifactStore } from './artifacts/artifact-store';
 import { FileArtifactStore } from './artifacts/file-artifact-store';
@@ -120,6 +122,8 @@ export interface CairnServices {
   readonly data: DataCapability;
   /** Resolves once the datasets of every run announced so far have been put in the catalog (tests wait on it). */
   dataLinked(): Promise<void>;
+  /** Continuous training: the automations' service and the background scheduler running them on their triggers. */
+  readonly automations: ContinuousTraining & { readonly scheduler: AutomationScheduler };
   /** Sets the address of the MLflow-compatible tracking API once it listens. */
   setTrackingUri(uri: string | null): void;
   close(): Promise<void>;
@@ -137,14 +141,15 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     options.changeIntervalMs,
   );
   const stopStorageEvents = storage.onChange((diskFull) => events.publish('storage.changed', { dataDir: options.dataDir, diskFull }));
+  const pipelineService = new PipelineService({
+    dataDir: options.dataDir,
+    store,
+    artifacts: stores.artifacts,
+    database,
+    trackingUri: () => trackingUri,
+  });
   const pipelines = new PipelineAppService({
-    service: new PipelineService({
-      dataDir: options.dataDir,
-      store,
-      artifacts: stores.artifacts,
-      database,
-      trackingUri: () => trackingUri,
-    }),
+    service: pipelineService,
     projects: new PipelineProjectStore(database),
     publish: (progress) => events.publish('pipelines.progress', progress),
   });
@@ -178,6 +183,12 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     artifacts: stores.artifacts,
     deployments: () => deployments.list(),
   });
+  const continuousTraining = createContinuousTraining({ stores, via: 'scheduler', deployments, data, pipelines: pipelineService });
+  const scheduler = new AutomationScheduler(continuousTraining.service, continuousTraining.store, {
+    onError: (projectDir, error) => process.stderr.write(`cairn: automations of ${projectDir}: ${error.message}\n`),
+  });
+  const automations = { ...continuousTraining, scheduler };
+  const schedulerStarted = scheduler.start().catch((error: unknown) => process.stderr.write(`cairn: the automation scheduler did not start: ${String(error)}\n`));
   const handlers = createCallHandlers({
     pipelines,
     store,
@@ -190,6 +201,7 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     deployments,
     data: data.service,
     dataJobs,
+    automations,
     appInfo: () => ({ version: CAIRN_VERSION, dataDir: options.dataDir, trackingUri, mode: options.mode, diskFull: storage.diskFull }),
   });
   deployments.restartStopped();
@@ -208,12 +220,16 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     pipelines,
     data,
     dataLinked: () => runInputLinker.idle(),
+    automations,
     setTrackingUri(uri) {
       trackingUri = uri;
     },
     async close() {
       stopChangeFeed();
       stopStorageEvents();
+      await schedulerStarted;
+      await scheduler.close();
+      await continuousTraining.close();
       stopDataEvents();
       dataChanges.stop();
       await runInputLinker.stop();

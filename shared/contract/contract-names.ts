@@ -80,6 +80,16 @@ export const CALL_NAMES_BY_CAPABILITY = {
     'getRunDatasets',
     'cancelDataJob',
   ],
+  automations: [
+    'listAutomationProjects',
+    'addAutomationProject',
+    'removeAutomationProject',
+    'listAutomations',
+    'listAutomationFirings',
+    'runAutomation',
+    'setAutomationEnabled',
+    'decideAutomationFiring',
+  ],
 } as const;
 
 /** A capability of the contract (app, tracking, registry, ...). */

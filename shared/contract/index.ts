@@ -8,6 +8,7 @@
 // merged in electron/services/api/call-handlers.ts.
 import type { z } from 'zod';
 import { appCalls } from './app';
+import { automationsCalls } from './automations';
 import type { CallName, EventName } from './contract-names';
 import { dataCalls } from './data';
 import { deployCalls } from './deploy';
@@ -17,6 +18,7 @@ import { registryCalls } from './registry';
 import { trackingCalls } from './tracking';
 
 export type { AppCallName, AppInfo } from './app';
+export type { AutomationProject, AutomationsCallName } from './automations';
 export { defineCall, type CallSpec, type CapabilityCalls } from './call-spec';
 export type { CallResult } from './call-result';
 export {
@@ -34,7 +36,7 @@ export type { DeployCallName, DeployInputExample, DeployWarmUp } from './deploy'
 export { MAX_LISTED_EXECUTIONS, type PipelinesCallName } from './pipelines';
 export type { RegistryCallName } from './registry';
 export { MAX_ARTIFACT_READ_BYTES, MAX_COMPARED_RUNS, type ArtifactContent, type TrackingCallName } from './tracking';
-export { appCalls, dataCalls, deployCalls, pipelinesCalls, registryCalls, trackingCalls };
+export { appCalls, automationsCalls, dataCalls, deployCalls, pipelinesCalls, registryCalls, trackingCalls };
 
 /** Every call the renderer can make: one line per capability. */
 export const calls = {
@@ -44,6 +46,7 @@ export const calls = {
   ...pipelinesCalls,
   ...deployCalls,
   ...dataCalls,
+  ...automationsCalls,
 };
 
 /** `true` when A and B are the same set of names; otherwise the names that differ, which a failed check prints. */

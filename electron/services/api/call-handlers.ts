@@ -4,6 +4,7 @@
 // and one line to createCallHandlers.
 import { calls, type CallName, type CallResult } from '../../../shared/contract';
 import { CairnError, toErrorPayload } from '../../../shared/errors';
+import { createAutomationHandlers, type AutomationHandlerServices } from '../automations/automation-handlers';
 import { shortText } from '../../../shared/quoted-value';
 import { createPipelinesHandlers, type PipelinesHandlerServices } from '../pipelines/pipeline-handlers';
 import { createDataHandlers, type DataHandlerServices } from '../data/data-handlers';
@@ -20,7 +21,8 @@ export interface CallContext
     RegistryHandlerServices,
     PipelinesHandlerServices,
     DeployHandlerServices,
-    DataHandlerServices {}
+    DataHandlerServices,
+    AutomationHandlerServices {}
 
 /** A handler for each call, typed from the contract: a call without a handler fails to compile. */
 export type CallHandlers = CallHandlerTable<CallName>;
@@ -34,6 +36,7 @@ export function createCallHandlers(context: CallContext): CallHandlers {
     ...createPipelinesHandlers(context),
     ...createDeployHandlers(context),
     ...createDataHandlers(context),
+    ...createAutomationHandlers(context),
   };
 }
 

@@ -14,6 +14,16 @@ describe('contract surface', () => {
         "app": [
           "getAppInfo",
         ],
+        "automations": [
+          "addAutomationProject",
+          "decideAutomationFiring",
+          "listAutomationFirings",
+          "listAutomationProjects",
+          "listAutomations",
+          "removeAutomationProject",
+          "runAutomation",
+          "setAutomationEnabled",
+        ],
         "data": [
           "addDataset",
           "cancelDataJob",

@@ -1,5 +1,6 @@
 // The merge point of every capability's migrations: one line per capability. They make one
 // ordered history in the database; a version may be used once only.
+import { AUTOMATION_MIGRATIONS } from '../automations/migrations';
 import { DATA_MIGRATIONS } from '../data/migrations';
 import { DEPLOY_MIGRATIONS } from '../deploy/migrations';
 import { LOGGED_MODEL_MIGRATIONS } from '../logged-models/migrations';
@@ -32,4 +33,5 @@ export const ALL_MIGRATIONS: readonly Migration[] = mergeMigrations([
   DATA_MIGRATIONS,
   DEPLOY_MIGRATIONS,
   PIPELINE_MIGRATIONS,
+  AUTOMATION_MIGRATIONS,
 ]);

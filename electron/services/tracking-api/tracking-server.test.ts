@@ -40,7 +40,7 @@ describe('tracking server', () => {
         expect(answer.json).toMatchObject({ error_code: 'TEMPORARILY_UNAVAILABLE', message: expect.stringContaining('busy') });
       }
       // The same refusal reaches the app's calls as a code it can show.
-      const handlers = createCallHandlers({ ...server.context, metricSeries: null!, runsTable: null!, appInfo: null!, pipelines: null!, modelRegistry: null!, deployments: null!, data: null!, dataJobs: null! });
+      const handlers = createCallHandlers({ ...server.context, metricSeries: null!, runsTable: null!, appInfo: null!, pipelines: null!, modelRegistry: null!, deployments: null!, data: null!, dataJobs: null!, automations: null! });
       const call = await dispatchCall(handlers, 'createExperiment', { name: 'from the app' });
       expect(call).toMatchObject({ ok: false, error: { code: 'TEMPORARILY_UNAVAILABLE' } });
       expect(server.snapshot()).toBe(before);

@@ -238,3 +238,14 @@ unicode: naïve café — 日本
     expect(() => readYamlMapping(`${laughs.join('\n')}\n`)).toThrow(YamlError);
   });
 });
+
+describe('lineAt', () => {
+  it('finds the line of a nested key or list item, else of its nearest ancestor', () => {
+    const document = readYamlMapping('top:\n  inner:\n    key: 1\n  list:\n    - a\n    - {b: 2}\n');
+    expect(document.lineAt(['top', 'inner', 'key'])).toBe(3);
+    expect(document.lineAt(['top', 'list', 1])).toBe(6);
+    expect(document.lineAt(['top', 'list', 1, 'b'])).toBe(6);
+    expect(document.lineAt(['top', 'inner', 'missing'])).toBe(2);
+    expect(document.lineAt(['absent'])).toBeNull();
+  });
+});

@@ -30,6 +30,8 @@ export interface YamlMappingDocument {
   readonly root: YamlMap;
   /** The 1-based line of a top-level key; null when the key is absent. */
   lineOf(key: string): number | null;
+  /** The 1-based line of the key (or list item) at a path of keys and indexes, else of its nearest ancestor that has one. */
+  lineAt(keyPath: readonly (string | number)[]): number | null;
 }
 
 /** Aliases a document may expand, against "billion laughs" files (the `yaml` package's own default). */
@@ -84,7 +86,29 @@ export function readYamlMapping(text: string): YamlMappingDocument {
   } catch (error) {
     throw new YamlError(1, error instanceof Error ? error.message : String(error));
   }
-  return { root: withoutPrototypes(value, new Map()) as YamlMap, lineOf: (key) => keyLines.get(key) ?? null };
+  return {
+    root: withoutPrototypes(value, new Map()) as YamlMap,
+    lineOf: (key) => keyLines.get(key) ?? null,
+    lineAt: (keyPath) => lineOfPath(document, keyPath, lineAt),
+  };
+}
+
+/** The line of the key naming the value at `keyPath` (or of the list item), walking up until one is found. */
+function lineOfPath(document: Document, keyPath: readonly (string | number)[], lineAt: (offset: number) => number): number | null {
+  for (let length = keyPath.length; length > 0; length--) {
+    const parent = document.getIn(keyPath.slice(0, length - 1), true);
+    const last = keyPath[length - 1];
+    if (isMap(parent)) {
+      const pair = parent.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(last));
+      const range = pair && isScalar(pair.key) ? pair.key.range : null;
+      if (range) return lineAt(range[0]);
+    } else if (isSeq(parent) && typeof last === 'number') {
+      const item: unknown = parent.items[last];
+      const range = item && typeof item === 'object' && 'range' in item ? (item as { range?: readonly number[] | null }).range : null;
+      if (range) return lineAt(range[0]!);
+    }
+  }
+  return null;
 }
 
 /**

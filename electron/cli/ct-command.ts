@@ -1,0 +1,154 @@
+// `cairn ct`: continuous training headless, for a terminal or a CI job on a schedule: evaluate the
+// automations' triggers once and do what is due, list them, read the audit trail.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { AutomationFiring, AutomationSummary } from '../../shared/automation-models';
+import { AutomationsFileError } from '../services/automations/automation-definition';
+import { createContinuousTraining } from '../services/automations/create-continuous-training';
+import { openCairnStores } from '../services/cairn-services';
+import { resolveDataDir } from '../services/data-dir';
+import type { CommandOutput } from './command-output';
+
+/** `cairn ct --help`. */
+export const CT_HELP = `Usage: cairn ct <command> [NAME] [options]
+
+Continuous training: the automations declared in the project's cairn-automations.yaml watch data
+and models, retrain through the pipeline, gate the candidate against the model holding the
+production alias, and promote and deploy it. Every firing is recorded with its evidence.
+
+Commands:
+  run [NAME]       Evaluate the triggers once (of every automation, or NAME's) and do what is due:
+                   new data in the watched path, a schedule time passed since the last run, or
+                   with --manual (or when NAME is given and has a 'manual' trigger) a run by hand
+  list             The automations with their triggers, state, next scheduled time and last outcome
+  history [NAME]   The audit trail, newest first: trigger, evidence, gate values, decision, steps
+  approve ID       Promote a candidate that waits for approval (promote.approval: true)
+  reject ID        Refuse it; production stays as it is
+  recover          Mark firings whose process ended as failed, returning a half-moved endpoint
+
+Options:
+  -p, --project <dir>   The project folder holding cairn-automations.yaml (default: the current folder)
+  --manual              run: fire automations with a 'manual' trigger even when nothing else is due
+  --json                list, history: print JSON (history: the full records, for export)
+  --limit <n>           history: at most n firings (default 20)
+  --comment <text>      approve, reject: why, kept in the audit trail
+  --python <path>       The Python that evaluates models (default: the file's python:, $CAIRN_PYTHON, python3)
+  --data-dir <dir>      Data folder (default: $CAIRN_DATA_DIR, else the OS's per-user app data folder)
+  -h, --help            Show this help
+
+Exit status: run exits 1 when an action or a gate failed (a firing ended failed or rejected), so a CI
+job can run it on a schedule; 2 for a usage mistake or an invalid automations file (each problem is
+printed with its file and line).
+`;
+
+class UsageError extends Error {}
+
+function seconds(start: number, end: number | null): string {
+  return end === null ? 'running' : `${((end - start) / 1000).toFixed(1)} s`;
+}
+
+/** A firing as lines for a terminal. */
+export function firingText(firing: AutomationFiring): string {
+  const lines = [
+    `#${firing.id} ${firing.automation}: ${firing.outcome} (${seconds(firing.startedAt, firing.endedAt)}, ${new Date(firing.startedAt).toISOString()})`,
+    `  trigger:  ${firing.trigger.kind}: ${firing.trigger.detail} (${firing.actor.user} via ${firing.actor.via})`,
+  ];
+  for (const item of firing.evidence) lines.push(`  evidence: ${item.kind} ${item.fired ? 'fired' : 'did not fire'}: ${item.summary}`);
+  if (firing.gate) {
+    for (const rule of firing.gate.rules) lines.push(`  gate:     ${rule.passed ? '✓' : '✗'} ${rule.rule}: ${rule.detail}`);
+  }
+  if (firing.candidate) lines.push(`  candidate: ${firing.candidate.name ? `${firing.candidate.name} v${firing.candidate.version}` : firing.candidate.source}`);
+  if (firing.production) lines.push(`  production: ${firing.production.name} version ${firing.production.version}`);
+  if (firing.promotion) lines.push(`  promotion: ${firing.promotion.state}${firing.promotion.version ? ` (version ${firing.promotion.version})` : ''}${firing.promotion.error ? `: ${firing.promotion.error}` : ''}`);
+  for (const step of firing.steps) {
+    lines.push(`  ${step.outcome === 'succeeded' ? '✓' : step.outcome === 'failed' ? '✗' : step.outcome === 'running' ? '…' : '-'} ${step.title} (${seconds(step.startedAt, step.endedAt)})${step.detail ? `: ${step.detail}` : ''}`);
+  }
+  if (firing.reason) lines.push(`  why:      ${firing.reason}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function summaryText(summary: AutomationSummary): string {
+  const next = summary.nextScheduledAt ? new Date(summary.nextScheduledAt).toISOString() : '-';
+  const last = summary.lastFiring ? `#${summary.lastFiring.id} ${summary.lastFiring.outcome}` : 'never fired';
+  const promotes = summary.promotes ? `${summary.promotes.model}@${summary.promotes.alias}${summary.promotes.deployment ? ` → ${summary.promotes.deployment}` : ''}${summary.promotes.approval ? ' (approval)' : ''}` : '-';
+  return `${summary.name}  ${summary.state}\n  triggers: ${summary.triggers.map((trigger) => trigger.text).join('; ')}\n  next:     ${next}\n  last:     ${last}\n  promotes: ${promotes}\n`;
+}
+
+/** Runs `cairn ct ...`; resolves to the exit status. */
+export async function runCtCommand(argv: string[], output: CommandOutput = process): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        project: { type: 'string', short: 'p' },
+        manual: { type: 'boolean' },
+        json: { type: 'boolean' },
+        limit: { type: 'string' },
+        comment: { type: 'string' },
+        python: { type: 'string' },
+        'data-dir': { type: 'string' },
+      },
+    });
+  } catch (error) {
+    output.stderr.write(`cairn ct: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+  const [command, name, ...extra] = parsed.positionals;
+  const values = parsed.values;
+  try {
+    if (!command || !['run', 'list', 'history', 'approve', 'reject', 'recover'].includes(command)) throw new UsageError(`expected a command: run, list, history, approve, reject or recover${command ? `, got '${command}'` : ''}. See \`cairn ct --help\`.`);
+    if (extra.length || (name && (command === 'list' || command === 'recover'))) throw new UsageError(`unexpected argument '${extra[0] ?? name}'.`);
+    const limit = values.limit === undefined ? 20 : Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit takes a whole number of at least 1, got '${values.limit}'.`);
+    if ((command === 'approve' || command === 'reject') && !/^\d+$/.test(name ?? '')) throw new UsageError(`${command} takes the firing's number (from \`cairn ct history\`).`);
+    const projectDir = path.resolve(values.project ?? '.');
+    const stores = openCairnStores(resolveDataDir(values['data-dir']));
+    const ct = createContinuousTraining({ stores, via: 'cli', keepEndpointsRunning: true, python: values.python });
+    try {
+      if (command === 'list') {
+        const summaries = ct.service.list(projectDir);
+        output.stdout.write(values.json ? `${JSON.stringify(summaries, null, 2)}\n` : summaries.map(summaryText).join('\n'));
+        return 0;
+      }
+      if (command === 'history') {
+        const firings = ct.service.history({ projectDir, automation: name, limit });
+        if (values.json) output.stdout.write(`${JSON.stringify(firings, null, 2)}\n`);
+        else output.stdout.write(firings.length ? firings.map(firingText).join('\n') : `No firings yet${name ? ` of ${name}` : ''} in ${projectDir}: run \`cairn ct run\`.\n`);
+        return 0;
+      }
+      if (command === 'approve' || command === 'reject') {
+        const firing = await ct.service.decide(Number(name), command === 'approve' ? 'approved' : 'rejected', values.comment ? { comment: values.comment } : {});
+        output.stdout.write(firingText(firing));
+        return firing.outcome === 'failed' ? 1 : 0;
+      }
+      if (command === 'recover') {
+        const recovered = await ct.service.recover();
+        output.stdout.write(recovered.length ? recovered.map(firingText).join('\n') : 'No interrupted firings.\n');
+        return 0;
+      }
+      await ct.service.recover();
+      const results = await ct.service.runDue(projectDir, { automation: name, manual: values.manual === true || name !== undefined });
+      let failed = false;
+      for (const result of results) {
+        if (result.firing) {
+          output.stdout.write(firingText(result.firing));
+          if (result.firing.outcome === 'failed' || result.firing.outcome === 'rejected') failed = true;
+        } else {
+          output.stdout.write(`${result.automation}: ${result.skipped ?? 'nothing due'}\n`);
+        }
+      }
+      return failed ? 1 : 0;
+    } finally {
+      await ct.close();
+      stores.close();
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof AutomationsFileError) {
+      output.stderr.write(`cairn ct: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,7 @@
+// The automations capability's schema migrations. Append only, with versions unused by any other
+// capability (see database/all-migrations.ts).
+import type { Migration } from '../../database/migration';
+import { automationsSql } from './015-automations';
+
+/** The automations capability's migrations. */
+export const AUTOMATION_MIGRATIONS: readonly Migration[] = [{ version: 15, name: 'automations', sql: automationsSql }];
