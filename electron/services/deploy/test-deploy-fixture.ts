@@ -25,9 +25,11 @@ const ROOT = (() => {
   throw new Error(`no examples/train_sklearn.py above ${__dirname}`);
 })();
 
-/** Bundles local-endpoint-host-main.ts as `npm run build` does, into a temporary folder; returns a Node launcher running it. */
+/** Bundles local-endpoint-host-main.ts as `npm run build` does, into a temporary folder removed when the process exits; returns a Node launcher running it. */
 export async function bundleEndpointHost(): Promise<EndpointHostLauncher> {
-  const outfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-endpoint-host-')), 'local-endpoint-host.js');
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-endpoint-host-'));
+  process.once('exit', () => fs.rmSync(folder, { recursive: true, force: true }));
+  const outfile = path.join(folder, 'local-endpoint-host.js');
   await build({
     entryPoints: [path.join(ROOT, 'electron/services/deploy/local/local-endpoint-host-main.ts')],
     outfile,
