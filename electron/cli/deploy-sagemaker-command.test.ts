@@ -53,7 +53,7 @@ describe.skipIf(missing)('cairn deploy --target sagemaker', () => {
       'model.pkl': 'pickle',
       'fake-container.json': JSON.stringify({ prediction: 'cli' }),
     });
-  }, 240_000);
+  }, 360_000);
 
   afterAll(async () => {
     await fake?.close();

@@ -25,7 +25,7 @@ describe.skipIf(missing)('radosgw peer', () => {
   let peer: RadosgwPeer;
   beforeAll(async () => {
     peer = await startRadosgw();
-  }, 180_000);
+  }, 300_000);
   afterAll(async () => peer?.stop());
 
   it('stores what is put and checks signatures', async () => {

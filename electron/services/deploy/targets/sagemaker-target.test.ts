@@ -150,7 +150,7 @@ describe.skipIf(missing)('SageMaker target', () => {
     versions.broken = await registerModelFiles(server.context, 'churn', files('broken', { 'fake-container-fails.txt': 'ModuleNotFoundError: No module named lightgbm' }));
     service = newService();
     service.onEvent((event) => events.push(event));
-  }, 240_000);
+  }, 360_000);
 
   afterAll(async () => {
     await service?.close();
