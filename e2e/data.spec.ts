@@ -3,7 +3,9 @@
 // unknown countries added as its second version; the drift between them (amount drifts, the rest
 // does not) with overlaid distributions and the drift over time; a checks file that fails on the
 // Parquet version, with its failing values, and its tracked run whose page shows the data and
-// links back; profiling a large file cancelled; keyboard use; screenshots in both themes.
+// links back; a registered model version showing the drift of the newest data against the data its
+// run trained on (logged through MLflow's REST API); profiling a large file cancelled; keyboard
+// use; screenshots in both themes.
 import { DuckDBInstance } from '@duckdb/node-api';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -204,6 +206,35 @@ test('a checks file fails the Parquet version with the failing values, and its r
 
   await page.getByRole('link', { name: 'Data', exact: true }).first().click();
   await expect(page.locator('[data-testid="dataset-row"][data-name="orders"]').getByTestId('dataset-run-link')).toHaveCount(1);
+});
+
+test("a registered model version shows the drift of the newest data against the data its run trained on", async ({ page, cairn, shot }) => {
+  const experimentId = await cairn.mlflow.createExperiment('orders-model');
+  const runId = await cairn.mlflow.createRun(experimentId, 'train-on-march');
+  await cairn.mlflow.post('runs/log-inputs', {
+    run_id: runId,
+    datasets: [
+      {
+        dataset: { name: 'orders', digest: 'march', source_type: 'local', source: JSON.stringify({ uri: referenceCsv }) },
+        tags: [{ key: 'mlflow.data.context', value: 'training' }],
+      },
+    ],
+  });
+  await cairn.mlflow.finishRun(runId);
+  await cairn.mlflow.post('registered-models/create', { name: 'orders-model' });
+  await cairn.mlflow.post('model-versions/create', { name: 'orders-model', source: `runs:/${runId}/model`, run_id: runId });
+
+  await page.goto(cairn.url.replace(/#.*$/, '') + '#/models/orders-model/versions/1');
+  const item = page.getByTestId('training-drift-item');
+  await expect(item).toHaveAttribute('data-drift', 'true', { timeout: 30_000 });
+  await expect(item).toContainText('2 of 4 columns drifted (amount, country)');
+  await page.getByTestId('training-drift').scrollIntoViewIfNeeded();
+  await shot(page, 'model-training-drift-light');
+
+  // The training run's page shows the data it used, with its profile.
+  await page.goto(cairn.url.replace(/#.*$/, '') + `#/runs/${runId}`);
+  await expect(page.getByTestId('run-data').getByTestId('run-data-version')).toContainText('input');
+  await expect(page.getByTestId('run-data')).toContainText('900 rows · 4 columns');
 });
 
 test('profiling a large file shows its progress and can be cancelled', async ({ page, cairn }) => {

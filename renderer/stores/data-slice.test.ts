@@ -1,7 +1,9 @@
 // The data slice against the real main side (in-process API, real SQLite, DuckDB in its worker):
 // adding two versions of the example orders, the profile arriving by itself, drift of the newer
 // against the older opened with the dataset, a failing check recorded as a run, the run's data,
-// a job's pushed progress, and a bad path refused with a message and nothing added.
+// a job's pushed progress, a model run's training data against its newest version, and a bad
+// path refused with a message and nothing added.
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startInProcessCairn, type InProcessCairn } from '../../test-support/in-process-api';
@@ -54,6 +56,25 @@ describe('data slice', () => {
     const runData = store.getState().runData!;
     expect(runData.datasets.data!.versions.map((version) => version.datasetName)).toEqual(['orders']);
     expect(runData.profiles[april!.versionId]?.rows).toBe(1200);
+  });
+
+  it("tells a model's run the drift of its training data's newest version", async () => {
+    const source = path.join(cairn.dataDir, 'train.csv');
+    fs.copyFileSync(path.join(EXAMPLES, 'orders-march.csv'), source);
+    const run = await cairn.services.store.createRun({ experimentId: '0' });
+    const runId = run.info.runId;
+    await cairn.services.store.logInputs(runId, [
+      { name: 'orders', digest: 'abc', sourceType: 'local', source: JSON.stringify({ uri: source }), tags: [{ key: 'mlflow.data.context', value: 'training' }] },
+    ]);
+    await cairn.services.dataLinked();
+    await store.getState().loadTrainingDrift(runId);
+    expect(store.getState().trainingDrift!.items.map((item) => [item.datasetName, item.newestVersion])).toEqual([['orders', null]]);
+
+    await store.getState().addDataset(path.join(EXAMPLES, 'orders-april.csv'), 'orders');
+    await store.getState().loadTrainingDrift(runId);
+    const [item] = store.getState().trainingDrift!.items;
+    expect(item!.newestVersion?.path).toBe(path.join(EXAMPLES, 'orders-april.csv'));
+    expect(item!.report?.columns.find((column) => column.column === 'amount')?.drift).toBe(true);
   });
 
   it('says why a path cannot be added, and adds nothing', async () => {

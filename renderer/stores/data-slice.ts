@@ -57,6 +57,24 @@ export interface RunDataState {
   readonly profiles: Readonly<Record<string, DatasetProfile | null>>;
 }
 
+/** A dataset a model's run trained on, and the drift of that dataset's newest version against it. */
+export interface TrainingDataDrift {
+  readonly datasetName: string;
+  readonly trainedVersion: DatasetVersion;
+  /** The dataset's newest version; null when the training data is still the newest. */
+  readonly newestVersion: DatasetVersion | null;
+  readonly report: DriftReport | null;
+  readonly error: string | null;
+}
+
+/** The drift of the data a run trained on, for a registered model version's page. */
+export interface TrainingDriftState {
+  readonly runId: string;
+  readonly status: ListStatus;
+  readonly error: string | null;
+  readonly items: readonly TrainingDataDrift[];
+}
+
 /** The data slice of the app store. */
 export interface DataSlice {
   readonly datasets: Loaded<readonly DatasetSummary[]>;
@@ -65,6 +83,7 @@ export interface DataSlice {
   /** Why the last add, profile, check or comparison failed, for the person to act on. */
   readonly dataActionError: string | null;
   readonly runData: RunDataState | null;
+  readonly trainingDrift: TrainingDriftState | null;
   loadDatasets(): Promise<void>;
   /** Adds a file or folder as a dataset version and starts profiling it; resolves to the version, or null when adding failed. */
   addDataset(path: string, name?: string): Promise<DatasetVersion | null>;
@@ -82,6 +101,11 @@ export interface DataSlice {
   clearDataActionError(): void;
   /** Loads a run's datasets and their stored profiles. */
   loadRunData(runId: string): Promise<void>;
+  /**
+   * For a model version's run: each dataset it took as input (mlflow.log_input or a pipeline dep)
+   * compared with that dataset's newest version (answered from the store when compared before).
+   */
+  loadTrainingDrift(runId: string): Promise<void>;
   /** Follows pushed progress and changes; returns the function that stops it. */
   watchData(): () => void;
 }
@@ -190,6 +214,7 @@ export function createDataSlice({ api }: SliceContext): StateCreator<AppState, [
       dataJobs: {},
       dataActionError: null,
       runData: null,
+      trainingDrift: null,
 
       async loadDatasets() {
         if (get().datasets.status !== 'ready') set((state) => ({ datasets: { ...state.datasets, status: 'loading', error: null } }));
@@ -344,6 +369,37 @@ export function createDataSlice({ api }: SliceContext): StateCreator<AppState, [
           patchRun({ datasets: ready(datasets), profiles });
         } catch (error) {
           patchRun({ datasets: failed(error) });
+        }
+      },
+
+      async loadTrainingDrift(runId) {
+        if (get().trainingDrift?.runId !== runId) set({ trainingDrift: { runId, status: 'loading', error: null, items: [] } });
+        const patchDrift = (patch: Partial<TrainingDriftState>) =>
+          set((state) => (state.trainingDrift?.runId === runId ? { trainingDrift: { ...state.trainingDrift, ...patch } } : {}));
+        try {
+          const { versions } = await api.getRunDatasets({ runId });
+          const inputs = versions.filter((version) =>
+            version.origins.some((origin) => origin.runId === runId && (origin.kind === 'run-input' || (origin.kind === 'pipeline' && origin.detail?.includes('"role":"dep"')))),
+          );
+          const items = await Promise.all(
+            inputs.map(async (trainedVersion): Promise<TrainingDataDrift> => {
+              const base = { datasetName: trainedVersion.datasetName, trainedVersion };
+              try {
+                // The newest content (versions come oldest first), not the one seen last: seeing the training file again must not hide newer data.
+                const newest = (await api.getDataset({ dataset: trainedVersion.datasetName })).versions.at(-1);
+                if (!newest || newest.versionId === trainedVersion.versionId) return { ...base, newestVersion: null, report: null, error: null };
+                const report = await asJob('drift', `${trainedVersion.datasetName}: training data → newest`, newest.versionId, (jobId) =>
+                  api.compareDatasets({ referenceVersionId: trainedVersion.versionId, currentVersionId: newest.versionId, jobId }),
+                );
+                return { ...base, newestVersion: newest, report, error: null };
+              } catch (error) {
+                return { ...base, newestVersion: null, report: null, error: wasCancelled(error) ? 'Cancelled.' : describeError(error) };
+              }
+            }),
+          );
+          patchDrift({ status: 'ready', items });
+        } catch (error) {
+          patchDrift({ status: 'error', error: describeError(error) });
         }
       },
 
