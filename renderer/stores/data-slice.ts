@@ -264,13 +264,15 @@ export function createDataSlice({ api }: SliceContext): StateCreator<AppState, [
         void loadChecks(name);
         const detail = await refreshDetail(name);
         if (!detail || mine !== openGeneration) return;
-        const shown = get().openDataset?.versionId;
-        if (shown) await loadStoredProfile(name, shown);
+        // The stored profile and the drift report (stored after the first time) are asked for together.
         const versions = detail.versions;
         const open = get().openDataset;
-        if (versions.length >= 2 && open && open.referenceVersionId === null && mine === openGeneration) {
-          void get().compareDatasetVersions(versions[0]!.versionId, versions.at(-1)!.versionId);
-        }
+        const comparing =
+          versions.length >= 2 && open && open.referenceVersionId === null
+            ? get().compareDatasetVersions(versions[0]!.versionId, versions.at(-1)!.versionId)
+            : Promise.resolve();
+        const shown = open?.versionId;
+        await Promise.all([shown ? loadStoredProfile(name, shown) : Promise.resolve(), comparing]);
       },
 
       async selectDatasetVersion(versionId) {
