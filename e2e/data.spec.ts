@@ -4,7 +4,8 @@
 // does not) with overlaid distributions and the drift over time; a checks file that fails on the
 // Parquet version, with its failing values, and its tracked run whose page shows the data and
 // links back; a registered model version showing the drift of the newest data against the data its
-// run trained on (logged through MLflow's REST API); profiling a large file cancelled; keyboard
+// run trained on (logged through MLflow's REST API), and that run compared with the check's run
+// showing both versions' distributions side by side; profiling a large file cancelled; keyboard
 // use; screenshots in both themes.
 import { DuckDBInstance } from '@duckdb/node-api';
 import fs from 'node:fs';
@@ -18,6 +19,8 @@ let referenceCsv: string;
 let currentParquet: string;
 let checksFile: string;
 let bigCsv: string;
+/** The run the failing check was recorded as. */
+let checkRunId = '';
 
 /** A deterministic normal-ish value (sum of uniforms from a linear congruential generator). */
 function normalValues(count: number, mean: number, spread: number, seed: number): number[] {
@@ -192,6 +195,7 @@ test('a checks file fails the Parquet version with the failing values, and its r
   await shot(page, 'data-checks-dark');
   await page.emulateMedia({ colorScheme: 'light' });
 
+  checkRunId = ((await result.getByTestId('check-run-link').getAttribute('href')) ?? '').replace('#/runs/', '');
   await result.getByTestId('check-run-link').click();
   await expect(page.getByTestId('run-page')).toBeVisible();
   const runData = page.getByTestId('run-data');
@@ -235,6 +239,17 @@ test("a registered model version shows the drift of the newest data against the 
   await page.goto(cairn.url.replace(/#.*$/, '') + `#/runs/${runId}`);
   await expect(page.getByTestId('run-data').getByTestId('run-data-version')).toContainText('input');
   await expect(page.getByTestId('run-data')).toContainText('900 rows · 4 columns');
+
+  // Compared with the check's run: each run's version of orders, side by side.
+  await page.goto(cairn.url.replace(/#.*$/, '') + `#/compare?runs=${runId},${checkRunId}`);
+  await expect(page.getByTestId('compare-ready')).toBeAttached();
+  await page.getByTestId('compare-data-deferred').scrollIntoViewIfNeeded();
+  const compared = page.locator('[data-testid="compare-dataset"][data-dataset="orders"]');
+  await expect(compared.locator('thead th')).toHaveCount(3);
+  await expect(compared.getByTestId('compare-data-cell')).toHaveCount(8);
+  await expect(compared.getByTestId('distribution-chart')).toHaveCount(8);
+  await compared.scrollIntoViewIfNeeded();
+  await shot(page, 'compare-data-light');
 });
 
 test('profiling a large file shows its progress and can be cancelled', async ({ page, cairn }) => {

@@ -67,6 +67,18 @@ export interface TrainingDataDrift {
   readonly error: string | null;
 }
 
+/** The most compared runs whose datasets the compare view shows side by side. */
+export const COMPARED_DATA_RUNS = 8;
+
+/** The datasets of the compared runs (the first COMPARED_DATA_RUNS), each run's versions with their stored profiles. */
+export interface ComparedDataState {
+  readonly runIds: readonly string[];
+  readonly status: ListStatus;
+  readonly error: string | null;
+  readonly runs: readonly { readonly runId: string; readonly versions: readonly DatasetVersion[] }[];
+  readonly profiles: Readonly<Record<string, DatasetProfile | null>>;
+}
+
 /** The drift of the data a run trained on, for a registered model version's page. */
 export interface TrainingDriftState {
   readonly runId: string;
@@ -84,6 +96,7 @@ export interface DataSlice {
   readonly dataActionError: string | null;
   readonly runData: RunDataState | null;
   readonly trainingDrift: TrainingDriftState | null;
+  readonly comparedData: ComparedDataState | null;
   loadDatasets(): Promise<void>;
   /** Adds a file or folder as a dataset version and starts profiling it; resolves to the version, or null when adding failed. */
   addDataset(path: string, name?: string): Promise<DatasetVersion | null>;
@@ -106,6 +119,8 @@ export interface DataSlice {
    * compared with that dataset's newest version (answered from the store when compared before).
    */
   loadTrainingDrift(runId: string): Promise<void>;
+  /** Loads the datasets of compared runs (the first COMPARED_DATA_RUNS) and their stored profiles. */
+  loadComparedData(runIds: readonly string[]): Promise<void>;
   /** Follows pushed progress and changes; returns the function that stops it. */
   watchData(): () => void;
 }
@@ -215,6 +230,7 @@ export function createDataSlice({ api }: SliceContext): StateCreator<AppState, [
       dataActionError: null,
       runData: null,
       trainingDrift: null,
+      comparedData: null,
 
       async loadDatasets() {
         if (get().datasets.status !== 'ready') set((state) => ({ datasets: { ...state.datasets, status: 'loading', error: null } }));
@@ -402,6 +418,26 @@ export function createDataSlice({ api }: SliceContext): StateCreator<AppState, [
           patchDrift({ status: 'ready', items });
         } catch (error) {
           patchDrift({ status: 'error', error: describeError(error) });
+        }
+      },
+
+      async loadComparedData(allRunIds) {
+        const runIds = allRunIds.slice(0, COMPARED_DATA_RUNS);
+        const key = runIds.join(',');
+        set({ comparedData: { runIds, status: 'loading', error: null, runs: [], profiles: {} } });
+        const mine = () => get().comparedData?.runIds.join(',') === key;
+        try {
+          const runs = await Promise.all(runIds.map(async (runId) => ({ runId, versions: (await api.getRunDatasets({ runId })).versions })));
+          const versionIds = [...new Set(runs.flatMap((run) => run.versions.filter((version) => version.profiled).map((version) => version.versionId)))];
+          const profiles: Record<string, DatasetProfile | null> = {};
+          await Promise.all(
+            versionIds.map(async (versionId) => {
+              profiles[versionId] = (await api.getDatasetProfile({ versionId })).profile;
+            }),
+          );
+          if (mine()) set({ comparedData: { runIds, status: 'ready', error: null, runs, profiles } });
+        } catch (error) {
+          if (mine()) set({ comparedData: { runIds, status: 'error', error: describeError(error), runs: [], profiles: {} } });
         }
       },
 
