@@ -170,6 +170,11 @@ test('a Parquet second version drifts in amount, with both distributions overlai
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'Profile of v1' })).toBeVisible();
   await expect(page.getByTestId('profile-summary')).toContainText('900 rows');
+  // Back to the list and into the dataset again: its newest version is shown.
+  await page.getByRole('link', { name: 'Data', exact: true }).first().click();
+  await page.locator('[data-testid="dataset-row"][data-name="orders"]').getByTestId('dataset-link').click();
+  await expect(page.getByRole('heading', { name: 'Profile of v2' })).toBeVisible();
+  await expect(page.getByTestId('profile-summary')).toContainText('parquet');
 });
 
 test('a checks file fails the Parquet version with the failing values, and its run links the data both ways', async ({ page, cairn, shot }) => {

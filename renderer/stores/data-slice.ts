@@ -274,8 +274,9 @@ export function createDataSlice({ api }: SliceContext): StateCreator<AppState, [
               lastChecksFile: '',
             },
           });
-        } else if (versionId !== null) {
-          patchOpen(name, { versionId });
+        } else {
+          // The address names the version shown; none means the newest.
+          patchOpen(name, (open) => (open.versionId === versionId ? {} : { versionId, profile: LOADING }));
         }
         void loadChecks(name);
         const detail = await refreshDetail(name);
