@@ -17,7 +17,7 @@ function DataGettingStarted() {
       </p>
       <p className="muted">
         From a terminal: <code>cairn data add PATH --name NAME</code>. Datasets your runs log with <code>mlflow.log_input</code> from a local
-        file, and a pipeline's data, show up here by themselves.
+        file show up here by themselves.
       </p>
     </section>
   );
