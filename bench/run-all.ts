@@ -11,6 +11,7 @@ import { runImportBench } from './import-bench';
 import { runPipelineBench } from './pipeline-bench';
 import { runTrackingApiBench } from './tracking-api-bench';
 import { runUiCompareBench } from './ui-compare-bench';
+import { runUiDataBench } from './ui-data-bench';
 import { runUiRunsTable100kBench } from './ui-runs-table-100k-bench';
 import { runUiRunsTableBench } from './ui-runs-table-bench';
 
@@ -23,6 +24,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'ui-compare', run: runUiCompareBench },
   { name: 'ui-runs-table-100k', run: runUiRunsTable100kBench },
   { name: 'data', run: runDataBench },
+  { name: 'ui-data', run: runUiDataBench },
   { name: 'deploy', run: runDeployBench },
 ];
 

@@ -1,5 +1,5 @@
 // The app shell: header, the disk-full banner, and the page of the current route. Starts the
-// app-wide loads and the live subscriptions to tracker changes, storage and pipeline progress, and
+// app-wide loads and the live subscriptions to tracker changes, storage, pipeline and data progress, and
 // applies the chosen theme to the page. Each page is its own chunk, loaded when first shown
 // (pages.ts): the first bundle holds the shell alone.
 import { Suspense, useEffect, useLayoutEffect } from 'react';
@@ -8,6 +8,7 @@ import { DiskFullBanner } from './components/disk-full-banner';
 import {
   ComparePage,
   CompareVersionsPage,
+  DataPage,
   DeploymentsPage,
   ExperimentsPage,
   ModelPage,
@@ -48,6 +49,8 @@ function CurrentPage() {
       return <CompareVersionsPage name={route.modelName} a={route.a} b={route.b} />;
     case 'deployments':
       return <DeploymentsPage />;
+    case 'data':
+      return <DataPage />;
     case 'not-found':
       return <NotFoundPage path={route.path} />;
   }
@@ -65,11 +68,13 @@ export function App() {
     const stopStorage = state.watchStorage();
     const stopPipelines = state.watchPipelines();
     const stopDeployments = state.watchDeployments();
+    const stopData = state.watchData();
     return () => {
       stopTracker();
       stopStorage();
       stopPipelines();
       stopDeployments();
+      stopData();
     };
   }, []);
   return (

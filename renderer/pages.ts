@@ -15,6 +15,7 @@ const loaders = {
   'model-compare': () => import('./pages/models/compare-versions-page').then((module) => ({ default: module.CompareVersionsPage })),
   deployments: () => import('./pages/deployments/deployments-page').then((module) => ({ default: module.DeploymentsPage })),
   pipelines: () => import('./pages/pipelines/pipelines-page').then((module) => ({ default: module.PipelinesPage })),
+  data: () => import('./pages/data/data-page').then((module) => ({ default: module.DataPage })),
   'not-found': () => import('./pages/not-found-page').then((module) => ({ default: module.NotFoundPage })),
 } as const;
 
@@ -36,6 +37,8 @@ export const CompareVersionsPage = lazy(loaders['model-compare']);
 export const DeploymentsPage = lazy(loaders.deployments);
 /** Pipelines: opened projects, their DAG, runs and executions. */
 export const PipelinesPage = lazy(loaders.pipelines);
+/** Data: the dataset catalog, or one dataset's profile, checks and drift. */
+export const DataPage = lazy(loaders.data);
 /** An address that leads nowhere. */
 export const NotFoundPage = lazy(loaders['not-found']);
 

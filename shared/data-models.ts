@@ -53,6 +53,18 @@ export interface DatasetSummary {
   readonly versionCount: number;
   /** The version seen last; null only while the dataset is being added. */
   readonly latestVersion: DatasetVersion | null;
+  /** The size of the latest version as its stored profile says; null when it was not profiled. */
+  readonly latestProfile: ProfileHeadline | null;
+  /** The runs that used, produced or checked any of its versions, most recent first. */
+  readonly runIds: readonly string[];
+}
+
+/** A profile's size and time, for lists. */
+export interface ProfileHeadline {
+  readonly rows: number;
+  readonly columnCount: number;
+  /** Milliseconds since the epoch. */
+  readonly profiledTime: number;
 }
 
 /** The kind of a column as a profile shows it. */

@@ -1,5 +1,5 @@
 // The bar at the top of every page: the app's name (home), the links to the experiments, the
-// models, the pipelines and the deployments, the MLflow tracking address with a button copying the export line, and the theme switch.
+// models, the pipelines, the data and the deployments, the MLflow tracking address with a button copying the export line, and the theme switch.
 import { useRoute } from '../router';
 import { routeHref } from '../models/routes';
 import { useAppStore } from '../use-app-store';
@@ -15,7 +15,7 @@ export function AppHeader() {
   const section =
     routeName === 'models' || routeName === 'model-version' || routeName === 'model-compare'
       ? 'models'
-      : routeName === 'deployments' || routeName === 'pipelines'
+      : routeName === 'deployments' || routeName === 'pipelines' || routeName === 'data'
         ? routeName
         : 'experiments';
   return (
@@ -50,6 +50,14 @@ export function AppHeader() {
           data-testid="nav-pipelines"
         >
           Pipelines
+        </a>
+        <a
+          href={routeHref({ name: 'data', datasetName: null, versionId: null })}
+          className={section === 'data' ? 'is-current' : undefined}
+          aria-current={section === 'data' ? 'page' : undefined}
+          data-testid="nav-data"
+        >
+          Data
         </a>
         <a
           href={routeHref({ name: 'deployments', deploymentName: null })}

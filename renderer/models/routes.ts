@@ -2,7 +2,8 @@
 // #/compare?runs=a,b,c compare view, #/models registered models, #/models/:name one model's page
 // (#/models/:name/versions/:v with a version open, #/models/:name/compare/:a/:b two versions side
 // by side), #/deployments every deployment (#/deployments/:name one), #/pipelines the pipeline
-// projects (#/pipelines?project=/abs/path with one open).
+// projects (#/pipelines?project=/abs/path with one open), #/data the datasets (#/data/:name one
+// dataset, #/data/:name?version=<id> with that version's profile shown).
 // Parsing and writing them; renderer/router.ts keeps the address bar and the store in step.
 
 /** Where the app is. */
@@ -21,6 +22,8 @@ export type Route =
   | { readonly name: 'model-compare'; readonly modelName: string; readonly a: string; readonly b: string }
   /** Every deployment, or one (`deploymentName`). */
   | { readonly name: 'deployments'; readonly deploymentName: string | null }
+  /** The Data page: every dataset, or one (`datasetName`) with a version's profile shown (`versionId`; default the newest). */
+  | { readonly name: 'data'; readonly datasetName: string | null; readonly versionId: string | null }
   | { readonly name: 'not-found'; readonly path: string };
 
 function decodeSegment(segment: string): string | null {
@@ -69,6 +72,12 @@ export function parseRoute(hash: string): Route {
   }
   if (head === 'deployments' && segments.length === 1) return { name: 'deployments', deploymentName: null };
   if (head === 'deployments' && rest.length === 0 && value !== null) return { name: 'deployments', deploymentName: value };
+  if (head === 'data' && segments.length === 1) return { name: 'data', datasetName: null, versionId: null };
+  if (head === 'data' && segments.length === 2 && id !== undefined) {
+    const datasetName = decodeName(id);
+    const version = new URLSearchParams(query).get('version');
+    if (datasetName !== null) return { name: 'data', datasetName, versionId: version ? version : null };
+  }
   if (segments.length === 1 && head === 'compare') {
     const runs = new URLSearchParams(query).get('runs') ?? '';
     return { name: 'compare', runIds: [...new Set(runs.split(',').filter((runId) => runId.length > 0))] };
@@ -97,6 +106,9 @@ export function routeHref(route: Route): string {
       return `#/models/${encodeURIComponent(route.modelName)}/compare/${route.a}/${route.b}`;
     case 'deployments':
       return route.deploymentName === null ? '#/deployments' : `#/deployments/${encodeURIComponent(route.deploymentName)}`;
+    case 'data':
+      if (route.datasetName === null) return '#/data';
+      return `#/data/${encodeURIComponent(route.datasetName)}${route.versionId === null ? '' : `?${new URLSearchParams({ version: route.versionId }).toString()}`}`;
     case 'not-found':
       return `#${route.path}`;
   }

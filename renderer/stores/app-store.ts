@@ -5,6 +5,7 @@
 import { create, type StoreApi, type UseBoundStore } from 'zustand';
 import type { CairnApi } from '../../shared/contract';
 import { createCompareSlice, type CompareSlice } from './compare-slice';
+import { createDataSlice, type DataSlice } from './data-slice';
 import { createDeploySlice, type DeploySlice } from './deploy-slice';
 import { createExperimentsSlice, type ExperimentsSlice } from './experiments-slice';
 import { createModelsSlice, type ModelsSlice } from './models-slice';
@@ -24,7 +25,8 @@ export type AppState = UiSlice &
   ModelsSlice &
   PipelinesSlice &
   RunColorsSlice &
-  DeploySlice;
+  DeploySlice &
+  DataSlice;
 
 /** The app store: a hook for components, and getState/setState/subscribe outside React. */
 export type AppStore = UseBoundStore<StoreApi<AppState>>;
@@ -62,5 +64,6 @@ export function createAppStore(
     ...createPipelinesSlice(context)(...args),
     ...createRunColorsSlice(context)(...args),
     ...createDeploySlice(context)(...args),
+    ...createDataSlice(context)(...args),
   }));
 }

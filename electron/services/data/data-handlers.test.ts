@@ -73,6 +73,12 @@ describe('data calls', () => {
     const checks = await call<RecordedCheck[]>('listDataChecks', { dataset: 'orders' });
     expect(checks.map((check) => [check.runId, check.report.passed, check.report.failed])).toEqual([[checked.runId, checked.report.passed, checked.report.failed]]);
 
+    // The list tells each dataset's size from its latest version's profile, and the runs that used it.
+    const [listed] = await call<DatasetSummary[]>('listDatasets', {});
+    expect(listed!.latestVersion!.versionId).toBe(april.versionId);
+    expect(listed!.latestProfile).toEqual({ rows: 1200, columnCount: 6, profiledTime: profiled.profile.profiledTime });
+    expect(listed!.runIds).toEqual([checked.runId]);
+
     await new Promise((resolve) => setTimeout(resolve, 50));
     const changed = events.filter((event) => event.name === 'data.changed').flatMap((event) => (event.payload as DataChange).datasetIds);
     expect(new Set(changed)).toEqual(new Set([march.datasetId]));
@@ -130,7 +136,7 @@ describe('datasets logged by MLflow clients', () => {
       ['gone', `No file at ${path.join(dir, 'gone.csv')} on this machine.`],
       ['remote', 'The source s3://bucket/x.csv is not a local file.'],
     ]);
-    expect((await call<DatasetSummary[]>('listDatasets', {})).map((dataset) => dataset.name)).toEqual(['train']);
+    expect((await call<DatasetSummary[]>('listDatasets', {})).map((dataset) => [dataset.name, dataset.runIds])).toEqual([['train', [runId]]]);
 
     // Logged again (a second log_input call), nothing is read twice and the catalog is unchanged.
     await services.store.logInputs(runId, [input('train', source)]);

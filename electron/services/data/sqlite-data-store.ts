@@ -35,6 +35,10 @@ interface DatasetRow {
   created_time: number;
   version_count: number;
   latest_version_id: string | null;
+  latest_rows: number | null;
+  latest_column_count: number | null;
+  latest_profiled_time: number | null;
+  run_ids: string | null;
 }
 
 const VERSION_COLUMNS = `v.version_id, v.dataset_id, d.name AS dataset_name, v.digest, v.path, v.format, v.gzip, v.files, v.bytes,
@@ -189,6 +193,11 @@ export class SqliteDataStore implements DataStore {
       createdTime: row.created_time,
       versionCount: row.version_count,
       latestVersion: row.latest_version_id ? this.getVersion(row.latest_version_id) : null,
+      latestProfile:
+        row.latest_rows === null || row.latest_column_count === null || row.latest_profiled_time === null
+          ? null
+          : { rows: row.latest_rows, columnCount: row.latest_column_count, profiledTime: row.latest_profiled_time },
+      runIds: row.run_ids ? (JSON.parse(row.run_ids) as string[]) : [],
     };
   }
 
@@ -220,7 +229,15 @@ export class SqliteDataStore implements DataStore {
   }
 }
 
+const LATEST_VERSION = `(SELECT v.version_id FROM data_versions v WHERE v.dataset_id = d.dataset_id ORDER BY v.last_seen_time DESC, v.rowid DESC LIMIT 1)`;
+
 const DATASET_QUERY = `SELECT d.dataset_id, d.name, d.created_time,
   (SELECT count(*) FROM data_versions v WHERE v.dataset_id = d.dataset_id) AS version_count,
-  (SELECT v.version_id FROM data_versions v WHERE v.dataset_id = d.dataset_id ORDER BY v.last_seen_time DESC, v.rowid DESC LIMIT 1) AS latest_version_id
+  ${LATEST_VERSION} AS latest_version_id,
+  (SELECT json_extract(p.profile, '$.rows') FROM data_profiles p WHERE p.version_id = ${LATEST_VERSION}) AS latest_rows,
+  (SELECT json_extract(p.profile, '$.columnCount') FROM data_profiles p WHERE p.version_id = ${LATEST_VERSION}) AS latest_column_count,
+  (SELECT json_extract(p.profile, '$.profiledTime') FROM data_profiles p WHERE p.version_id = ${LATEST_VERSION}) AS latest_profiled_time,
+  (SELECT json_group_array(run_uuid) FROM (
+     SELECT o.run_uuid FROM data_origins o JOIN data_versions v ON v.version_id = o.version_id
+     WHERE v.dataset_id = d.dataset_id AND o.run_uuid IS NOT NULL GROUP BY o.run_uuid ORDER BY max(o.time) DESC)) AS run_ids
   FROM data_datasets d`;

@@ -1,5 +1,6 @@
 // The compare view (#/compare?runs=a,b,c): 2 to 500 runs as metric charts, parallel
-// coordinates, a scatter and a diff table, kept live while the runs log.
+// coordinates, a scatter, a diff table and the runs' datasets side by side, kept live while the
+// runs log.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { MAX_COMPARED_RUNS } from '../../../shared/call-limits';
 import { useAppStore } from '../../use-app-store';
@@ -7,6 +8,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { useRoute } from '../../router';
 import { routeHref } from '../../models/routes';
 import { CompareCharts } from './compare-charts';
+import { CompareData } from './compare-data';
 import { COMPARE_MARKS } from './compare-marks';
 import { runLabel } from './compare-lines';
 import { DiffPanel, ParallelPanel, ScatterPanel } from './compare-panels';
@@ -173,6 +175,9 @@ export function ComparePage() {
           </WhenVisible>
           <WhenVisible testId="compare-diff">
             <DiffPanel />
+          </WhenVisible>
+          <WhenVisible testId="compare-data-deferred">
+            <CompareData />
           </WhenVisible>
           {seriesStatus !== 'loading' && <span data-testid="compare-ready" hidden />}
         </>

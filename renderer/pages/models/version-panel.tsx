@@ -1,5 +1,6 @@
 // One version's details on its model's page: where it came from (version → run → datasets →
-// pipeline stage, each a link), its description and tags (editable), and its source.
+// pipeline stage, each a link), the drift of the newest data against the data it was trained on,
+// its description and tags (editable), and its source.
 import { useEffect } from 'react';
 import type { ModelVersion } from '../../../shared/models';
 import { ErrorMessage } from '../../components/error-message';
@@ -8,6 +9,7 @@ import { formatFullDateTime } from '../../components/value-format';
 import { routeHref } from '../../models/routes';
 import { useAppStore } from '../../use-app-store';
 import { EditableDescription, TagsEditor } from './registry-editors';
+import { TrainingDataDrift } from './training-data-drift';
 
 /** The lineage chain of a version, loaded when shown. */
 function Lineage({ name, version }: { name: string; version: string }) {
@@ -120,6 +122,7 @@ export function VersionPanel({ name, version }: { name: string; version: ModelVe
         </a>
       </div>
       <Lineage name={name} version={version.version} />
+      {version.runId && <TrainingDataDrift runId={version.runId} />}
       <div className="version-panel-columns">
         <div>
           <h3>Description</h3>

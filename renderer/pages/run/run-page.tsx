@@ -1,7 +1,7 @@
 // The run page (#/runs/:runId): overview, metrics (their numbers, then their charts), params,
-// tags, models, artifacts, datasets and the note of one run, kept live while the run logs. A
-// section with nothing in it (no note, no datasets) shrinks to one line at the end, so that it
-// does not push the useful parts down.
+// tags, models, artifacts, datasets (with the profiles of those in the data catalog) and the note
+// of one run, kept live while the run logs. A section with nothing in it (no note, no datasets)
+// shrinks to one line at the end, so that it does not push the useful parts down.
 import { useEffect } from 'react';
 import { ErrorMessage } from '../../components/error-message';
 import { useRoute } from '../../router';
@@ -9,6 +9,7 @@ import { routeHref } from '../../models/routes';
 import { useAppStore } from '../../use-app-store';
 import { ArtifactsBrowser } from './artifacts-browser';
 import { RunCharts } from './run-charts';
+import { RunData } from './run-data';
 import { KeyValueTable, RunDatasets, RunOverview, RunTags } from './run-details';
 import { RunMetricsTable } from './run-metrics-table';
 import { RunModels } from './run-models';
@@ -101,6 +102,7 @@ export function RunPage() {
           <RunDatasets run={run} />
         </section>
       )}
+      <RunData runId={run.info.runId} />
       <RunModels />
       <section className="run-section" data-testid="run-artifacts">
         <h2>Artifacts</h2>
