@@ -134,13 +134,17 @@ class JobSlots {
   }
 }
 
+/** Characters of a stage's output kept for its last lines at most (a line without an end cannot grow it past this). */
+const RECENT_OUTPUT_CHARS = 64 * 1024;
+
 /** A stage's output: written to its log file, its last lines kept, sent to watchers in batches. */
 class StageOutput {
   private readonly fd: number;
   private pending = '';
   private timer: NodeJS.Timeout | null = null;
-  private partialLine = '';
-  readonly tail: string[] = [];
+  /** The end of the output: its last TAIL_LINES lines and the line being written (found from the end, not by splitting every chunk). */
+  private recent = '';
+  private closed = false;
 
   constructor(
     readonly file: string,
@@ -150,12 +154,22 @@ class StageOutput {
     this.fd = fs.openSync(file, 'w');
   }
 
+  /** The last lines of the output (and, once closed, its unterminated last line). */
+  get tail(): string[] {
+    const lines = this.recent.split('\n');
+    const partial = lines.pop()!;
+    if (this.closed && partial) lines.push(partial);
+    return lines.slice(-TAIL_LINES);
+  }
+
   write(text: string): void {
     fs.writeSync(this.fd, text);
-    const lines = (this.partialLine + text).split('\n');
-    this.partialLine = lines.pop()!;
-    this.tail.push(...lines.slice(-TAIL_LINES));
-    if (this.tail.length > TAIL_LINES) this.tail.splice(0, this.tail.length - TAIL_LINES);
+    const combined = this.recent + text;
+    // Keep from just after the newline that ends the line before the last TAIL_LINES complete ones.
+    let at = combined.length;
+    for (let found = 0; found <= TAIL_LINES && at > 0; found++) at = combined.lastIndexOf('\n', at - 1);
+    const start = Math.max(at + 1, combined.length - RECENT_OUTPUT_CHARS);
+    this.recent = combined.slice(start);
     this.pending += text;
     if (this.pending.length >= LOG_FLUSH_BYTES) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), LOG_FLUSH_MS);
@@ -170,8 +184,7 @@ class StageOutput {
 
   close(): void {
     this.flush();
-    if (this.partialLine) this.tail.push(this.partialLine);
-    if (this.tail.length > TAIL_LINES) this.tail.splice(0, this.tail.length - TAIL_LINES);
+    this.closed = true;
     fs.closeSync(this.fd);
   }
 }

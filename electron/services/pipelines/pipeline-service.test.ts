@@ -198,7 +198,7 @@ describe('failures and stopping', () => {
     write({
       'dvc.yaml': `stages:
   bad:
-    cmd: echo line one; echo line two >&2; echo partial > bad.txt; exit 3
+    cmd: seq 1 5000; echo line one; echo line two >&2; echo partial > bad.txt; sleep 0.2; printf 'no newline'; exit 3
     outs: [bad.txt]
   after_bad:
     cmd: cp bad.txt after.txt
@@ -215,7 +215,8 @@ describe('failures and stopping', () => {
     const bad = result.stages.find((stage) => stage.name === 'bad')!;
     expect(bad.exitCode).toBe(3);
     expect(bad.reason).toContain('exited with code 3');
-    expect(bad.outputTail).toEqual(['line one', 'line two']);
+    // The last 20 lines, the unterminated last one included.
+    expect(bad.outputTail).toEqual([...Array.from({ length: 17 }, (_, i) => String(4984 + i)), 'line one', 'line two', 'no newline']);
     expect(read('dvc.lock')).toContain('  independent:');
     expect(read('dvc.lock')).not.toContain('  bad:');
     expect(read('bad.txt')).toBe('partial\n');
