@@ -224,7 +224,7 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): C
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('journal_mode = WAL');
     // FULL: the log is synced at every commit, so an acknowledged write survives power loss, not only
-    // a killed process; the group commit (tracker/group-commit.ts) pays that once per group of requests.
+    // a killed process; the group commit (database/group-commit.ts) pays that once per group of requests.
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('cache_size = -65536');
