@@ -4,7 +4,7 @@
 
 /** Where a stage stands in an execution. */
 export type StageState =
-  /** In the plan; waits for the stages it needs. */
+  /** In the plan; waits for the stages it needs, or (checked and due to run) for one of the --jobs slots. */
   | 'waiting'
   /** Its deps, params and outs are being compared with dvc.lock. */
   | 'checking'

@@ -30,6 +30,8 @@ export interface InProcessCairnOptions {
    * an answer back here to deliver answers out of order, as a slow request would.
    */
   readonly beforeAnswer?: (call: RecordedCall) => Promise<void> | void;
+  /** A folder picker, standing in for the desktop app's OS dialog (which needs a display and a person); absent: the browser mode's none. */
+  readonly pickFolder?: () => Promise<string | null>;
 }
 
 /** A running in-process Cairn: the API the renderer would get, and the services behind it. */
@@ -52,7 +54,7 @@ function acrossTransport<T>(value: T): T {
 /** Starts the main side's services on a new temporary data folder and serves the contract to a CairnApi in this process. */
 export function startInProcessCairn(options: InProcessCairnOptions = {}): InProcessCairn {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-in-process-'));
-  const services = startCairnServices({ dataDir, mode: 'browser', changeIntervalMs: options.changeIntervalMs ?? 20 });
+  const services = startCairnServices({ dataDir, mode: 'browser', changeIntervalMs: options.changeIntervalMs ?? 20, pickFolder: options.pickFolder });
   const calls: RecordedCall[] = [];
   const api: Record<string, unknown> = {};
   for (const name of CALL_NAMES) {

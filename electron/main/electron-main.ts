@@ -1,6 +1,6 @@
 // The Electron shell: one hardened window over the main-side services. The only module
 // (with the preload) that imports electron; everything else runs in plain Node.
-import { app, BrowserWindow, ipcMain, protocol, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
 import path from 'node:path';
 import { startCairnServices, type CairnServices } from '../services/cairn-services';
 import { resolveDataDir } from '../services/data-dir';
@@ -85,6 +85,17 @@ function hardenContents(): void {
   session.defaultSession.setPermissionCheckHandler(() => false);
 }
 
+/**
+ * The OS folder picker, over the window that asked (the focused one). Reached only through the
+ * pickPipelineFolder call, whose IPC handler checks that the sender is our own renderer page.
+ */
+async function pickFolder(): Promise<string | null> {
+  const options: Electron.OpenDialogOptions = { title: 'Open a pipeline project', buttonLabel: 'Open', properties: ['openDirectory'] };
+  const parent = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+  const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+  return result.canceled ? null : (result.filePaths[0] ?? null);
+}
+
 let services: CairnServices | null = null;
 let tracking: Promise<TrackingServer | null> = Promise.resolve(null);
 
@@ -102,6 +113,7 @@ app.whenReady().then(() => {
     endpointHostLauncher: utilityEndpointHostLauncher(),
     warmDeployTargets: true,
     secrets,
+    pickFolder,
   });
   // Only our own renderer page may call the services.
   registerIpcHandlers(ipcMain, services.handlers, isRendererPageUrl);

@@ -100,6 +100,8 @@ export interface CairnServicesOptions {
   readonly warmDeployTargets?: boolean;
   /** Where deploy targets' secrets are kept: the OS keychain in the desktop app; absent (browser mode): none, the cloud SDKs' own credentials. */
   readonly secrets?: SecretStore;
+  /** The desktop app's folder picker, for opening a pipeline project (the chosen folder, or null when cancelled); absent in the browser mode. */
+  readonly pickFolder?: () => Promise<string | null>;
 }
 
 /** The running services of one Cairn instance. */
@@ -152,6 +154,7 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     service: pipelineService,
     projects: new PipelineProjectStore(database),
     publish: (progress) => events.publish('pipelines.progress', progress),
+    pickFolder: options.pickFolder,
   });
   const data = createDataCapability({ database, tracker: store, artifacts: stores.artifacts });
   const dataJobs = new DataJobs((jobId, progress) => events.publish('data.progress', { jobId, progress }));

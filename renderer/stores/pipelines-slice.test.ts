@@ -34,6 +34,27 @@ describe('pipelines slice', () => {
     await vi.waitFor(() => expect(store.getState().pipelineProjects.items.map((item) => item.projectDir)).toEqual([project]));
   });
 
+  it("opens the folder chosen with the desktop app's picker, does nothing when cancelled, and says why in the browser mode", async () => {
+    await store.getState().loadPipelineProjects();
+    expect(store.getState().pipelineProjects.folderPicker).toBe(false);
+    expect(await store.getState().pickPipelineProject()).toBeNull();
+    expect(store.getState().pipelineActionError).toMatch(/no folder picker in the browser mode/);
+
+    const answers: Array<string | null> = [null, project];
+    const desktop = startInProcessCairn({ pickFolder: async () => answers.shift() ?? null });
+    try {
+      const desktopStore = createAppStore(desktop.api);
+      await desktopStore.getState().loadPipelineProjects();
+      expect(desktopStore.getState().pipelineProjects.folderPicker).toBe(true);
+      expect(await desktopStore.getState().pickPipelineProject()).toBeNull();
+      expect(desktopStore.getState().pipelineActionError).toBeNull();
+      expect(await desktopStore.getState().pickPipelineProject()).toBe(project);
+      await vi.waitFor(() => expect(desktopStore.getState().pipelineProjects.items.map((item) => item.projectDir)).toEqual([project]));
+    } finally {
+      await desktop.close();
+    }
+  });
+
   it('follows a run through the pushed progress, then shows the project up to date with its execution', async () => {
     await store.getState().loadPipelineProject(project);
     expect(store.getState().pipelineProject).toMatchObject({ loadStatus: 'ready', statusError: null });

@@ -66,7 +66,13 @@ export interface OpenPipelineProject {
 
 /** The pipelines slice of the app store. */
 export interface PipelinesSlice {
-  readonly pipelineProjects: { readonly items: readonly PipelineProject[]; readonly status: ListStatus; readonly error: string | null };
+  readonly pipelineProjects: {
+    readonly items: readonly PipelineProject[];
+    readonly status: ListStatus;
+    readonly error: string | null;
+    /** Whether the app offers a folder picker (the desktop app); the browser mode takes a typed path. */
+    readonly folderPicker: boolean;
+  };
   readonly pipelineProject: OpenPipelineProject | null;
   /** Executions seen in this window, by id. */
   readonly liveExecutions: Readonly<Record<string, LiveExecution>>;
@@ -78,6 +84,8 @@ export interface PipelinesSlice {
   loadPipelineProjects(): Promise<void>;
   /** Opens a folder (refused unless it holds a dvc.yaml); resolves to its absolute path, or null when refused. */
   openPipelineProject(projectDir: string): Promise<string | null>;
+  /** Asks for a folder with the desktop app's picker and opens it; resolves to its absolute path, or null when cancelled or refused. */
+  pickPipelineProject(): Promise<string | null>;
   closePipelineProject(projectDir: string): Promise<void>;
   /** Loads a project's overview, status and executions. */
   loadPipelineProject(projectDir: string): Promise<void>;
@@ -148,7 +156,7 @@ export function createPipelinesSlice({ api }: SliceContext): StateCreator<AppSta
       void get().loadPipelineProjects();
     };
     return {
-      pipelineProjects: { items: [], status: 'idle', error: null },
+      pipelineProjects: { items: [], status: 'idle', error: null, folderPicker: false },
       pipelineProject: null,
       liveExecutions: {},
       shownExecutionId: null,
@@ -158,8 +166,8 @@ export function createPipelinesSlice({ api }: SliceContext): StateCreator<AppSta
       async loadPipelineProjects() {
         if (get().pipelineProjects.status !== 'ready') set((state) => ({ pipelineProjects: { ...state.pipelineProjects, status: 'loading', error: null } }));
         try {
-          const { projects } = await api.listPipelineProjects({});
-          set({ pipelineProjects: { items: projects, status: 'ready', error: null } });
+          const { projects, folderPicker } = await api.listPipelineProjects({});
+          set({ pipelineProjects: { items: projects, status: 'ready', error: null, folderPicker } });
         } catch (error) {
           set((state) => ({ pipelineProjects: { ...state.pipelineProjects, status: 'error', error: describeError(error) } }));
         }
@@ -175,6 +183,18 @@ export function createPipelinesSlice({ api }: SliceContext): StateCreator<AppSta
           set({ pipelineActionError: describeError(error) });
           return null;
         }
+      },
+
+      async pickPipelineProject() {
+        set({ pipelineActionError: null });
+        let picked: string | null;
+        try {
+          picked = (await api.pickPipelineFolder({})).projectDir;
+        } catch (error) {
+          set({ pipelineActionError: describeError(error) });
+          return null;
+        }
+        return picked === null ? null : get().openPipelineProject(picked);
       },
 
       async closePipelineProject(projectDir) {

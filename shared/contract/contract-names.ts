@@ -56,6 +56,7 @@ export const CALL_NAMES_BY_CAPABILITY = {
   ],
   pipelines: [
     'listPipelineProjects',
+    'pickPipelineFolder',
     'openPipelineProject',
     'closePipelineProject',
     'getPipelineOverview',

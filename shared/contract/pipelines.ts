@@ -30,6 +30,12 @@ const paramOverride = z.string().max(10_000).regex(/^[^=\s]+=/, 'an override is 
 export const pipelinesCalls = {
   /** The projects opened in the app and those run from the CLI, most recent first. */
   listPipelineProjects: defineCall<PipelineProjects>()(z.object({}).strict()),
+  /**
+   * Asks the person for a project folder with the desktop app's folder picker; resolves to the
+   * chosen folder, or null when they cancelled (open it with openPipelineProject). Refused in the
+   * browser mode, which has no picker: there the folder's path is typed.
+   */
+  pickPipelineFolder: defineCall<{ projectDir: string | null }>()(z.object({}).strict()),
   /** Opens a folder holding a dvc.yaml (remembered across restarts); a folder without one is refused and nothing is remembered. */
   openPipelineProject: defineCall<PipelineOverview>()(z.object({ projectDir }).strict()),
   /** Forgets an opened project (its executions and runs stay). */

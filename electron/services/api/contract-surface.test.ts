@@ -62,6 +62,7 @@ describe('contract surface', () => {
           "listPipelineExecutions",
           "listPipelineProjects",
           "openPipelineProject",
+          "pickPipelineFolder",
           "runPipeline",
           "stopPipelineExecution",
         ],

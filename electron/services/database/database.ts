@@ -2,7 +2,8 @@
 // a database written by a newer Cairn refused (read-only, so it stays byte for byte as it was),
 // the migrations of every capability applied, and its write-ahead log checkpointed in the
 // background. Stores receive it and write through write(), which starts every transaction with
-// BEGIN IMMEDIATE: several processes (the app, `cairn serve`, `cairn import`) write one data
+// BEGIN IMMEDIATE (or through writeGrouped(), which commits the writes of one turn of the event
+// loop together, whichever store they come from): several processes (the app, `cairn serve`, `cairn import`) write one data
 // folder side by side, and a deferred transaction that read before writing would fail at once
 // (SQLITE_BUSY_SNAPSHOT) whenever another process committed in between.
 import Database from 'better-sqlite3';
@@ -11,6 +12,7 @@ import path from 'node:path';
 import { CairnError } from '../../../shared/errors';
 import { StorageHealth } from '../storage-health';
 import { ALL_MIGRATIONS } from './all-migrations';
+import { GroupCommit } from './group-commit';
 import { migrationChecksum, type Migration } from './migration';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer';
 
@@ -43,6 +45,7 @@ function isBusyError(error: unknown): boolean {
 export class CairnDatabase {
   private readonly immediate: <T>(work: () => T) => T;
   private readonly deferred: <T>(work: () => T) => T;
+  private readonly group = new GroupCommit(this);
 
   constructor(
     /** The connection to prepare statements on. Write only inside write(). */
@@ -72,6 +75,16 @@ export class CairnDatabase {
     }
     this.storage.succeeded();
     return result;
+  }
+
+  /**
+   * Runs `work` in the transaction shared by every grouped write of this turn of the event loop
+   * (the tracker's and the pipelines' alike), so that a burst of small writes pays for one commit;
+   * resolves once that transaction committed. `work` may run twice (see GroupCommit): it must touch
+   * nothing but the database.
+   */
+  writeGrouped<T>(work: () => T): Promise<T> {
+    return this.group.run(work);
   }
 
   /** Runs `work` in a read transaction, so that its statements see one snapshot of the database. */
@@ -211,7 +224,7 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): C
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('journal_mode = WAL');
     // FULL: the log is synced at every commit, so an acknowledged write survives power loss, not only
-    // a killed process; the group commit (tracker/group-commit.ts) pays that once per group of requests.
+    // a killed process; the group commit (database/group-commit.ts) pays that once per group of requests.
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
     db.pragma('cache_size = -65536');

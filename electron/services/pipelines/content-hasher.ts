@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FileStamp, HashState } from './hash-state';
+import type { FileScope, FileStamp, HashState } from './hash-state';
 import type { HashingWorkerPool, Md5Job } from './hashing-worker-pool';
 import { pythonJsonString } from './python-json';
 import { sortedByCodePoint } from './python-value';
@@ -62,6 +62,7 @@ function stampOf(stat: fs.Stats): FileStamp {
 }
 
 interface PendingFile {
+  readonly scope: FileScope;
   readonly key: string;
   readonly absolute: string;
   readonly stamp: FileStamp;
@@ -89,8 +90,8 @@ export class ContentHasher {
   async digest(paths: readonly string[], options: { readonly listings?: boolean } = {}): Promise<Map<string, PathDigest | null>> {
     const results = new Map<string, PathDigest | null>();
     const pending: PendingFile[] = [];
-    const known = (key: string, absolute: string, stamp: FileStamp): PendingFile => {
-      const file: PendingFile = { key, absolute, stamp, md5: this.state.lookup(key, stamp) };
+    const known = (scope: FileScope, key: string, absolute: string, stamp: FileStamp): PendingFile => {
+      const file: PendingFile = { scope, key, absolute, stamp, md5: this.state.lookup(scope, key, stamp) };
       if (file.md5 === null) pending.push(file);
       return file;
     };
@@ -106,7 +107,7 @@ export class ContentHasher {
         continue;
       }
       if (stat.isDirectory()) folders.push({ key, absolute });
-      else if (stat.isFile()) files.set(key, { file: known(key, absolute, stampOf(stat)), isExec: (stat.mode & 0o111) !== 0 });
+      else if (stat.isFile()) files.set(key, { file: known('named', key, absolute, stampOf(stat)), isExec: (stat.mode & 0o111) !== 0 });
       else results.set(key, null);
     }
     const listings = await Promise.all(
@@ -124,7 +125,7 @@ export class ContentHasher {
           files: scanned.map((entry) => ({
             relpath: entry.relpath,
             isExec: (entry.mode & 0o111) !== 0,
-            file: known(`${folder.key}/${entry.relpath}`, path.join(folder.absolute, entry.relpath), { ino: entry.ino, mtimeMs: entry.mtimeMs, size: entry.size }),
+            file: known('in-folder', `${folder.key}/${entry.relpath}`, path.join(folder.absolute, entry.relpath), { ino: entry.ino, mtimeMs: entry.mtimeMs, size: entry.size }),
           })),
         };
       }),
@@ -136,7 +137,7 @@ export class ContentHasher {
         const file = pending[index]!;
         if ('error' in outcome) throw new Error(`cannot read '${file.key}': ${outcome.error}`);
         file.md5 = outcome.md5;
-        this.state.record(file.key, file.stamp, outcome.md5);
+        this.state.record(file.scope, file.key, file.stamp, outcome.md5);
       });
     }
     for (const [key, { file, isExec }] of files) results.set(key, { kind: 'file', md5: file.md5!, size: file.stamp.size, isExec });

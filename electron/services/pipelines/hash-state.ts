@@ -5,10 +5,12 @@
 // folder's hash: a folder whose listing is unchanged is not hashed file by file again, so checking
 // 10,000 unchanged files costs 10,000 stats on a worker thread and little else.
 //
-// Two JSON files (`.dvc/tmp/cairn-hash-state.json` in a DVC project, else in Cairn's data
-// folder): the folders', read at once, and the files' (`….files.json`), read only when a file has
-// to be looked up. Both are written atomically when something was added; losing them only costs
-// rehashing.
+// Three JSON files (`.dvc/tmp/cairn-hash-state.json` in a DVC project, else in Cairn's data
+// folder): the folders', read at once; the files named as deps and outs (`….files.json`), read
+// when one has to be looked up; and the files inside folders (`….folder-files.json`), read only
+// when a folder's listing changed. Kept apart, looking up a stage's one file does not parse the
+// entries of a 10,000-file folder beside it. Each is written atomically when something was
+// added; losing them only costs rehashing.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -29,7 +31,7 @@ export interface FolderHash {
 type FileEntry = [ino: number, mtimeMs: number, size: number, md5: string];
 type FolderEntry = [signature: string, md5: string, size: number, nfiles: number];
 
-const STATE_VERSION = 3;
+const STATE_VERSION = 4;
 
 function readJson<T>(file: string, key: string): Map<string, T> {
   try {
@@ -48,37 +50,59 @@ function writeJson(file: string, key: string, entries: Map<string, unknown>): vo
   fs.renameSync(temporary, file);
 }
 
+/** Where a file's entry is kept: a file named as a dep or out, or a file inside a hashed folder. */
+export type FileScope = 'named' | 'in-folder';
+
+/** One lazily read JSON map of file entries. */
+class FileEntries {
+  private entries: Map<string, FileEntry> | null = null;
+  private dirty = false;
+
+  constructor(private readonly file: string | null) {}
+
+  get map(): Map<string, FileEntry> {
+    this.entries ??= this.file === null ? new Map() : readJson<FileEntry>(this.file, 'files');
+    return this.entries;
+  }
+
+  set(key: string, entry: FileEntry): void {
+    this.map.set(key, entry);
+    this.dirty = true;
+  }
+
+  save(): void {
+    if (this.file !== null && this.dirty && this.entries) writeJson(this.file, 'files', this.entries);
+    this.dirty = false;
+  }
+}
+
 /** A persisted map of (path, inode, mtime, size) to md5, and of folder listings to folder hashes. */
 export class HashState {
-  private fileEntries: Map<string, FileEntry> | null = null;
-  private filesDirty = false;
+  private readonly scopes: Record<FileScope, FileEntries>;
   private foldersDirty = false;
 
   private constructor(
     private readonly file: string | null,
     private readonly folders: Map<string, FolderEntry>,
-  ) {}
+  ) {
+    const beside = (suffix: string) => (file === null ? null : `${file.replace(/\.json$/, '')}.${suffix}.json`);
+    this.scopes = { named: new FileEntries(beside('files')), 'in-folder': new FileEntries(beside('folder-files')) };
+  }
 
   /** Loads the state kept in `file` (an empty state when it is missing or unreadable); null keeps it in memory only. */
   static load(file: string | null): HashState {
     return new HashState(file, file === null ? new Map<string, FolderEntry>() : readJson<FolderEntry>(file, 'folders'));
   }
 
-  private get files(): Map<string, FileEntry> {
-    this.fileEntries ??= this.file === null ? new Map() : readJson<FileEntry>(`${this.file.replace(/\.json$/, '')}.files.json`, 'files');
-    return this.fileEntries;
-  }
-
   /** The md5 recorded for a file when its stamp still matches, else null. */
-  lookup(key: string, stamp: FileStamp): string | null {
-    const entry = this.files.get(key);
+  lookup(scope: FileScope, key: string, stamp: FileStamp): string | null {
+    const entry = this.scopes[scope].map.get(key);
     return entry && entry[0] === stamp.ino && entry[1] === stamp.mtimeMs && entry[2] === stamp.size ? entry[3] : null;
   }
 
   /** Records the md5 of a file as of a stamp. */
-  record(key: string, stamp: FileStamp, md5: string): void {
-    this.files.set(key, [stamp.ino, stamp.mtimeMs, stamp.size, md5]);
-    this.filesDirty = true;
+  record(scope: FileScope, key: string, stamp: FileStamp, md5: string): void {
+    this.scopes[scope].set(key, [stamp.ino, stamp.mtimeMs, stamp.size, md5]);
   }
 
   /** The signature of a folder's listing when it was last hashed, or null. */
@@ -102,8 +126,8 @@ export class HashState {
   save(): void {
     if (this.file === null) return;
     if (this.foldersDirty) writeJson(this.file, 'folders', this.folders);
-    if (this.filesDirty && this.fileEntries) writeJson(`${this.file.replace(/\.json$/, '')}.files.json`, 'files', this.fileEntries);
     this.foldersDirty = false;
-    this.filesDirty = false;
+    this.scopes.named.save();
+    this.scopes['in-folder'].save();
   }
 }

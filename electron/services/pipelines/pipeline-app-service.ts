@@ -40,8 +40,8 @@ export interface PipelineAppServiceOptions {
   readonly publish: (progress: PipelineProgress) => void;
   /** Least time between two pushed batches, in milliseconds. */
   readonly intervalMs?: number;
-  /** Whether the app can show a folder picker (the desktop app); the browser mode takes a typed path. */
-  readonly folderPicker?: boolean;
+  /** The desktop app's folder picker (the chosen folder, or null when cancelled); absent in the browser mode, which takes a typed path. */
+  readonly pickFolder?: () => Promise<string | null>;
 }
 
 interface LogTail {
@@ -125,7 +125,15 @@ export class PipelineAppService {
 
   /** The opened projects and those run from the CLI. */
   listProjects(): PipelineProjects {
-    return { projects: this.options.projects.list(), folderPicker: this.options.folderPicker ?? false };
+    return { projects: this.options.projects.list(), folderPicker: this.options.pickFolder !== undefined };
+  }
+
+  /** Shows the folder picker; the chosen folder, or null when the person cancelled. Refused where there is no picker. */
+  async pickProjectFolder(): Promise<string | null> {
+    if (!this.options.pickFolder) {
+      throw new CairnError('INVALID_STATE', `There is no folder picker in the browser mode: type the path of a folder that holds a ${PIPELINE_FILE}.`);
+    }
+    return this.options.pickFolder();
   }
 
   /** Opens a project folder: refused (and not remembered) unless it holds a dvc.yaml. */

@@ -1,5 +1,6 @@
 // Pipeline executions in SQLite (tables of migration 9, in the tracker's database): written as an
-// execution starts, as each stage ends, and as it finishes, so that the history survives the
+// execution starts, as each stage ends (with the other writes of that turn, so that 50 stages
+// found up to date at once cost one commit), and as it finishes, so that the history survives the
 // process (the CLI writes while the app may be open; SQLite's WAL lets both read and write). An
 // execution still marked running whose process is gone was interrupted.
 import type { CairnDatabase, SqliteDatabase } from '../database/database';
@@ -89,9 +90,9 @@ export class PipelineExecutionStore {
     });
   }
 
-  /** Records where a stage ended (or stands). */
-  updateStage(executionId: string, stage: Omit<ExecutionStageRecord, 'position' | 'cmd'>): void {
-    this.database.write(() =>
+  /** Records where a stage ended (or stands), committed with the other writes of this turn; resolves once committed. */
+  updateStage(executionId: string, stage: Omit<ExecutionStageRecord, 'position' | 'cmd'>): Promise<void> {
+    return this.database.writeGrouped(() => {
       this.updateStageStatement.run(
         stage.state,
         stage.reason,
@@ -105,8 +106,8 @@ export class PipelineExecutionStore {
         stage.metrics === null ? null : JSON.stringify(stage.metrics),
         executionId,
         stage.stage,
-      ),
-    );
+      );
+    });
   }
 
   /** Records how an execution ended. */

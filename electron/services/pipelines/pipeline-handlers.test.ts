@@ -131,6 +131,27 @@ describe('pipelines capability', () => {
     expect(await cairn.api.stopPipelineExecution({ executionId })).toEqual({ stopped: false });
   });
 
+  it('has no folder picker in the browser mode: it says so and refuses the call, so the page shows only the path field', async () => {
+    expect((await cairn.api.listPipelineProjects({})).folderPicker).toBe(false);
+    await expect(cairn.api.pickPipelineFolder({})).rejects.toMatchObject({ code: 'INVALID_STATE', message: expect.stringContaining('type the path of a folder') });
+  });
+
+  it("offers the desktop app's folder picker: the chosen folder comes back to be opened, a cancelled pick gives null", async () => {
+    const answers: Array<string | null> = [project, null];
+    const desktop = startInProcessCairn({ pickFolder: async () => answers.shift() ?? null });
+    try {
+      expect((await desktop.api.listPipelineProjects({})).folderPicker).toBe(true);
+      const picked = await desktop.api.pickPipelineFolder({});
+      expect(picked).toEqual({ projectDir: project });
+      expect((await desktop.api.openPipelineProject({ projectDir: picked.projectDir! })).projectDir).toBe(project);
+      expect(await desktop.api.pickPipelineFolder({})).toEqual({ projectDir: null });
+      // Picking opens nothing by itself: only the folder opened afterwards is listed.
+      expect((await desktop.api.listPipelineProjects({})).projects.map((item) => item.projectDir)).toEqual([project]);
+    } finally {
+      await desktop.close();
+    }
+  });
+
   it('shows an invalid pipeline with its issues, and keeps opened projects across a restart', async () => {
     fs.writeFileSync(path.join(project, 'dvc.yaml'), 'stages:\n  a:\n    cmd: echo\n    colour: red\n');
     const overview = await cairn.api.openPipelineProject({ projectDir: `${project}/` });

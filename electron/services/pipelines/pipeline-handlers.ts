@@ -14,6 +14,7 @@ export function createPipelinesHandlers(services: PipelinesHandlerServices): Cal
   const { pipelines } = services;
   return {
     listPipelineProjects: async () => pipelines.listProjects(),
+    pickPipelineFolder: async () => ({ projectDir: await pipelines.pickProjectFolder() }),
     openPipelineProject: async (request) => pipelines.openProject(request.projectDir),
     closePipelineProject: async (request) => ({ closed: pipelines.closeProject(request.projectDir) }),
     getPipelineOverview: async (request) => pipelines.overview(request.projectDir),

@@ -224,18 +224,20 @@ export class PipelineRunRecorder {
     return { runId: run.info.runId, artifactUri: run.info.artifactUri };
   }
 
-  /** A stage that ran no command (up to date, frozen): its whole run in a few writes, as finished. */
+  /** A stage that ran no command (up to date, frozen): its whole run in one write, committed with the other writes of this turn. */
   async recordStageWithoutCommand(execution: TrackedExecution, params: ReadonlyMap<string, PyMap | null>, startedAt: number, record: StageRunRecord): Promise<string> {
-    const tags = [...this.stageTags(execution, record.stage), ...outcomeTags(record)];
-    const run = await this.store.createRun({ experimentId: execution.experimentId, runName: record.stage.name, startTime: startedAt, userId: this.user, tags });
-    const runId = run.info.runId;
-    const mlflowParams = paramsAsMlflow(params);
-    const metrics = metricInputs(record);
-    if (mlflowParams.length || metrics.length) await this.store.logBatch(runId, { params: mlflowParams, metrics });
-    const inputs = datasetInputs(record);
-    if (inputs.length) await this.store.logInputs(runId, inputs);
-    await this.store.updateRun(runId, { status: runStatusOf(record.state), endTime: record.endedAt });
-    return runId;
+    return this.store.recordFinishedRun({
+      experimentId: execution.experimentId,
+      runName: record.stage.name,
+      startTime: startedAt,
+      userId: this.user,
+      tags: [...this.stageTags(execution, record.stage), ...outcomeTags(record)],
+      params: paramsAsMlflow(params),
+      metrics: metricInputs(record),
+      inputs: datasetInputs(record),
+      status: runStatusOf(record.state),
+      endTime: record.endedAt,
+    });
   }
 
   /** Completes a stage's run: outcome tags, metrics, dataset inputs, artifacts, status and end time; returns warnings. */

@@ -1,5 +1,7 @@
 // Runs the stages of a plan as `dvc repro` would decide them, independent stages at the same time
-// (up to `jobs`). For each stage, once the stages it needs have ended well:
+// (up to `jobs` restoring or running commands; checking a stage takes no slot, so a pipeline found
+// up to date is checked, and its skipped runs recorded, all at once, in one commit). For each
+// stage, once the stages it needs have ended well:
 //   1. compare it with dvc.lock (its command, deps, params and outs);
 //   2. up to date: skip it. Frozen: never run it (a frozen stage whose outs changed gets them
 //      recorded, as DVC does);
@@ -16,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ContentHasher, PathDigest } from './content-hasher';
 import { runCacheKey } from './dvc-cache';
-import { dvcLockText, LOCK_FILE, lockEntry, readDvcLock, stageRunKeyEntry, type DvcLock, type LockedStage } from './dvc-lock-file';
+import { dvcLockText, LOCK_FILE, lockEntry, stageRunKeyEntry, type DvcLock, type LockedStage } from './dvc-lock-file';
 import { ignoreOut } from './git-workspace';
 import { readMetricsFile, type MetricFilePoint } from './metrics-file-reader';
 import type { StageSpec } from './pipeline-definition';
@@ -66,6 +68,8 @@ export interface PipelineRunnerInput {
   readonly graph: PipelineGraph;
   /** The stages to cover, in dependency order. */
   readonly plan: readonly string[];
+  /** dvc.lock as the execution found it. */
+  readonly lock: DvcLock;
   readonly force: boolean;
   readonly jobs: number;
   readonly executor: StageExecutor;
@@ -92,13 +96,55 @@ function savesRunCache(stage: StageSpec): boolean {
   return canRestore(stage) && !stage.outs.some((out) => !out.cache && out.kind === 'out');
 }
 
+/** At most `size` holders at once; the others wait in turn. */
+class JobSlots {
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(size: number) {
+    this.free = size;
+  }
+
+  /** A free slot's release function, or null when none is free. */
+  tryAcquire(): (() => void) | null {
+    if (this.free === 0) return null;
+    this.free--;
+    return this.releaser();
+  }
+
+  /** Waits for a slot; resolves with the function that gives it back. */
+  acquire(): Promise<() => void> {
+    return new Promise((resolve) => {
+      const granted = this.tryAcquire();
+      if (granted) resolve(granted);
+      else this.waiting.push(() => resolve(this.releaser()));
+    });
+  }
+
+  private releaser(): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      // The slot passes straight to the next waiter, else it is free again.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    };
+  }
+}
+
+/** Characters of a stage's output kept for its last lines at most (a line without an end cannot grow it past this). */
+const RECENT_OUTPUT_CHARS = 64 * 1024;
+
 /** A stage's output: written to its log file, its last lines kept, sent to watchers in batches. */
 class StageOutput {
   private readonly fd: number;
   private pending = '';
   private timer: NodeJS.Timeout | null = null;
-  private partialLine = '';
-  readonly tail: string[] = [];
+  /** The end of the output: its last TAIL_LINES lines and the line being written (found from the end, not by splitting every chunk). */
+  private recent = '';
+  private closed = false;
 
   constructor(
     readonly file: string,
@@ -108,12 +154,22 @@ class StageOutput {
     this.fd = fs.openSync(file, 'w');
   }
 
+  /** The last lines of the output (and, once closed, its unterminated last line). */
+  get tail(): string[] {
+    const lines = this.recent.split('\n');
+    const partial = lines.pop()!;
+    if (this.closed && partial) lines.push(partial);
+    return lines.slice(-TAIL_LINES);
+  }
+
   write(text: string): void {
     fs.writeSync(this.fd, text);
-    const lines = (this.partialLine + text).split('\n');
-    this.partialLine = lines.pop()!;
-    this.tail.push(...lines.slice(-TAIL_LINES));
-    if (this.tail.length > TAIL_LINES) this.tail.splice(0, this.tail.length - TAIL_LINES);
+    const combined = this.recent + text;
+    // Keep from just after the newline that ends the line before the last TAIL_LINES complete ones.
+    let at = combined.length;
+    for (let found = 0; found <= TAIL_LINES && at > 0; found++) at = combined.lastIndexOf('\n', at - 1);
+    const start = Math.max(at + 1, combined.length - RECENT_OUTPUT_CHARS);
+    this.recent = combined.slice(start);
     this.pending += text;
     if (this.pending.length >= LOG_FLUSH_BYTES) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), LOG_FLUSH_MS);
@@ -128,8 +184,7 @@ class StageOutput {
 
   close(): void {
     this.flush();
-    if (this.partialLine) this.tail.push(this.partialLine);
-    if (this.tail.length > TAIL_LINES) this.tail.splice(0, this.tail.length - TAIL_LINES);
+    this.closed = true;
     fs.closeSync(this.fd);
   }
 }
@@ -143,11 +198,15 @@ export class PipelineRunner {
   private readonly results = new Map<string, StageResult>();
   private readonly running = new Set<{ stop(): void }>();
   private readonly planned: ReadonlySet<string>;
+  private readonly slots: JobSlots;
+  /** History writes not yet committed; the run ends once they are. */
+  private readonly pendingWrites = new Set<Promise<unknown>>();
 
   constructor(private readonly input: PipelineRunnerInput) {
     this.lockPath = path.join(input.workspace.root, LOCK_FILE);
-    this.lock = readDvcLock(this.lockPath);
+    this.lock = input.lock;
     this.planned = new Set(input.plan);
+    this.slots = new JobSlots(Math.max(1, input.jobs));
     input.signal.addEventListener('abort', () => {
       for (const process of this.running) process.stop();
     });
@@ -162,12 +221,11 @@ export class PipelineRunner {
 
   /** Runs the plan to its end (or until stopped). */
   async run(): Promise<ExecutionResult> {
-    const { plan, jobs } = this.input;
+    const { plan } = this.input;
     const waiting = new Set(plan);
     const active = new Map<string, Promise<void>>();
     while (waiting.size > 0 || active.size > 0) {
       for (const name of [...waiting]) {
-        if (active.size >= jobs && !this.input.signal.aborted) break;
         const needs = this.needs(name);
         if (!needs.every((need) => this.results.has(need) && FINAL_STAGE_STATES.has(this.results.get(need)!.state))) continue;
         waiting.delete(name);
@@ -189,6 +247,7 @@ export class PipelineRunner {
       else if (waiting.size > 0 && ![...waiting].some((name) => this.needs(name).every((need) => this.results.has(need)))) break;
     }
     this.input.hasher.hashState.save();
+    await Promise.all(this.pendingWrites);
     const stages = plan.map((name) => this.results.get(name) ?? this.blank(name, 'cancelled', null));
     const failedStages = stages.filter((stage) => stage.state === 'failed' || stage.state === 'killed').map((stage) => stage.name);
     const status: ExecutionStatus = this.input.signal.aborted ? 'stopped' : stages.some((s) => s.state === 'failed' || s.state === 'blocked') ? 'failed' : 'succeeded';
@@ -245,7 +304,7 @@ export class PipelineRunner {
     this.emitState(name, result.state, result.reason, result.runId, result.exitCode);
     const history = this.input.history;
     if (history) {
-      void this.safely('the execution history was not updated', () =>
+      const written = this.safely('the execution history was not updated', () =>
         history.updateStage(this.input.executionId, {
           stage: name,
           state: result.state,
@@ -260,6 +319,8 @@ export class PipelineRunner {
           metrics: details ? Object.fromEntries(details.metrics.filter((point) => point.step === 0).map((point) => [point.key, point.value])) : null,
         }),
       );
+      this.pendingWrites.add(written);
+      void written.finally(() => this.pendingWrites.delete(written));
     }
     return result;
   }
@@ -312,6 +373,27 @@ export class PipelineRunner {
       return;
     }
     const why = this.input.force ? 'forced' : inspection.changes.map(describeChange).join('; ');
+    const release = await this.takeSlot(name, why);
+    try {
+      if (this.input.signal.aborted) {
+        this.settle(name, { state: 'cancelled', reason: 'the execution was stopped before it started', startedAt });
+        return;
+      }
+      await this.restoreOrExecute(stage, inspection, why, Date.now());
+    } finally {
+      release();
+    }
+  }
+
+  /** One of the --jobs slots; the stage shows as waiting for it when none is free. */
+  private async takeSlot(name: string, why: string): Promise<() => void> {
+    const free = this.slots.tryAcquire();
+    if (free) return free;
+    this.emitState(name, 'waiting', `${why}; waiting for a free job slot (--jobs ${this.input.jobs})`);
+    return this.slots.acquire();
+  }
+
+  private async restoreOrExecute(stage: StageSpec, inspection: StageInspection, why: string, startedAt: number): Promise<void> {
     this.removeOuts(stage, false);
     if (!this.input.force && canRestore(stage)) {
       const restoredFrom = await this.restore(stage, inspection);

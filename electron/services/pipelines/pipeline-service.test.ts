@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startTestTrackingServer, type TestTrackingServer } from '../tracking-api/test-tracking-server';
 import { PipelineDefinitionError } from './pipeline-definition';
 import type { PipelineEvent, StageState } from './pipeline-events';
@@ -198,7 +198,7 @@ describe('failures and stopping', () => {
     write({
       'dvc.yaml': `stages:
   bad:
-    cmd: echo line one; echo line two >&2; echo partial > bad.txt; exit 3
+    cmd: seq 1 5000; echo line one; echo line two >&2; echo partial > bad.txt; sleep 0.2; printf 'no newline'; exit 3
     outs: [bad.txt]
   after_bad:
     cmd: cp bad.txt after.txt
@@ -215,7 +215,8 @@ describe('failures and stopping', () => {
     const bad = result.stages.find((stage) => stage.name === 'bad')!;
     expect(bad.exitCode).toBe(3);
     expect(bad.reason).toContain('exited with code 3');
-    expect(bad.outputTail).toEqual(['line one', 'line two']);
+    // The last 20 lines, the unterminated last one included.
+    expect(bad.outputTail).toEqual([...Array.from({ length: 17 }, (_, i) => String(4984 + i)), 'line one', 'line two', 'no newline']);
     expect(read('dvc.lock')).toContain('  independent:');
     expect(read('dvc.lock')).not.toContain('  bad:');
     expect(read('bad.txt')).toBe('partial\n');
@@ -290,6 +291,30 @@ describe('parallel stages', () => {
     [rightStart, rightEnd] = interval('right');
     expect(leftEnd <= rightStart || rightEnd <= leftStart).toBe(true);
   });
+
+  it('checks stages without taking a --jobs slot: a no-change rerun of 20 stages records them in a few commits; a stage due to run waits for a slot', async () => {
+    const stages = Array.from({ length: 20 }, (_, i) => `  s${i}:\n    cmd: echo ${i} > out_${i}\n    outs: [out_${i}]\n`);
+    write({ 'dvc.yaml': `stages:\n${stages.join('')}` });
+    const forced = await run({ jobs: 1 });
+    expect(forced.result.status).toBe('succeeded');
+    // With one slot, the stages found due to run wait for it, and say so.
+    const waited = forced.events.filter((event) => event.type === 'stage-state' && event.state === 'waiting');
+    expect(waited.length).toBeGreaterThan(0);
+    expect(waited.every((event) => event.type === 'stage-state' && /waiting for a free job slot \(--jobs 1\)$/.test(event.reason ?? ''))).toBe(true);
+
+    const commits = vi.spyOn(server.database, 'write');
+    try {
+      const again = await run({ jobs: 1 });
+      expect(Object.values(again.states)).toEqual(Array(20).fill('skipped'));
+      // The parent run and the history row, the 20 skipped runs with their history rows (one group),
+      // and the execution's end: a handful of commits, not one or more per stage.
+      expect(commits.mock.calls.length).toBeLessThanOrEqual(8);
+      const detail = service.getExecution(again.result.executionId)!;
+      expect(detail.stages.every((stage) => stage.state === 'skipped' && stage.runId !== null)).toBe(true);
+    } finally {
+      commits.mockRestore();
+    }
+  });
 });
 
 describe('tracked runs', () => {
@@ -321,7 +346,14 @@ describe('tracked runs', () => {
     const again = await run();
     const skipped = await server.store.searchRuns({ experimentIds: [again.result.experimentId!], filter: `tags.mlflow.parentRunId = '${again.result.parentRunId}'` });
     expect(skipped.items.map((child) => tag(child.tags, PIPELINE_TAGS.outcome))).toEqual(['skipped', 'skipped', 'skipped', 'skipped']);
-    expect(skipped.items.every((child) => child.info.status === 'FINISHED')).toBe(true);
+    expect(skipped.items.every((child) => child.info.status === 'FINISHED' && child.info.endTime !== null)).toBe(true);
+    // A skipped stage's run, written whole in one write, still has its params, metrics and dataset inputs.
+    const skippedPrepare = skipped.items.find((child) => child.info.runName === 'prepare')!;
+    expect(skippedPrepare.params).toEqual([{ key: 'prepare.rows', value: '4' }]);
+    expect(skippedPrepare.datasets.map((dataset) => dataset.name)).toEqual(['data/raw.csv']);
+    expect(tag(skippedPrepare.tags, PIPELINE_TAGS.reason)).toBe('up to date');
+    const skippedEvaluate = skipped.items.find((child) => child.info.runName === 'evaluate')!;
+    expect(Object.fromEntries(skippedEvaluate.metrics.map((metric) => [metric.key, metric.value]))).toEqual({ score: 1, rows: 4, 'nested.b': 0.5 });
   });
 
   it("gives each stage DVC_ROOT, DVC_STAGE and its own run's MLFLOW_* so that its mlflow logging lands in its run", async () => {

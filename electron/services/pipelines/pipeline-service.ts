@@ -299,11 +299,12 @@ export class PipelineService {
         throw error;
       }
     }
-    // An unreadable dvc.lock makes the pipeline invalid: refuse it before anything runs.
-    this.readLock(workspace);
     const releaseLock = acquireRunLock(`${workspace.stateFile}.run-lock`, workspace.root);
     try {
-      return await this.launch(executionId, pipeline, plan, project, workspace, overrides.map((override) => override.text), options, releaseLock);
+      // Read once the run lock is held (no other execution writes it now); an unreadable dvc.lock
+      // makes the pipeline invalid: refused before anything runs.
+      const lock = this.readLock(workspace);
+      return await this.launch(executionId, pipeline, plan, lock, project, workspace, overrides.map((override) => override.text), options, releaseLock);
     } catch (error) {
       releaseLock();
       throw error;
@@ -314,6 +315,7 @@ export class PipelineService {
     executionId: string,
     pipeline: LoadedPipeline,
     plan: readonly string[],
+    lock: DvcLock,
     project: PipelineWorkspace,
     workspace: PipelineWorkspace,
     setParams: readonly string[],
@@ -376,6 +378,7 @@ export class PipelineService {
       hasher: this.hasherFor(workspace, plan.map((name) => pipeline.graph.stages.get(name)!)),
       graph: pipeline.graph,
       plan,
+      lock,
       force: options.force ?? false,
       jobs,
       executor: this.executor,

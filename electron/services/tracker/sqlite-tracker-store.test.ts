@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CairnError } from '../../../shared/errors';
 import { openDatabase, type CairnDatabase } from '../database/database';
 import { SqliteTrackerStore } from './sqlite-tracker-store';
@@ -121,6 +121,33 @@ describe('runs', () => {
     const run = await store.createRun({ experimentId });
     const info = await store.updateRun(run.info.runId, { status: 'FINISHED', endTime: 5000 });
     expect(info).toMatchObject({ status: 'FINISHED', endTime: 5000 });
+  });
+
+  it('records a finished run whole: tags, params, metrics, dataset inputs, status and end time; several at once share a commit', async () => {
+    const parent = await store.createRun({ experimentId, runName: 'parent' });
+    const finished = (name: string) =>
+      store.recordFinishedRun({
+        experimentId,
+        runName: name,
+        startTime: 1000,
+        userId: 'ada',
+        tags: [{ key: 'mlflow.parentRunId', value: parent.info.runId }],
+        params: [{ key: 'lr', value: '0.1' }],
+        metrics: [{ key: 'score', value: 0.9, step: 0, timestamp: 2000 }],
+        inputs: [{ name: 'train.csv', digest: 'abc', sourceType: 'local', source: '{}', tags: [{ key: 'mlflow.data.context', value: 'input' }] }],
+        status: 'FINISHED',
+        endTime: 2000,
+      });
+    const commits = vi.spyOn(database, 'write');
+    const ids = await Promise.all([finished('a'), finished('b'), finished('c')]);
+    expect(commits).toHaveBeenCalledTimes(1);
+    commits.mockRestore();
+    const run = await store.getRun(ids[1]);
+    expect(run.info).toMatchObject({ runName: 'b', status: 'FINISHED', startTime: 1000, endTime: 2000, userId: 'ada', parentRunId: parent.info.runId });
+    expect(run.params).toEqual([{ key: 'lr', value: '0.1' }]);
+    expect(run.metrics).toMatchObject([{ key: 'score', value: 0.9, step: 0 }]);
+    expect(run.datasets.map((dataset) => dataset.name)).toEqual(['train.csv']);
+    await expectCairnError(store.recordFinishedRun({ experimentId: '999', status: 'FINISHED', endTime: 1 }), 'RESOURCE_DOES_NOT_EXIST');
   });
 
   it('keeps params immutable: the same value again is fine, a changed value fails and writes nothing of its batch', async () => {

@@ -26,6 +26,7 @@ import { decodePagePosition, decodePageToken, encodePageToken } from './page-tok
 import type {
   CreateRunInput,
   DatasetInput,
+  FinishedRunInput,
   ImportedRun,
   LogBatchInput,
   MetricHistoryJsonPage,
@@ -41,7 +42,6 @@ import type {
 } from './tracker-store';
 import { buildRunSearchSql } from './run-search-sql';
 import { buildExperimentSearchSql } from './experiment-search-sql';
-import { GroupCommit } from './group-commit';
 import { RunCache } from './run-cache';
 import { MetricBlockWriter } from './metric-block-writer';
 
@@ -243,7 +243,6 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
   private readonly statements;
   private readonly pointInserters = new Map<number, Statement>();
   private readonly metricBlocks: MetricBlockWriter;
-  private readonly groupCommit: GroupCommit;
   private readonly runCache = new RunCache();
   /** PRAGMA data_version when the run cache was last known fresh: it changes when another connection commits. */
   private cachedDataVersion = -1;
@@ -256,7 +255,6 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
     this.artifactRoot = (options.artifactRoot ?? 'mlflow-artifacts:').replace(/\/+$/, '');
     const db = this.db;
     this.metricBlocks = new MetricBlockWriter(db);
-    this.groupCommit = new GroupCommit(database);
     this.statements = {
       experimentById: db.prepare<[number], ExperimentRow>('SELECT * FROM experiments WHERE experiment_id = ?'),
       experimentByName: db.prepare<[string], ExperimentRow>('SELECT * FROM experiments WHERE name = ?'),
@@ -474,29 +472,47 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
 
   async createRun(input: CreateRunInput): Promise<Run> {
     const runId = randomUUID().replaceAll('-', '');
-    const tags = input.tags ?? [];
-    const tagValue = (key: string) => tags.find((t) => t.key === key)?.value;
-    this.database.write(() => {
-      const experiment = this.requireExperimentRow(input.experimentId);
-      requireActiveExperiment(experiment);
-      const name = input.runName?.trim() || tagValue(RUN_NAME_TAG)?.trim() || generateRunName();
-      const parentRunId = tagValue(PARENT_RUN_TAG) ?? null;
-      this.statements.insertRun.run({
-        runId,
-        experimentId: experiment.experiment_id,
-        name,
-        startTime: input.startTime ?? Date.now(),
-        userId: input.userId ?? tagValue(USER_TAG) ?? '',
-        artifactUri: `${experiment.artifact_location.replace(/\/+$/, '')}/${runId}/artifacts`,
-        parentRunId,
-      });
-      for (const tag of tags) this.writeRunTag(runId, tag);
-      // MLflow keeps the run name in a tag too; clients read it from there.
-      this.statements.upsertTag.run(runId, RUN_NAME_TAG, name);
-      this.touchExperiment(experiment.experiment_id);
-    });
+    this.database.write(() => this.insertRun(runId, input));
     this.emit({ entity: 'run', experimentId: input.experimentId, runId });
     return this.getRun(runId);
+  }
+
+  async recordFinishedRun(input: FinishedRunInput): Promise<string> {
+    const runId = randomUUID().replaceAll('-', '');
+    for (const metric of input.metrics ?? []) checkMetric(metric);
+    await this.database.writeGrouped(() => {
+      const experimentId = this.insertRun(runId, input);
+      for (const param of input.params ?? []) this.writeParam(runId, param);
+      if (input.metrics?.length) this.writeMetrics(runId, input.metrics);
+      if (input.inputs?.length) this.writeInputs(runId, experimentId, input.inputs, []);
+      this.db.prepare('UPDATE runs SET status = ?, end_time = ? WHERE run_uuid = ?').run(input.status, input.endTime, runId);
+    });
+    this.emit({ entity: 'run', experimentId: input.experimentId, runId });
+    return runId;
+  }
+
+  /** Inserts a new RUNNING run with its tags (inside a write); returns its experiment's row id. */
+  private insertRun(runId: string, input: CreateRunInput): number {
+    const tags = input.tags ?? [];
+    const tagValue = (key: string) => tags.find((t) => t.key === key)?.value;
+    const experiment = this.requireExperimentRow(input.experimentId);
+    requireActiveExperiment(experiment);
+    const name = input.runName?.trim() || tagValue(RUN_NAME_TAG)?.trim() || generateRunName();
+    const parentRunId = tagValue(PARENT_RUN_TAG) ?? null;
+    this.statements.insertRun.run({
+      runId,
+      experimentId: experiment.experiment_id,
+      name,
+      startTime: input.startTime ?? Date.now(),
+      userId: input.userId ?? tagValue(USER_TAG) ?? '',
+      artifactUri: `${experiment.artifact_location.replace(/\/+$/, '')}/${runId}/artifacts`,
+      parentRunId,
+    });
+    for (const tag of tags) this.writeRunTag(runId, tag);
+    // MLflow keeps the run name in a tag too; clients read it from there.
+    this.statements.upsertTag.run(runId, RUN_NAME_TAG, name);
+    this.touchExperiment(experiment.experiment_id);
+    return experiment.experiment_id;
   }
 
   async getRun(runId: string): Promise<Run> {
@@ -533,7 +549,7 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
     const tags = batch.tags ?? [];
     for (const metric of metrics) checkMetric(metric);
     // The hot write path (every mlflow.log_* call ends here): committed with the other writes of this turn.
-    const experimentId = await this.groupCommit.run(() => {
+    const experimentId = await this.database.writeGrouped(() => {
       const run = this.requireActiveRun(runId);
       for (const param of params) this.writeParam(runId, param);
       for (const tag of tags) this.writeRunTag(runId, tag);
@@ -561,33 +577,38 @@ export class SqliteTrackerStore implements TrackerStore, TrackerImportStore {
   async logInputs(runId: string, datasets: readonly DatasetInput[], modelIds: readonly string[] = []): Promise<void> {
     const experimentId = this.database.write(() => {
       const run = this.requireActiveRun(runId);
-      const seen = new Set<string>();
-      for (const dataset of datasets) {
-        // Of a request's datasets with the same name and digest, MLflow keeps the first.
-        const identity = JSON.stringify([dataset.name, dataset.digest]);
-        if (seen.has(identity)) continue;
-        seen.add(identity);
-        const known = this.statements.datasetByIdentity.get(run.experiment_id, dataset.name, dataset.digest);
-        const datasetUuid = known?.dataset_uuid ?? randomUUID().replaceAll('-', '');
-        if (!known) {
-          this.statements.insertDataset.run(
-            datasetUuid,
-            run.experiment_id,
-            dataset.name,
-            dataset.digest,
-            dataset.sourceType,
-            dataset.source,
-            dataset.schema ?? null,
-            dataset.profile ?? null,
-          );
-        }
-        const context = dataset.tags.find((tag) => tag.key === DATASET_CONTEXT_TAG)?.value ?? null;
-        this.statements.insertRunInput.run(runId, datasetUuid, context, JSON.stringify(dataset.tags));
-      }
-      for (const modelId of modelIds) this.statements.insertRunModelInput.run(runId, modelId);
+      this.writeInputs(runId, run.experiment_id, datasets, modelIds);
       return String(run.experiment_id);
     });
     if (datasets.length || modelIds.length) this.emit({ entity: 'run', experimentId, runId });
+  }
+
+  /** Records a run's dataset and model inputs (inside a write). */
+  private writeInputs(runId: string, experimentId: number, datasets: readonly DatasetInput[], modelIds: readonly string[]): void {
+    const seen = new Set<string>();
+    for (const dataset of datasets) {
+      // Of a request's datasets with the same name and digest, MLflow keeps the first.
+      const identity = JSON.stringify([dataset.name, dataset.digest]);
+      if (seen.has(identity)) continue;
+      seen.add(identity);
+      const known = this.statements.datasetByIdentity.get(experimentId, dataset.name, dataset.digest);
+      const datasetUuid = known?.dataset_uuid ?? randomUUID().replaceAll('-', '');
+      if (!known) {
+        this.statements.insertDataset.run(
+          datasetUuid,
+          experimentId,
+          dataset.name,
+          dataset.digest,
+          dataset.sourceType,
+          dataset.source,
+          dataset.schema ?? null,
+          dataset.profile ?? null,
+        );
+      }
+      const context = dataset.tags.find((tag) => tag.key === DATASET_CONTEXT_TAG)?.value ?? null;
+      this.statements.insertRunInput.run(runId, datasetUuid, context, JSON.stringify(dataset.tags));
+    }
+    for (const modelId of modelIds) this.statements.insertRunModelInput.run(runId, modelId);
   }
 
   async logOutputs(runId: string, models: readonly RunModelOutput[]): Promise<void> {

@@ -38,6 +38,15 @@ export interface CreateRunInput {
   readonly tags?: readonly Tag[];
 }
 
+/** A run that is already over, written whole: created, logged and ended at once. */
+export interface FinishedRunInput extends CreateRunInput {
+  readonly status: RunStatus;
+  readonly endTime: number;
+  readonly params?: readonly Param[];
+  readonly metrics?: readonly MetricInput[];
+  readonly inputs?: readonly DatasetInput[];
+}
+
 /** Fields of a run that can change after creation. */
 export interface UpdateRunInput {
   readonly status?: RunStatus;
@@ -148,6 +157,12 @@ export interface TrackerStore {
   deleteExperimentTag(experimentId: string, key: string): Promise<void>;
 
   createRun(input: CreateRunInput): Promise<Run>;
+  /**
+   * Writes a run that is already over (created, its params, tags, metrics and dataset inputs
+   * logged, ended) as one write, committed with the other writes of this turn of the event loop;
+   * resolves with its id once committed.
+   */
+  recordFinishedRun(input: FinishedRunInput): Promise<string>;
   getRun(runId: string): Promise<Run>;
   updateRun(runId: string, update: UpdateRunInput): Promise<RunInfo>;
   deleteRun(runId: string): Promise<void>;

@@ -1,5 +1,5 @@
 // The Pipelines page (#/pipelines): the dvc.yaml projects the user opened (a typed path opens
-// one), and the open project (#/pipelines?project=...): its DAG with each stage's state, Run,
+// one, or the folder picker in the desktop app), and the open project (#/pipelines?project=...): its DAG with each stage's state, Run,
 // Force, Stop, the selected stage with its live output and tracked run, the params editor that
 // queues variants, and the executions with a comparison of two.
 import { useEffect, useState, type FormEvent } from 'react';
@@ -22,20 +22,34 @@ function OpenProjectForm() {
   const [path, setPath] = useState('');
   const [busy, setBusy] = useState(false);
   const error = useAppStore((state) => (state.pipelineProject === null ? state.pipelineActionError : null));
+  const folderPicker = useAppStore((state) => state.pipelineProjects.folderPicker);
+  const opened = (projectDir: string | null) => {
+    if (!projectDir) return;
+    setPath('');
+    navigate({ name: 'pipelines', projectDir });
+  };
+  const pick = async () => {
+    setBusy(true);
+    const projectDir = await useAppStore.getState().pickPipelineProject();
+    setBusy(false);
+    opened(projectDir);
+  };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!path.trim()) return;
     setBusy(true);
-    const opened = await useAppStore.getState().openPipelineProject(path);
+    const projectDir = await useAppStore.getState().openPipelineProject(path);
     setBusy(false);
-    if (opened) {
-      setPath('');
-      navigate({ name: 'pipelines', projectDir: opened });
-    }
+    opened(projectDir);
   };
   return (
     <form className="open-project-form" onSubmit={(event) => void submit(event)}>
       <label htmlFor="open-project-path">Open a project folder</label>
+      {folderPicker && (
+        <button type="button" className="small open-project-pick" disabled={busy} onClick={() => void pick()} data-testid="pick-project-folder">
+          Choose folder…
+        </button>
+      )}
       <div className="open-project-row">
         <input
           type="text"
@@ -98,8 +112,8 @@ function PipelinesGettingStarted() {
     <section className="getting-started card" data-testid="pipelines-empty">
       <h2>Open a pipeline</h2>
       <p className="muted">
-        Cairn runs DVC pipelines unchanged: type the path of a folder that holds a <code>dvc.yaml</code> in the field on the left and press
-        Open. Try Cairn’s own example, <code>examples/pipeline</code> (a scikit-learn pipeline: prepare → featurize → train two models →
+        Cairn runs DVC pipelines unchanged: choose a folder that holds a <code>dvc.yaml</code> (Choose folder… in the desktop app) or type
+        its path in the field on the left and press Open. Try Cairn’s own example, <code>examples/pipeline</code> (a scikit-learn pipeline: prepare → featurize → train two models →
         evaluate).
       </p>
       <p className="muted">

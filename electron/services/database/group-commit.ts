@@ -10,7 +10,7 @@
 // for a reason no write of it caused (another process held the lock past the busy timeout, the
 // disk is full), every write fails with that error at once instead of waiting again alone.
 import { CairnError } from '../../../shared/errors';
-import type { CairnDatabase } from '../database/database';
+import type { CairnDatabase } from './database';
 
 /** A failure of the database or its disk rather than of one write's content. */
 function isStorageFailure(error: unknown): boolean {

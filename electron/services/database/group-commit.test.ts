@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type CairnDatabase, type SqliteDatabase } from '../database/database';
+import { openDatabase, type CairnDatabase, type SqliteDatabase } from './database';
 import { GroupCommit } from './group-commit';
 
 describe('GroupCommit', () => {
