@@ -194,8 +194,15 @@ test('deploy to Databricks from the app: credentials, Test connection, deploy, u
     const version = (n: number) => page.locator(`[data-testid="model-version-row"][data-version="${n}"]`);
     await version(1).getByTestId('model-version-deploy').click();
     const dialog = page.getByTestId('deploy-dialog');
-    await dialog.locator('[data-testid="deploy-target"][data-target="databricks"]').click();
     const credentials = dialog.getByTestId('target-credentials');
+    // SageMaker's form comes from its description too: its three keys, and a check naming what is missing.
+    await dialog.locator('[data-testid="deploy-target"][data-target="sagemaker"]').click();
+    await expect(credentials.getByTestId('target-secret')).toHaveCount(3);
+    await credentials.getByTestId('test-connection').click();
+    await expect(credentials.getByTestId('connection-result')).toHaveAttribute('data-ok', 'false');
+    await expect(credentials.getByTestId('connection-result')).toContainText('execution_role_arn is needed');
+    await dialog.locator('[data-testid="deploy-target"][data-target="databricks"]').click();
+    await expect(credentials.getByTestId('connection-result')).toHaveCount(0);
     await expect(credentials.getByTestId('target-secret')).toHaveAttribute('data-in-keychain', 'false');
     await expect(credentials).toContainText('DATABRICKS_TOKEN or the token of the ~/.databrickscfg profile');
 
