@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describeMachine, type Benchmark, type BenchFigure } from './bench-result';
+import { runDatabricksDeployBench } from './databricks-deploy-bench';
 import { runDataBench } from './data-bench';
 import { runDeployBench } from './deploy-bench';
 import { runDownsamplerBench } from './downsampler-bench';
@@ -26,6 +27,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'data', run: runDataBench },
   { name: 'ui-data', run: runUiDataBench },
   { name: 'deploy', run: runDeployBench },
+  { name: 'databricks-deploy', run: runDatabricksDeployBench },
 ];
 
 function formatValue(figure: BenchFigure): string {

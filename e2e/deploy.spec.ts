@@ -2,16 +2,26 @@
 // model that is registered from its run's page, deployed to the local target with the Deploy
 // button, scored through Try it and through the page's curl line, updated to a second version
 // (registered by an mlflow-style client, which the app shows live), rolled back and deleted.
-// Screenshots of each page in both themes.
-import { execFileSync } from 'node:child_process';
+// Screenshots of each page in both themes. Then a cloud target from the app: Databricks (a fake
+// Model Serving whose endpoints really serve, a second Cairn server as the workspace's MLflow),
+// its credentials, Test connection, deploy, update, roll back, and a failed deploy's message.
+import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Page } from '@playwright/test';
 import { expect, test } from './cairn-fixture';
+import { loadCloudPeers } from './cloud-peers';
 
 const PYTHON = process.env.CAIRN_PYTHON ?? '/usr/bin/python3';
 // The endpoint's Python worker runs the model with this interpreter (the local target's default).
 process.env.CAIRN_PYTHON = PYTHON;
 const EXAMPLE = path.join(__dirname, '..', 'examples', 'train_sklearn.py');
+// `cairn serve` keeps no secrets (no OS keychain outside the desktop app): it uses the token the
+// Databricks tools would, DATABRICKS_TOKEN, inherited when the fixture starts it.
+const DATABRICKS_TOKEN = 'dapi-e2e-0123456789abcdef';
+process.env.DATABRICKS_TOKEN = DATABRICKS_TOKEN;
+process.env.DATABRICKS_CONFIG_FILE = path.join(__dirname, 'no-databrickscfg');
+delete process.env.DATABRICKS_HOST;
 
 /** Runs the training example against the server; its printed line. */
 function train(trackingUri: string, ...args: string[]): string {
@@ -168,4 +178,114 @@ test('register, deploy, try it, update, roll back and delete in the app', async 
   await expect(page.getByTestId('deployment-deleted')).toBeVisible({ timeout: 30_000 });
   await page.getByTestId('nav-deployments').click();
   await expect(page.getByTestId('deployments-empty')).toBeVisible();
+});
+
+test('deploy to Databricks from the app: credentials, Test connection, deploy, update, roll back, a failed deploy', async ({ cairn, page, shot }) => {
+  test.setTimeout(600_000);
+  const peers = await loadCloudPeers();
+  const workspace = await peers.startTestTrackingServer({ token: DATABRICKS_TOKEN });
+  const fake = await peers.FakeDatabricks.start({ token: DATABRICKS_TOKEN, mlflowUrl: workspace.url, launcher: await peers.bundleEndpointHost(), python: PYTHON });
+  try {
+    train(cairn.trackingUri, '--model-name', 'churn', '--alpha', '0.0001');
+    train(cairn.trackingUri, '--model-name', 'churn', '--alpha', '0.05');
+
+    // The dialog on version 1, with Databricks chosen: its settings, credentials and Test connection.
+    await page.goto(`${cairn.url}#/models/churn`);
+    const version = (n: number) => page.locator(`[data-testid="model-version-row"][data-version="${n}"]`);
+    await version(1).getByTestId('model-version-deploy').click();
+    const dialog = page.getByTestId('deploy-dialog');
+    const credentials = dialog.getByTestId('target-credentials');
+    // SageMaker's form comes from its description too: its three keys, and a check naming what is missing.
+    await dialog.locator('[data-testid="deploy-target"][data-target="sagemaker"]').click();
+    await expect(credentials.getByTestId('target-secret')).toHaveCount(3);
+    await credentials.getByTestId('test-connection').click();
+    await expect(credentials.getByTestId('connection-result')).toHaveAttribute('data-ok', 'false');
+    await expect(credentials.getByTestId('connection-result')).toContainText('execution_role_arn is needed');
+    await dialog.locator('[data-testid="deploy-target"][data-target="databricks"]').click();
+    await expect(credentials.getByTestId('connection-result')).toHaveCount(0);
+    await expect(credentials.getByTestId('target-secret')).toHaveAttribute('data-in-keychain', 'false');
+    await expect(credentials).toContainText('DATABRICKS_TOKEN or the token of the ~/.databrickscfg profile');
+
+    // The browser mode has no keychain: the token typed in is refused with what to do instead, and not shown back.
+    await credentials.getByTestId('secret-input-token').fill('dapi-typed-in-the-browser');
+    await credentials.getByTestId('secret-input-token').press('Enter');
+    await expect(credentials.getByTestId('secret-error')).toContainText("kept only in the desktop app's OS keychain");
+    await expect(credentials.getByTestId('secret-input-token')).toHaveValue('');
+
+    // Test connection without a host says which setting is missing.
+    await credentials.getByTestId('test-connection').click();
+    const result = credentials.getByTestId('connection-result');
+    await expect(result).toHaveAttribute('data-ok', 'false');
+    await expect(result.getByTestId('connection-check').first()).toContainText('host is needed');
+    await result.scrollIntoViewIfNeeded();
+    await shot(page, 'deploy-dialog-databricks-check-failed');
+
+    await dialog.getByTestId('deploy-setting-host').fill(fake.url);
+    await dialog.getByTestId('deploy-setting-poll_seconds').fill('0.2');
+    await credentials.getByTestId('test-connection').click();
+    await expect(result).toHaveAttribute('data-ok', 'true');
+    await expect(result).toContainText('The workspace accepted DATABRICKS_TOKEN');
+    await expect(result.getByTestId('connection-check')).toHaveCount(4);
+    await result.scrollIntoViewIfNeeded();
+    await shotBoth(page, shot, 'deploy-dialog-databricks');
+
+    // Deploy: the steps live, then the endpoint with its invocations URL.
+    await dialog.getByTestId('deploy-name').fill('churn-dbx');
+    await dialog.getByTestId('deploy-submit').click();
+    await expect(page).toHaveURL(/#\/deployments\/churn-dbx$/);
+    const current = page.getByTestId('current-operation').getByTestId('operation-timeline');
+    await expect(current).toHaveAttribute('data-outcome', 'succeeded', { timeout: 180_000 });
+    await expect(current.getByTestId('timeline-step').filter({ hasText: 'Register it as a version of churn in the workspace' })).toBeVisible();
+    await expect(page.getByTestId('deployment-health')).toHaveAttribute('data-health', 'serving');
+    await expect(page.getByTestId('endpoint-url')).toHaveText(`${fake.url}/serving-endpoints/churn-dbx/invocations`);
+
+    // Try it, and the curl line with the token from the environment.
+    await page.getByTestId('try-it-send').click();
+    await expect(page.getByTestId('try-it-answer')).toHaveAttribute('data-status', '200');
+    const answer = JSON.parse((await page.getByTestId('try-it-result').textContent()) ?? '') as { predictions: number[] };
+    expect(answer.predictions.length).toBeGreaterThan(0);
+    const curl = (await page.getByTestId('curl-line').textContent()) ?? '';
+    expect(curl).toContain('Authorization: Bearer $DATABRICKS_TOKEN');
+    expect(curl).not.toContain(DATABRICKS_TOKEN);
+    // Not execFileSync: the fake workspace answers from this process.
+    const curled = await promisify(execFile)('sh', ['-c', curl], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, DATABRICKS_TOKEN } });
+    expect(JSON.parse(curled.stdout)).toEqual(answer);
+    await shotBoth(page, shot, 'deployment-databricks');
+
+    // Update to version 2 (beside version 1), then roll back: traffic goes back to version 1.
+    await page.goto(`${cairn.url}#/models/churn`);
+    await version(2).getByTestId('model-version-deploy').click();
+    await page.getByTestId('deploy-mode').selectOption('churn-dbx');
+    await page.getByTestId('deploy-submit').click();
+    await expect(page.getByTestId('deployment-serves')).toContainText('churn v2', { timeout: 180_000 });
+    await expect(current).toHaveAttribute('data-outcome', 'succeeded');
+    await page.getByTestId('deployment-rollback').click();
+    await expect(page.getByTestId('deployment-serves')).toContainText('churn v1', { timeout: 120_000 });
+    await expect(current).toHaveAttribute('data-outcome', 'succeeded');
+    await expect(current.getByTestId('timeline-step').filter({ hasText: "Send churn-dbx's traffic back to churn-1" })).toBeVisible();
+
+    // A deploy to an endpoint name the workspace has already fails at its step, saying what to do.
+    await page.goto(`${cairn.url}#/models/churn`);
+    await version(2).getByTestId('model-version-deploy').click();
+    await dialog.locator('[data-testid="deploy-target"][data-target="databricks"]').click();
+    await dialog.getByTestId('deploy-name').fill('churn-clash');
+    await dialog.getByTestId('deploy-setting-host').fill(fake.url);
+    await dialog.getByTestId('deploy-setting-endpoint_name').fill('churn-dbx');
+    await dialog.getByTestId('deploy-submit').click();
+    await expect(page).toHaveURL(/#\/deployments\/churn-clash$/);
+    await expect(current).toHaveAttribute('data-outcome', 'failed', { timeout: 60_000 });
+    await expect(page.getByTestId('current-operation')).toContainText("exists already in");
+    await expect(page.getByTestId('current-operation')).toContainText('set endpoint_name to another name');
+    await shotBoth(page, shot, 'deployment-databricks-failed');
+
+    // Every deployment with its target and health.
+    await page.getByTestId('nav-deployments').click();
+    const row = page.getByTestId('deployment-row').filter({ hasText: 'churn-dbx' });
+    await expect(row.getByTestId('deployment-health')).toHaveAttribute('data-health', 'serving');
+    await expect(row).toContainText('databricks');
+    await shotBoth(page, shot, 'deployments-cloud');
+  } finally {
+    await fake.close();
+    await workspace.close();
+  }
 });

@@ -29,16 +29,20 @@ Commands:
                                                and its Python workers' output)
   predict NAME --input-path FILE               Score FILE (JSON in one of MLflow's formats, or CSV) through NAME
   targets                                      The targets, their settings and the secrets they use
+  check --target T [-C k=v ...]                Test a cloud target's connection with these settings
+                                               (credentials, permissions, the resources they name)
+                                               without creating anything; exit 1 when a check fails
 
 Model URIs: models:/<model>/<version>, models:/<model>@<alias>, models:/<model>/<stage>, models:/<model>/latest.
 
 Options:
-  --target <name>         The deploy target: local or sagemaker
+  --target <name>         The deploy target: local, sagemaker or databricks
   --model-uri <uri>       What to deploy
   -C, --config <k=v>      A target setting, repeatable (the local target: python, port, workers, timeout,
                           loader, keep_running; sagemaker: region_name, execution_role_arn, bucket, image_url,
-                          instance_type, instance_count, endpoint_name, ...; \`cairn deploy targets\` lists
-                          every setting with its default)
+                          instance_type, instance_count, endpoint_name, ...; databricks: host, endpoint_name,
+                          registered_model_name, workload_size, ...; \`cairn deploy targets\` lists every
+                          setting with its default)
   --python <path>         Shorthand for -C python=<path>: the Python that runs the model
   --port <n>              Shorthand for -C port=<n>
   --foreground            create/update: keep this command attached and stop the endpoint when it ends
@@ -53,18 +57,23 @@ Options:
 Cloud credentials: the command line keeps no secrets; it uses the cloud SDK's own chain (for AWS:
 AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or -C aws_profile=, SSO, instance roles). The SDK's
 endpoint settings are honoured (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_SAGEMAKER,
-AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME), e.g. to point at local peers.
+AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME), e.g. to point at local peers. For Databricks: DATABRICKS_HOST and
+DATABRICKS_TOKEN (a personal access token), else the host and token of a ~/.databrickscfg profile
+(-C config_profile=, DATABRICKS_CONFIG_PROFILE, or DEFAULT).
 
 Example:
   cairn deploy create churn --target sagemaker --model-uri models:/churn/3 -C region_name=eu-west-1 \
     -C execution_role_arn=arn:aws:iam::123456789012:role/SageMakerExecution -C bucket=my-models \
     -C image_url=123456789012.dkr.ecr.eu-west-1.amazonaws.com/mlflow-pyfunc:2.17.0
+  DATABRICKS_TOKEN=dapi... cairn deploy create churn --target databricks --model-uri models:/churn@champion \
+    -C host=https://adb-1234567890123456.7.azuredatabricks.net -C workload_size=Small
+  cairn deploy check --target databricks -C host=https://adb-1234567890123456.7.azuredatabricks.net
 
 Progress goes to stderr, results to stdout. Exit status 1 when an operation fails (the failed step
 and its reason are printed), 2 for a usage mistake.
 `;
 
-const COMMANDS = ['create', 'update', 'rollback', 'delete', 'list', 'status', 'history', 'logs', 'predict', 'targets'] as const;
+const COMMANDS = ['create', 'update', 'rollback', 'delete', 'list', 'status', 'history', 'logs', 'predict', 'targets', 'check'] as const;
 type DeployCommand = (typeof COMMANDS)[number];
 
 class UsageError extends Error {}
@@ -190,14 +199,14 @@ export async function runDeployCommand(args: string[], output: CommandOutput = p
     output.stderr.write(`cairn deploy: ${command ? `unknown command '${command}'` : 'which command?'} Run \`cairn deploy --help\` for the commands.\n`);
     return 2;
   }
-  const needsName = !['list', 'targets'].includes(command);
+  const needsName = !['list', 'targets', 'check'].includes(command);
   if ((needsName && !name) || extra.length > 0 || (!needsName && name)) {
     output.stderr.write(`cairn deploy ${command}: ${needsName ? 'takes one deployment NAME' : 'takes no NAME'}. Run \`cairn deploy --help\`.\n`);
     return 2;
   }
 
   const dataDir = resolveDataDir(values['data-dir']);
-  if (command !== 'targets' && !fs.existsSync(trackerDatabaseFile(dataDir))) {
+  if (command !== 'targets' && command !== 'check' && !fs.existsSync(trackerDatabaseFile(dataDir))) {
     output.stderr.write(`cairn deploy: no Cairn data in ${dataDir}; pass --data-dir.\n`);
     return 2;
   }
@@ -328,6 +337,13 @@ async function runSubcommand(
       else output.stdout.write(`${result.text}\n`);
       if (result.status !== 200) output.stderr.write(`cairn deploy predict: the endpoint answered ${result.status}.\n`);
       return result.status === 200 ? 0 : 1;
+    }
+    case 'check': {
+      if (!values.target) throw new UsageError('check needs --target.');
+      const checked = await service.testConnection(values.target, config);
+      for (const check of checked.checks) output.stdout.write(`${check.ok ? '✓' : '✗'} ${check.name}: ${check.message}\n`);
+      output.stdout.write(checked.ok ? 'Every check passed.\n' : 'Some checks failed: fix what they name, then check again.\n');
+      return checked.ok ? 0 : 1;
     }
     case 'targets': {
       for (const target of service.listTargets()) {

@@ -5,7 +5,16 @@
 // each step to its end.
 import type { StateCreator } from 'zustand';
 import type { CallRequest } from '../../shared/contract';
-import type { DeploymentEvent, DeploymentLogs, DeploymentOperation, DeploymentStatus, DeployTargetInfo, PredictionResult } from '../../shared/deployments';
+import type {
+  ConnectionCheck,
+  DeploymentEvent,
+  DeploymentLogs,
+  DeploymentOperation,
+  DeploymentStatus,
+  DeployTargetInfo,
+  DeployTargetSecretState,
+  PredictionResult,
+} from '../../shared/deployments';
 import { parseScoringText, scoringText, type ScoringText } from '../models/deploy/scoring-request';
 import type { AppState, SliceContext } from './app-store';
 import { describeError } from './describe-error';
@@ -41,6 +50,16 @@ export interface DeployActionState {
   readonly error: string | null;
 }
 
+/** A cloud target's credentials as the Deploy dialog shows them: which secrets the keychain holds, and the last "Test connection". */
+export interface DeployCredentialsState {
+  readonly target: string | null;
+  readonly secrets: readonly DeployTargetSecretState[];
+  /** Where saving or forgetting a secret stands; its error says what to do (e.g. no keychain in the browser mode). */
+  readonly secretStatus: 'idle' | 'working' | 'error';
+  readonly secretError: string | null;
+  readonly check: { readonly status: 'idle' | 'working' | 'done' | 'error'; readonly result: ConnectionCheck | null; readonly error: string | null };
+}
+
 /** The deploy slice of the app store. */
 export interface DeploySlice {
   readonly deployTargets: DeployList<DeployTargetInfo>;
@@ -49,7 +68,14 @@ export interface DeploySlice {
   /** The latest state of each operation seen, by id, as events bring it. */
   readonly deployOperations: Readonly<Record<number, DeploymentOperation>>;
   readonly deployAction: DeployActionState;
+  readonly deployCredentials: DeployCredentialsState;
   loadDeployTargets(): Promise<void>;
+  /** Shows a target's credentials: which of its secrets the keychain holds (forgets the last connection check). */
+  loadTargetSecrets(target: string): Promise<void>;
+  /** Sends a secret once to the main side to be kept in the OS keychain (value null: forgets it); true when kept. */
+  saveTargetSecret(target: string, key: string, value: string | null): Promise<boolean>;
+  /** Runs the target's "Test connection" with these settings. */
+  testDeployConnection(target: string, config: Readonly<Record<string, string>>): Promise<void>;
   /** Loads every deployment with its status (keeping what is shown while it reloads). */
   loadDeployments(): Promise<void>;
   /** Opens one deployment's page: its status, history and Try it example. */
@@ -84,6 +110,14 @@ const EMPTY_PAGE: DeploymentPageState = {
   tryItStatus: 'idle',
   prediction: { status: 'idle', result: null, error: null },
   logs: { status: 'idle', value: null, error: null },
+};
+
+const EMPTY_CREDENTIALS: DeployCredentialsState = {
+  target: null,
+  secrets: [],
+  secretStatus: 'idle',
+  secretError: null,
+  check: { status: 'idle', result: null, error: null },
 };
 
 /** Replaces (or adds, newest first) an operation in a history. */
@@ -168,6 +202,39 @@ export function createDeploySlice({ api }: SliceContext): StateCreator<AppState,
       deploymentPage: EMPTY_PAGE,
       deployOperations: {},
       deployAction: { status: 'idle', label: '', error: null },
+      deployCredentials: EMPTY_CREDENTIALS,
+
+      async loadTargetSecrets(target) {
+        set({ deployCredentials: { ...EMPTY_CREDENTIALS, target } });
+        try {
+          const secrets = await api.deployTargetSecrets({ target });
+          if (get().deployCredentials.target === target) set((state) => ({ deployCredentials: { ...state.deployCredentials, secrets } }));
+        } catch (error) {
+          if (get().deployCredentials.target === target) set((state) => ({ deployCredentials: { ...state.deployCredentials, secretStatus: 'error', secretError: describeError(error) } }));
+        }
+      },
+
+      async saveTargetSecret(target, key, value) {
+        set((state) => ({ deployCredentials: { ...state.deployCredentials, secretStatus: 'working', secretError: null } }));
+        try {
+          const secrets = await api.deploySetTargetSecret({ target, key, value });
+          set((state) => ({ deployCredentials: { ...state.deployCredentials, target, secrets, secretStatus: 'idle', secretError: null } }));
+          return true;
+        } catch (error) {
+          set((state) => ({ deployCredentials: { ...state.deployCredentials, secretStatus: 'error', secretError: describeError(error) } }));
+          return false;
+        }
+      },
+
+      async testDeployConnection(target, config) {
+        set((state) => ({ deployCredentials: { ...state.deployCredentials, target, check: { status: 'working', result: null, error: null } } }));
+        try {
+          const result = await api.deployTestConnection({ target, config: { ...config } });
+          if (get().deployCredentials.target === target) set((state) => ({ deployCredentials: { ...state.deployCredentials, check: { status: 'done', result, error: null } } }));
+        } catch (error) {
+          if (get().deployCredentials.target === target) set((state) => ({ deployCredentials: { ...state.deployCredentials, check: { status: 'error', result: null, error: describeError(error) } } }));
+        }
+      },
 
       async loadDeployTargets() {
         if (get().deployTargets.status === 'ready') return;

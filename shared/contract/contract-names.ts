@@ -53,6 +53,9 @@ export const CALL_NAMES_BY_CAPABILITY = {
     'deployInputExample',
     'deployLogs',
     'deployWarmUp',
+    'deployTargetSecrets',
+    'deploySetTargetSecret',
+    'deployTestConnection',
   ],
   pipelines: [
     'listPipelineProjects',

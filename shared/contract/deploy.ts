@@ -4,10 +4,12 @@
 // the event carries them on to their end.
 import { z } from 'zod';
 import type {
+  ConnectionCheck,
   DeploymentLogs,
   DeploymentOperation,
   DeploymentStatus,
   DeployTargetInfo,
+  DeployTargetSecretState,
   PredictionInput,
   PredictionResult,
 } from '../deployments';
@@ -88,4 +90,16 @@ export const deployCalls = {
       })
       .strict(),
   ),
+  /** Whether each secret a target can use is kept in the OS keychain (values never cross to the UI). */
+  deployTargetSecrets: defineCall<DeployTargetSecretState[]>()(z.object({ target: z.string().min(1).max(100) }).strict()),
+  /**
+   * Keeps a target's secret in the OS keychain (value null: forgets it); the value is sent once
+   * and never sent back. INVALID_STATE where there is no keychain (the browser mode, the CLI):
+   * there the cloud SDKs' own credentials (environment, profiles) are used.
+   */
+  deploySetTargetSecret: defineCall<DeployTargetSecretState[]>()(
+    z.object({ target: z.string().min(1).max(100), key: z.string().min(1).max(100), value: z.string().min(1).max(16 * 1024).nullable() }).strict(),
+  ),
+  /** "Test connection": checks settings against the target's cloud (credentials, permissions, named resources) without creating anything. */
+  deployTestConnection: defineCall<ConnectionCheck>()(z.object({ target: z.string().min(1).max(100), config: targetConfig.default({}) }).strict()),
 } satisfies CapabilityCalls<DeployCallName>;

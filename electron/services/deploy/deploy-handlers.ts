@@ -35,5 +35,11 @@ export function createDeployHandlers(services: DeployHandlerServices): CallHandl
       ready.catch((error: unknown) => console.warn('cairn: could not prepare the deploy target ahead:', error instanceof Error ? error.message : error));
       return { warming };
     },
+    deployTargetSecrets: async (request) => deployments.targetSecrets(request.target),
+    deploySetTargetSecret: async (request) => {
+      await deployments.setTargetSecret(request.target, request.key, request.value);
+      return deployments.targetSecrets(request.target);
+    },
+    deployTestConnection: async (request) => deployments.testConnection(request.target, request.config),
   };
 }

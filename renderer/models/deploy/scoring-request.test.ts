@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import http from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { curlCommand, parseScoringText, readableJson, scoringText, shellQuote } from './scoring-request';
+import { curlAuthArgs, curlCommand, parseScoringText, readableJson, scoringText, shellQuote } from './scoring-request';
 
 // The curl line runs in a real shell against a real server on 127.0.0.1.
 describe('scoring requests', () => {
@@ -47,7 +47,7 @@ describe('scoring requests', () => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        received.push({ url: request.url!, type: request.headers['content-type']!, body: Buffer.concat(chunks).toString() });
+        received.push({ url: request.url!, type: request.headers['content-type']!, body: Buffer.concat(chunks).toString(), ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}) });
         response.end('{"predictions": [1]}');
       });
     });
@@ -58,10 +58,17 @@ describe('scoring requests', () => {
       const { stdout } = await promisify(execFile)('/bin/sh', ['-c', curlCommand(url, { json })], { encoding: 'utf8' });
       expect(stdout).toBe('{"predictions": [1]}');
       await promisify(execFile)('/bin/sh', ['-c', curlCommand(url, { csv: 'x\n1\n' })]);
+      // A Databricks endpoint's URL ends in /invocations already; its token comes from the environment, not the line.
+      const databricks = curlCommand(`${url}/serving-endpoints/churn/invocations`, { json }, curlAuthArgs('databricks', {}));
+      expect(databricks).not.toContain('dapi-secret');
+      await promisify(execFile)('/bin/sh', ['-c', databricks], { env: { ...process.env, DATABRICKS_TOKEN: 'dapi-secret' } });
       expect(received).toEqual([
         { url: '/invocations', type: 'application/json', body: JSON.stringify(json) },
         { url: '/invocations', type: 'text/csv', body: 'x\n1\n' },
+        { url: '/serving-endpoints/churn/invocations', type: 'application/json', body: JSON.stringify(json), authorization: 'Bearer dapi-secret' },
       ]);
+      expect(curlAuthArgs('sagemaker', { region_name: 'eu-west-1' })).toBe(`--aws-sigv4 'aws:amz:eu-west-1:sagemaker' --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"`);
+      expect(curlAuthArgs('local', {})).toBe('');
     } finally {
       server.close();
     }

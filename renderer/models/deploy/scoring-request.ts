@@ -46,9 +46,21 @@ export function shellQuote(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
-/** A curl command sending `input` to an endpoint's /invocations, with compact JSON. */
-export function curlCommand(endpointUrl: string, input: PredictionInput): string {
+/**
+ * How curl authenticates to a deployment's endpoint, by target: nothing for a local endpoint; a
+ * cloud endpoint's credentials taken from the environment at run time (never written into the
+ * line): SageMaker's SigV4 with AWS keys, Databricks' bearer token.
+ */
+export function curlAuthArgs(target: string, config: Readonly<Record<string, string>>): string {
+  if (target === 'sagemaker') return `--aws-sigv4 ${shellQuote(`aws:amz:${config.region_name ?? 'us-west-2'}:sagemaker`)} --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"`;
+  if (target === 'databricks') return '-H "Authorization: Bearer $DATABRICKS_TOKEN"';
+  return '';
+}
+
+/** A curl command sending `input` to an endpoint's /invocations (the URL as given when it ends so), with compact JSON and `authArgs`. */
+export function curlCommand(endpointUrl: string, input: PredictionInput, authArgs = ''): string {
   const body = 'csv' in input ? input.csv : JSON.stringify(input.json);
   const contentType = 'csv' in input ? 'text/csv' : 'application/json';
-  return `curl -s ${shellQuote(`${endpointUrl}/invocations`)} -H ${shellQuote(`Content-Type: ${contentType}`)} --data-binary ${shellQuote(body)}`;
+  const url = endpointUrl.endsWith('/invocations') ? endpointUrl : `${endpointUrl}/invocations`;
+  return `curl -s ${shellQuote(url)}${authArgs ? ` ${authArgs}` : ''} -H ${shellQuote(`Content-Type: ${contentType}`)} --data-binary ${shellQuote(body)}`;
 }

@@ -2,13 +2,15 @@
 // points at it), where (a new deployment on a target picked from the registry of targets, with
 // that target's settings form, or an existing deployment to update). Opening it asks the target
 // to prepare (the local target starts its Python worker ahead), so the deploy itself is quick.
-// Deploying goes to the deployment's page, where the operation's steps show live.
+// A cloud target adds its credentials and "Test connection" (target-credentials.tsx). Deploying
+// goes to the deployment's page, where the operation's steps show live.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ModelVersion } from '../../../shared/models';
 import { ErrorMessage } from '../../components/error-message';
 import { ModalDialog } from '../../components/modal-dialog';
 import { navigate } from '../../router';
 import { useAppStore } from '../../use-app-store';
+import { TargetCredentials } from './target-credentials';
 
 /** A deployment name made from a model name: letters, digits, '-' and '_', at most 63, unused. */
 export function suggestDeploymentName(modelName: string, taken: ReadonlySet<string>): string {
@@ -158,7 +160,7 @@ export function DeployDialog({ modelName, version, updating, onClose }: DeployDi
           </>
         )}
         {settingsTarget && (
-          <details className="target-settings" data-testid="deploy-settings">
+          <details className="target-settings" data-testid="deploy-settings" open={settingsTarget.secrets.length > 0}>
             <summary>
               {settingsTarget.title} settings{' '}
               <span className="hint">
@@ -182,6 +184,9 @@ export function DeployDialog({ modelName, version, updating, onClose }: DeployDi
               </label>
             ))}
           </details>
+        )}
+        {settingsTarget && settingsTarget.secrets.length > 0 && (
+          <TargetCredentials target={settingsTarget} config={updatingDeployment ? { ...updatingDeployment.deployment.config, ...config } : config} />
         )}
       </form>
       {targets.status === 'error' && targets.error && <ErrorMessage title="Could not list the targets" message={targets.error} />}

@@ -243,7 +243,7 @@ export function DeploymentPage({ name }: { name: string }) {
         </section>
       )}
 
-      {canServe && <TryItForm endpointUrl={deployment.endpointUrl} />}
+      {canServe && <TryItForm endpointUrl={deployment.endpointUrl} target={deployment.target} config={deployment.config} />}
       {deleted && (
         <p className="hint" data-testid="deployment-deleted">
           This deployment was deleted. Its history stays below; deploy a version again under this name from its model’s page.

@@ -4,7 +4,7 @@
 import { CopyButton } from '../../components/copy-button';
 import { ErrorMessage } from '../../components/error-message';
 import { formatDuration } from '../../components/value-format';
-import { curlCommand, parseScoringText, readableJson } from '../../models/deploy/scoring-request';
+import { curlAuthArgs, curlCommand, parseScoringText, readableJson } from '../../models/deploy/scoring-request';
 import { useAppStore } from '../../use-app-store';
 
 const EMPTY_JSON = '{\n  "dataframe_split": {\n    "columns": ["a", "b"],\n    "data": [[1, 2]]\n  }\n}';
@@ -37,14 +37,14 @@ function PredictionAnswer() {
   );
 }
 
-/** Try it: the request, Send, the answer, and the curl line. */
-export function TryItForm({ endpointUrl }: { endpointUrl: string }) {
+/** Try it: the request, Send, the answer, and the curl line (with the target's way to authenticate). */
+export function TryItForm({ endpointUrl, target, config }: { endpointUrl: string; target: string; config: Readonly<Record<string, string>> }) {
   const tryIt = useAppStore((state) => state.deploymentPage.tryIt);
   const tryItStatus = useAppStore((state) => state.deploymentPage.tryItStatus);
   const working = useAppStore((state) => state.deploymentPage.prediction.status === 'working');
   const request = tryIt ?? { format: 'json' as const, text: '' };
   const parsed = parseScoringText(request);
-  const curl = 'input' in parsed ? curlCommand(endpointUrl, parsed.input) : null;
+  const curl = 'input' in parsed ? curlCommand(endpointUrl, parsed.input, curlAuthArgs(target, config)) : null;
   const send = () => void useAppStore.getState().tryPrediction();
   return (
     <section className="card try-it" data-testid="try-it">
