@@ -31,6 +31,8 @@ const NAME_SAMPLE = 400;
 /** What the name cell holds besides the name: padding, expander, swatch, gaps. */
 const NAME_CHROME = 20 + 18 + 10 + 12;
 let measureContext: CanvasRenderingContext2D | null = null;
+/** The group means of a table without groups. */
+const NO_GROUP_MEANS: ReadonlyMap<string, number[]> = new Map();
 
 /** A name column width that fits nineteen names in twenty, within bounds. */
 function fittedNameWidth(names: readonly string[], font: string): number {
@@ -119,8 +121,9 @@ export function RunsTable({ view, data }: { view: RunsTableView; data: RunsTable
   );
   // Group rows' means are read in the same column as the runs' values: they count for its format too.
   const groupMeans = useMemo(() => {
+    // Without groups, the same empty map each time: a live patch's new rows then keep the formats below.
+    if (!groupBy) return NO_GROUP_MEANS;
     const means = new Map<string, number[]>();
-    if (!groupBy) return means;
     for (let position = 0; position < rows.length; position++) {
       const row = rows.at(position);
       if (row.kind !== 'group') continue;
