@@ -4,23 +4,14 @@
 // re-sort, dragging through every row in two seconds (frames per second, and frames whose
 // viewport misses rows), and the page's main-thread tasks over 50 ms while one run logs 44,000 points a second
 // into the open table. The runs are written straight into a temporary data folder with the SQLite
-// store (bench/runs-table-seed.ts); the probes are bench/runs-table-probes.ts. Also measured: the
-// main side alone answering the filtered first window and the whole table.
-import { chromium, type Browser } from '@playwright/test';
-import type { ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
+// store and served (bench/runs-table-served.ts); the probes are bench/runs-table-probes.ts. Also
+// measured: the main side alone answering the filtered first window and the whole table.
 import os from 'node:os';
-import path from 'node:path';
-import { openCairnStores } from '../electron/services/cairn-services';
-import type { RunsTableRequest } from '../electron/services/runs-table/runs-table-reader';
-import { SqliteRunsTableReader } from '../electron/services/runs-table/sqlite-runs-table-reader';
 import { FIRST_WINDOW_ROWS } from '../shared/runs-table';
-import { startCairnServe, stopCairnServe } from '../e2e/cairn-serve-process';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium-options';
 import { MlflowRestClient } from '../e2e/mlflow-rest-client';
 import { median, type BenchFigure } from './bench-result';
 import { applyFilter, clearFilter, longTasks, openFromList, openInNewTab, scrollFrames, sortBy, startLongTaskRecording } from './runs-table-probes';
-import { seedRunsTable } from './runs-table-seed';
+import { withServedRunsTable } from './runs-table-served';
 
 const RUNS = 100_000;
 const PARAMS = 15;
@@ -36,30 +27,6 @@ const LOG_POINTS_PER_REQUEST = 1000;
 const LOG_SECONDS = 10;
 /** Keys the live run logs: one the table shows, and new ones. */
 const LOG_KEYS = ['m0', 'train_loss', 'val_loss', 'learning_rate', 'grad_norm'];
-// `npm run bench` runs from the repository root.
-const ROOT = process.cwd();
-
-/** The main side alone: the filtered first window, and the whole table with the experiment's keys. */
-function timeService(dataDir: string, experimentId: string): { filteredWindowMs: number; fullMs: number } {
-  const stores = openCairnStores(dataDir);
-  try {
-    const service = new SqliteRunsTableReader(stores.database);
-    const base: RunsTableRequest = { experimentId, filter: '', orderBy: [], offset: 0, limit: FIRST_WINDOW_ROWS, includeKeys: false, viewType: 'ACTIVE_ONLY' };
-    const windows: number[] = [];
-    const fulls: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      let started = performance.now();
-      const window = service.query({ ...base, filter: FILTER });
-      windows.push(performance.now() - started);
-      started = performance.now();
-      service.query({ ...base, columns: window.columns, limit: RUNS, includeKeys: true });
-      fulls.push(performance.now() - started);
-    }
-    return { filteredWindowMs: median(windows), fullMs: median(fulls) };
-  } finally {
-    stores.close();
-  }
-}
 
 /** Logs into one new run of the experiment at a steady rate for a while; resolves to the points logged. */
 async function logSteadily(client: MlflowRestClient, experimentId: string): Promise<number> {
@@ -85,31 +52,20 @@ async function logSteadily(client: MlflowRestClient, experimentId: string): Prom
 
 /** Seeds 100,000 runs × 30 columns and times the runs table in Chromium. */
 export async function runUiRunsTable100kBench(): Promise<BenchFigure[]> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-ui-table-100k-bench-'));
-  let serve: ChildProcess | null = null;
-  let browser: Browser | null = null;
-  try {
-    const loadAverage = os.loadavg()[0] ?? 0;
-    const seedStarted = performance.now();
-    const experimentId = await seedRunsTable(dataDir, {
-      experimentName: 'ui-runs-table-100k-bench',
-      runs: RUNS,
-      params: Array.from({ length: PARAMS }, (_, k) => `p${k}`),
-      paramValue: (k, random) => (k === 0 ? 'abcd'[Math.floor(random() * 4)]! : String(Math.floor(random() * (k + 2) * 10))),
-      metrics: Array.from({ length: METRICS }, (_, k) => `m${k}`),
-      metricValue: (k, random) => random() * 10 ** (k % 4),
-    });
-    const seedSeconds = (performance.now() - seedStarted) / 1000;
-    const service = timeService(dataDir, experimentId);
-
-    const started = await startCairnServe(ROOT, dataDir, 120_000);
-    serve = started.child;
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const loadAverage = os.loadavg()[0] ?? 0;
+  const seed = {
+    experimentName: 'ui-runs-table-100k-bench',
+    runs: RUNS,
+    params: Array.from({ length: PARAMS }, (_, k) => `p${k}`),
+    paramValue: (k: number, random: () => number) => (k === 0 ? 'abcd'[Math.floor(random() * 4)]! : String(Math.floor(random() * (k + 2) * 10))),
+    metrics: Array.from({ length: METRICS }, (_, k) => `m${k}`),
+    metricValue: (k: number, random: () => number) => random() * 10 ** (k % 4),
+  };
+  return withServedRunsTable({ seed, windowFilter: FILTER, serveTimeoutMs: 120_000 }, async ({ experimentId, seedSeconds, reader, url, trackingUri, context }) => {
     const page = await context.newPage();
-    const opened = await openFromList(page, started.url, experimentId);
+    const opened = await openFromList(page, url, experimentId);
     const tabs: Array<{ firstRowsMs: number; allRowsMs: number }> = [];
-    for (let i = 0; i < TABS; i++) tabs.push(await openInNewTab(context, started.url, experimentId));
+    for (let i = 0; i < TABS; i++) tabs.push(await openInNewTab(context, url, experimentId));
 
     const filters: number[] = [];
     for (let i = 0; i < FILTERS; i++) {
@@ -123,7 +79,7 @@ export async function runUiRunsTable100kBench(): Promise<BenchFigure[]> {
     for (let i = 0; i < DRAGS; i++) drags.push(await scrollFrames(page, DRAG_SECONDS, null));
 
     await startLongTaskRecording(page);
-    const points = await logSteadily(new MlflowRestClient(started.trackingUri), experimentId);
+    const points = await logSteadily(new MlflowRestClient(trackingUri), experimentId);
     // The last changes reach the table within a refresh or two.
     await page.waitForTimeout(2000);
     const tasks = await longTasks(page);
@@ -133,8 +89,8 @@ export async function runUiRunsTable100kBench(): Promise<BenchFigure[]> {
     return [
       { name: 'ui runs table 100k: 1-minute load average of the machine when the benchmark started', value: Math.round(loadAverage * 10) / 10, unit: '', target: 'none set' },
       { name: `ui runs table 100k: seed ${scale} with the SQLite store`, value: Math.round(seedSeconds), unit: 's', target: 'none set' },
-      { name: `ui runs table 100k: main side answers the filtered first window (${FIRST_WINDOW_ROWS} rows and the count)`, value: Math.round(service.filteredWindowMs), unit: 'ms', target: 'none set' },
-      { name: `ui runs table 100k: main side answers the whole table with the experiment's keys`, value: Math.round(service.fullMs), unit: 'ms', target: 'none set' },
+      { name: `ui runs table 100k: main side answers the filtered first window (${FIRST_WINDOW_ROWS} rows and the count)`, value: Math.round(reader.windowMs), unit: 'ms', target: 'none set' },
+      { name: `ui runs table 100k: main side answers the whole table with the experiment's keys`, value: Math.round(reader.fullMs), unit: 'ms', target: 'none set' },
       { name: 'ui runs table 100k: experiment opened from the list → first rows painted', value: Math.round(opened.firstRowsMs), unit: 'ms', target: 'none set' },
       { name: 'ui runs table 100k: experiment opened from the list → all runs loaded', value: Math.round(opened.allRowsMs), unit: 'ms', target: 'none set' },
       { name: `ui runs table 100k: its link opened in a new tab → first rows painted (page load included), median of ${TABS}`, value: Math.round(median(tabs.map((t) => t.firstRowsMs))), unit: 'ms', target: '≤ 1000 ms' },
@@ -150,9 +106,5 @@ export async function runUiRunsTable100kBench(): Promise<BenchFigure[]> {
       { name: 'ui runs table 100k: main-thread tasks over 50 ms meanwhile', value: tasks.length, unit: 'tasks', target: '0' },
       { name: 'ui runs table 100k: rows in the table after the live run started', value: rowCount, unit: 'rows', target: `${RUNS + 1}` },
     ];
-  } finally {
-    await browser?.close();
-    if (serve) await stopCairnServe(serve);
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }

@@ -4,22 +4,13 @@
 // while scrolling steadily and while dragging through every row in two seconds (with the frames
 // whose viewport showed missing rows), and the size of the renderer's first bundle. The runs are
 // written straight into a temporary data folder with the SQLite store (bench/runs-table-seed.ts),
-// then served; the page's performance marks are read by bench/runs-table-probes.ts. Also
-// measured: the main side alone answering the table's two requests.
-import { chromium, type Browser } from '@playwright/test';
-import type { ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
+// then served (bench/runs-table-served.ts); the page's performance marks are read by
+// bench/runs-table-probes.ts. Also measured: the main side alone answering the table's two requests.
 import os from 'node:os';
-import path from 'node:path';
-import type { RunsTableRequest } from '../electron/services/runs-table/runs-table-reader';
-import { SqliteRunsTableReader } from '../electron/services/runs-table/sqlite-runs-table-reader';
-import { openCairnStores } from '../electron/services/cairn-services';
 import { FIRST_WINDOW_ROWS } from '../shared/runs-table';
-import { startCairnServe, stopCairnServe } from '../e2e/cairn-serve-process';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium-options';
 import { median, type BenchFigure } from './bench-result';
 import { openFromList, openInNewTab, rendererBundleSizes, scrollFrames, sortBy } from './runs-table-probes';
-import { seedRunsTable } from './runs-table-seed';
+import { withServedRunsTable } from './runs-table-served';
 
 const RUNS = 10_000;
 const PARAMS = 15;
@@ -33,63 +24,25 @@ const DRAGS = 3;
 // `npm run bench` runs from the repository root.
 const ROOT = process.cwd();
 
-/** Writes the runs into a fresh database in `dataDir`; returns the experiment id. */
-function seedRuns(dataDir: string): Promise<string> {
-  return seedRunsTable(dataDir, {
+/** Seeds 10,000 runs × 30 columns and times the runs table in Chromium. */
+export async function runUiRunsTableBench(): Promise<BenchFigure[]> {
+  // Figures are wall-clock times: on a shared machine they grow with the load of other processes.
+  const loadAverage = os.loadavg()[0] ?? 0;
+  const bundle = rendererBundleSizes(ROOT);
+  const seed = {
     experimentName: 'ui-runs-table-bench',
     runs: RUNS,
     params: Array.from({ length: PARAMS }, (_, k) => `param_${String(k).padStart(2, '0')}`),
-    paramValue: (k, random) => String(Math.floor(random() * (k + 2) * 10)),
+    paramValue: (k: number, random: () => number) => String(Math.floor(random() * (k + 2) * 10)),
     metrics: Array.from({ length: METRICS }, (_, k) => `metric_${String(k).padStart(2, '0')}`),
-    metricValue: (k, random) => random() * 10 ** (k % 4),
-  });
-}
-
-/** The main side alone: the first window and the full table, as the renderer asks for them. */
-function timeService(dataDir: string, experimentId: string): { windowMs: number; fullMs: number } {
-  const stores = openCairnStores(dataDir);
-  try {
-    const service = new SqliteRunsTableReader(stores.database);
-    const base: RunsTableRequest = { experimentId, filter: '', orderBy: [], offset: 0, limit: FIRST_WINDOW_ROWS, includeKeys: false, viewType: 'ACTIVE_ONLY' };
-    const windows: number[] = [];
-    const fulls: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      let started = performance.now();
-      const window = service.query(base);
-      windows.push(performance.now() - started);
-      started = performance.now();
-      service.query({ ...base, columns: window.columns, limit: RUNS, includeKeys: true });
-      fulls.push(performance.now() - started);
-    }
-    return { windowMs: median(windows), fullMs: median(fulls) };
-  } finally {
-    stores.close();
-  }
-}
-
-/** Seeds 10,000 runs × 30 columns and times the runs table in Chromium. */
-export async function runUiRunsTableBench(): Promise<BenchFigure[]> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-ui-table-bench-'));
-  let serve: ChildProcess | null = null;
-  let browser: Browser | null = null;
-  try {
-    // Figures are wall-clock times: on a shared machine they grow with the load of other processes.
-    const loadAverage = os.loadavg()[0] ?? 0;
-    const bundle = rendererBundleSizes(ROOT);
-    const seedStarted = performance.now();
-    const experimentId = await seedRuns(dataDir);
-    const seedSeconds = (performance.now() - seedStarted) / 1000;
-    const service = timeService(dataDir, experimentId);
-
-    const started = await startCairnServe(ROOT, dataDir, 60_000);
-    serve = started.child;
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    metricValue: (k: number, random: () => number) => random() * 10 ** (k % 4),
+  };
+  return withServedRunsTable({ seed, windowFilter: '', serveTimeoutMs: 60_000 }, async ({ experimentId, seedSeconds, reader, url, context }) => {
     const page = await context.newPage();
     const opens: Array<{ firstRowsMs: number; allRowsMs: number }> = [];
-    for (let i = 0; i < OPENS; i++) opens.push(await openFromList(page, started.url, experimentId));
+    for (let i = 0; i < OPENS; i++) opens.push(await openFromList(page, url, experimentId));
     const tabs: Array<{ firstRowsMs: number; allRowsMs: number }> = [];
-    for (let i = 0; i < OPENS; i++) tabs.push(await openInNewTab(context, started.url, experimentId));
+    for (let i = 0; i < OPENS; i++) tabs.push(await openInNewTab(context, url, experimentId));
 
     const sorts: number[] = [];
     const columns = ['metric:metric_03', 'metric:metric_07', 'param:param_02', 'metric:metric_11'];
@@ -106,8 +59,8 @@ export async function runUiRunsTableBench(): Promise<BenchFigure[]> {
       { name: 'ui runs table: renderer JavaScript loaded first (entry and its static imports)', value: Math.round(bundle.firstBytes / 1024), unit: 'KB', target: 'none set' },
       { name: 'ui runs table: the same, gzipped', value: Math.round(bundle.firstGzipBytes / 1024), unit: 'KB', target: 'none set' },
       { name: 'ui runs table: all renderer JavaScript', value: Math.round(bundle.totalBytes / 1024), unit: 'KB', target: 'none set' },
-      { name: `ui runs table: main side answers the first window (${FIRST_WINDOW_ROWS} rows and the count)`, value: Math.round(service.windowMs), unit: 'ms', target: 'none set' },
-      { name: `ui runs table: main side answers the whole table (${scale}) with the experiment's keys`, value: Math.round(service.fullMs), unit: 'ms', target: 'none set' },
+      { name: `ui runs table: main side answers the first window (${FIRST_WINDOW_ROWS} rows and the count)`, value: Math.round(reader.windowMs), unit: 'ms', target: 'none set' },
+      { name: `ui runs table: main side answers the whole table (${scale}) with the experiment's keys`, value: Math.round(reader.fullMs), unit: 'ms', target: 'none set' },
       { name: `ui runs table: experiment opened → first rows painted, median of ${OPENS}`, value: Math.round(median(opens.map((o) => o.firstRowsMs))), unit: 'ms', target: '≤ 300 ms' },
       { name: `ui runs table: experiment opened → first rows painted, best of ${OPENS}`, value: Math.round(Math.min(...opens.map((o) => o.firstRowsMs))), unit: 'ms', target: '≤ 300 ms' },
       { name: `ui runs table: experiment opened → all ${RUNS.toLocaleString('en')} runs loaded, median of ${OPENS}`, value: Math.round(median(opens.map((o) => o.allRowsMs))), unit: 'ms', target: 'none set' },
@@ -122,9 +75,5 @@ export async function runUiRunsTableBench(): Promise<BenchFigure[]> {
       { name: 'ui runs table: longest frame while dragging, median', value: Math.round(median(drags.map((drag) => drag.worstFrameMs))), unit: 'ms', target: 'none set' },
       { name: 'ui runs table: frames with rows missing in the viewport while dragging, median', value: median(drags.map((drag) => drag.blankFrames)), unit: `of ${Math.round(median(drags.map((drag) => drag.frames)))}`, target: '0' },
     ];
-  } finally {
-    await browser?.close();
-    if (serve) await stopCairnServe(serve);
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }

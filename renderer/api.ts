@@ -4,7 +4,7 @@
 // table's worker (workers/runs-table-worker.ts), which fetches large tables over the same HTTP
 // call to decode them off the main thread. The contract is imported for its types only: its
 // schemas (zod) stay out of the renderer's bundle, and the calls are made by name.
-import type { CairnApi, CallName, CallResult, EventName, Events } from '../shared/contract';
+import type { CairnApi, CallName, CallRequest, CallResult, EventName, Events } from '../shared/contract';
 import { CairnError } from '../shared/errors';
 import { decodeJson, encodeJson } from '../shared/json-codec';
 
@@ -23,9 +23,26 @@ function unwrap<T>(result: CallResult<T>): T {
   throw CairnError.fromPayload(result.error);
 }
 
+/** Calls started before the code that makes them had loaded (startCallEarly), by call name and request text. */
+const earlyCalls = new Map<string, Promise<unknown>>();
+
+function earlyCallKey(name: CallName, request: unknown): string {
+  return `${name} ${encodeJson(request ?? {})}`;
+}
+
+/** The answer of an identical call started early, taken once; undefined when there is none. */
+function takeEarlyCall(name: CallName, request: unknown): Promise<unknown> | undefined {
+  if (earlyCalls.size === 0) return undefined;
+  const key = earlyCallKey(name, request);
+  const answer = earlyCalls.get(key);
+  earlyCalls.delete(key);
+  return answer;
+}
+
 /**
  * An API object whose every call name is a function making that call. The names come from the
- * contract's type, so the object makes them on first use rather than listing them.
+ * contract's type, so the object makes them on first use rather than listing them. A call
+ * identical to one started early takes that call's answer instead of asking again.
  */
 function callsByName(call: (name: CallName, request: unknown) => Promise<unknown>, onEvent: CairnApi['onEvent']): CairnApi {
   const made: Record<string, unknown> = { onEvent };
@@ -35,7 +52,7 @@ function callsByName(call: (name: CallName, request: unknown) => Promise<unknown
       if (name in target) return target[name];
       // Not a thenable: an API returned from an async function must not be awaited as a promise.
       if (name === 'then') return undefined;
-      const fn = (request: unknown) => call(name as CallName, request);
+      const fn = (request: unknown) => takeEarlyCall(name as CallName, request) ?? call(name as CallName, request);
       target[name] = fn;
       return fn;
     },
@@ -97,3 +114,16 @@ function httpApi(): CairnApi {
 
 /** The typed API, over IPC in the desktop app and over HTTP in the browser mode. */
 export const api: CairnApi = window.cairnBridge ? ipcApi(window.cairnBridge) : httpApi();
+
+/**
+ * Makes a call now, ahead of the code that will make the same call (renderer/boot.ts), so its
+ * answer travels while that code loads. The first identical call takes the answer; until then a
+ * failure stays unreported (the taker sees it).
+ */
+export function startCallEarly<K extends CallName>(name: K, request: CallRequest<K>): void {
+  const answer = (api[name] as (request: CallRequest<K>) => Promise<unknown>)(request);
+  answer.catch(() => {
+    // Reported to the code that takes the answer.
+  });
+  earlyCalls.set(earlyCallKey(name, request), answer);
+}

@@ -13,7 +13,9 @@ const FULL = lazily(() => new Intl.DateTimeFormat(undefined, { dateStyle: 'full'
 
 /** A count with thousands separators: 10,000. */
 export function formatCount(count: number): string {
-  return COUNT().format(count);
+  // Whole counts are grouped here: the run count is on a table's first paint, which would wait for the formatter.
+  if (!Number.isSafeInteger(count)) return COUNT().format(count);
+  return `${count < 0 ? '-' : ''}${String(Math.abs(count)).replace(/\B(?=(\d{3})+$)/g, ',')}`;
 }
 
 /** A metric value in at most 5 significant digits (exponent form when very large or small); NaN and infinities by name. */

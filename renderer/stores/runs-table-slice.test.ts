@@ -3,8 +3,11 @@
 // the changed runs instead of reloading the table.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CallRequest } from '../../shared/contract';
+import { encodeJson } from '../../shared/json-codec';
 import type { DecodedColumn } from '../../shared/runs-table';
 import { startInProcessCairn, type InProcessCairn, type RecordedCall } from '../../test-support/in-process-api';
+import { loadColumnLayout } from '../models/runs-table/column-layout-storage';
+import { firstWindowRequest, neededSpecs } from '../models/runs-table/runs-table-requests';
 import { createAppStore, type AppStore } from './app-store';
 import type { RunsTableView } from './runs-table-slice';
 
@@ -83,6 +86,25 @@ describe('runs table slice', () => {
     expect(cellsById('param:lr')).toEqual({ [first]: '0.1', [second]: '0.01' });
     // The default columns (the param that varies, then the metric) are remembered as shown.
     expect(view.layout.defaults).toEqual(['param:lr', 'metric:loss']);
+  });
+
+  it("asks for a table's first window exactly as the page's first script does, so it can take that early answer", async () => {
+    await logRun('first', { lr: '0.1' }, [0.9, 0.5], 1000);
+    await logRun('second', { lr: '0.01' }, [0.7, 0.3], 2000);
+    const remembered = new Map<string, string>();
+    const preferences = { getItem: (key: string) => remembered.get(key) ?? null, setItem: (key: string, value: string) => void remembered.set(key, value), removeItem: () => {} };
+    // Twice: with no layout remembered, then with the default columns the first visit remembered.
+    for (let visit = 0; visit < 2; visit++) {
+      const layout = loadColumnLayout(preferences, experimentId);
+      const early = firstWindowRequest(experimentId, '', [], neededSpecs({ layout, groupBy: null, keys: null }));
+      const before = cairn.calls.length;
+      const visitStore = createAppStore(cairn.api, { preferences });
+      await visitStore.getState().openRunsTable(experimentId);
+      const firstWindow = cairn.calls.slice(before).find((call) => call.name === 'getRunsTable')!;
+      // The early answer is found by the request's JSON text: key order counts too.
+      expect(encodeJson(firstWindow.request)).toBe(encodeJson(early));
+      expect(early.columns === undefined).toBe(visit === 0);
+    }
   });
 
   it('keeps the default columns in place while a live run logs new keys', async () => {

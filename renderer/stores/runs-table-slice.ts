@@ -8,7 +8,6 @@ import type { StateCreator } from 'zustand';
 import type { CallRequest, TrackerChange } from '../../shared/contract';
 import { CairnError } from '../../shared/errors';
 import {
-  FIRST_WINDOW_ROWS,
   MAX_RUNS_TABLE_ROWS,
   valueColumnId,
   type ExperimentKeys,
@@ -23,13 +22,13 @@ import {
   clampWidth,
   columnForId,
   orderByClause,
-  requestedSpecs,
   sortsDescendingFirst,
   stableDefaultColumns,
   type ColumnLayout,
 } from '../models/runs-table/runs-table-columns';
 import { mergeChangedRuns, tableDataFromDecoded, type RunsTableData } from '../models/runs-table/runs-table-data';
 import { RUNS_TABLE_MARKS } from '../models/runs-table/runs-table-marks';
+import { firstWindowRequest, neededSpecs as neededColumnSpecs } from '../models/runs-table/runs-table-requests';
 import { loadRunsTableInThread } from './runs-table-loader';
 import type { AppState, SliceContext } from './app-store';
 import { describeError } from './describe-error';
@@ -150,10 +149,7 @@ function serverOrderBy(view: RunsTableView): string[] {
 
 /** The value columns a view needs loaded, or undefined for the main side's defaults (keys not known yet). */
 function neededSpecs(view: RunsTableView): RunsTableColumnSpec[] | undefined {
-  const keys = view.data?.keys;
-  if (!keys && view.layout.chosen === null && view.layout.defaults === null) return undefined;
-  const shown = chosenValueSpecs(view.layout, keys ?? { params: [], metrics: [], tags: [] });
-  return requestedSpecs(shown, view.groupBy);
+  return neededColumnSpecs({ layout: view.layout, groupBy: view.groupBy, keys: view.data?.keys ?? null });
 }
 
 /** Whether the loaded columns are the ones the view needs. */
@@ -227,7 +223,7 @@ export function createRunsTableSlice({ api, preferences, loadLargeRunsTable }: S
           let keys = start.data?.keys ?? null;
           if (quick) {
             // A filter's matches are counted with the full load: the first rows come without waiting for it.
-            const window = await loadInThread({ ...base, columns, limit: FIRST_WINDOW_ROWS, includeKeys: false, count: !filter });
+            const window = await loadInThread(firstWindowRequest(experimentId, filter, orderBy, columns));
             if (!current()) return;
             // Until the full load brings the experiment's keys, the window's columns stand in for them.
             const data = tableDataFromDecoded(window.decoded, window, keys ?? keysOfColumns(window.columns), { filter, orderBy });

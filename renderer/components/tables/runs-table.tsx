@@ -7,6 +7,7 @@
 // (use-cell-tooltips.ts), scroll restore (use-scroll-restore.ts), row order (use-row-order.ts),
 // benchmark marks (use-paint-marks.ts).
 import { useCallback, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { flushSync } from 'react-dom';
 import { MetricCellState, type MetricAggregate } from '../../../shared/runs-table';
 import { numberFormatFor, type NumberFormat } from '../../models/number-format';
 import { chosenValueSpecs, clampWidth, columnForId, NAME_WIDTH_RANGE, parseValueColumnId, placeColumns } from '../../models/runs-table/runs-table-columns';
@@ -30,6 +31,8 @@ const NAME_SAMPLE = 400;
 /** What the name cell holds besides the name: padding, expander, swatch, gaps. */
 const NAME_CHROME = 20 + 18 + 10 + 12;
 let measureContext: CanvasRenderingContext2D | null = null;
+/** The group means of a table without groups. */
+const NO_GROUP_MEANS: ReadonlyMap<string, number[]> = new Map();
 
 /** A name column width that fits nineteen names in twenty, within bounds. */
 function fittedNameWidth(names: readonly string[], font: string): number {
@@ -44,19 +47,25 @@ function fittedNameWidth(names: readonly string[], font: string): number {
   return Math.round(Math.min(NAME_WIDTH_RANGE[1], Math.max(NAME_WIDTH_RANGE[0], typical + NAME_CHROME)));
 }
 
-/** The scroller's size, following resizes. */
+/**
+ * The scroller's size, following resizes. Until the element is measured, the window bounds it.
+ * It is measured by a ResizeObserver, whose first report comes after the page's first layout and
+ * before its paint: reading the size at mount would force a layout of the whole page before the
+ * rows are drawn, and a second one after. The report re-renders at once (flushSync), so the frame
+ * painted already has the measured size.
+ */
 function useClientSize(scrollRef: React.RefObject<HTMLDivElement | null>): { width: number; height: number } {
-  // Before the element is measured, the window bounds it: the first render is usually the right one.
   const [size, setSize] = useState(() => ({ width: window.innerWidth, height: window.innerHeight }));
   useLayoutEffect(() => {
     const element = scrollRef.current;
     if (!element) return;
-    const update = () =>
-      setSize((current) =>
-        current.width === element.clientWidth && current.height === element.clientHeight ? current : { width: element.clientWidth, height: element.clientHeight },
-      );
-    update();
-    const observer = new ResizeObserver(update);
+    const observer = new ResizeObserver(() =>
+      flushSync(() =>
+        setSize((current) =>
+          current.width === element.clientWidth && current.height === element.clientHeight ? current : { width: element.clientWidth, height: element.clientHeight },
+        ),
+      ),
+    );
     observer.observe(element);
     return () => observer.disconnect();
   }, [scrollRef]);
@@ -75,6 +84,10 @@ export function RunsTable({ view, data }: { view: RunsTableView; data: RunsTable
   const painterRef = useRef<RunsTablePainter | null>(null);
   const [preview, setPreview] = useState<{ id: string; width: number } | null>(null);
   const client = useClientSize(scrollRef);
+  // The painter's first viewport comes from what is known (the restored offset, the size as
+  // estimated) rather than from the page's layout, which is not done yet when the rows are first
+  // drawn; later ones come from the scroll and resize events.
+  const [firstViewport] = useState(() => ({ scrollTop: view.scrollTop, scrollLeft: 0, width: client.width, height: client.height }));
 
   // The name column fits the names of the runs first shown; it does not change width as more arrive.
   const [nameWidth] = useState(() => fittedNameWidth(data.runNames, `500 13px ${getComputedStyle(document.body).fontFamily}`));
@@ -108,8 +121,9 @@ export function RunsTable({ view, data }: { view: RunsTableView; data: RunsTable
   );
   // Group rows' means are read in the same column as the runs' values: they count for its format too.
   const groupMeans = useMemo(() => {
+    // Without groups, the same empty map each time: a live patch's new rows then keep the formats below.
+    if (!groupBy) return NO_GROUP_MEANS;
     const means = new Map<string, number[]>();
-    if (!groupBy) return means;
     for (let position = 0; position < rows.length; position++) {
       const row = rows.at(position);
       if (row.kind !== 'group') continue;
@@ -157,12 +171,13 @@ export function RunsTable({ view, data }: { view: RunsTableView; data: RunsTable
     const scroller = scrollRef.current;
     if (!scroller || !pinnedLayerRef.current || !restLayerRef.current) return;
     painterRef.current = new RunsTablePainter(pinnedLayerRef.current, restLayerRef.current);
+    painterRef.current.scroll(firstViewport);
     scroller.addEventListener('scroll', scrollPaint, { passive: true });
     return () => {
       scroller.removeEventListener('scroll', scrollPaint);
       painterRef.current = null;
     };
-  }, [scrollPaint]);
+  }, [scrollPaint, firstViewport]);
   const cells = useMemo(() => ({ data, groupLabel, now, colorOf: (runId: string) => colorBook.colorOf(runId), formats }), [data, groupLabel, now, colorBook, formats]);
   useLayoutEffect(() => {
     const painter = painterRef.current;
@@ -177,8 +192,14 @@ export function RunsTable({ view, data }: { view: RunsTableView; data: RunsTable
       cells,
       assignColors: (runIds) => colorBook.assign(runIds),
     });
+  }, [rows, nameColumn, restColumns, width, data, selected, focused, cells, colorBook]);
+  // A new size: the rows and columns that came into view are drawn.
+  const measured = useRef(client);
+  useLayoutEffect(() => {
+    if (measured.current === client) return;
+    measured.current = client;
     scrollPaint();
-  }, [rows, nameColumn, restColumns, width, data, selected, focused, cells, colorBook, scrollPaint, client]);
+  }, [client, scrollPaint]);
 
   const open = (row: TableRow) => {
     if (row.kind === 'run') navigate({ name: 'run', runId: row.key });

@@ -15,9 +15,13 @@ export function useScrollRestore(options: {
   const callbacks = useRef(options);
   callbacks.current = options;
 
+  // A new element starts at the top: setting 0 there would only force a layout of the page.
+  const restoredOn = useRef<HTMLDivElement | null>(null);
   useLayoutEffect(() => {
     const element = scrollRef.current;
-    if (element) element.scrollTop = callbacks.current.readScrollTop();
+    const saved = callbacks.current.readScrollTop();
+    if (element && (saved !== 0 || restoredOn.current === element)) element.scrollTop = saved;
+    restoredOn.current = element;
     return () => {
       if (element) callbacks.current.saveScrollTop(element.scrollTop);
     };

@@ -103,4 +103,24 @@ describe('sortRows on large tables', () => {
     const expected = Int32Array.from(data.runIds, (_, i) => i).sort(compare);
     expect([...repositionRows(order, [3, 40], compare)]).toEqual([...expected]);
   });
+
+  it('inserts rows not in the order yet (new runs), and moves many changed rows as well as a few', () => {
+    const runs: TestRun[] = Array.from({ length: 200 }, (_, i) => ({ id: `r${i}`, start: 1000 + i, values: { loss: (i * 37) % 101 } }));
+    const columns: RunsTableColumnSpec[] = [{ kind: 'metric', key: 'loss', aggregate: 'latest' }];
+    const data = tableDataFromPage(testPage(runs, columns), { params: [], metrics: ['loss'], tags: [] }, { filter: '', orderBy: [] });
+    const column = columnForId('metric:loss', EMPTY_LAYOUT);
+    const compare = rowComparator(data, column, false);
+    const loss = data.columns.get('metric:loss') as NumberColumn;
+    const original = Float64Array.from(loss.values);
+    const few = [5, 198, 199, 5];
+    const many = Array.from({ length: 60 }, (_, i) => i * 3).concat([198, 199]);
+    for (const changed of [few, many]) {
+      loss.values.set(original);
+      // The order before rows 198 and 199 arrived, and before the changes.
+      const before = sortRows(data, column, false).filter((row) => row < 198);
+      for (const row of changed) loss.values[row] = (row * 13) % 7;
+      const expected = Int32Array.from(data.runIds, (_, i) => i).sort(compare);
+      expect([...repositionRows(before, changed, compare)], `${changed.length} rows`).toEqual([...expected]);
+    }
+  });
 });

@@ -311,19 +311,22 @@ export function sortRows(data: RunsTableData, column: TableColumn | null, ascend
   return result;
 }
 
+/** Changed rows up to this many are found in the order one by one (a native scan each) rather than through a set of all rows. */
+const FEW_MOVING_ROWS = 32;
+
 /**
  * The order after some rows changed value (a live refresh): those rows are taken out and put back
  * where the comparator places them, without sorting the rest again. `rows` lists the changed
- * rows; rows not yet in `order` (new runs) are inserted.
+ * rows; rows not yet in `order` (new runs) are inserted. A live run changes one or two rows of
+ * 100,000: those are found and moved with the typed array's own scans and copies.
  */
 export function repositionRows(order: Int32Array, rows: readonly number[], compare: RowComparator): Int32Array {
-  const moving = new Set(rows);
-  const kept = new Int32Array(order.length);
-  let length = 0;
-  for (const row of order) if (!moving.has(row)) kept[length++] = row;
-  const result = new Int32Array(length + moving.size);
-  result.set(kept.subarray(0, length));
-  for (const row of [...moving].sort(compare)) {
+  const moving = [...new Set(rows)];
+  const kept = moving.length <= FEW_MOVING_ROWS ? withoutFewRows(order, moving) : withoutManyRows(order, new Set(moving));
+  let length = kept.length;
+  const result = new Int32Array(length + moving.length);
+  result.set(kept);
+  for (const row of moving.sort(compare)) {
     let low = 0;
     let high = length;
     while (low < high) {
@@ -336,4 +339,32 @@ export function repositionRows(order: Int32Array, rows: readonly number[], compa
     length++;
   }
   return result;
+}
+
+/** The order without a few rows, each found by a scan. */
+function withoutFewRows(order: Int32Array, rows: readonly number[]): Int32Array {
+  const positions = rows.map((row) => order.indexOf(row)).filter((position) => position >= 0);
+  if (positions.length === 0) return order;
+  positions.sort((a, b) => a - b);
+  const kept = new Int32Array(order.length - positions.length);
+  let from = 0;
+  let length = 0;
+  for (const position of positions) {
+    kept.set(order.subarray(from, position), length);
+    length += position - from;
+    from = position + 1;
+  }
+  kept.set(order.subarray(from), length);
+  return kept;
+}
+
+/** The order without the rows of a set. */
+function withoutManyRows(order: Int32Array, rows: ReadonlySet<number>): Int32Array {
+  const kept = new Int32Array(order.length);
+  let length = 0;
+  for (let i = 0; i < order.length; i++) {
+    const row = order[i]!;
+    if (!rows.has(row)) kept[length++] = row;
+  }
+  return kept.subarray(0, length);
 }
