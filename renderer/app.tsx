@@ -1,11 +1,14 @@
-// The app shell: header, the disk-full banner, and the page of the current route. Starts the
-// app-wide loads and the live subscriptions to tracker changes, storage and pipeline progress, and
+// The app shell: header, the disk-full banner, the page of the current route, and the automations'
+// notices over every page. Starts the app-wide loads and the live subscriptions to tracker changes,
+// storage, pipeline progress, deployments and automations, and
 // applies the chosen theme to the page. Each page is its own chunk, loaded when first shown
 // (pages.ts): the first bundle holds the shell alone.
 import { Suspense, useEffect, useLayoutEffect } from 'react';
 import { AppHeader } from './components/app-header';
 import { DiskFullBanner } from './components/disk-full-banner';
+import { AutomationNotices } from './components/automation-notices';
 import {
+  AutomationsPage,
   ComparePage,
   CompareVersionsPage,
   DeploymentsPage,
@@ -48,6 +51,8 @@ function CurrentPage() {
       return <CompareVersionsPage name={route.modelName} a={route.a} b={route.b} />;
     case 'deployments':
       return <DeploymentsPage />;
+    case 'automations':
+      return <AutomationsPage />;
     case 'not-found':
       return <NotFoundPage path={route.path} />;
   }
@@ -65,11 +70,13 @@ export function App() {
     const stopStorage = state.watchStorage();
     const stopPipelines = state.watchPipelines();
     const stopDeployments = state.watchDeployments();
+    const stopAutomations = state.watchAutomations();
     return () => {
       stopTracker();
       stopStorage();
       stopPipelines();
       stopDeployments();
+      stopAutomations();
     };
   }, []);
   return (
@@ -81,6 +88,7 @@ export function App() {
           <CurrentPage />
         </Suspense>
       </main>
+      <AutomationNotices />
     </div>
   );
 }

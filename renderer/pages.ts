@@ -15,6 +15,7 @@ const loaders = {
   'model-compare': () => import('./pages/models/compare-versions-page').then((module) => ({ default: module.CompareVersionsPage })),
   deployments: () => import('./pages/deployments/deployments-page').then((module) => ({ default: module.DeploymentsPage })),
   pipelines: () => import('./pages/pipelines/pipelines-page').then((module) => ({ default: module.PipelinesPage })),
+  automations: () => import('./pages/automations/automations-page').then((module) => ({ default: module.AutomationsPage })),
   'not-found': () => import('./pages/not-found-page').then((module) => ({ default: module.NotFoundPage })),
 } as const;
 
@@ -36,6 +37,8 @@ export const CompareVersionsPage = lazy(loaders['model-compare']);
 export const DeploymentsPage = lazy(loaders.deployments);
 /** Pipelines: opened projects, their DAG, runs and executions. */
 export const PipelinesPage = lazy(loaders.pipelines);
+/** Continuous training: automations, their state, the audit trail. */
+export const AutomationsPage = lazy(loaders.automations);
 /** An address that leads nowhere. */
 export const NotFoundPage = lazy(loaders['not-found']);
 

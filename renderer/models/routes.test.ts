@@ -23,6 +23,9 @@ describe('routes', () => {
     ['#/deployments', { name: 'deployments', deploymentName: null }],
     ['#/deployments/digits', { name: 'deployments', deploymentName: 'digits' }],
     ['#/deployments/a/b', { name: 'not-found', path: '/deployments/a/b' }],
+    ['#/automations', { name: 'automations', firingId: null }],
+    ['#/automations?firing=12', { name: 'automations', firingId: 12 }],
+    ['#/automations?firing=x', { name: 'automations', firingId: null }],
     ['#/experiments', { name: 'not-found', path: '/experiments' }],
     ['#/runs/a/b', { name: 'not-found', path: '/runs/a/b' }],
     ['#/runs/%E0%A4%A', { name: 'not-found', path: '/runs/%E0%A4%A' }],
@@ -31,6 +34,6 @@ describe('routes', () => {
   });
 
   it('writes what it reads', () => {
-    for (const hash of ['#/', '#/experiments/3', '#/runs/f00', '#/compare?runs=a,b', '#/models', '#/models/team%2Fmodel', '#/models/m/versions/2', '#/models/m/compare/1/2', '#/deployments', '#/deployments/digits', '#/pipelines', '#/pipelines?project=%2Fa%2Fb+c']) expect(routeHref(parseRoute(hash))).toBe(hash);
+    for (const hash of ['#/', '#/experiments/3', '#/runs/f00', '#/compare?runs=a,b', '#/models', '#/models/team%2Fmodel', '#/models/m/versions/2', '#/models/m/compare/1/2', '#/deployments', '#/deployments/digits', '#/pipelines', '#/pipelines?project=%2Fa%2Fb+c', '#/automations', '#/automations?firing=7']) expect(routeHref(parseRoute(hash))).toBe(hash);
   });
 });

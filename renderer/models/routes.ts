@@ -2,7 +2,8 @@
 // #/compare?runs=a,b,c compare view, #/models registered models, #/models/:name one model's page
 // (#/models/:name/versions/:v with a version open, #/models/:name/compare/:a/:b two versions side
 // by side), #/deployments every deployment (#/deployments/:name one), #/pipelines the pipeline
-// projects (#/pipelines?project=/abs/path with one open).
+// projects (#/pipelines?project=/abs/path with one open), #/automations continuous training
+// (#/automations?firing=12 with one firing of the audit trail open).
 // Parsing and writing them; renderer/router.ts keeps the address bar and the store in step.
 
 /** Where the app is. */
@@ -21,6 +22,8 @@ export type Route =
   | { readonly name: 'model-compare'; readonly modelName: string; readonly a: string; readonly b: string }
   /** Every deployment, or one (`deploymentName`). */
   | { readonly name: 'deployments'; readonly deploymentName: string | null }
+  /** The Automations page; `firingId` is the firing of the audit trail shown open, if any. */
+  | { readonly name: 'automations'; readonly firingId: number | null }
   | { readonly name: 'not-found'; readonly path: string };
 
 function decodeSegment(segment: string): string | null {
@@ -67,6 +70,10 @@ export function parseRoute(hash: string): Route {
     const project = new URLSearchParams(query).get('project');
     return { name: 'pipelines', projectDir: project ? project : null };
   }
+  if (segments.length === 1 && head === 'automations') {
+    const firing = new URLSearchParams(query).get('firing');
+    return { name: 'automations', firingId: firing && /^[1-9][0-9]*$/.test(firing) ? Number(firing) : null };
+  }
   if (head === 'deployments' && segments.length === 1) return { name: 'deployments', deploymentName: null };
   if (head === 'deployments' && rest.length === 0 && value !== null) return { name: 'deployments', deploymentName: value };
   if (segments.length === 1 && head === 'compare') {
@@ -97,6 +104,8 @@ export function routeHref(route: Route): string {
       return `#/models/${encodeURIComponent(route.modelName)}/compare/${route.a}/${route.b}`;
     case 'deployments':
       return route.deploymentName === null ? '#/deployments' : `#/deployments/${encodeURIComponent(route.deploymentName)}`;
+    case 'automations':
+      return route.firingId === null ? '#/automations' : `#/automations?firing=${route.firingId}`;
     case 'not-found':
       return `#${route.path}`;
   }

@@ -4,6 +4,7 @@
 // tests over the in-process API (test-support/in-process-api.ts).
 import { create, type StoreApi, type UseBoundStore } from 'zustand';
 import type { CairnApi } from '../../shared/contract';
+import { createAutomationsSlice, type AutomationsSlice } from './automations-slice';
 import { createCompareSlice, type CompareSlice } from './compare-slice';
 import { createDeploySlice, type DeploySlice } from './deploy-slice';
 import { createExperimentsSlice, type ExperimentsSlice } from './experiments-slice';
@@ -24,7 +25,8 @@ export type AppState = UiSlice &
   ModelsSlice &
   PipelinesSlice &
   RunColorsSlice &
-  DeploySlice;
+  DeploySlice &
+  AutomationsSlice;
 
 /** The app store: a hook for components, and getState/setState/subscribe outside React. */
 export type AppStore = UseBoundStore<StoreApi<AppState>>;
@@ -62,5 +64,6 @@ export function createAppStore(
     ...createPipelinesSlice(context)(...args),
     ...createRunColorsSlice(context)(...args),
     ...createDeploySlice(context)(...args),
+    ...createAutomationsSlice(context)(...args),
   }));
 }
