@@ -2,6 +2,7 @@
 // the gate with the candidate's and production's metrics side by side and each rule's values, the
 // decision and why, what was promoted and deployed, and its steps with their times (live while it
 // runs, with Cancel). Every run, model version, pipeline and deployment it names is a link.
+import { useEffect, useState } from 'react';
 import type { AutomationFiring, EvaluatedModel, FiringOutcome, GateRuleResult } from '../../../shared/automation-models';
 import { useTicking } from '../../components/use-ticking';
 import { formatDuration, formatFullDateTime, formatMetricValue, formatRelativeTime } from '../../components/value-format';
@@ -92,6 +93,13 @@ function RuleValues({ rule }: { rule: GateRuleResult }) {
   return <span className="faint">{Object.entries(rule.values).map(([key, value]) => `${key} ${metricText(value)}`).join(' · ')}</span>;
 }
 
+/** The candidate, named by the version its promotion registered once it has one. */
+function registeredCandidate(firing: AutomationFiring): EvaluatedModel {
+  const { candidate, promotion } = firing;
+  if (candidate!.version || !promotion?.version) return candidate!;
+  return { ...candidate!, name: promotion.model, version: promotion.version };
+}
+
 /** The gate's rules with their values and verdicts. */
 function GateRules({ firing }: { firing: AutomationFiring }) {
   const gate = firing.gate!;
@@ -118,7 +126,7 @@ function GateRules({ firing }: { firing: AutomationFiring }) {
           </li>
         ))}
       </ul>
-      {firing.candidate && <MetricsSideBySide candidate={firing.candidate} production={firing.production} />}
+      {firing.candidate && <MetricsSideBySide candidate={registeredCandidate(firing)} production={firing.production} />}
     </div>
   );
 }
@@ -163,12 +171,27 @@ function Promotion({ firing }: { firing: AutomationFiring }) {
 /** A firing of the trail: its summary line, and its whole record when open. */
 export function FiringRecord({ firing, open }: { firing: AutomationFiring; open: boolean }) {
   const running = firing.outcome === 'running';
-  const now = useTicking(running, 500);
+  const clock = useTicking(running, 500);
+  const now = running ? clock : Date.now();
+  // Opened while it runs, waits for a person or is linked to; it stays open when it ends, until closed by hand.
+  const wantsOpen = open || running || firing.outcome === 'waiting-approval';
+  const [expanded, setExpanded] = useState(wantsOpen);
+  useEffect(() => {
+    if (wantsOpen) setExpanded(true);
+  }, [wantsOpen]);
   const action = useAppStore((state) => state.automationAction);
   const cancelling = action.status === 'working' && action.label.startsWith(`Cancel firing #${firing.id} `);
   const actions = useAppStore.getState();
   return (
-    <details className={`firing-record outcome-${firing.outcome}`} open={open || running || firing.outcome === 'waiting-approval'} data-testid="firing" data-firing={firing.id} data-outcome={firing.outcome} id={`firing-${firing.id}`}>
+    <details
+      className={`firing-record outcome-${firing.outcome}`}
+      open={expanded}
+      onToggle={(event) => setExpanded(event.currentTarget.open)}
+      data-testid="firing"
+      data-firing={firing.id}
+      data-outcome={firing.outcome}
+      id={`firing-${firing.id}`}
+    >
       <summary className="firing-summary">
         <span className="firing-id">#{firing.id}</span>
         <strong>{firing.automation}</strong>
