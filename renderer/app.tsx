@@ -1,11 +1,14 @@
-// The app shell: header, the disk-full banner, and the page of the current route. Starts the
-// app-wide loads and the live subscriptions to tracker changes, storage, pipeline and data progress, and
+// The app shell: header, the disk-full banner, the page of the current route, and the automations'
+// notices over every page. Starts the app-wide loads and the live subscriptions to tracker changes,
+// storage, pipeline and data progress, deployments and automations, and
 // applies the chosen theme to the page. Each page is its own chunk, loaded when first shown
 // (pages.ts): the first bundle holds the shell alone.
 import { Suspense, useEffect, useLayoutEffect } from 'react';
 import { AppHeader } from './components/app-header';
 import { DiskFullBanner } from './components/disk-full-banner';
+import { AutomationNotices } from './components/automation-notices';
 import {
+  AutomationsPage,
   ComparePage,
   CompareVersionsPage,
   DataPage,
@@ -51,6 +54,8 @@ function CurrentPage() {
       return <DeploymentsPage />;
     case 'data':
       return <DataPage />;
+    case 'automations':
+      return <AutomationsPage />;
     case 'not-found':
       return <NotFoundPage path={route.path} />;
   }
@@ -69,12 +74,14 @@ export function App() {
     const stopPipelines = state.watchPipelines();
     const stopDeployments = state.watchDeployments();
     const stopData = state.watchData();
+    const stopAutomations = state.watchAutomations();
     return () => {
       stopTracker();
       stopStorage();
       stopPipelines();
       stopDeployments();
       stopData();
+      stopAutomations();
     };
   }, []);
   return (
@@ -86,6 +93,7 @@ export function App() {
           <CurrentPage />
         </Suspense>
       </main>
+      <AutomationNotices />
     </div>
   );
 }

@@ -16,6 +16,7 @@ const loaders = {
   deployments: () => import('./pages/deployments/deployments-page').then((module) => ({ default: module.DeploymentsPage })),
   pipelines: () => import('./pages/pipelines/pipelines-page').then((module) => ({ default: module.PipelinesPage })),
   data: () => import('./pages/data/data-page').then((module) => ({ default: module.DataPage })),
+  automations: () => import('./pages/automations/automations-page').then((module) => ({ default: module.AutomationsPage })),
   'not-found': () => import('./pages/not-found-page').then((module) => ({ default: module.NotFoundPage })),
 } as const;
 
@@ -39,6 +40,8 @@ export const DeploymentsPage = lazy(loaders.deployments);
 export const PipelinesPage = lazy(loaders.pipelines);
 /** Data: the dataset catalog, or one dataset's profile, checks and drift. */
 export const DataPage = lazy(loaders.data);
+/** Continuous training: automations, their state, the audit trail. */
+export const AutomationsPage = lazy(loaders.automations);
 /** An address that leads nowhere. */
 export const NotFoundPage = lazy(loaders['not-found']);
 

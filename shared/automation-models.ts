@@ -219,3 +219,16 @@ export interface AutomationIssue {
   readonly automation: string | null;
   readonly message: string;
 }
+
+/** Something a person should learn without watching the Automations page: a promotion, a rejection, a failure, a candidate waiting for approval. */
+export interface AutomationNotice {
+  readonly firingId: number;
+  readonly projectDir: string;
+  readonly automation: string;
+  readonly outcome: Extract<FiringOutcome, 'promoted' | 'rejected' | 'failed' | 'waiting-approval'>;
+  /** One line: "retrain promoted churn version 2 to @champion". */
+  readonly title: string;
+  /** The firing's reason. */
+  readonly body: string;
+  readonly at: number;
+}

@@ -1,5 +1,6 @@
 // The `cairn` command line: dispatches to one module per command.
 import { CAIRN_VERSION } from '../services/version';
+import { CI_HELP, runCiCommand } from './ci-command';
 import { CT_HELP, runCtCommand } from './ct-command';
 import { DATA_HELP, runDataCommand } from './data-command';
 import { DEPLOY_HELP, runDeployCommand } from './deploy-command';
@@ -18,6 +19,7 @@ Commands:
   deploy       Deploy registered model versions: create, update, rollback, delete, list, status, predict
   pipeline     Run a dvc.yaml pipeline (run, status, dag), every stage a tracked run
   ct           Continuous training: run the automations of cairn-automations.yaml (run, list, history)
+  ci init      Write a starter cairn-automations.yaml and a CI workflow (github, gitlab, azure-devops)
   help [cmd]   Show help for a command
 
 Options:
@@ -35,6 +37,7 @@ const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<
   deploy: { help: DEPLOY_HELP, run: runDeployCommand },
   pipeline: { help: PIPELINE_HELP, run: runPipelineCommand },
   ct: { help: CT_HELP, run: runCtCommand },
+  ci: { help: CI_HELP, run: runCiCommand },
 };
 
 async function main(argv: string[]): Promise<number> {

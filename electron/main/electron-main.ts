@@ -1,11 +1,12 @@
 // The Electron shell: one hardened window over the main-side services. The only module
 // (with the preload) that imports electron; everything else runs in plain Node.
-import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, safeStorage, session, shell } from 'electron';
 import path from 'node:path';
 import { startCairnServices, type CairnServices } from '../services/cairn-services';
 import { resolveDataDir } from '../services/data-dir';
 import { KeychainSecretStore, secretFileIn } from '../services/deploy/secrets/secret-store';
 import { DEFAULT_TRACKING_PORT, startTrackingServer, type TrackingServer } from '../services/tracking-api/tracking-server';
+import { automationDesktopNotifier } from './automation-desktop-notifier';
 import { eventChannel } from './ipc-channels';
 import { registerIpcHandlers } from './ipc-registration';
 import { createQuitListener } from './quit-sequence';
@@ -122,6 +123,19 @@ app.whenReady().then(() => {
   services.events.subscribe((name, payload) => {
     for (const win of BrowserWindow.getAllWindows()) win.webContents.send(eventChannel(name), payload);
   });
+  // Promotions, rejections, failures and approvals asked for reach a person with the window in the background.
+  services.events.subscribe(
+    automationDesktopNotifier({
+      supported: Notification.isSupported(),
+      create: (options) => new Notification(options),
+      showFiring: (notice) => {
+        const win = BrowserWindow.getAllWindows()[0] ?? createWindow();
+        if (win.isMinimized()) win.restore();
+        win.focus();
+        void win.loadURL(`${RENDERER_URL}#/automations?firing=${notice.firingId}`);
+      },
+    }),
+  );
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
   });

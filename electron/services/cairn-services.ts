@@ -2,6 +2,7 @@
 // benchmarks and the tests all open a data folder's database and build its stores here, and
 // start the services over them through startCairnServices.
 import { createCallHandlers, type CallHandlers } from './api/call-handlers';
+import { startAutomationChangeFeed } from './automations/automation-change-feed';
 import { AutomationScheduler } from './automations/automation-scheduler';
 import { createContinuousTraining, type ContinuousTraining } from './automations/create-continuous-training';
 import type { AppInfo } from '../../shared/contract';
@@ -191,6 +192,10 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     onError: (projectDir, error) => process.stderr.write(`cairn: automations of ${projectDir}: ${error.message}\n`),
   });
   const automations = { ...continuousTraining, scheduler };
+  // Firings this process runs, and those a `cairn ct` or another Cairn runs on the same data folder, appear live.
+  const stopAutomationEvents = startAutomationChangeFeed(continuousTraining.store, (change) => events.publish('automations.changed', change), {
+    intervalMs: options.changeIntervalMs,
+  });
   const schedulerStarted = scheduler.start().catch((error: unknown) => process.stderr.write(`cairn: the automation scheduler did not start: ${String(error)}\n`));
   const handlers = createCallHandlers({
     pipelines,
@@ -233,6 +238,7 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
       await schedulerStarted;
       await scheduler.close();
       await continuousTraining.close();
+      stopAutomationEvents();
       stopDataEvents();
       dataChanges.stop();
       await runInputLinker.stop();

@@ -1,5 +1,5 @@
 // The bar at the top of every page: the app's name (home), the links to the experiments, the
-// models, the pipelines, the data and the deployments, the MLflow tracking address with a button copying the export line, and the theme switch.
+// models, the pipelines, the data, the deployments and the automations, the MLflow tracking address with a button copying the export line, and the theme switch.
 import { useRoute } from '../router';
 import { routeHref } from '../models/routes';
 import { useAppStore } from '../use-app-store';
@@ -15,7 +15,7 @@ export function AppHeader() {
   const section =
     routeName === 'models' || routeName === 'model-version' || routeName === 'model-compare'
       ? 'models'
-      : routeName === 'deployments' || routeName === 'pipelines' || routeName === 'data'
+      : routeName === 'deployments' || routeName === 'pipelines' || routeName === 'data' || routeName === 'automations'
         ? routeName
         : 'experiments';
   return (
@@ -66,6 +66,14 @@ export function AppHeader() {
           data-testid="nav-deployments"
         >
           Deployments
+        </a>
+        <a
+          href={routeHref({ name: 'automations', firingId: null })}
+          className={section === 'automations' ? 'is-current' : undefined}
+          aria-current={section === 'automations' ? 'page' : undefined}
+          data-testid="nav-automations"
+        >
+          Automations
         </a>
       </nav>
       <div className="app-header-spacer" />

@@ -27,6 +27,9 @@ describe('routes', () => {
     ['#/data/orders%20march', { name: 'data', datasetName: 'orders march', versionId: null }],
     ['#/data/orders?version=v-1', { name: 'data', datasetName: 'orders', versionId: 'v-1' }],
     ['#/data/a/b', { name: 'not-found', path: '/data/a/b' }],
+    ['#/automations', { name: 'automations', firingId: null }],
+    ['#/automations?firing=12', { name: 'automations', firingId: 12 }],
+    ['#/automations?firing=x', { name: 'automations', firingId: null }],
     ['#/experiments', { name: 'not-found', path: '/experiments' }],
     ['#/runs/a/b', { name: 'not-found', path: '/runs/a/b' }],
     ['#/runs/%E0%A4%A', { name: 'not-found', path: '/runs/%E0%A4%A' }],
@@ -35,6 +38,6 @@ describe('routes', () => {
   });
 
   it('writes what it reads', () => {
-    for (const hash of ['#/', '#/experiments/3', '#/runs/f00', '#/compare?runs=a,b', '#/models', '#/models/team%2Fmodel', '#/models/m/versions/2', '#/models/m/compare/1/2', '#/deployments', '#/deployments/digits', '#/pipelines', '#/pipelines?project=%2Fa%2Fb+c', '#/data', '#/data/team%2Forders', '#/data/orders?version=abc']) expect(routeHref(parseRoute(hash))).toBe(hash);
+    for (const hash of ['#/', '#/experiments/3', '#/runs/f00', '#/compare?runs=a,b', '#/models', '#/models/team%2Fmodel', '#/models/m/versions/2', '#/models/m/compare/1/2', '#/deployments', '#/deployments/digits', '#/pipelines', '#/pipelines?project=%2Fa%2Fb+c', '#/data', '#/data/team%2Forders', '#/data/orders?version=abc', '#/automations', '#/automations?firing=7']) expect(routeHref(parseRoute(hash))).toBe(hash);
   });
 });

@@ -3,7 +3,8 @@
 // (#/models/:name/versions/:v with a version open, #/models/:name/compare/:a/:b two versions side
 // by side), #/deployments every deployment (#/deployments/:name one), #/pipelines the pipeline
 // projects (#/pipelines?project=/abs/path with one open), #/data the datasets (#/data/:name one
-// dataset, #/data/:name?version=<id> with that version's profile shown).
+// dataset, #/data/:name?version=<id> with that version's profile shown), #/automations continuous
+// training (#/automations?firing=12 with one firing of the audit trail open).
 // Parsing and writing them; renderer/router.ts keeps the address bar and the store in step.
 
 /** Where the app is. */
@@ -24,6 +25,8 @@ export type Route =
   | { readonly name: 'deployments'; readonly deploymentName: string | null }
   /** The Data page: every dataset, or one (`datasetName`) with a version's profile shown (`versionId`; default the newest). */
   | { readonly name: 'data'; readonly datasetName: string | null; readonly versionId: string | null }
+  /** The Automations page; `firingId` is the firing of the audit trail shown open, if any. */
+  | { readonly name: 'automations'; readonly firingId: number | null }
   | { readonly name: 'not-found'; readonly path: string };
 
 function decodeSegment(segment: string): string | null {
@@ -70,6 +73,10 @@ export function parseRoute(hash: string): Route {
     const project = new URLSearchParams(query).get('project');
     return { name: 'pipelines', projectDir: project ? project : null };
   }
+  if (segments.length === 1 && head === 'automations') {
+    const firing = new URLSearchParams(query).get('firing');
+    return { name: 'automations', firingId: firing && /^[1-9][0-9]*$/.test(firing) ? Number(firing) : null };
+  }
   if (head === 'deployments' && segments.length === 1) return { name: 'deployments', deploymentName: null };
   if (head === 'deployments' && rest.length === 0 && value !== null) return { name: 'deployments', deploymentName: value };
   if (head === 'data' && segments.length === 1) return { name: 'data', datasetName: null, versionId: null };
@@ -109,6 +116,8 @@ export function routeHref(route: Route): string {
     case 'data':
       if (route.datasetName === null) return '#/data';
       return `#/data/${encodeURIComponent(route.datasetName)}${route.versionId === null ? '' : `?${new URLSearchParams({ version: route.versionId }).toString()}`}`;
+    case 'automations':
+      return route.firingId === null ? '#/automations' : `#/automations?firing=${route.firingId}`;
     case 'not-found':
       return `#${route.path}`;
   }

@@ -4,6 +4,7 @@
 // tests over the in-process API (test-support/in-process-api.ts).
 import { create, type StoreApi, type UseBoundStore } from 'zustand';
 import type { CairnApi } from '../../shared/contract';
+import { createAutomationsSlice, type AutomationsSlice } from './automations-slice';
 import { createCompareSlice, type CompareSlice } from './compare-slice';
 import { createDataSlice, type DataSlice } from './data-slice';
 import { createDeploySlice, type DeploySlice } from './deploy-slice';
@@ -26,7 +27,8 @@ export type AppState = UiSlice &
   PipelinesSlice &
   RunColorsSlice &
   DeploySlice &
-  DataSlice;
+  DataSlice &
+  AutomationsSlice;
 
 /** The app store: a hook for components, and getState/setState/subscribe outside React. */
 export type AppStore = UseBoundStore<StoreApi<AppState>>;
@@ -65,5 +67,6 @@ export function createAppStore(
     ...createRunColorsSlice(context)(...args),
     ...createDeploySlice(context)(...args),
     ...createDataSlice(context)(...args),
+    ...createAutomationsSlice(context)(...args),
   }));
 }

@@ -93,6 +93,7 @@ export const CALL_NAMES_BY_CAPABILITY = {
     'runAutomation',
     'setAutomationEnabled',
     'decideAutomationFiring',
+    'cancelAutomationFiring',
   ],
 } as const;
 
@@ -114,6 +115,7 @@ export const EVENT_NAMES = [
   'deploy.operation',
   'data.progress',
   'data.changed',
+  'automations.changed',
 ] as const satisfies ReadonlyArray<keyof Events>;
 /** The name of an event. */
 export type EventName = (typeof EVENT_NAMES)[number];

@@ -1,4 +1,5 @@
 // Every event the main side pushes to the renderer, with its payload type.
+import type { AutomationNotice, FiringOutcome } from '../automation-models';
 import type { DataJobProgress } from '../data-models';
 import type { PipelineEvent } from '../pipelines';
 import type { DeploymentEvent } from '../deployments';
@@ -40,6 +41,19 @@ export interface DataChange {
   readonly datasetIds: readonly string[];
 }
 
+/**
+ * What changed in the automations (in this process or another writing the same data folder: the app,
+ * `cairn serve`, `cairn ct`): firings that began, moved a step or ended, and whether switches or
+ * projects changed, so that the Automations page refetches; `notices` are the firings that just
+ * reached an outcome a person should hear of.
+ */
+export interface AutomationsChange {
+  readonly firings: ReadonlyArray<{ readonly id: number; readonly projectDir: string; readonly automation: string; readonly outcome: FiringOutcome }>;
+  /** An automation was enabled or disabled, or a project added or removed. */
+  readonly settings: boolean;
+  readonly notices: readonly AutomationNotice[];
+}
+
 /** Every event the main side pushes, with its payload type. A new event adds one line here and one in contract-names.ts. */
 export interface Events {
   'tracker.changed': TrackerChange;
@@ -49,4 +63,5 @@ export interface Events {
   'deploy.operation': DeploymentEvent;
   'data.progress': DataJobProgressEvent;
   'data.changed': DataChange;
+  'automations.changed': AutomationsChange;
 }

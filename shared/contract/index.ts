@@ -31,7 +31,7 @@ export {
   type EventName,
 } from './contract-names';
 export type { DataCallName, DatasetDetail, ProfileResult, RecordedCheck, RunDatasets, UnlinkedRunInput } from './data';
-export type { DataChange, DataJobProgressEvent, Events, PipelineProgress, StorageStatus, TrackerChange } from './events';
+export type { AutomationsChange, DataChange, DataJobProgressEvent, Events, PipelineProgress, StorageStatus, TrackerChange } from './events';
 export type { DeployCallName, DeployInputExample, DeployWarmUp } from './deploy';
 export { MAX_LISTED_EXECUTIONS, type PipelinesCallName } from './pipelines';
 export type { RegistryCallName } from './registry';

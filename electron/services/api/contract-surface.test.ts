@@ -16,6 +16,7 @@ describe('contract surface', () => {
         ],
         "automations": [
           "addAutomationProject",
+          "cancelAutomationFiring",
           "decideAutomationFiring",
           "listAutomationFirings",
           "listAutomationProjects",
@@ -105,6 +106,7 @@ describe('contract surface', () => {
     `);
     expect([...EVENT_NAMES].sort()).toMatchInlineSnapshot(`
       [
+        "automations.changed",
         "data.changed",
         "data.progress",
         "deploy.operation",

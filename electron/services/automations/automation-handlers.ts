@@ -56,6 +56,14 @@ export function createAutomationHandlers(services: AutomationHandlerServices): C
       parts().service.setEnabled(projectDir, automation, enabled);
       return summaryOf(projectDir, automation);
     },
+    cancelAutomationFiring: async ({ firingId }) => {
+      try {
+        return parts().service.cancel(firingId, { actor: { user: os.userInfo().username, via: 'app' } });
+      } catch (error) {
+        if (error instanceof CairnError) throw error;
+        throw new CairnError('INVALID_STATE', error instanceof Error ? error.message : String(error));
+      }
+    },
     decideAutomationFiring: async ({ firingId, decision, comment }) => {
       try {
         return await parts().service.decide(firingId, decision, comment ? { comment } : {});

@@ -30,6 +30,9 @@ export interface FiringSections {
   readonly definition?: unknown;
 }
 
+/** A committed change: to a firing (its id), or to the enabled switches or the projects. */
+export type AutomationStoreChange = { readonly kind: 'firing'; readonly firingId: number } | { readonly kind: 'settings' };
+
 /** A firing about to begin. */
 export interface NewFiring {
   readonly projectDir: string;
@@ -88,6 +91,13 @@ export interface AutomationStore {
   setStepDetail(firingId: number, index: number, detail: string): void;
   endStep(firingId: number, index: number, outcome: FiringStepOutcome, detail: string | null): void;
 
-  /** Registers a listener called after each committed change to a firing; returns the unsubscribe function. */
-  onChange(listener: (firingId: number) => void): () => void;
+  /** Registers a listener called after each committed change this process makes; returns the unsubscribe function. */
+  onChange(listener: (change: AutomationStoreChange) => void): () => void;
+
+  /**
+   * Looks for changes other processes committed to the automations since the last look (the first
+   * look sets the baseline and reports nothing): firings that began, moved or ended, and whether
+   * switches or projects changed.
+   */
+  changesFromOtherProcesses(): { readonly firingIds: readonly number[]; readonly settings: boolean };
 }

@@ -70,6 +70,15 @@ export interface AutomationRunResult {
 const LEASE_MS = 60_000;
 const HEARTBEAT_MS = 10_000;
 const SEEN_STATE = 'new-data';
+/** The trigger state where a cancel request waits for the process running the firing (any process may write it). */
+const CANCEL_STATE = 'cancel-request';
+const CANCEL_POLL_MS = 250;
+
+/** A person's request to cancel a firing. */
+interface CancelRequest {
+  readonly firingId: number;
+  readonly actor: AutomationActor;
+}
 const SCHEDULE_STATE = 'schedule';
 
 /** A firing that stops early with an outcome (not an error). */
@@ -220,6 +229,20 @@ export class ContinuousTrainingService {
     return this.deps.store.getFiring(id);
   }
 
+  /**
+   * Asks the process running a firing to cancel it (this one or another: the request is recorded
+   * and the owner looks for it every quarter second): its pipeline stops and it ends failed with
+   * who cancelled it. Refused once its promotion has begun, which ends whole or rolled back by itself.
+   */
+  cancel(id: number, options: { readonly actor?: AutomationActor } = {}): AutomationFiring {
+    const firing = this.deps.store.getFiring(id);
+    if (firing.outcome !== 'running') throw new Error(`firing ${id} is not running (it is ${firing.outcome})`);
+    if (firing.promotion) throw new Error(`firing ${id} is promoting ${firing.promotion.model}: a promotion is not cancelled halfway; it ends whole or rolled back by itself`);
+    const request: CancelRequest = { firingId: id, actor: options.actor ?? this.actor() };
+    this.deps.store.setTriggerState(firing.projectDir, firing.automation, CANCEL_STATE, request);
+    return firing;
+  }
+
   /** Waits for the firings this service runs. */
   async idle(): Promise<void> {
     await Promise.allSettled([...this.active]);
@@ -352,6 +375,10 @@ class Firing {
   private newData: FiringNewData | null = null;
   /** Set when the new data is too little: it stays new, to be taken with the next batch. */
   private waitForMore = false;
+  /** Who cancelled the firing, once a request for it is seen. */
+  private cancelledBy: AutomationActor | null = null;
+  /** Stops the pipeline execution under way, while one runs. */
+  private stopPipeline: (() => void) | null = null;
 
   constructor(
     private readonly deps: ContinuousTrainingDeps,
@@ -372,15 +399,39 @@ class Firing {
   }
 
   async run(): Promise<void> {
+    const cancelWatch = setInterval(() => this.lookForCancel(), CANCEL_POLL_MS);
+    cancelWatch.unref();
     try {
       const result = await this.steps();
       this.store.updateFiring(this.id, {}, result);
     } catch (error) {
-      const end = error instanceof FiringEnd ? error : new FiringEnd('failed', message(error));
+      const end = this.cancelledBy ? this.cancelEnd() : error instanceof FiringEnd ? error : new FiringEnd('failed', message(error));
       this.store.updateFiring(this.id, { evidence: this.evidence }, { outcome: end.outcome, reason: end.reason });
     } finally {
-      if (this.due.files.length && !this.waitForMore) this.markSeen();
+      clearInterval(cancelWatch);
+      if (this.cancelledBy) this.store.setTriggerState(this.spec.projectDir, this.spec.name, CANCEL_STATE, null);
+      // A cancelled firing leaves its data new, to be taken by the next run.
+      else if (this.due.files.length && !this.waitForMore) this.markSeen();
     }
+  }
+
+  private lookForCancel(): void {
+    if (this.cancelledBy) return;
+    const request = this.store.triggerState<CancelRequest>(this.spec.projectDir, this.spec.name, CANCEL_STATE);
+    if (request?.firingId !== this.id) return;
+    this.cancelledBy = request.actor;
+    this.stopPipeline?.();
+  }
+
+  private cancelEnd(): FiringEnd {
+    const actor = this.cancelledBy!;
+    return new FiringEnd('failed', `cancelled by ${actor.user} (${actor.via}); production did not change`);
+  }
+
+  /** Ends the firing here when it was cancelled (between steps, and before a promotion begins). */
+  private stopIfCancelled(): void {
+    this.lookForCancel();
+    if (this.cancelledBy) throw this.cancelEnd();
   }
 
   private markSeen(): void {
@@ -389,6 +440,7 @@ class Firing {
   }
 
   private async step<T>(name: string, title: string, work: () => Promise<{ value: T; detail: string }>): Promise<T> {
+    this.stopIfCancelled();
     const index = this.store.beginStep(this.id, name, title);
     try {
       const { value, detail } = await work();
@@ -429,6 +481,7 @@ class Firing {
       this.store.updateFiring(this.id, { approval: { requestedAt: Date.now(), decision: null, decidedAt: null, decidedBy: null, comment: null } });
       return { outcome: 'waiting-approval', reason: `the candidate passed the gate; it waits for a person to approve it as ${spec.promote.model}@${spec.promote.alias}` };
     }
+    this.stopIfCancelled();
     const promotion = await promote(this.deps, this.spec, this.id, this.store.getFiring(this.id));
     if (promotion.state !== 'done') throw new FiringEnd('failed', `the promotion failed: ${promotion.error ?? promotion.state}; production did not change`);
     const previous = promotion.previousVersion ? ` (it was version ${promotion.previousVersion})` : '';
@@ -593,7 +646,11 @@ class Firing {
         fs.copyFileSync(trainPath, target);
       }
       const execution = await this.deps.pipelines.start(action.projectDir, { targets: action.targets, setParams, variant: setParams.length > 0 });
-      const result = await execution.done;
+      this.stopPipeline = () => execution.stop();
+      if (this.cancelledBy) execution.stop();
+      const result = await execution.done.finally(() => {
+        this.stopPipeline = null;
+      });
       const stages = result.stages.map((stage) => ({ name: stage.name, state: stage.state, runId: stage.runId }));
       this.store.updateFiring(this.id, {
         pipeline: {
@@ -608,6 +665,7 @@ class Firing {
           stages,
         },
       });
+      if (this.cancelledBy) throw this.cancelEnd();
       if (result.status !== 'succeeded') {
         const failed = result.stages.filter((stage) => stage.state === 'failed');
         const tail = failed.flatMap((stage) => stage.outputTail.slice(-2)).join(' | ');

@@ -5,7 +5,7 @@ import type { AutomationFiring, FiringOutcome, FiringStep, FiringStepOutcome, Tr
 import { CairnError } from '../../../shared/errors';
 import type { CairnDatabase, SqliteDatabase } from '../database/database';
 import { isProcessAlive } from '../deploy/process-liveness';
-import type { AutomationStore, FiringSections, LeaseHolder, NewFiring } from './automation-store';
+import type { AutomationStore, AutomationStoreChange, FiringSections, LeaseHolder, NewFiring } from './automation-store';
 
 interface FiringRow {
   firing_id: number;
@@ -46,7 +46,9 @@ const OPEN_OUTCOMES: ReadonlySet<FiringOutcome> = new Set(['running', 'waiting-a
 /** The automations store over an open database. */
 export class SqliteAutomationStore implements AutomationStore {
   private readonly db: SqliteDatabase;
-  private readonly listeners = new Set<(firingId: number) => void>();
+  private readonly listeners = new Set<(change: AutomationStoreChange) => void>();
+  /** What the last look for other processes' changes saw (null before the first look). */
+  private seen: { dataVersion: number; since: number; fingerprints: Map<number, string>; settings: string } | null = null;
 
   constructor(private readonly database: CairnDatabase) {
     this.db = database.connection;
@@ -56,12 +58,14 @@ export class SqliteAutomationStore implements AutomationStore {
     this.database.write(() => {
       this.db.prepare('INSERT OR IGNORE INTO automation_projects (project_dir, added_at) VALUES (?, ?)').run(projectDir, Date.now());
     });
+    this.notify({ kind: 'settings' });
   }
 
   removeProject(projectDir: string): void {
     this.database.write(() => {
       this.db.prepare('DELETE FROM automation_projects WHERE project_dir = ?').run(projectDir);
     });
+    this.notify({ kind: 'settings' });
   }
 
   listProjects(): string[] {
@@ -82,6 +86,7 @@ export class SqliteAutomationStore implements AutomationStore {
         )
         .run(projectDir, automation, enabled ? 1 : 0, Date.now());
     });
+    this.notify({ kind: 'settings' });
   }
 
   triggerState<T>(projectDir: string, automation: string, trigger: string): T | null {
@@ -249,13 +254,46 @@ export class SqliteAutomationStore implements AutomationStore {
     this.changed(firingId);
   }
 
-  onChange(listener: (firingId: number) => void): () => void {
+  onChange(listener: (change: AutomationStoreChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
+  changesFromOtherProcesses(): { readonly firingIds: readonly number[]; readonly settings: boolean } {
+    // data_version moves only when another connection commits: most looks end here.
+    const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
+    if (this.seen && this.seen.dataVersion === dataVersion) return { firingIds: [], settings: false };
+    const now = Date.now();
+    const settings = this.db
+      .prepare(
+        `SELECT (SELECT COUNT(*) || ':' || COALESCE(MAX(updated_at), 0) FROM automation_settings) || '/' ||
+                (SELECT COUNT(*) || ':' || COALESCE(MAX(added_at), 0) FROM automation_projects)`,
+      )
+      .pluck()
+      .get() as string;
+    // Firings open now or ended since the last look, each with what shows its progress.
+    const since = this.seen ? this.seen.since - 1000 : now;
+    const rows = this.db
+      .prepare(
+        `SELECT f.firing_id AS id, f.outcome || ':' || COALESCE(f.ended_at, 0) || ':' || LENGTH(f.record) || ':' ||
+                (SELECT COUNT(*) || ':' || COALESCE(SUM(s.outcome = 'running'), 0) || ':' || COALESCE(SUM(LENGTH(s.detail)), 0) FROM automation_firing_steps s WHERE s.firing_id = f.firing_id) AS fingerprint
+         FROM automation_firings f WHERE f.ended_at IS NULL OR f.ended_at >= ? OR f.started_at >= ?`,
+      )
+      .all(since, since) as Array<{ id: number; fingerprint: string }>;
+    const previous = this.seen;
+    const fingerprints = new Map(rows.map((row) => [row.id, row.fingerprint]));
+    this.seen = { dataVersion, since: now, fingerprints, settings };
+    if (!previous) return { firingIds: [], settings: false };
+    const firingIds = rows.filter((row) => previous.fingerprints.get(row.id) !== row.fingerprint).map((row) => row.id);
+    return { firingIds, settings: settings !== previous.settings };
+  }
+
   private changed(firingId: number): void {
-    for (const listener of this.listeners) listener(firingId);
+    this.notify({ kind: 'firing', firingId });
+  }
+
+  private notify(change: AutomationStoreChange): void {
+    for (const listener of this.listeners) listener(change);
   }
 
   private leaseRow(projectDir: string, automation: string): LeaseRow | undefined {

@@ -1,7 +1,7 @@
 // One deployment operation as a timeline: each step with its outcome, how long it took (live while
 // it runs) and what it found, or why it failed.
-import { useEffect, useState } from 'react';
 import type { DeployedModel, DeploymentOperation } from '../../../shared/deployments';
+import { useTicking } from '../../components/use-ticking';
 import { formatDuration, formatFullDateTime } from '../../components/value-format';
 import { OutcomeBadge } from './deployment-badges';
 
@@ -23,17 +23,6 @@ export function operationTitle(operation: DeploymentOperation): string {
   if (operation.kind === 'delete') return `${kind} (was serving ${modelLabel(operation.fromModel)})`;
   if (operation.fromModel && operation.model) return `${kind} ${modelLabel(operation.fromModel)} → v${operation.model.version}`;
   return `${kind} ${modelLabel(operation.model)}`;
-}
-
-/** Re-renders every `ms` while `active`, for clocks that tick. */
-function useTicking(active: boolean, ms = 200): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(timer);
-  }, [active, ms]);
-  return now;
 }
 
 /** The steps of an operation, live while it runs. */

@@ -1,6 +1,6 @@
-// One version's details on its model's page: where it came from (version → run → datasets →
-// pipeline stage, each a link), the drift of the newest data against the data it was trained on,
-// its description and tags (editable), and its source.
+// One version's details on its model's page: where it came from (the automation firing that
+// registered it; version → run → datasets → pipeline stage, each a link), the drift of the newest
+// data against the data it was trained on, its description and tags (editable), and its source.
 import { useEffect } from 'react';
 import type { ModelVersion } from '../../../shared/models';
 import { ErrorMessage } from '../../components/error-message';
@@ -105,6 +105,19 @@ function Lineage({ name, version }: { name: string; version: string }) {
   );
 }
 
+/** The automation firing that registered a version (continuous training tags it so), linked to its record in the audit trail. */
+function ProducedByAutomation({ version }: { version: ModelVersion }) {
+  const automation = version.tags.find((tag) => tag.key === 'cairn.automation')?.value;
+  const firing = Number(version.tags.find((tag) => tag.key === 'cairn.automation.firing')?.value);
+  if (!automation || !Number.isInteger(firing) || firing < 1) return null;
+  return (
+    <p className="hint" data-testid="version-automation">
+      Registered by the automation <strong>{automation}</strong>:{' '}
+      <a href={routeHref({ name: 'automations', firingId: firing })}>firing #{firing}, with its gate and the decision</a>
+    </p>
+  );
+}
+
 /** The open version's lineage, description and tags. */
 export function VersionPanel({ name, version }: { name: string; version: ModelVersion }) {
   return (
@@ -121,6 +134,7 @@ export function VersionPanel({ name, version }: { name: string; version: ModelVe
           Close
         </a>
       </div>
+      <ProducedByAutomation version={version} />
       <Lineage name={name} version={version.version} />
       {version.runId && <TrainingDataDrift runId={version.runId} />}
       <div className="version-panel-columns">

@@ -1,0 +1,121 @@
+// The Automations page against `cairn serve`: the empty state; examples/continuous-training (a
+// copy, without its deploy, with Debian's python3 for scikit-learn) added by its path; Run now
+// trains v1 and promotes it, shown live with a notice; then a drifted batch lands in the watched
+// folder and the scheduler inside `cairn serve` fires by itself: the page shows the firing live and
+// the audit trail the gate's decision with the candidate's and production's metrics side by side.
+// Screenshots in both themes.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, test } from './cairn-fixture';
+
+const EXAMPLE = path.resolve(__dirname, '..', 'examples', 'continuous-training');
+const PYTHON = '/usr/bin/python3';
+const SKLEARN = '/usr/lib/python3/dist-packages/sklearn';
+
+let workDir: string;
+let project: string;
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(() => {
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-e2e-automations-'));
+  project = path.join(workDir, 'churn');
+  fs.cpSync(EXAMPLE, project, { recursive: true, filter: (source) => !source.endsWith('play_world.py') && !source.includes('__pycache__') });
+  // The stages run `python3`; Debian's has scikit-learn (the first python3 on PATH may not).
+  const dvcYaml = path.join(project, 'dvc.yaml');
+  fs.writeFileSync(dvcYaml, fs.readFileSync(dvcYaml, 'utf8').replaceAll('cmd: python3 ', `cmd: ${PYTHON} `));
+  // No endpoint in this test (the deploy has its own spec): the promotion registers and moves the alias.
+  const automations = path.join(project, 'cairn-automations.yaml');
+  const text = fs.readFileSync(automations, 'utf8').replace(/\n\s+deploy: \{name: churn, target: local\}/, '');
+  fs.writeFileSync(automations, `python: ${PYTHON}\n${text}`);
+});
+
+test.afterAll(() => {
+  fs.rmSync(workDir, { recursive: true, force: true });
+});
+
+function firing(page: Page, id: number) {
+  return page.locator(`[data-testid="firing"][data-firing="${id}"]`);
+}
+
+test('the empty page says how to start, and a folder without an automations file is refused', async ({ page, cairn, shot }) => {
+  await page.goto(cairn.url);
+  await page.getByTestId('nav-automations').click();
+  await expect(page.getByTestId('automations-ready')).toBeAttached();
+  await expect(page.getByTestId('automations-empty')).toContainText('cairn ci init');
+  await expect(page.getByTestId('automations-empty')).toContainText('cairn-automations.yaml');
+  await shot(page, 'automations-empty-light');
+
+  await page.getByTestId('automation-project-input').fill(workDir);
+  await page.getByTestId('automation-project-input').press('Enter');
+  await expect(page.getByTestId('automation-project-error')).toContainText('cairn-automations.yaml');
+  await expect(page.getByTestId('automation-project')).toHaveCount(0);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot(page, 'automations-empty-dark');
+});
+
+test('runs the example by hand, then fires by itself when a drifted batch lands, showing the gate decision live', async ({ page, cairn, shot }) => {
+  test.skip(!fs.existsSync(SKLEARN), `Debian python3-sklearn is not installed (${SKLEARN}): the example cannot run`);
+  test.setTimeout(600_000);
+  await page.goto(cairn.url);
+  await page.getByTestId('nav-automations').click();
+  await page.getByTestId('automation-project-input').fill(project);
+  await page.getByTestId('add-automation-project').click();
+  const card = page.locator('[data-testid="automation"][data-automation="churn-retrain"]');
+  await expect(card).toHaveAttribute('data-state', 'idle');
+  await expect(card.getByTestId('automation-trigger')).toHaveCount(3);
+  await expect(card.locator('[data-testid="automation-trigger"][data-kind="schedule"]')).toContainText(/\d{4}/);
+  await expect(page.getByTestId('trail-empty')).toBeVisible();
+
+  // Run now: v1 is trained on the reference and, with no production yet, promoted.
+  await card.getByTestId('run-automation').click();
+  await expect(firing(page, 1)).toBeVisible({ timeout: 60_000 });
+  await expect(firing(page, 1)).toHaveAttribute('data-outcome', 'promoted', { timeout: 300_000 });
+  const notice = page.locator('[data-testid="notice"][data-outcome="promoted"]');
+  await expect(notice).toContainText('churn-retrain promoted churn version 1 to @champion');
+  await notice.getByTestId('notice-dismiss').click();
+  await expect(page.getByTestId('notice')).toHaveCount(0);
+
+  // A drifted batch lands in the watched folder: `cairn serve`'s scheduler fires with nobody pressing anything.
+  execFileSync(PYTHON, [path.join(project, 'src', 'make_data.py'), 'drifted', path.join(project, 'data', 'incoming', 'batch-1.csv')]);
+  const second = firing(page, 2);
+  await expect(second).toHaveAttribute('data-outcome', 'running', { timeout: 60_000 });
+  await expect(card).toHaveAttribute('data-state', 'running');
+  await expect(second.locator('[data-testid="firing-step"][data-step="drift"]')).toHaveAttribute('data-outcome', 'succeeded', { timeout: 120_000 });
+  await expect(second.getByTestId('cancel-firing')).toBeVisible();
+  await page.emulateMedia({ colorScheme: 'light' });
+  await shot(page, 'automations-firing-live-light');
+
+  await expect(second).toHaveAttribute('data-outcome', /promoted|rejected/, { timeout: 400_000 });
+  // Ended, it stays open with its whole record.
+  await expect(second.getByTestId('firing-evidence')).toBeVisible();
+  await expect(second.getByTestId('firing-evidence')).toContainText('drift fired');
+  const gate = second.getByTestId('firing-gate');
+  await expect(gate.getByTestId('gate-rule')).toHaveCount(4);
+  const accuracy = second.locator('[data-testid="firing-metric"][data-metric="accuracy"]');
+  await expect(accuracy.locator('td')).toHaveCount(4);
+  await expect(second.getByTestId('firing-metrics')).toContainText('churn v1');
+  const outcome = await second.getAttribute('data-outcome');
+  if (outcome === 'promoted') {
+    await expect(second.getByTestId('firing-promotion')).toContainText('churn v2');
+    await expect(page.locator('[data-testid="notice"][data-outcome="promoted"]')).toContainText('churn version 2');
+  } else {
+    await expect(second.getByTestId('firing-reason')).toContainText('production did not change');
+  }
+  await expect(card.locator('[data-testid="automation-trigger"][data-kind="drift"]')).toContainText('#2');
+  await second.getByTestId('firing-gate').scrollIntoViewIfNeeded();
+  await shot(page, 'automations-gate-light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot(page, 'automations-gate-dark');
+
+  // The model versions link to the registry, whose version page links back to the firing that registered it.
+  await second.getByTestId('firing-metrics').getByTestId('firing-model-link').first().click();
+  await expect(page).toHaveURL(/#\/models\/churn\/versions\/\d/);
+  await expect(page.getByTestId('version-automation')).toContainText(/Registered by the automation churn-retrain: firing #[12]/);
+  await page.getByTestId('version-automation').getByRole('link').click();
+  await expect(page).toHaveURL(/#\/automations\?firing=[12]$/);
+  await expect(page.getByTestId('firing').first()).toBeVisible();
+});

@@ -1,0 +1,210 @@
+// `cairn ci init`: starts a project's continuous training beside its code: a starter
+// cairn-automations.yaml and, for a CI provider, a workflow that runs the pipeline and the
+// automations on every push and pull request. Existing files are never overwritten without --force.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { AUTOMATIONS_FILE } from '../services/automations/automation-definition';
+import type { CommandOutput } from './command-output';
+
+/** `cairn ci --help`. */
+export const CI_HELP = `Usage: cairn ci init [github|gitlab|azure-devops] [options]
+
+Writes a starter ${AUTOMATIONS_FILE} into the project folder: an automation that runs the
+project's pipeline (dvc.yaml) when new data lands in data/incoming, every Monday at 03:00 and by
+hand, with the gate and promotion sections written out as comments to fill in. Add the folder on
+the app's Automations page (or run \`cairn ct run\`) to run it.
+
+With a CI provider, it also writes that provider's workflow, which on every push and pull request
+installs Cairn, pulls the DVC cache when the project has a remote, runs the pipeline and
+\`cairn ct run --manual\` (the gate against the production model), and keeps the audit trail
+of the run as a JSON artifact with a summary where the provider shows one:
+  github         .github/workflows/cairn.yml
+  gitlab         .gitlab-ci.yml
+  azure-devops   azure-pipelines.yml
+
+Options:
+  -p, --project <dir>   The project folder (default: the current folder)
+  --force               Overwrite files that exist (by default nothing is written when one does)
+  -h, --help            Show this help
+
+Exit status: 0 when written; 1 when a file exists (nothing is written; --force overwrites it);
+2 for a usage mistake.
+`;
+
+/** The CI providers `cairn ci init` writes a workflow for. */
+export const CI_PROVIDERS = ['github', 'gitlab', 'azure-devops'] as const;
+/** A CI provider. */
+export type CiProvider = (typeof CI_PROVIDERS)[number];
+
+/** The starter automations file. */
+export const STARTER_AUTOMATIONS = `# Continuous training for this project: \`cairn ct --help\`, or the app's Automations page.
+# Every problem in this file is reported with its line; a file with a problem is not run at all.
+automations:
+  retrain:
+    description: Run the pipeline when new data lands in data/incoming, every Monday at 03:00, and by hand
+    data:
+      watch: data/incoming          # a file or folder: a file with new content fires new-data
+      # reference: data/reference.csv   # what new data is compared with for drift
+      # label: label                    # the label column, for the gate and metric decay
+    triggers:
+      - new-data
+      - schedule: "0 3 * * 1"
+      - manual
+      # - drift: {drift_share: 0.5}
+      # - checks-failing: {checks: checks.yaml}
+      # - metric-decay: {metric: accuracy, below: 0.8}
+    action:
+      pipeline: .                   # the folder holding dvc.yaml
+      # new_data: {param: new_data}   # pass the new rows to the pipeline as a param
+      # model: {stage: train, path: model}   # the MLflow model folder a stage writes
+    # gate:                         # the candidate against the model holding the production alias
+    #   holdout: 0.3
+    #   checks: [checks.yaml]
+    #   rules:
+    #     - metrics.accuracy >= production + 0.01
+    # promote:
+    #   model: my-model
+    #   alias: champion
+    #   deploy: {name: my-model, target: local}
+`;
+
+/** The shell lines every provider's job runs, in order. */
+const CI_STEPS: ReadonlyArray<{ readonly name: string; readonly run: string }> = [
+  { name: 'Install Cairn', run: 'npm install --global cairn' },
+  { name: 'Pull the DVC cache', run: 'if [ -f .dvc/config ]; then pip install dvc && dvc pull; else echo "no DVC remote: the pipeline runs from scratch"; fi' },
+  { name: 'Run the pipeline', run: 'cairn pipeline run --data-dir .cairn' },
+  { name: 'Run the automations (gate against production)', run: 'cairn ct run --manual --data-dir .cairn' },
+  { name: 'Keep the audit trail', run: 'cairn ct history --json --limit 20 --data-dir .cairn > cairn-audit.json' },
+];
+
+function indent(text: string, spaces: number): string {
+  return text
+    .split('\n')
+    .map((line) => (line ? ' '.repeat(spaces) + line : line))
+    .join('\n');
+}
+
+/** YAML's double-quoted form of a string (JSON's is one). */
+function quoted(text: string): string {
+  return JSON.stringify(text);
+}
+
+/** The workflow file of a provider: where it goes, and its text. */
+export function ciWorkflow(provider: CiProvider): { readonly file: string; readonly text: string } {
+  const header = '# Written by `cairn ci init`: the pipeline and the automations\' gate on every push and pull request.\n';
+  if (provider === 'github') {
+    const steps = CI_STEPS.map((step) => `- name: ${quoted(step.name)}\n  run: ${quoted(step.run)}`).join('\n');
+    return {
+      file: path.join('.github', 'workflows', 'cairn.yml'),
+      text: `${header}name: cairn
+on:
+  push:
+  pull_request:
+jobs:
+  cairn:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: "20"
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.11"
+${indent(steps, 6)}
+      - name: "Summary"
+        if: always()
+        run: ${quoted('{ echo "## Cairn"; echo; echo \'```\'; cairn ct history --limit 5 --data-dir .cairn; echo \'```\'; } >> "$GITHUB_STEP_SUMMARY"')}
+      - uses: actions/upload-artifact@v4
+        if: always()
+        with:
+          name: cairn-audit
+          path: cairn-audit.json
+`,
+    };
+  }
+  if (provider === 'gitlab') {
+    return {
+      file: '.gitlab-ci.yml',
+      text: `${header}cairn:
+  image: nikolaik/python-nodejs:python3.11-nodejs20
+  rules:
+    - if: $CI_PIPELINE_SOURCE == "push" || $CI_PIPELINE_SOURCE == "merge_request_event"
+  script:
+${CI_STEPS.map((step) => `    - ${quoted(step.run)}`).join('\n')}
+  artifacts:
+    when: always
+    paths:
+      - cairn-audit.json
+`,
+    };
+  }
+  const steps = CI_STEPS.map((step) => `- script: ${quoted(step.run)}\n  displayName: ${quoted(step.name)}`).join('\n');
+  return {
+    file: 'azure-pipelines.yml',
+    text: `${header}trigger:
+  - "*"
+pr:
+  - "*"
+pool:
+  vmImage: ubuntu-latest
+steps:
+  - task: NodeTool@0
+    inputs:
+      versionSpec: "20.x"
+  - task: UsePythonVersion@0
+    inputs:
+      versionSpec: "3.11"
+${indent(steps, 2)}
+  - task: PublishPipelineArtifact@1
+    condition: always()
+    inputs:
+      targetPath: cairn-audit.json
+      artifact: cairn-audit
+`,
+  };
+}
+
+class UsageError extends Error {}
+
+/** Runs `cairn ci ...`; resolves to the exit status. */
+export async function runCiCommand(argv: string[], output: CommandOutput = process): Promise<number> {
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: argv, allowPositionals: true, options: { project: { type: 'string', short: 'p' }, force: { type: 'boolean' } } });
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
+    const [command, provider, ...extra] = parsed.positionals;
+    if (command !== 'init') throw new UsageError(`expected a command: init${command ? `, got '${command}'` : ''}. See \`cairn ci --help\`.`);
+    if (extra.length) throw new UsageError(`unexpected argument '${extra[0]}'.`);
+    if (provider !== undefined && !(CI_PROVIDERS as readonly string[]).includes(provider)) {
+      throw new UsageError(`unknown CI provider '${provider}': expected ${CI_PROVIDERS.join(', ')}.`);
+    }
+    const projectDir = path.resolve(parsed.values.project ?? '.');
+    if (!fs.existsSync(projectDir) || !fs.statSync(projectDir).isDirectory()) throw new UsageError(`no folder at ${projectDir}.`);
+    const files = [{ file: AUTOMATIONS_FILE, text: STARTER_AUTOMATIONS }, ...(provider ? [ciWorkflow(provider as CiProvider)] : [])];
+    const existing = files.filter((item) => fs.existsSync(path.join(projectDir, item.file)));
+    if (existing.length && !parsed.values.force) {
+      output.stderr.write(`cairn ci: ${existing.map((item) => item.file).join(' and ')} already exist${existing.length === 1 ? 's' : ''} in ${projectDir}; nothing was written. Run again with --force to overwrite.\n`);
+      return 1;
+    }
+    for (const item of files) {
+      const target = path.join(projectDir, item.file);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(`${target}.tmp`, item.text);
+      fs.renameSync(`${target}.tmp`, target);
+      output.stdout.write(`wrote ${item.file}\n`);
+    }
+    if (!fs.existsSync(path.join(projectDir, 'dvc.yaml'))) output.stdout.write(`note: ${projectDir} has no dvc.yaml yet; the automation runs the pipeline it declares.\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      output.stderr.write(`cairn ci: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
