@@ -33,12 +33,13 @@ Commands:
 Model URIs: models:/<model>/<version>, models:/<model>@<alias>, models:/<model>/<stage>, models:/<model>/latest.
 
 Options:
-  --target <name>         The deploy target: local or sagemaker
+  --target <name>         The deploy target: local, sagemaker or azureml
   --model-uri <uri>       What to deploy
   -C, --config <k=v>      A target setting, repeatable (the local target: python, port, workers, timeout,
                           loader, keep_running; sagemaker: region_name, execution_role_arn, bucket, image_url,
-                          instance_type, instance_count, endpoint_name, ...; \`cairn deploy targets\` lists
-                          every setting with its default)
+                          instance_type, instance_count, endpoint_name, ...; azureml: subscription_id,
+                          resource_group, workspace_name, tenant_id, client_id, location, instance_type, ...;
+                          \`cairn deploy targets\` lists every setting with its default)
   --python <path>         Shorthand for -C python=<path>: the Python that runs the model
   --port <n>              Shorthand for -C port=<n>
   --foreground            create/update: keep this command attached and stop the endpoint when it ends
@@ -53,12 +54,16 @@ Options:
 Cloud credentials: the command line keeps no secrets; it uses the cloud SDK's own chain (for AWS:
 AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or -C aws_profile=, SSO, instance roles). The SDK's
 endpoint settings are honoured (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_SAGEMAKER,
-AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME), e.g. to point at local peers.
+AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME), e.g. to point at local peers. For Azure ML: the client secret of
+the app registration named by -C tenant_id= and -C client_id= from AZURE_CLIENT_SECRET (AZURE_AUTHORITY_HOST
+is honoured; -C arm_endpoint= and -C blob_endpoint= point ARM and the datastore elsewhere).
 
 Example:
   cairn deploy create churn --target sagemaker --model-uri models:/churn/3 -C region_name=eu-west-1 \
     -C execution_role_arn=arn:aws:iam::123456789012:role/SageMakerExecution -C bucket=my-models \
     -C image_url=123456789012.dkr.ecr.eu-west-1.amazonaws.com/mlflow-pyfunc:2.17.0
+  AZURE_CLIENT_SECRET=... cairn deploy create churn --target azureml --model-uri models:/churn/3 \
+    -C subscription_id=<guid> -C resource_group=ml -C workspace_name=ml-ws -C tenant_id=<guid> -C client_id=<guid>
 
 Progress goes to stderr, results to stdout. Exit status 1 when an operation fails (the failed step
 and its reason are printed), 2 for a usage mistake.

@@ -5,6 +5,7 @@ import type { DeployTargetInfo } from '../../../shared/deployments';
 import type { DeployTarget } from './deploy-target';
 import type { EndpointHostLauncher } from './local/endpoint-host-launcher';
 import { NoSecretStore, type SecretStore } from './secrets/secret-store';
+import { AzureMlTarget } from './targets/azureml-target';
 import { LocalTarget } from './targets/local-target';
 import { SageMakerTarget } from './targets/sagemaker-target';
 
@@ -30,6 +31,7 @@ const TARGET_FACTORIES: Readonly<Record<string, (environment: DeployTargetEnviro
       keepRunningByDefault: environment.keepRunningByDefault,
     }),
   sagemaker: (environment) => new SageMakerTarget({ secrets: environment.secrets ?? new NoSecretStore() }),
+  azureml: (environment) => new AzureMlTarget({ secrets: environment.secrets ?? new NoSecretStore() }),
 };
 
 /** The Python a local deployment uses when none is named: $CAIRN_PYTHON, else python3 (python on Windows). */
