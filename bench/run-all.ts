@@ -3,6 +3,7 @@
 // bench/results/latest.json. The README's figures table is copied from this output.
 import fs from 'node:fs';
 import path from 'node:path';
+import { runAzureMlDeployBench } from './azureml-deploy-bench';
 import { describeMachine, type Benchmark, type BenchFigure } from './bench-result';
 import { runDataBench } from './data-bench';
 import { runDeployBench } from './deploy-bench';
@@ -24,6 +25,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'ui-runs-table-100k', run: runUiRunsTable100kBench },
   { name: 'data', run: runDataBench },
   { name: 'deploy', run: runDeployBench },
+  { name: 'azureml-deploy', run: runAzureMlDeployBench },
 ];
 
 function formatValue(figure: BenchFigure): string {

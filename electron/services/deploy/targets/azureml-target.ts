@@ -12,7 +12,6 @@
 // keychain when the desktop app holds one, else AZURE_CLIENT_SECRET. AZURE_AUTHORITY_HOST is
 // honoured as the Azure SDK honours it; arm_endpoint and blob_endpoint point ARM and the datastore
 // elsewhere (a sovereign cloud, or local peers).
-import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { BlobServiceClient, StorageSharedKeyCredential, type ContainerClient } from '@azure/storage-blob';
 import { CairnError } from '../../../../shared/errors';
@@ -37,7 +36,7 @@ import { ArmClient, azureFailure, isNotFound, sendRequest, stringField, type Arm
 
 const TITLE = 'Azure ML';
 /** The ARM API version of Microsoft.MachineLearningServices used (GA for managed online endpoints). */
-export const AZUREML_API_VERSION = '2024-04-01';
+const AZUREML_API_VERSION = '2024-04-01';
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const ENDPOINT_NAME = /^[a-zA-Z][a-zA-Z0-9-]{1,30}[a-zA-Z0-9]$/;
@@ -455,7 +454,7 @@ export class AzureMlTarget implements DeployTarget {
       try {
         let sent = 0;
         for (const file of files) {
-          await container.getBlockBlobClient(`${modelPath}/${file.relativePath}`).uploadStream(fs.createReadStream(file.fullPath), 4 * 1024 * 1024, 4, { abortSignal: context.signal });
+          await container.getBlockBlobClient(`${modelPath}/${file.relativePath}`).uploadFile(file.fullPath, { abortSignal: context.signal, concurrency: 4 });
           sent += file.size;
           step.detail(`${formatBytes(sent)} of ${formatBytes(bytes)}`);
         }
