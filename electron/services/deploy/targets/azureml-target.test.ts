@@ -3,8 +3,9 @@
 // REST contract (tokens, api-version, long-running operations, provisioningState, error bodies),
 // whose deployments really serve the example model (a Python worker behind Cairn's local target).
 // Create, predict through the scoring URI with the endpoint key, an update beside the current
-// deployment with throttling retried, a deployment ending Failed (ResourceNotReady) and one out of
-// quota that leave the current one serving, rollback by moving traffic, bad credentials, delete.
+// deployment with throttling retried, a deployment ending Failed (ResourceNotReady), one out of
+// quota and one without capacity in the region, each leaving the current one serving, rollback by
+// moving traffic, bad credentials, delete.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -190,6 +191,14 @@ describe('Azure ML target', { timeout: 180_000 }, () => {
     } finally {
       peers.fake.coreQuota = 64;
     }
+  });
+
+  it('an instance type without capacity in the region fails with OutOfCapacity and what to do', async () => {
+    peers.fake.noCapacity.add('Standard_DS4_v2');
+    const operation = await finished(service.update({ name: 'digits-az', modelUri: `models:/${MODEL}/1`, config: { instance_type: 'Standard_DS4_v2' } }));
+    expect(operation.failedStep).toBe('create-deployment');
+    expect(operation.error).toMatch(/OutOfCapacity: The specified VM Size Standard_DS4_v2 failed to provision.*choose another instance_type, or deploy to another location/);
+    expect(await predictions('digits-az')).toEqual(v2);
   });
 
   it('rolls back by moving traffic to the kept deployment, uploading and registering nothing', async () => {
