@@ -3,6 +3,7 @@
 // bench/results/latest.json. The README's figures table is copied from this output.
 import fs from 'node:fs';
 import path from 'node:path';
+import { runAzureMlDeployBench } from './azureml-deploy-bench';
 import { describeMachine, type Benchmark, type BenchFigure } from './bench-result';
 import { runDatabricksDeployBench } from './databricks-deploy-bench';
 import { runDataBench } from './data-bench';
@@ -28,6 +29,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'ui-data', run: runUiDataBench },
   { name: 'deploy', run: runDeployBench },
   { name: 'databricks-deploy', run: runDatabricksDeployBench },
+  { name: 'azureml-deploy', run: runAzureMlDeployBench },
 ];
 
 function formatValue(figure: BenchFigure): string {

@@ -36,13 +36,14 @@ Commands:
 Model URIs: models:/<model>/<version>, models:/<model>@<alias>, models:/<model>/<stage>, models:/<model>/latest.
 
 Options:
-  --target <name>         The deploy target: local, sagemaker or databricks
+  --target <name>         The deploy target: local, sagemaker, azureml or databricks
   --model-uri <uri>       What to deploy
   -C, --config <k=v>      A target setting, repeatable (the local target: python, port, workers, timeout,
                           loader, keep_running; sagemaker: region_name, execution_role_arn, bucket, image_url,
-                          instance_type, instance_count, endpoint_name, ...; databricks: host, endpoint_name,
-                          registered_model_name, workload_size, ...; \`cairn deploy targets\` lists every
-                          setting with its default)
+                          instance_type, instance_count, endpoint_name, ...; azureml: subscription_id,
+                          resource_group, workspace_name, tenant_id, client_id, location, instance_type, ...;
+                          databricks: host, endpoint_name, registered_model_name, workload_size, ...;
+                          \`cairn deploy targets\` lists every setting with its default)
   --python <path>         Shorthand for -C python=<path>: the Python that runs the model
   --port <n>              Shorthand for -C port=<n>
   --foreground            create/update: keep this command attached and stop the endpoint when it ends
@@ -57,9 +58,11 @@ Options:
 Cloud credentials: the command line keeps no secrets; it uses the cloud SDK's own chain (for AWS:
 AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or -C aws_profile=, SSO, instance roles). The SDK's
 endpoint settings are honoured (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_SAGEMAKER,
-AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME), e.g. to point at local peers. For Databricks: DATABRICKS_HOST and
-DATABRICKS_TOKEN (a personal access token), else the host and token of a ~/.databrickscfg profile
-(-C config_profile=, DATABRICKS_CONFIG_PROFILE, or DEFAULT).
+AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME), e.g. to point at local peers. For Azure ML: the client secret of
+the app registration named by -C tenant_id= and -C client_id= from AZURE_CLIENT_SECRET (AZURE_AUTHORITY_HOST
+is honoured; -C arm_endpoint= and -C blob_endpoint= point ARM and the datastore elsewhere). For Databricks:
+DATABRICKS_HOST and DATABRICKS_TOKEN (a personal access token), else the host and token of a
+~/.databrickscfg profile (-C config_profile=, DATABRICKS_CONFIG_PROFILE, or DEFAULT).
 
 Example:
   cairn deploy create churn --target sagemaker --model-uri models:/churn/3 -C region_name=eu-west-1 \
@@ -68,6 +71,8 @@ Example:
   DATABRICKS_TOKEN=dapi... cairn deploy create churn --target databricks --model-uri models:/churn@champion \
     -C host=https://adb-1234567890123456.7.azuredatabricks.net -C workload_size=Small
   cairn deploy check --target databricks -C host=https://adb-1234567890123456.7.azuredatabricks.net
+  AZURE_CLIENT_SECRET=... cairn deploy create churn --target azureml --model-uri models:/churn/3 \
+    -C subscription_id=<guid> -C resource_group=ml -C workspace_name=ml-ws -C tenant_id=<guid> -C client_id=<guid>
 
 Progress goes to stderr, results to stdout. Exit status 1 when an operation fails (the failed step
 and its reason are printed), 2 for a usage mistake.

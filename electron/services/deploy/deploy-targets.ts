@@ -6,6 +6,7 @@ import type { DeployTarget } from './deploy-target';
 import type { EndpointHostLauncher } from './local/endpoint-host-launcher';
 import { NoSecretStore, type SecretStore } from './secrets/secret-store';
 import { DatabricksTarget } from './targets/databricks-target';
+import { AzureMlTarget } from './targets/azureml-target';
 import { LocalTarget } from './targets/local-target';
 import { SageMakerTarget } from './targets/sagemaker-target';
 
@@ -32,6 +33,7 @@ const TARGET_FACTORIES: Readonly<Record<string, (environment: DeployTargetEnviro
     }),
   sagemaker: (environment) => new SageMakerTarget({ secrets: environment.secrets ?? new NoSecretStore() }),
   databricks: (environment) => new DatabricksTarget({ secrets: environment.secrets ?? new NoSecretStore() }),
+  azureml: (environment) => new AzureMlTarget({ secrets: environment.secrets ?? new NoSecretStore() }),
 };
 
 /** The Python a local deployment uses when none is named: $CAIRN_PYTHON, else python3 (python on Windows). */
