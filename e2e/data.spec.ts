@@ -152,6 +152,14 @@ test('a Parquet second version drifts in amount, with both distributions overlai
   await expect(driftColumn(page, 'amount').locator('.distribution-series')).toHaveCount(2);
   await page.getByTestId('drift-section').scrollIntoViewIfNeeded();
   await shot(page, 'data-drift-light');
+  // Hovering a bar says what it covers and both sides' shares (each quantity is a fifth of both sides).
+  await driftColumn(page, 'quantity').locator('.distribution-series-current .distribution-bar').first().hover();
+  const tooltip = driftColumn(page, 'quantity').getByTestId('distribution-tooltip');
+  await expect(tooltip).toContainText('reference 20%');
+  await expect(tooltip).toContainText('current 20%');
+  await shot(page, 'data-drift-tooltip-light');
+  await page.mouse.move(0, 0);
+  await expect(tooltip).toHaveCount(0);
 
   await page.getByTestId('compute-timeline').click();
   await expect(page.getByTestId('drift-timeline')).toHaveAttribute('data-points', '2', { timeout: 30_000 });
