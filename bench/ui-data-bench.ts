@@ -67,7 +67,7 @@ async function openDataset(browser: Browser, url: string): Promise<{ profileMs: 
     return await page.evaluate(async (columns) => {
       const drawn = (cardSelector: string, minimumBars: number) =>
         document.querySelectorAll(cardSelector).length === columns &&
-        [...document.querySelectorAll(cardSelector)].every((card) => card.querySelectorAll('.recharts-bar-rectangle').length >= minimumBars);
+        [...document.querySelectorAll(cardSelector)].every((card) => card.querySelectorAll('.distribution-bar').length >= minimumBars);
       const started = window.performance.now();
       let profileMs = -1;
       let driftMs = -1;

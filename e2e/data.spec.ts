@@ -119,7 +119,7 @@ test('adds a CSV and shows its profile; the list shows its size', async ({ page,
   await expect(columnCard(page, 'amount')).toHaveAttribute('data-type', 'numeric');
   await expect(columnCard(page, 'country')).toHaveAttribute('data-type', 'categorical');
   await expect(columnCard(page, 'amount').getByTestId('distribution-chart')).toHaveAttribute('data-bar-count', /^[1-9][0-9]*$/);
-  await expect(columnCard(page, 'amount').locator('.recharts-bar-rectangle').first()).toBeVisible();
+  await expect(columnCard(page, 'amount').locator('.distribution-bar').first()).toBeVisible();
   await expect(columnCard(page, 'id').getByTestId('column-min')).toHaveText('1');
   await expect(columnCard(page, 'id').getByTestId('column-max')).toHaveText('900');
   await expect(page.getByTestId('drift-empty')).toContainText('cairn data add PATH --name NAME');
@@ -149,9 +149,17 @@ test('a Parquet second version drifts in amount, with both distributions overlai
   await expect(page.getByTestId('drift-column').first()).toHaveAttribute('data-column', 'amount');
   await expect(driftColumn(page, 'amount').getByTestId('drift-chart')).toBeVisible();
   // Two bars per bin: the reference and the current side, drawn over each other.
-  await expect(driftColumn(page, 'amount').locator('.recharts-bar')).toHaveCount(2);
+  await expect(driftColumn(page, 'amount').locator('.distribution-series')).toHaveCount(2);
   await page.getByTestId('drift-section').scrollIntoViewIfNeeded();
   await shot(page, 'data-drift-light');
+  // Hovering a bar says what it covers and both sides' shares (each quantity is a fifth of both sides).
+  await driftColumn(page, 'quantity').locator('.distribution-series-current .distribution-bar').first().hover();
+  const tooltip = driftColumn(page, 'quantity').getByTestId('distribution-tooltip');
+  await expect(tooltip).toContainText('reference 20%');
+  await expect(tooltip).toContainText('current 20%');
+  await shot(page, 'data-drift-tooltip-light');
+  await page.mouse.move(0, 0);
+  await expect(tooltip).toHaveCount(0);
 
   await page.getByTestId('compute-timeline').click();
   await expect(page.getByTestId('drift-timeline')).toHaveAttribute('data-points', '2', { timeout: 30_000 });

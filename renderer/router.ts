@@ -10,9 +10,22 @@ export function navigate(route: Route): void {
   else useAppStore.getState().setRoute(parseRoute(href));
 }
 
-/** Reads the address bar into the store now and on every change; returns the function that stops it. */
+/**
+ * Asks for the data a route's page shows as soon as the address changes, rather than when the page
+ * mounts: a page's first mount waits for its chunk and for React to reveal it (up to 300 ms after
+ * the loading line appeared), and the answers can be in by then.
+ */
+function startPageData(route: Route): void {
+  if (route.name === 'data' && route.datasetName !== null) void useAppStore.getState().openDatasetPage(route.datasetName, route.versionId);
+}
+
+/** Reads the address bar into the store now and on every change (starting the page's data); returns the function that stops it. */
 export function startRouter(): () => void {
-  const sync = () => useAppStore.getState().setRoute(parseRoute(window.location.hash));
+  const sync = () => {
+    const route = parseRoute(window.location.hash);
+    useAppStore.getState().setRoute(route);
+    startPageData(route);
+  };
   sync();
   window.addEventListener('hashchange', sync);
   return () => window.removeEventListener('hashchange', sync);

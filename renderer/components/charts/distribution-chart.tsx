@@ -1,21 +1,14 @@
-// A column's distribution as bars (recharts): a histogram's bins or a category's values, with
-// either one side's counts, or a reference and a current side's shares drawn over each other on
-// the same bars (two x axes with one domain, so that the bars overlap exactly): the current side
-// filled, the reference side as outlines over it.
-import { memo } from 'react';
-import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatNumber } from '../../models/charts/chart-scales';
+// A column's distribution as bars in a small plain SVG: a histogram's bins or a category's values,
+// with either one side's counts, or a reference and a current side's shares drawn over each other
+// on the same bars: the current side filled, the reference side as outlines over it. Hovering a
+// bar shows what it covers and its heights. Plain rectangles, not a chart library, because a Data
+// page draws forty of these at once.
+import { memo, useState, type MouseEvent } from 'react';
+import type { Bar } from '../../models/data/distribution-bars';
+import { distributionLayout, formatHeight, type DistributionHeights } from '../../models/data/distribution-layout';
 
 /** One bar: what it covers, and each side's height. */
-export interface DistributionBar {
-  /** The short label under the bar (a bin's lower edge, a value). */
-  readonly label: string;
-  /** What the tooltip says it covers ("10 – 20", "DE"). */
-  readonly title: string;
-  readonly current: number;
-  /** The reference side's height, for overlaid distributions. */
-  readonly reference?: number;
-}
+export type DistributionBar = Bar;
 
 /** Props of {@link DistributionChart}. */
 export interface DistributionChartProps {
@@ -23,33 +16,23 @@ export interface DistributionChartProps {
   readonly width: number;
   readonly height: number;
   /** Whether heights are shares (0..1, shown as percentages) or counts. */
-  readonly heights: 'share' | 'count';
-  /** Draws the reference side under the current one. */
+  readonly heights: DistributionHeights;
+  /** Draws the reference side over the current one, as outlines. */
   readonly overlay?: boolean;
   readonly testId?: string;
 }
 
-const TICK_STYLE = { fontSize: 10, fill: 'var(--chart-tick, #888)' };
+const TOOLTIP_OFFSET = 10;
 
-function formatHeight(value: number, heights: 'share' | 'count'): string {
-  return heights === 'share' ? `${formatNumber(Math.round(value * 1000) / 10)}%` : formatNumber(value);
-}
-
-function DistributionTooltip({
-  active,
-  payload,
-  heights,
-  overlay,
-}: {
-  active?: boolean;
-  payload?: ReadonlyArray<{ payload?: DistributionBar }>;
-  heights: 'share' | 'count';
-  overlay: boolean;
-}) {
-  const bar = active ? payload?.[0]?.payload : undefined;
-  if (!bar) return null;
+/** What the hovered bar covers and its heights. */
+function DistributionTooltip({ bar, heights, overlay, left, right }: { bar: DistributionBar; heights: DistributionHeights; overlay: boolean; left: number | null; right: number | null }) {
   return (
-    <div className="chart-tooltip-box">
+    <div
+      className="chart-tooltip-box distribution-tooltip"
+      role="tooltip"
+      data-testid="distribution-tooltip"
+      style={right !== null ? { right } : { left: left ?? 0 }}
+    >
       <div className="chart-tooltip-title">{bar.title}</div>
       {overlay && bar.reference !== undefined && (
         <div>
@@ -66,19 +49,67 @@ function DistributionTooltip({
 
 /** Bars of a distribution, one side or two overlaid. */
 export const DistributionChart = memo(function DistributionChart({ bars, width, height, heights, overlay = false, testId }: DistributionChartProps) {
+  const [hovered, setHovered] = useState<number | null>(null);
+  const layout = distributionLayout(bars, width, height, heights);
+  const { plot } = layout;
+  const onMouseMove = (event: MouseEvent<SVGSVGElement>) => {
+    const x = event.clientX - event.currentTarget.getBoundingClientRect().left;
+    const band = layout.bars[0]?.bandWidth ?? 0;
+    const index = band > 0 && x >= plot.left && x < plot.right ? Math.floor((x - plot.left) / band) : null;
+    setHovered(index !== null && index < bars.length ? index : null);
+  };
+  const hoveredPlace = hovered === null ? undefined : layout.bars[hovered];
+  const hoveredBar = hovered === null ? undefined : bars[hovered];
   return (
     <div className="distribution-chart" data-testid={testId ?? 'distribution-chart'} data-bar-count={bars.length} style={{ width, height }}>
-      <BarChart width={width} height={height} data={bars} margin={{ top: 6, right: 6, bottom: 0, left: 0 }} barCategoryGap={bars.length > 12 ? 1 : '12%'}>
-        <CartesianGrid stroke="var(--chart-grid, #8884)" strokeDasharray="3 3" vertical={false} />
-        <XAxis xAxisId="current" dataKey="label" tick={TICK_STYLE} stroke="var(--chart-axis, #888)" interval="preserveStartEnd" minTickGap={8} height={18} />
-        {overlay && <XAxis xAxisId="reference" dataKey="label" hide />}
-        <YAxis tick={TICK_STYLE} stroke="var(--chart-axis, #888)" width={38} tickFormatter={(value: number) => formatHeight(value, heights)} tickCount={3} />
-        <Tooltip cursor={{ fill: 'var(--row-hover)' }} content={<DistributionTooltip heights={heights} overlay={overlay} />} isAnimationActive={false} />
-        <Bar xAxisId="current" dataKey="current" fill="var(--distribution-current)" fillOpacity={overlay ? 0.6 : 0.85} isAnimationActive={false} />
+      <svg width={width} height={height} role="img" aria-label={`${overlay ? 'Reference and current distributions' : 'Distribution'}, ${bars.length} bars`} onMouseMove={onMouseMove} onMouseLeave={() => setHovered(null)}>
+        {hoveredPlace && <rect className="distribution-hover" x={hoveredPlace.bandX} y={plot.top} width={hoveredPlace.bandWidth} height={plot.bottom - plot.top} />}
+        <g className="distribution-grid">
+          {layout.heightTicks.map((tick) => (
+            <line key={tick.label} x1={plot.left} x2={plot.right} y1={tick.y} y2={tick.y} />
+          ))}
+        </g>
+        <g className="distribution-series distribution-series-current" fillOpacity={overlay ? 0.6 : 0.85}>
+          {layout.bars.map((place, index) => (
+            <rect key={index} className="distribution-bar" x={place.x} y={place.currentY} width={place.width} height={place.currentHeight} />
+          ))}
+        </g>
         {overlay && (
-          <Bar xAxisId="reference" dataKey="reference" fill="none" stroke="var(--distribution-reference)" strokeWidth={1.5} isAnimationActive={false} />
+          <g className="distribution-series distribution-series-reference">
+            {layout.bars.map((place, index) =>
+              place.referenceY === null || place.referenceHeight === null ? null : (
+                <rect key={index} className="distribution-bar" x={place.x} y={place.referenceY} width={place.width} height={place.referenceHeight} />
+              ),
+            )}
+          </g>
         )}
-      </BarChart>
+        <g className="distribution-axis">
+          <line x1={plot.left} x2={plot.left} y1={plot.top} y2={plot.bottom} />
+          <line x1={plot.left} x2={plot.right} y1={plot.bottom} y2={plot.bottom} />
+        </g>
+        <g className="distribution-ticks">
+          {layout.heightTicks.map((tick) => (
+            <text key={tick.label} x={plot.left - 4} y={tick.y} textAnchor="end" dominantBaseline="middle">
+              {tick.label}
+            </text>
+          ))}
+          {layout.barLabels.map((label) => (
+            <text key={label.index} x={label.x} y={plot.bottom + 4} textAnchor="middle" dominantBaseline="hanging">
+              {label.label}
+            </text>
+          ))}
+        </g>
+      </svg>
+      {hoveredPlace && hoveredBar && (
+        <DistributionTooltip
+          bar={hoveredBar}
+          heights={heights}
+          overlay={overlay}
+          // Beside the bar, on the side with more room.
+          left={hoveredPlace.bandX > width / 2 ? null : hoveredPlace.bandX + hoveredPlace.bandWidth + TOOLTIP_OFFSET}
+          right={hoveredPlace.bandX > width / 2 ? width - hoveredPlace.bandX + TOOLTIP_OFFSET : null}
+        />
+      )}
     </div>
   );
 });

@@ -3,7 +3,7 @@
 import type { ColumnDrift, ColumnProfile, DriftDistribution, DriftTestName } from '../../../shared/data-models';
 import { formatNumber } from '../charts/chart-scales';
 
-/** One bar of a distribution chart (the chart component's DistributionBar). */
+/** One bar of a distribution chart: its label, what the tooltip says it covers, and each side's height. */
 export interface Bar {
   readonly label: string;
   readonly title: string;

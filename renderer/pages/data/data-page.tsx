@@ -12,13 +12,10 @@ import { DatasetView } from './dataset-view';
 export function DataPage() {
   const route = useRoute();
   const datasetName = route.name === 'data' ? route.datasetName : null;
-  const versionId = route.name === 'data' ? route.versionId : null;
   useEffect(() => {
     void useAppStore.getState().loadDatasets();
   }, []);
-  useEffect(() => {
-    if (datasetName !== null) void useAppStore.getState().openDatasetPage(datasetName, versionId);
-  }, [datasetName, versionId]);
+  // A dataset's own data is asked for by the router, with the route change (startPageData).
   const listReady = useAppStore((state) => state.datasets.status === 'ready');
   const datasetReady = useAppStore((state) => state.openDataset?.name === datasetName && state.openDataset?.detail.status === 'ready');
   if (datasetName !== null) {
