@@ -39,7 +39,7 @@ describe('cairn deploy --target azureml', () => {
   }, 60_000);
 
   it('deploys, reports, scores and deletes with the secret from AZURE_CLIENT_SECRET', async () => {
-    expect(DEPLOY_HELP).toMatch(/--target <name> +The deploy target: local, sagemaker or azureml/);
+    expect(DEPLOY_HELP).toMatch(/--target <name> +The deploy target: local, sagemaker, azureml or databricks/);
     const config = Object.entries(peers.settings()).flatMap(([key, value]) => ['-C', `${key}=${value}`]);
 
     process.env.AZURE_CLIENT_SECRET = 'not-the-secret-of-this-app';

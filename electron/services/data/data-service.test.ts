@@ -75,6 +75,20 @@ describe('profiles', () => {
     expect(profile.issues.total).toBe(0);
   });
 
+  it("of an older version, made after a newer one was added, leave the newer one the dataset's latest", async () => {
+    const march = await data.service.addDataset(write('march.csv', 'a,b\n1,x\n2,y\n'), { name: 'orders' });
+    // Apart in time, so the order cannot come from the row order alone.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const april = await data.service.addDataset(write('april.csv', 'a,b\n1,x\n2,y\n3,z\n'), { name: 'orders' });
+    await data.service.profile({ versionId: april.versionId });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const profiled = await data.service.profile({ versionId: march.versionId });
+    expect(profiled.version.versionId).toBe(march.versionId);
+    const [orders] = data.service.listDatasets();
+    expect(orders!.latestVersion!.versionId).toBe(april.versionId);
+    expect(orders!.latestProfile!.rows).toBe(3);
+  });
+
   it('are stored per version: the same content again is answered from the store; new content is a new version', async () => {
     const file = write('events.csv', 'a,b\n1,x\n2,y\n');
     const first = await data.service.profile(file);

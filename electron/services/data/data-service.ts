@@ -96,7 +96,7 @@ export class DataService {
       const version = this.resolveVersion(ref);
       const stored = options.refresh ? null : this.deps.store.getProfile(version.versionId);
       if (stored) return { version, profile: stored, cached: true };
-      return this.profileFiles(resolveTableFiles(version.path), version.datasetName, options, version.digest);
+      return this.profileFiles(resolveTableFiles(version.path), version.datasetName, options, version);
     }
     const files = resolveTableFiles(ref);
     const known = this.deps.store.knownDigest(files);
@@ -325,14 +325,22 @@ export class DataService {
     });
   }
 
+  /**
+   * Profiles files and stores the profile. A stored version whose files are unchanged keeps its
+   * place among its dataset's versions (profiling it is not seeing it anew, so an older version
+   * profiled last does not become the dataset's latest); anything else is recorded as seen now.
+   */
   private async profileFiles(
     files: TableFiles,
     name: string,
     options: DataJobOptions,
-    knownDigest: string | null,
+    stored: DatasetVersion | null,
   ): Promise<{ version: DatasetVersion; profile: DatasetProfile; cached: boolean }> {
-    const result = await this.deps.engine.run({ kind: 'profile', files, knownDigest }, options);
-    const version = this.deps.store.recordVersion({ datasetName: name, digest: result.digest, files }, { kind: 'added', runId: null, detail: null });
+    const result = await this.deps.engine.run({ kind: 'profile', files, knownDigest: stored?.digest ?? null }, options);
+    const version =
+      stored !== null && result.digest === stored.digest
+        ? stored
+        : this.deps.store.recordVersion({ datasetName: name, digest: result.digest, files }, { kind: 'added', runId: null, detail: null });
     this.deps.store.saveProfile(version.versionId, result.profile);
     return { version: this.deps.store.getVersion(version.versionId), profile: result.profile, cached: false };
   }
