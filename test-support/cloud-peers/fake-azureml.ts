@@ -1,8 +1,11 @@
 // A fake of Entra ID's token endpoint and of Azure Resource Manager's Azure ML routes for tests, on
 // 127.0.0.1 over HTTPS (a self-signed certificate made for the test; the Azure SDK and Cairn send
 // bearer tokens only over HTTPS), following the published REST contract:
-// - POST /{tenant}/oauth2/v2.0/token, the client-credentials grant; a wrong secret answers 401
-//   invalid_client with AADSTS7000215, an unknown tenant 400 with AADSTS90002;
+// - Entra ID as the Azure SDK (MSAL) signs in against it: GET
+//   /{tenant}/v2.0/.well-known/openid-configuration, the OpenID discovery document naming this
+//   server's endpoints (an unknown tenant: 400 invalid_tenant, AADSTS90002), and
+//   POST /{tenant}/oauth2/v2.0/token, the client-credentials grant; a wrong secret answers 401
+//   invalid_client with AADSTS7000215, an unknown client 400 with AADSTS700016;
 // - every ARM request needs `api-version` (400 MissingApiVersionParameter) and a bearer token the
 //   token endpoint gave (401 InvalidAuthenticationToken with WWW-Authenticate);
 // - under /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.MachineLearningServices/
@@ -195,6 +198,10 @@ export class FakeAzureMl {
       response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-ms-request-id': randomUUID(), 'content-length': Buffer.byteLength(text), ...headers });
       response.end(text);
     };
+    if (method === 'GET' && /^\/[^/]+\/v2\.0\/\.well-known\/openid-configuration$/.test(url.pathname)) {
+      this.openIdConfiguration(url.pathname.split('/')[1]!, send);
+      return;
+    }
     if (method === 'POST' && /^\/[^/]+\/oauth2\/v2\.0\/token$/.test(url.pathname)) {
       this.token(url.pathname.split('/')[1]!, new URLSearchParams(body), send);
       return;
@@ -230,6 +237,47 @@ export class FakeAzureMl {
     } finally {
       this.calls.push({ method, path: url.pathname, status, code });
     }
+  }
+
+  /** Entra ID's OpenID discovery document of a tenant (the fields MSAL reads, as login.microsoftonline.com publishes them). */
+  private openIdConfiguration(tenant: string, send: (status: number, payload: unknown) => void): void {
+    if (tenant !== this.options.tenantId) {
+      send(400, {
+        error: 'invalid_tenant',
+        error_description: `AADSTS90002: Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+        error_codes: [90002],
+        timestamp: new Date().toISOString(),
+        trace_id: randomUUID(),
+        correlation_id: randomUUID(),
+        error_uri: `${this.url}/error?code=90002`,
+      });
+      return;
+    }
+    const base = `${this.url}/${tenant}`;
+    send(200, {
+      token_endpoint: `${base}/oauth2/v2.0/token`,
+      token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+      jwks_uri: `${base}/discovery/v2.0/keys`,
+      response_modes_supported: ['query', 'fragment', 'form_post'],
+      subject_types_supported: ['pairwise'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+      scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+      issuer: `${base}/v2.0`,
+      request_uri_parameter_supported: false,
+      userinfo_endpoint: 'https://graph.microsoft.com/oidc/userinfo',
+      authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+      device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
+      http_logout_supported: true,
+      frontchannel_logout_supported: true,
+      end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+      claims_supported: ['sub', 'iss', 'cloud_instance_name', 'cloud_instance_host_name', 'cloud_graph_host_name', 'msgraph_host', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'at_hash', 'c_hash', 'email'],
+      tenant_region_scope: 'NA',
+      cloud_instance_name: 'microsoftonline.com',
+      cloud_graph_host_name: 'graph.windows.net',
+      msgraph_host: 'graph.microsoft.com',
+      rbac_url: 'https://pas.windows.net',
+    });
   }
 
   private token(tenant: string, form: URLSearchParams, send: (status: number, payload: unknown) => void): void {

@@ -115,7 +115,7 @@ describe('Azure ML target', { timeout: 180_000 }, () => {
 
   it('lists its settings and secret, and refuses bad settings naming each', async () => {
     const info = service.listTargets().find((target) => target.name === 'azureml')!;
-    expect(info.settings.filter((s) => s.required).map((s) => s.key)).toEqual(['subscription_id', 'resource_group', 'workspace_name', 'tenant_id', 'client_id']);
+    expect(info.settings.filter((s) => s.required).map((s) => s.key)).toEqual(['subscription_id', 'resource_group', 'workspace_name']);
     expect(info.secrets.map((s) => s.key)).toEqual(['client_secret']);
     await expect(service.create({ name: 'bad', target: 'azureml', modelUri: `models:/${MODEL}/1`, config: { subscription_id: 'mine', instance_count: '0', arm_endpoint: 'http://example.com', colour: 'red' } })).rejects.toThrow(
       /Azure ML settings: it has no setting 'colour'.*subscription_id must be a subscription ID.*resource_group is needed.*instance_count must be a whole number from 1 to 100.*arm_endpoint must be an https:\/\/ URL/,
@@ -231,6 +231,44 @@ describe('Azure ML target', { timeout: 180_000 }, () => {
       expect(everything).not.toContain(peers.clientSecret);
     } finally {
       await withBadSecret.close();
+    }
+  });
+
+  it('signs in through the Azure SDK: tenant and client from the environment; a wrong one, or a missing one, named', async () => {
+    const credentials = async (config: Record<string, string>) => (await service.testConnection('azureml', config)).checks.find((c) => c.name === 'credentials')!;
+    const { tenant_id: tenantId, client_id: clientId, ...withoutIds } = peers.settings();
+    process.env.AZURE_TENANT_ID = tenantId;
+    process.env.AZURE_CLIENT_ID = clientId;
+    try {
+      expect(await credentials(withoutIds)).toMatchObject({ ok: true, message: `Entra ID gave the app registration ${clientId} a token for Azure Resource Manager.` });
+    } finally {
+      delete process.env.AZURE_TENANT_ID;
+      delete process.env.AZURE_CLIENT_ID;
+    }
+    const noTenant = await credentials({ ...withoutIds, client_id: clientId! });
+    expect(noTenant).toMatchObject({ ok: false });
+    expect(noTenant.message).toMatch(/a client secret is set .* without tenant_id \(or AZURE_TENANT_ID\)/);
+    const otherTenant = await credentials(peers.settings({ tenant_id: '00000000-0000-0000-0000-000000000000' }));
+    expect(otherTenant.message).toMatch(/endpoints_resolution_error: .*The tenant is not found: check tenant_id or AZURE_TENANT_ID/);
+    const otherClient = await credentials(peers.settings({ client_id: '00000000-0000-0000-0000-000000000001' }));
+    expect(otherClient.message).toMatch(/unauthorized_client \(HTTP 400\): AADSTS700016: .*check client_id \(or AZURE_CLIENT_ID\)/);
+    for (const check of [noTenant, otherTenant, otherClient]) expect(check.message).not.toContain(peers.clientSecret);
+  });
+
+  it('without a client secret signs in as DefaultAzureCredential, and says how to sign in when nothing is signed in', async () => {
+    const secret = process.env.AZURE_CLIENT_SECRET;
+    const pathBefore = process.env.PATH;
+    delete process.env.AZURE_CLIENT_SECRET;
+    process.env.PATH = '/nonexistent'; // no az, azd or pwsh to sign in with
+    process.env.AZURE_TOKEN_CREDENTIALS = 'dev'; // the developer tools only: no managed identity endpoint to wait for
+    try {
+      const check = (await service.testConnection('azureml', peers.settings())).checks.find((c) => c.name === 'credentials')!;
+      expect(check.ok).toBe(false);
+      expect(check.message).toMatch(/Signing in to Entra ID as DefaultAzureCredential .*failed: .*No credential signed in: run `az login` \(Azure CLI\), or set tenant_id, client_id and the client secret/);
+    } finally {
+      process.env.AZURE_CLIENT_SECRET = secret;
+      process.env.PATH = pathBefore;
+      delete process.env.AZURE_TOKEN_CREDENTIALS;
     }
   });
 

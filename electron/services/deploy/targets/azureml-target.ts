@@ -8,9 +8,11 @@
 // Deployments are named after their operation (op<id>); the serving one and the one before are kept,
 // so rollback is one traffic change back. Predictions go to the endpoint's scoring URI with its key.
 //
-// Credentials: an Entra ID app registration (tenant_id, client_id) with its client secret from the
-// keychain when the desktop app holds one, else AZURE_CLIENT_SECRET. AZURE_AUTHORITY_HOST is
-// honoured as the Azure SDK honours it; arm_endpoint and blob_endpoint point ARM and the datastore
+// Credentials through the Azure SDK (azureml/azure-credential.ts): an Entra ID app registration
+// (tenant_id and client_id, else AZURE_TENANT_ID and AZURE_CLIENT_ID) with its client secret from
+// the keychain when the desktop app holds one, else AZURE_CLIENT_SECRET; without a secret,
+// DefaultAzureCredential (e.g. an Azure CLI login). authority_host, else AZURE_AUTHORITY_HOST,
+// points the sign-in elsewhere; arm_endpoint and blob_endpoint point ARM and the datastore
 // elsewhere (a sovereign cloud, or local peers).
 import { performance } from 'node:perf_hooks';
 import { BlobServiceClient, StorageSharedKeyCredential, type ContainerClient } from '@azure/storage-blob';
@@ -32,6 +34,7 @@ import { completeSettings, seconds, serviceUrl, settingInfo, wholeNumber, type C
 import { listModelFiles } from '../cloud/model-archive';
 import { SecretRedactor } from '../cloud/secret-redactor';
 import type { SecretStore } from '../secrets/secret-store';
+import { azureSignIn, DEFAULT_AUTHORITY_HOST } from './azureml/azure-credential';
 import { ArmClient, azureFailure, isNotFound, sendRequest, stringField, type ArmAnswer } from './azureml/arm-client';
 
 const TITLE = 'Azure ML';
@@ -45,8 +48,8 @@ const SETTINGS: readonly CloudSetting[] = [
   { key: 'subscription_id', description: "The Azure subscription's ID (a GUID)", defaultValue: null, required: true, check: (v) => (GUID.test(v) ? null : `must be a subscription ID such as 00000000-0000-0000-0000-000000000000, got '${v}'`) },
   { key: 'resource_group', description: 'The resource group of the workspace', defaultValue: null, required: true, check: (v) => (/^[\w().-]{1,90}$/.test(v) && !v.endsWith('.') ? null : `must be a resource group name (1 to 90 letters, digits, '_', '-', '.', '(' and ')'), got '${v}'`) },
   { key: 'workspace_name', description: 'The Azure ML workspace', defaultValue: null, required: true, check: (v) => (/^[a-zA-Z0-9][\w-]{2,32}$/.test(v) ? null : `must be a workspace name (3 to 33 letters, digits, '_' and '-'), got '${v}'`) },
-  { key: 'tenant_id', description: 'The Entra ID tenant (directory ID, a GUID) of the app registration Cairn deploys as', defaultValue: null, required: true, check: (v) => (GUID.test(v) || /^[\w.-]+\.[a-z]{2,}$/i.test(v) ? null : `must be a tenant ID (a GUID) or its domain, got '${v}'`) },
-  { key: 'client_id', description: 'The application (client) ID of the app registration (a GUID); its secret is kept in the keychain or AZURE_CLIENT_SECRET', defaultValue: null, required: true, check: (v) => (GUID.test(v) ? null : `must be an application (client) ID (a GUID), got '${v}'`) },
+  { key: 'tenant_id', description: 'The Entra ID tenant (directory ID, a GUID) of the app registration Cairn deploys as; empty: AZURE_TENANT_ID, or the Azure CLI login\'s', defaultValue: '', check: (v) => (GUID.test(v) || /^[\w.-]+\.[a-z]{2,}$/i.test(v) ? null : `must be a tenant ID (a GUID) or its domain, got '${v}'`) },
+  { key: 'client_id', description: 'The application (client) ID of the app registration (a GUID), its secret in the keychain or AZURE_CLIENT_SECRET; empty: AZURE_CLIENT_ID. Without a secret Cairn signs in as DefaultAzureCredential (e.g. az login)', defaultValue: '', check: (v) => (GUID.test(v) ? null : `must be an application (client) ID (a GUID), got '${v}'`) },
   { key: 'location', description: 'The Azure region of the workspace, e.g. eastus', defaultValue: 'eastus', check: (v) => (/^[a-z][a-z0-9]{2,30}$/.test(v) ? null : `must be an Azure region name such as eastus or westeurope, got '${v}'`) },
   { key: 'instance_type', description: 'The VM size serving the model', defaultValue: 'Standard_DS3_v2', check: (v) => (/^Standard_[A-Za-z0-9_]+$/.test(v) ? null : `must be a VM size such as Standard_DS3_v2, got '${v}'`) },
   { key: 'instance_count', description: 'How many instances serve the model', defaultValue: '1', check: wholeNumber(1, 100) },
@@ -86,6 +89,8 @@ interface MadeResources {
 interface Workspace {
   readonly arm: ArmClient;
   readonly redactor: SecretRedactor;
+  /** Who Cairn signs in as, for messages. */
+  readonly who: string;
   readonly config: Readonly<Record<string, string>>;
   /** /subscriptions/.../workspaces/<ws> */
   readonly path: string;
@@ -141,10 +146,15 @@ export class AzureMlTarget implements DeployTarget {
     let workspace: Workspace;
     try {
       workspace = await this.connect(complete);
-      await workspace.arm.accessToken(signal);
-      checks.push({ name: 'credentials', ok: true, message: `Entra ID gave the app registration ${complete.client_id} a token.` });
     } catch (error) {
-      checks.push({ name: 'credentials', ok: false, message: azureFailure('Signing in to Entra ID', error, new SecretRedactor()).message });
+      checks.push({ name: 'credentials', ok: false, message: (error as Error).message });
+      return done();
+    }
+    try {
+      await workspace.arm.accessToken(signal);
+      checks.push({ name: 'credentials', ok: true, message: `Entra ID gave ${workspace.who} a token for Azure Resource Manager.` });
+    } catch (error) {
+      checks.push({ name: 'credentials', ok: false, message: azureFailure(`Signing in to Entra ID as ${workspace.who}`, error, workspace.redactor).message });
       return done();
     }
     try {
@@ -329,19 +339,16 @@ export class AzureMlTarget implements DeployTarget {
   private async connect(config: Readonly<Record<string, string>>): Promise<Workspace> {
     const redactor = new SecretRedactor();
     const secret = (await this.options.secrets.get('azureml/client_secret')) ?? process.env.AZURE_CLIENT_SECRET ?? '';
-    if (!secret) {
-      throw new CairnError('UNAUTHENTICATED', `${TITLE}: no client secret for the app registration ${config.client_id}: keep it in the keychain (the target's settings in the app) or set AZURE_CLIENT_SECRET.`);
-    }
-    const arm = new ArmClient({
-      armEndpoint: config.arm_endpoint!,
-      authorityHost: config.authority_host || process.env.AZURE_AUTHORITY_HOST || 'https://login.microsoftonline.com',
-      tenantId: config.tenant_id!,
-      clientId: config.client_id!,
+    redactor.add(secret);
+    const signIn = azureSignIn({
+      tenantId: config.tenant_id || process.env.AZURE_TENANT_ID || '',
+      clientId: config.client_id || process.env.AZURE_CLIENT_ID || '',
       clientSecret: secret,
-      redactor,
+      authorityHost: config.authority_host || process.env.AZURE_AUTHORITY_HOST || DEFAULT_AUTHORITY_HOST,
     });
+    const arm = new ArmClient({ armEndpoint: config.arm_endpoint!, signIn, redactor });
     const path = `/subscriptions/${config.subscription_id}/resourceGroups/${encodeURIComponent(config.resource_group!)}/providers/Microsoft.MachineLearningServices/workspaces/${config.workspace_name}`;
-    return { arm, redactor, config, path };
+    return { arm, redactor, who: signIn.who, config, path };
   }
 
   private endpointPath(workspace: Workspace, endpointName: string): string {

@@ -1,9 +1,8 @@
-// A small client of Azure Resource Manager for the Azure ML target: an Entra ID token by the OAuth
-// client-credentials grant (what the Azure SDK's ClientSecretCredential sends), JSON requests with
-// the bearer token (only over HTTPS, as the Azure SDK insists, or to 127.0.0.1), retries of 429
-// and 5xx answers honouring Retry-After, and ARM's long-running operations: the
-// Azure-AsyncOperation URL polled until its status is Succeeded, Failed or Canceled, else the
-// Location URL until it stops answering 202.
+// A small client of Azure Resource Manager for the Azure ML target: tokens from the Azure SDK's
+// credential (see azure-credential.ts), JSON requests with the bearer token (only over HTTPS, as
+// the Azure SDK insists, or to 127.0.0.1), retries of 429 and 5xx answers honouring Retry-After,
+// and ARM's long-running operations: the Azure-AsyncOperation URL polled until its status is
+// Succeeded, Failed or Canceled, else the Location URL until it stops answering 202.
 //
 // HTTPS goes through node:https and its global agent, so certificates added to Node's trust
 // (NODE_EXTRA_CA_CERTS, a corporate proxy's CA) are honoured.
@@ -12,6 +11,7 @@ import https from 'node:https';
 import { CairnError, type ErrorCode } from '../../../../../shared/errors';
 import { sleep } from '../../cloud/polling';
 import type { SecretRedactor } from '../../cloud/secret-redactor';
+import type { AzureSignIn } from './azure-credential';
 
 /** An error answer of Entra ID or ARM: its HTTP status, the service's error code and message. */
 export class AzureApiError extends Error {
@@ -19,7 +19,7 @@ export class AzureApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    /** Which service answered: the token endpoint, ARM, or a long-running operation that ended Failed. */
+    /** Which service answered: Entra ID (through the Azure SDK; status 0 when it gave none), ARM, or a long-running operation that ended Failed. */
     readonly source: 'entra' | 'arm' | 'operation',
     readonly attempts = 1,
   ) {
@@ -97,11 +97,9 @@ function parseJson(text: string): Record<string, unknown> | null {
 export interface ArmClientOptions {
   /** https://management.azure.com */
   readonly armEndpoint: string;
-  /** https://login.microsoftonline.com */
-  readonly authorityHost: string;
-  readonly tenantId: string;
-  readonly clientId: string;
-  readonly clientSecret: string;
+  /** Who Cairn signs in as. */
+  readonly signIn: AzureSignIn;
+  /** Registers the tokens; the client secret is registered by whoever read it. */
   readonly redactor: SecretRedactor;
   /** Tries of a request answered 429 or 5xx (default 5). */
   readonly maxAttempts?: number;
@@ -126,33 +124,25 @@ export interface ArmAnswer {
   readonly attempts: number;
 }
 
-/** Talks to ARM as one Entra ID app registration (service principal). */
+/** Talks to ARM as one Entra ID identity (an app registration, or whoever DefaultAzureCredential finds). */
 export class ArmClient {
   private token: { value: string; expiresAt: number } | null = null;
 
-  constructor(private readonly options: ArmClientOptions) {
-    options.redactor.add(options.clientSecret);
-  }
+  constructor(private readonly options: ArmClientOptions) {}
 
-  /** A bearer token for ARM (cached until a minute before it expires); AzureApiError from Entra ID when refused. */
+  /** A bearer token for ARM (cached until a minute before it expires); AzureApiError (source 'entra') when Entra ID or the credential refuses. */
   async accessToken(signal?: AbortSignal): Promise<string> {
     if (this.token && this.token.expiresAt > Date.now() + 60_000) return this.token.value;
-    const form = new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: this.options.clientId,
-      client_secret: this.options.clientSecret,
-      scope: 'https://management.azure.com/.default',
-    }).toString();
-    const url = `${this.options.authorityHost.replace(/\/+$/, '')}/${encodeURIComponent(this.options.tenantId)}/oauth2/v2.0/token`;
-    const answer = await sendRequest(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form, signal });
-    const json = parseJson(answer.text);
-    if (answer.status !== 200 || typeof json?.access_token !== 'string') {
-      const code = typeof json?.error === 'string' ? json.error : `HTTP ${answer.status}`;
-      const description = typeof json?.error_description === 'string' ? json.error_description.split('\r\n')[0]! : answer.text.slice(0, 300);
-      throw new AzureApiError(answer.status, code, description, 'entra');
+    let answer: { token: string; expiresOnTimestamp: number } | null;
+    try {
+      answer = await this.options.signIn.credential.getToken('https://management.azure.com/.default', { abortSignal: signal });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw entraError(error);
     }
-    this.options.redactor.add(json.access_token);
-    this.token = { value: json.access_token, expiresAt: Date.now() + Number(json.expires_in ?? 3600) * 1000 };
+    if (!answer) throw new AzureApiError(0, 'NoToken', 'The credential gave no token.', 'entra');
+    this.options.redactor.add(answer.token);
+    this.token = { value: answer.token, expiresAt: answer.expiresOnTimestamp };
     return this.token.value;
   }
 
@@ -225,6 +215,21 @@ function header(headers: http.IncomingHttpHeaders, name: string): string | undef
   return Array.isArray(value) ? value[0] : value;
 }
 
+/**
+ * Entra ID's refusal as the Azure SDK reports it: MSAL's "<error>: Error(s): <codes> - Timestamp: …
+ * - Description: AADSTS…: … - Correlation ID: …" becomes the error and its description; the
+ * credential's own errors (CredentialUnavailableError, AggregateAuthenticationError) keep their name.
+ */
+function entraError(error: unknown): AzureApiError {
+  const message = error instanceof Error ? error.message : String(error);
+  const server = /^(\w+): Error\(s\):[^]*? - Description: ([^]*?)(?: - Correlation ID:[^]*)?$/.exec(message);
+  if (server) return new AzureApiError(server[1] === 'invalid_client' ? 401 : 400, server[1]!, server[2]!.trim(), 'entra');
+  if (/^endpoints_resolution_error\b/.test(message)) {
+    return new AzureApiError(0, 'endpoints_resolution_error', "Entra ID did not give the tenant's OpenID configuration (the tenant is unknown there, or the authority host cannot be reached).", 'entra');
+  }
+  return new AzureApiError(0, error instanceof Error ? error.name : 'Error', message.split('\n').slice(0, 8).join(' '), 'entra');
+}
+
 /** Whether an error is ARM's or Entra ID's 404. */
 export function isNotFound(error: unknown): boolean {
   return error instanceof AzureApiError && error.status === 404;
@@ -234,8 +239,9 @@ export function isNotFound(error: unknown): boolean {
 function advice(error: AzureApiError, permission: string): string {
   if (error.source === 'entra') {
     if (/AADSTS7000215|AADSTS7000222/.test(error.message)) return 'Entra ID refused the client secret: put the secret\'s value (not its ID) of an unexpired secret of the app registration in the keychain (the target\'s settings) or AZURE_CLIENT_SECRET.';
-    if (/AADSTS700016/.test(error.message)) return 'No app registration with that client_id is in the tenant: check client_id and tenant_id.';
-    if (/AADSTS90002|AADSTS900023/.test(error.message)) return 'The tenant is not found: check tenant_id (the directory ID of the Entra tenant).';
+    if (/AADSTS700016/.test(error.message)) return 'No app registration with that client_id is in the tenant: check client_id (or AZURE_CLIENT_ID) and tenant_id (or AZURE_TENANT_ID).';
+    if (/AADSTS90002|AADSTS900023/.test(error.message) || error.code === 'endpoints_resolution_error') return 'The tenant is not found: check tenant_id or AZURE_TENANT_ID (the directory ID of the Entra tenant), and authority_host or AZURE_AUTHORITY_HOST if set.';
+    if (error.code === 'CredentialUnavailableError' || error.code === 'AggregateAuthenticationError') return 'No credential signed in: run `az login` (Azure CLI), or set tenant_id, client_id and the client secret (the keychain, or AZURE_CLIENT_SECRET).';
     return 'Entra ID refused to give Cairn a token: check tenant_id, client_id and the client secret.';
   }
   switch (error.code) {
@@ -286,7 +292,7 @@ export function azureFailure(what: string, error: unknown, redactor: SecretRedac
     return new CairnError('INVALID_STATE', redactor.redact(`${what} failed: ${message}. Check the network and the endpoint settings (arm_endpoint, authority_host, blob_endpoint).`));
   }
   const cairnCode: ErrorCode =
-    error.status === 401 || (error.source === 'entra' && error.status === 400)
+    error.status === 401 || error.source === 'entra'
       ? 'UNAUTHENTICATED'
       : error.status === 403
         ? 'PERMISSION_DENIED'
@@ -296,6 +302,6 @@ export function azureFailure(what: string, error: unknown, redactor: SecretRedac
             ? 'RESOURCE_DOES_NOT_EXIST'
             : 'INVALID_STATE';
   const where = error.source === 'operation' ? 'ended Failed' : `failed${error.attempts > 1 ? ` after ${error.attempts} attempts` : ''}`;
-  const status = error.source === 'operation' ? '' : ` (HTTP ${error.status})`;
+  const status = error.source === 'operation' || error.status === 0 ? '' : ` (HTTP ${error.status})`;
   return new CairnError(cairnCode, redactor.redact(`${what} ${where}: ${error.code}${status}: ${error.message} ${advice(error, permission)}`));
 }
