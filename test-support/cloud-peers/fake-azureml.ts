@@ -601,7 +601,7 @@ export class FakeAzureMl {
 /** A deploy context that records nothing (the fake's own use of the local target). */
 function quietContext(): DeployContext {
   const handle = { detail: () => undefined, succeed: () => undefined, fail: () => undefined };
-  return { signal: new AbortController().signal, step: (_name, _title, work) => work(handle), begin: () => handle };
+  return { signal: new AbortController().signal, step: (_name, _title, work) => work(handle), begin: () => handle, beginCleanUp: () => handle };
 }
 
 /** The fake with its peers, as the Azure ML tests and the benchmark use them. */

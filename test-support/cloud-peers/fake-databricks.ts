@@ -386,5 +386,5 @@ export class FakeDatabricks {
 function quietContext(): DeployContext {
   const signal = new AbortController().signal;
   const handle = { detail: () => undefined, succeed: () => undefined, fail: () => undefined };
-  return { signal, step: async (_name, _title, work) => work(handle), begin: () => handle };
+  return { signal, step: async (_name, _title, work) => work(handle), begin: () => handle, beginCleanUp: () => handle };
 }

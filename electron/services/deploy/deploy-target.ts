@@ -92,8 +92,10 @@ export interface DeployContext {
   readonly signal: AbortSignal;
   /** Runs `work` as a recorded step: its start, end, outcome and detail (or error) are recorded. */
   step<T>(name: string, title: string, work: (step: StepHandle) => Promise<T>): Promise<T>;
-  /** Begins a step whose end the target reports itself (progress streamed from elsewhere). */
+  /** Begins a step whose end the target reports itself (progress streamed from elsewhere); throws once the operation is cancelled. */
   begin(name: string, title: string, detail?: string): OpenStep;
+  /** Begins a step that undoes this operation's work (clean-up, revert): unlike `begin`, also after a cancel. */
+  beginCleanUp(name: string, title: string, detail?: string): OpenStep;
 }
 
 /** One place models can be deployed to. */

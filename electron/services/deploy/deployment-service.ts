@@ -551,8 +551,8 @@ export class DeploymentService {
       for (const listener of this.listeners) listener({ deploymentName: operation.deploymentName, operation: current, step });
     };
     const cancelledError = () => new CairnError('INVALID_STATE', 'Cancelled.');
-    const begin = (name: string, title: string, detail?: string): OpenStep => {
-      if (controller.signal.aborted) throw cancelledError();
+    // Clean-up and revert steps run after a cancel too; every other step refuses to begin once cancelled.
+    const beginCleanUp = (name: string, title: string, detail?: string): OpenStep => {
       const index = this.store.beginStep(operation.id, name, title, detail ?? null);
       emit(index);
       let ended = false;
@@ -578,9 +578,14 @@ export class DeploymentService {
         },
       };
     };
+    const begin = (name: string, title: string, detail?: string): OpenStep => {
+      if (controller.signal.aborted) throw cancelledError();
+      return beginCleanUp(name, title, detail);
+    };
     const context: DeployContext = {
       signal: controller.signal,
       begin,
+      beginCleanUp,
       async step<T>(name: string, title: string, run: (step: StepHandle) => Promise<T>): Promise<T> {
         const open = begin(name, title);
         try {

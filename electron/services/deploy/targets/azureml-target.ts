@@ -590,7 +590,7 @@ export class AzureMlTarget implements DeployTarget {
   /** Deletes what an operation made before it failed or was cancelled (runs even after cancellation). */
   private async cleanUp(workspace: Workspace, context: DeployContext, made: MadeResources): Promise<void> {
     if (!made.endpoint && !made.deployment && !made.modelVersion && !made.modelPath) return;
-    const open = context.begin('clean-up', 'Remove what this operation made');
+    const open = context.beginCleanUp('clean-up', 'Remove what this operation made');
     const removed: string[] = [];
     const endpointName = workspace.config.endpoint_name!;
     const wait = { signal: new AbortController().signal, intervalMs: Number(workspace.config.poll_seconds) * 1000, timeoutMs: Number(workspace.config.timeout_seconds) * 1000 };

@@ -198,6 +198,32 @@ describe('Databricks target', { timeout: 180_000 }, () => {
     expect((await service.status('digits')).deployment.model).toMatchObject({ version: '1' });
   });
 
+  it('a cancelled update is waited for and reverted to the previous config (revert-update); a new update is taken at once', async () => {
+    const endpoint = fake.endpoints.get('digits')!;
+    const routesBefore = endpoint.config!.traffic_config.routes;
+    const job = await service.update({ name: 'digits', modelUri: `models:/${MODEL}/2` });
+    // Cancel once Databricks has the new config (its update under way, which the API cannot stop).
+    for (const started = Date.now(); endpoint.configUpdate !== 'IN_PROGRESS'; ) {
+      expect(Date.now() - started, 'the update never reached the endpoint').toBeLessThan(60_000);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    service.cancel(job.operation.id);
+    const cancelled = await job.done;
+    expect(cancelled.outcome).toBe('cancelled');
+    expect(stepNames(cancelled).slice(-2)).toEqual(['wait-ready:cancelled', 'revert-update:succeeded']);
+    expect(cancelled.steps.at(-1)!.detail).toMatch(/^The update had finished; the previous config is back: .*digits-classifier-1 100 %/);
+    expect(endpoint.configUpdate).toBe('NOT_UPDATING');
+    expect(endpoint.config!.traffic_config.routes).toEqual(routesBefore);
+    const serving = await service.predict('digits', { json: { dataframe_split: { columns: COLUMNS, data: rows } } });
+    expect((serving.json as { predictions: number[] }).predictions).toEqual(pythonPredictions(await exampleFolder('1'), COLUMNS, rows));
+    expect((await service.status('digits')).deployment.model).toMatchObject({ version: '1' });
+
+    const again = await finished(service.update({ name: 'digits', modelUri: `models:/${MODEL}/2` }));
+    expect(again.error).toBeNull();
+    const answer = await service.predict('digits', { json: { dataframe_split: { columns: COLUMNS, data: rows } } });
+    expect((answer.json as { predictions: number[] }).predictions).toEqual(pythonPredictions(await exampleFolder('2'), COLUMNS, rows));
+  });
+
   it('answers a request the model cannot read with the model\'s 400, and deletes the endpoint', async () => {
     const refused = await service.predict('digits', { json: { dataframe_split: { columns: ['nope'], data: [[1]] } } });
     expect(refused.status).toBe(400);

@@ -5,7 +5,9 @@
 // them and waited for until READY. Then it creates or updates a serving endpoint
 // (/api/2.0/serving-endpoints) whose config holds the new served entity beside the one serving
 // (blue/green: traffic 100 % to the new one), and polls the endpoint until its config update is
-// done. Databricks keeps the old config serving when an update fails. Rollback sends traffic back
+// done. Databricks keeps the old config serving when an update fails; an update cancelled in Cairn
+// (the API cannot stop one under way) is waited for and its endpoint put back to the config that
+// served before (step revert-update). Rollback sends traffic back
 // to the previous served entity, still in the config; delete removes the endpoint (the copied
 // registry versions stay, as registry history).
 //
@@ -106,7 +108,19 @@ function servedEntityName(registeredModelName: string, version: string): string 
   return `${base.slice(0, 63 - version.length - 1)}-${version}`;
 }
 
-function routesOf(endpoint: ServingEndpoint): Array<{ name: string; percentage: number }> {
+/** A traffic route: a served entity and its share of the requests. */
+interface Route {
+  readonly name: string;
+  readonly percentage: number;
+}
+
+/** An endpoint's config as it was before an update: put back when that update is cancelled. */
+interface PreviousConfig {
+  readonly entities: readonly ServedEntity[];
+  readonly routes: readonly Route[];
+}
+
+function routesOf(endpoint: ServingEndpoint): Route[] {
   return (endpoint.config?.traffic_config?.routes ?? []).map((r) => ({ name: r.served_entity_name ?? r.served_model_name ?? '', percentage: r.traffic_percentage }));
 }
 
@@ -230,7 +244,7 @@ export class DatabricksTarget implements DeployTarget {
     } catch (error) {
       if (created) {
         // A create that failed or was cancelled leaves no endpoint behind (the registry copy stays, as history).
-        const open = context.begin('clean-up', `Delete the endpoint ${endpointName} this deploy made`);
+        const open = context.beginCleanUp('clean-up', `Delete the endpoint ${endpointName} this deploy made`);
         try {
           await client.call('DELETE', `/api/2.0/serving-endpoints/${encodeURIComponent(endpointName)}`);
           open.succeed(`Deleted ${endpointName}.`);
@@ -249,6 +263,8 @@ export class DatabricksTarget implements DeployTarget {
     const current = stateOf(request.current.state);
     const endpointName = current?.endpointName ?? config.endpoint_name!;
     const restoring = request.restoring ? stateOf(request.restoring.state) : null;
+    /** The config that served before this update, once this update has sent a new one. */
+    let replaced: PreviousConfig | null = null;
     try {
       const endpoint = await context.step('check-endpoint', `Check the serving endpoint ${endpointName}`, async (step) => {
         const found = await this.describe(client, endpointName, context.signal);
@@ -262,11 +278,13 @@ export class DatabricksTarget implements DeployTarget {
       const entities = endpoint.config?.served_entities ?? [];
       const servingName = current?.servedEntityName ?? routesOf(endpoint).find((r) => r.percentage > 0)?.name ?? null;
       const serving = entities.find((e) => e.name === servingName) ?? null;
+      const previous: PreviousConfig = { entities: entities.map((e) => this.keptEntity(e)), routes: routesOf(endpoint) };
       let state: DatabricksState;
       if (restoring && entities.some((e) => e.name === restoring.servedEntityName)) {
         // Blue/green: the previous version is still a served entity; only traffic moves.
         state = restoring;
         await context.step('switch-traffic', `Send ${endpointName}'s traffic back to ${restoring.servedEntityName}`, async (step) => {
+          replaced = previous;
           await this.putConfig(client, endpointName, entities.map((e) => this.keptEntity(e)), restoring.servedEntityName, context.signal);
           step.detail(`${restoring.servedEntityName} 100 %${servingName ? `, ${servingName} 0 %` : ''} (kept since it served ${request.model.name} version ${request.model.version})`);
         });
@@ -278,6 +296,7 @@ export class DatabricksTarget implements DeployTarget {
         state = { host: config.host!, endpointName, servedEntityName: entity.name, ...copy };
         await context.step('switch-traffic', `Update ${endpointName}'s config to serve ${entity.name}`, async (step) => {
           const kept = serving && serving.name !== entity.name ? [this.keptEntity(serving)] : [];
+          replaced = previous;
           await this.putConfig(client, endpointName, [entity, ...kept], entity.name, context.signal);
           step.detail(`Served entities ${[entity.name, ...kept.map((k) => k.name)].join(', ')}; traffic 100 % to ${entity.name} once it is ready; ${servingName ?? 'the current config'} serves until then`);
         });
@@ -285,7 +304,47 @@ export class DatabricksTarget implements DeployTarget {
       await this.waitReady(client, config, state.servedEntityName, context, 'update');
       return { endpointUrl: this.invocationsUrl(config.host!, endpointName), state: { ...state } };
     } catch (error) {
+      if (context.signal.aborted && replaced) await this.revertCancelledUpdate(client, config, context, endpointName, replaced);
       throw databricksFailure('Databricks update', error, redactor);
+    }
+  }
+
+  /**
+   * A cancelled update cannot be stopped through the serving-endpoints API: wait for it to end
+   * (a PUT meanwhile would be refused with RESOURCE_CONFLICT), then, if its config took over, put
+   * back the one that served before and wait for that, so the endpoint takes a new deploy at once.
+   */
+  private async revertCancelledUpdate(client: DatabricksRestClient, config: Readonly<Record<string, string>>, context: DeployContext, endpointName: string, previous: PreviousConfig): Promise<void> {
+    const before = previous.routes.map((r) => `${r.name} ${r.percentage} %`).join(', ') || 'no traffic routes';
+    const open = context.beginCleanUp('revert-update', `Return ${endpointName} to its previous config (${before}); Databricks cannot stop an update under way`);
+    // The operation's own signal has aborted; this wait is bounded by timeout_seconds instead.
+    const wait = { signal: new AbortController().signal, intervalMs: Number(config.poll_seconds) * 1000, timeoutMs: Number(config.timeout_seconds) * 1000, onProgress: (detail: string) => open.detail(detail) };
+    const settled = () =>
+      pollUntil<ServingEndpoint | null>({
+        ...wait,
+        timeoutMessage: (last, waited) => `${endpointName} was still updating after ${waited} s (timeout_seconds; last seen: ${last}): \`cairn deploy status\` shows where it ended; update again to put back the version you want.`,
+        check: async () => {
+          const endpoint = await this.describe(client, endpointName);
+          if (!endpoint || endpoint.state?.config_update !== 'IN_PROGRESS') return { done: true, value: endpoint };
+          return { done: false, detail: `Waiting for the cancelled update to end: config update ${endpoint.state.config_update}, ${endpoint.state.ready ?? 'UNKNOWN'}` };
+        },
+      });
+    try {
+      const ended = await settled();
+      if (!ended) throw new CairnError('INVALID_STATE', `The serving endpoint ${endpointName} disappeared (deleted outside Cairn?).`);
+      if (describeRoutes(ended) === before) {
+        open.succeed(`The update did not take over (config update ${ended.state?.config_update ?? 'UNKNOWN'}); ${endpointName} serves its previous config: ${before}.`);
+        return;
+      }
+      await this.putRoutes(client, endpointName, previous.entities, previous.routes, wait.signal);
+      const reverted = await settled();
+      const now = reverted ? describeRoutes(reverted) : 'gone';
+      if (now !== before || reverted?.state?.config_update !== 'NOT_UPDATING') {
+        throw new CairnError('INVALID_STATE', `Putting back the previous config of ${endpointName} ended ${reverted?.state?.config_update ?? 'with no endpoint'} (traffic: ${now}): update it again to the version that should serve.`);
+      }
+      open.succeed(`The update had finished; the previous config is back: ${now}.`);
+    } catch (error) {
+      open.fail(databricksFailure(`Returning ${endpointName} to its previous config`, error, client.redactor));
     }
   }
 
@@ -402,9 +461,14 @@ export class DatabricksTarget implements DeployTarget {
   }
 
   private async putConfig(client: DatabricksRestClient, endpointName: string, entities: readonly ServedEntity[], trafficTo: string, signal: AbortSignal): Promise<void> {
+    await this.putRoutes(client, endpointName, entities, entities.map((e) => ({ name: e.name, percentage: e.name === trafficTo ? 100 : 0 })), signal);
+  }
+
+  /** PUT …/config: these served entities with these traffic routes. */
+  private async putRoutes(client: DatabricksRestClient, endpointName: string, entities: readonly ServedEntity[], routes: readonly Route[], signal: AbortSignal): Promise<void> {
     await this.call(client, `Updating the config of ${endpointName}`, 'CAN_MANAGE on the endpoint', () =>
       client.call('PUT', `/api/2.0/serving-endpoints/${encodeURIComponent(endpointName)}/config`, {
-        body: { served_entities: entities, traffic_config: { routes: entities.map((e) => ({ served_model_name: e.name, traffic_percentage: e.name === trafficTo ? 100 : 0 })) } },
+        body: { served_entities: entities, traffic_config: { routes: routes.map((r) => ({ served_model_name: r.name, traffic_percentage: r.percentage })) } },
         signal,
       }),
     );

@@ -604,7 +604,7 @@ export class SageMakerTarget implements DeployTarget {
     newConfig: string,
     previousConfig: string,
   ): Promise<void> {
-    const open = context.begin('revert-update', `Return ${endpointName} to ${previousConfig} (SageMaker cannot stop an update under way)`);
+    const open = context.beginCleanUp('revert-update', `Return ${endpointName} to ${previousConfig} (SageMaker cannot stop an update under way)`);
     try {
       const deadline = Date.now() + Number(config.timeout_seconds) * 1000;
       for (;;) {
@@ -631,7 +631,7 @@ export class SageMakerTarget implements DeployTarget {
   /** Deletes what an operation made before it failed or was cancelled (runs even after cancellation). */
   private async cleanUp(aws: AwsClients, context: DeployContext, made: MadeResources, endpointName: string | null): Promise<void> {
     if (!endpointName && !made.endpointConfigName && !made.modelName && !made.modelDataUrl) return;
-    const open = context.begin('clean-up', 'Remove what this operation made');
+    const open = context.beginCleanUp('clean-up', 'Remove what this operation made');
     const removed: string[] = [];
     try {
       if (endpointName) {
