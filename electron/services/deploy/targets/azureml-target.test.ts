@@ -220,7 +220,9 @@ describe('Azure ML target', { timeout: 180_000 }, () => {
       expect(operation.failedStep).toBe('check-endpoint');
       expect(operation.error).toMatch(/invalid_client \(HTTP 401\): AADSTS7000215: Invalid client secret provided.*Entra ID refused the client secret: put the secret's value/);
       const check = await withBadSecret.testConnection('azureml', peers.settings());
-      expect(check.checks.find((c) => c.name === 'credentials')).toMatchObject({ ok: false });
+      expect(check.ok).toBe(false);
+      expect(check.checks.map((c) => `${c.name}:${c.ok}`)).toEqual(['settings:true', 'credentials:false']);
+      expect(check.checks[1]!.message).toMatch(/^Signing in to Entra ID as the app registration [-0-9a-f]+ failed: invalid_client \(HTTP 401\): AADSTS7000215: .*put the secret's value \(not its ID\)/);
       const everything = [
         JSON.stringify(operation),
         JSON.stringify(check),

@@ -280,7 +280,9 @@ describe.skipIf(missing)('SageMaker target', () => {
       expect(operation.failedStep).toBe('check-endpoint');
       expect(operation.error).toMatch(/InvalidSignatureException \(HTTP 400\).*AWS refused the credentials/);
       const check = await withBadKey.testConnection('sagemaker', settings());
-      expect(check.checks.find((c) => c.name === 'credentials')).toMatchObject({ ok: false });
+      expect(check.ok).toBe(false);
+      expect(check.checks.map((c) => `${c.name}:${c.ok}`)).toEqual(['settings:true', 'credentials:false']);
+      expect(check.checks[1]!.message).toMatch(/InvalidSignatureException \(HTTP 400\).*AWS refused the credentials: check the access key kept in the keychain/);
       const everything = [
         JSON.stringify(operation),
         JSON.stringify(check),
