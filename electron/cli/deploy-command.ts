@@ -58,9 +58,10 @@ Options:
 Cloud credentials: the command line keeps no secrets; it uses the cloud SDK's own chain (for AWS:
 AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or -C aws_profile=, SSO, instance roles). The SDK's
 endpoint settings are honoured (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_SAGEMAKER,
-AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME), e.g. to point at local peers. For Azure ML: the client secret of
-the app registration named by -C tenant_id= and -C client_id= from AZURE_CLIENT_SECRET (AZURE_AUTHORITY_HOST
-is honoured; -C arm_endpoint= and -C blob_endpoint= point ARM and the datastore elsewhere). For Databricks:
+AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME), e.g. to point at local peers. For Azure ML (through @azure/identity):
+AZURE_CLIENT_SECRET with the app registration's -C tenant_id= and -C client_id= (else AZURE_TENANT_ID and
+AZURE_CLIENT_ID); without a secret, DefaultAzureCredential (e.g. after az login). AZURE_AUTHORITY_HOST is
+honoured; -C arm_endpoint= and -C blob_endpoint= point ARM and the datastore elsewhere. For Databricks:
 DATABRICKS_HOST and DATABRICKS_TOKEN (a personal access token), else the host and token of a
 ~/.databrickscfg profile (-C config_profile=, DATABRICKS_CONFIG_PROFILE, or DEFAULT).
 
