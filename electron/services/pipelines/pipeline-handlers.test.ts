@@ -108,6 +108,29 @@ describe('pipelines capability', () => {
     expect(projects.projects[0]!.lastExecutionAt).not.toBeNull();
   });
 
+  it("follows a stage printing 200,000 lines: batches of at most 64 KiB, the kept end from a line's start, the whole output in its log artifact", async () => {
+    fs.writeFileSync(path.join(project, 'dvc.yaml'), 'stages:\n  chatty:\n    cmd: seq 1 200000\n    always_changed: true\n');
+    const output = Array.from({ length: 200_000 }, (_, i) => `${i + 1}\n`).join('');
+    const progress = collectProgress();
+    const { executionId } = await cairn.api.runPipeline({ projectDir: project });
+    await progress.finished(executionId);
+    const pushed = progress.events.flatMap((event) => (event.type === 'stage-log' ? [event.text] : []));
+    expect(pushed.length).toBeGreaterThan(0);
+    expect(Math.max(...pushed.map((text) => text.length))).toBeLessThanOrEqual(64 * 1024);
+    expect(pushed.at(-1)!.endsWith('199999\n200000\n')).toBe(true);
+
+    const kept = await cairn.api.getStageLog({ executionId, stage: 'chatty' });
+    expect(kept.text.length).toBeLessThanOrEqual(256 * 1024);
+    expect(kept.omittedBytes + kept.text.length).toBe(output.length);
+    expect(output.slice(kept.omittedBytes)).toBe(kept.text);
+    expect(output[kept.omittedBytes - 1]).toBe('\n');
+
+    const runId = progress.events.flatMap((event) => (event.type === 'stage-state' && event.state === 'done' ? [event.runId] : []))[0]!;
+    const run = await cairn.services.store.getRun(runId);
+    const log = await cairn.services.tracking.artifacts.readArtifactPreview(run.info.artifactUri, 'stage.log', 2 * output.length);
+    expect(log.bytes.toString()).toBe(output);
+  });
+
   it('runs a variant with a params override in a copy, leaving the project unchanged', async () => {
     const progress = collectProgress();
     const { executionId } = await cairn.api.runPipeline({ projectDir: project, setParams: ['size=7'] });

@@ -21,6 +21,7 @@ import { runCacheKey } from './dvc-cache';
 import { dvcLockText, LOCK_FILE, lockEntry, stageRunKeyEntry, type DvcLock, type LockedStage } from './dvc-lock-file';
 import { ignoreOut } from './git-workspace';
 import { readMetricsFile, type MetricFilePoint } from './metrics-file-reader';
+import { lastLinesOfPieces } from './output-tail';
 import type { StageSpec } from './pipeline-definition';
 import { FINAL_STAGE_STATES, type ExecutionStatus, type PipelineEvent, type StageState } from './pipeline-events';
 import type { PipelineExecutionStore } from './pipeline-execution-store';
@@ -137,12 +138,18 @@ class JobSlots {
 /** Characters of a stage's output kept for its last lines at most (a line without an end cannot grow it past this). */
 const RECENT_OUTPUT_CHARS = 64 * 1024;
 
-/** A stage's output: written to its log file, its last lines kept, sent to watchers in batches. */
+/**
+ * A stage's output: written to its log file, its last lines kept, sent to watchers in batches.
+ * The file is written through a stream, on libuv's thread pool: a synchronous write per chunk held
+ * the main thread (and the window) for as long as the disk took, up to 50 ms a chunk on a busy disk.
+ */
 class StageOutput {
-  private readonly fd: number;
+  private readonly stream: fs.WriteStream;
+  /** The first error writing the log file; the output still reaches watchers and the tail. */
+  private writeError: Error | null = null;
   private pending = '';
   private timer: NodeJS.Timeout | null = null;
-  /** The end of the output: its last TAIL_LINES lines and the line being written (found from the end, not by splitting every chunk). */
+  /** The end of the output: its last TAIL_LINES lines and the line being written (found from the end, not by splitting every chunk or joining it to the end). */
   private recent = '';
   private closed = false;
 
@@ -151,7 +158,11 @@ class StageOutput {
     private readonly send: (text: string) => void,
   ) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.fd = fs.openSync(file, 'w');
+    // Opened here, so a log file that cannot be created fails the stage before its command starts, as before.
+    this.stream = fs.createWriteStream(file, { fd: fs.openSync(file, 'w') });
+    this.stream.on('error', (error) => {
+      this.writeError ??= error;
+    });
   }
 
   /** The last lines of the output (and, once closed, its unterminated last line). */
@@ -163,13 +174,10 @@ class StageOutput {
   }
 
   write(text: string): void {
-    fs.writeSync(this.fd, text);
-    const combined = this.recent + text;
-    // Keep from just after the newline that ends the line before the last TAIL_LINES complete ones.
-    let at = combined.length;
-    for (let found = 0; found <= TAIL_LINES && at > 0; found++) at = combined.lastIndexOf('\n', at - 1);
-    const start = Math.max(at + 1, combined.length - RECENT_OUTPUT_CHARS);
-    this.recent = combined.slice(start);
+    if (!this.writeError) this.stream.write(text);
+    this.recent = lastLinesOfPieces([this.recent, text], TAIL_LINES, RECENT_OUTPUT_CHARS);
+    // A batch stays within LOG_FLUSH_BYTES unless one piece is larger (see output-tail.ts on large strings).
+    if (this.pending.length + text.length > LOG_FLUSH_BYTES) this.flush();
     this.pending += text;
     if (this.pending.length >= LOG_FLUSH_BYTES) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), LOG_FLUSH_MS);
@@ -182,10 +190,19 @@ class StageOutput {
     this.pending = '';
   }
 
-  close(): void {
+  /** Sends what is pending and waits until the log file holds all the output; the error writing it, if one happened. */
+  async close(): Promise<Error | null> {
     this.flush();
     this.closed = true;
-    fs.closeSync(this.fd);
+    if (!this.stream.destroyed) {
+      await new Promise<void>((resolve) =>
+        this.stream.end((error?: Error | null) => {
+          if (error) this.writeError ??= error;
+          resolve();
+        }),
+      );
+    }
+    return this.writeError;
   }
 }
 
@@ -531,7 +548,8 @@ export class PipelineRunner {
       outcome = await process.done;
     } finally {
       this.running.delete(process);
-      output.close();
+      const logError = await output.close();
+      if (logError) this.warn(`the log file of stage '${stage.name}' is incomplete: ${logError.message}`);
     }
     if (outcome.stopped) {
       this.removeOuts(stage, false);
