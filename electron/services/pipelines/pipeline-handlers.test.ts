@@ -131,6 +131,18 @@ describe('pipelines capability', () => {
     expect(log.bytes.toString()).toBe(output);
   });
 
+  it('keeps the bytes a stage printed in its log artifact, and shows bytes that are not UTF-8 as replacement characters', async () => {
+    fs.writeFileSync(path.join(project, 'dvc.yaml'), "stages:\n  bytes:\n    cmd: printf 'caf\\303\\251 \\377\\n'\n    always_changed: true\n");
+    const progress = collectProgress();
+    const { executionId } = await cairn.api.runPipeline({ projectDir: project });
+    await progress.finished(executionId);
+    expect((await cairn.api.getStageLog({ executionId, stage: 'bytes' })).text).toBe('café \uFFFD\n');
+    const runId = progress.events.flatMap((event) => (event.type === 'stage-state' && event.state === 'done' ? [event.runId] : []))[0]!;
+    const run = await cairn.services.store.getRun(runId);
+    const log = await cairn.services.tracking.artifacts.readArtifactPreview(run.info.artifactUri, 'stage.log', 100);
+    expect([...log.bytes]).toEqual([0x63, 0x61, 0x66, 0xc3, 0xa9, 0x20, 0xff, 0x0a]);
+  });
+
   it('runs a variant with a params override in a copy, leaving the project unchanged', async () => {
     const progress = collectProgress();
     const { executionId } = await cairn.api.runPipeline({ projectDir: project, setParams: ['size=7'] });

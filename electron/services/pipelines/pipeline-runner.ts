@@ -140,8 +140,9 @@ const RECENT_OUTPUT_CHARS = 64 * 1024;
 
 /**
  * A stage's output: written to its log file, its last lines kept, sent to watchers in batches.
- * The file is written through a stream, on libuv's thread pool: a synchronous write per chunk held
- * the main thread (and the window) for as long as the disk took, up to 50 ms a chunk on a busy disk.
+ * The file gets the bytes the stage wrote through a stream, on libuv's thread pool: a synchronous
+ * write per chunk held the main thread (and the window) for as long as the disk took, up to 50 ms
+ * a chunk on a busy disk, and encoding the text back to bytes cost more than decoding it.
  */
 class StageOutput {
   private readonly stream: fs.WriteStream;
@@ -173,8 +174,10 @@ class StageOutput {
     return lines.slice(-TAIL_LINES);
   }
 
-  write(text: string): void {
-    if (!this.writeError) this.stream.write(text);
+  /** Takes a chunk: its bytes go to the log file as they are (no encoding back from the text), its text to the tail and the watchers. */
+  write(text: string, bytes: Uint8Array): void {
+    if (bytes.length > 0 && !this.writeError) this.stream.write(bytes);
+    if (!text) return;
     this.recent = lastLinesOfPieces([this.recent, text], TAIL_LINES, RECENT_OUTPUT_CHARS);
     // A batch stays within LOG_FLUSH_BYTES unless one piece is larger (see output-tail.ts on large strings).
     if (this.pending.length + text.length > LOG_FLUSH_BYTES) this.flush();
@@ -542,7 +545,7 @@ export class PipelineRunner {
     );
     this.emitState(stage.name, 'running', why, runId);
     let outcome: StageOutcome;
-    const process = this.input.executor.start({ commands: stage.commands, cwd: path.join(workspace.root, stage.wdir), env, onOutput: (text) => output.write(text) });
+    const process = this.input.executor.start({ commands: stage.commands, cwd: path.join(workspace.root, stage.wdir), env, onOutput: (text, bytes) => output.write(text, bytes) });
     this.running.add(process);
     try {
       outcome = await process.done;
