@@ -19,6 +19,7 @@ import path from 'node:path';
 import type { ContentHasher, PathDigest } from './content-hasher';
 import { runCacheKey } from './dvc-cache';
 import { dvcLockText, LOCK_FILE, lockEntry, stageRunKeyEntry, type DvcLock, type LockedStage } from './dvc-lock-file';
+import { nextTurn } from '../http/event-loop-turns';
 import { ignoreOut } from './git-workspace';
 import { readMetricsFile, type MetricFilePoint } from './metrics-file-reader';
 import { lastLinesOfPieces } from './output-tail';
@@ -529,6 +530,8 @@ export class PipelineRunner {
     const { workspace, tracking, trackingUri } = this.input;
     const run = await this.startRun(stage, inspection.params, startedAt);
     const runId = run?.runId ?? null;
+    // Creating the run and spawning the command each hold the main thread a few milliseconds: in two turns of the event loop.
+    await nextTurn();
     if (this.input.signal.aborted) {
       if (run) await this.finishRun(stage, run, 'cancelled', 'the execution was stopped before it started', null, inspection.deps, new Map(), [], null);
       this.settle(stage.name, { state: 'cancelled', reason: 'the execution was stopped before it started', runId, startedAt });
