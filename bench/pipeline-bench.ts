@@ -294,10 +294,14 @@ async function measureLiveOutput(
       if (previousPushAt && runningAt && !lastLineAt) longestGapMs = Math.max(longestGapMs, now - previousPushAt);
       previousPushAt = now;
       for (const event of progress.events) {
-        if (event.type === 'stage-state' && event.state === 'running') runningAt = now;
         if (event.type === 'stage-log' && `\n${event.text}`.endsWith(lastLine)) lastLineAt = now;
       }
     },
+  });
+  // The clock starts when the service says the stage runs, not when the window hears it (that
+  // comes with the next batch, up to an interval later).
+  const stopWatching = service.onEvent((event) => {
+    if (event.type === 'stage-state' && event.state === 'running') runningAt = performance.now();
   });
   // The machine's own delay, to set beside the delay while the stage prints: the longest the main
   // thread waits with nothing to do but wake up, over as long as the stage is expected to take.
@@ -308,6 +312,10 @@ async function measureLiveOutput(
   const delay = monitorEventLoopDelay({ resolution: 10 });
   try {
     delay.enable();
+    // The histogram's first timer tick only starts its clock: a stall before it is not counted. Wait
+    // past it, so that the synchronous start of the execution (reading the pipeline, creating its
+    // runs, spawning the stage) is measured too.
+    await new Promise((resolve) => setTimeout(resolve, 25));
     const result = await (await service.start(project)).done;
     if (result.status !== 'succeeded') throw new Error(`the chatty stage ${result.status}`);
     // The last batch is pushed at most one interval after the stage ends.
@@ -316,6 +324,7 @@ async function measureLiveOutput(
     delay.disable();
     if (!lastLineAt || !runningAt) throw new Error('the window never got the stage\'s last line');
   } finally {
+    stopWatching();
     await app.close();
   }
   const followedMs = lastLineAt - runningAt;

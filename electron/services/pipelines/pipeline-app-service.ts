@@ -2,7 +2,8 @@
 // status, executions started and stopped from the UI, the end of each stage's output kept in
 // memory while the app runs, and every execution's events pushed to the windows in batches
 // (`pipelines.progress`), a stage's output merged and cut to its end so that a stage printing
-// thousands of lines a second costs the window one event per interval.
+// thousands of lines a second costs the window one event per interval. The output is cut to its
+// end piece by piece (output-tail.ts), never joined whole, so following it keeps the main thread free.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +21,7 @@ import type {
   StageLogTail,
 } from '../../../shared/pipelines';
 import { PIPELINE_FILE } from './dvc-yaml-parser';
+import { tailOfPieces } from './output-tail';
 import { PipelineDefinitionError } from './pipeline-definition';
 import { UnknownTargetError } from './pipeline-graph';
 import type { PipelineProjectStore } from './pipeline-project-store';
@@ -56,15 +58,6 @@ interface ProgressBatch {
   readonly logIndex: Map<string, number>;
 }
 
-/** Keeps the end of `text` within `limit` characters, from a line's start where one is near. */
-function tailOf(text: string, limit: number): { text: string; omitted: number } {
-  if (text.length <= limit) return { text, omitted: 0 };
-  let start = text.length - limit;
-  const newline = text.indexOf('\n', start);
-  if (newline >= 0 && newline - start < 4096) start = newline + 1;
-  return { text: text.slice(start), omitted: start };
-}
-
 function addToBatch(batch: ProgressBatch, event: PipelineEvent): void {
   if (event.type !== 'stage-log') {
     if (event.type === 'stage-state') batch.logIndex.delete(`${event.executionId}\0${event.stage}`);
@@ -76,10 +69,10 @@ function addToBatch(batch: ProgressBatch, event: PipelineEvent): void {
   const earlier = index === undefined ? undefined : batch.events[index];
   if (earlier?.type !== 'stage-log') {
     batch.logIndex.set(key, batch.events.length);
-    batch.events.push({ ...event, text: tailOf(event.text, PUSHED_LOG_BYTES).text });
+    batch.events.push({ ...event, text: tailOfPieces([event.text], PUSHED_LOG_BYTES).text });
     return;
   }
-  batch.events[index!] = { ...earlier, text: tailOf(earlier.text + event.text, PUSHED_LOG_BYTES).text };
+  batch.events[index!] = { ...earlier, text: tailOfPieces([earlier.text, event.text], PUSHED_LOG_BYTES).text };
 }
 
 /** The app's pipelines: opened projects, runs started from the UI, live progress and output. */
@@ -115,11 +108,11 @@ export class PipelineAppService {
     stages.set(event.stage, tail);
     tail.chunks.push(event.text);
     tail.length += event.text.length;
-    if (tail.length > STAGE_LOG_TAIL_BYTES * 2) {
-      const { text, omitted } = tailOf(tail.chunks.join(''), STAGE_LOG_TAIL_BYTES);
-      tail.chunks = [text];
-      tail.length = text.length;
-      tail.omitted += omitted;
+    // Whole chunks are dropped from the front while the rest still holds the kept end: nothing is joined here.
+    while (tail.chunks.length > 1 && tail.length - tail.chunks[0]!.length >= STAGE_LOG_TAIL_BYTES) {
+      const dropped = tail.chunks.shift()!;
+      tail.length -= dropped.length;
+      tail.omitted += dropped.length;
     }
   }
 
@@ -215,7 +208,7 @@ export class PipelineAppService {
     const live = this.options.service.runningExecutions().some((running) => running.executionId === executionId);
     const tail = this.tails.get(executionId)?.get(stage);
     if (!tail) return { text: '', omittedBytes: 0, live };
-    const { text, omitted } = tailOf(tail.chunks.join(''), STAGE_LOG_TAIL_BYTES);
+    const { text, omitted } = tailOfPieces(tail.chunks, STAGE_LOG_TAIL_BYTES);
     return { text, omittedBytes: tail.omitted + omitted, live };
   }
 

@@ -108,6 +108,41 @@ describe('pipelines capability', () => {
     expect(projects.projects[0]!.lastExecutionAt).not.toBeNull();
   });
 
+  it("follows a stage printing 200,000 lines: batches of at most 64 KiB, the kept end from a line's start, the whole output in its log artifact", async () => {
+    fs.writeFileSync(path.join(project, 'dvc.yaml'), 'stages:\n  chatty:\n    cmd: seq 1 200000\n    always_changed: true\n');
+    const output = Array.from({ length: 200_000 }, (_, i) => `${i + 1}\n`).join('');
+    const progress = collectProgress();
+    const { executionId } = await cairn.api.runPipeline({ projectDir: project });
+    await progress.finished(executionId);
+    const pushed = progress.events.flatMap((event) => (event.type === 'stage-log' ? [event.text] : []));
+    expect(pushed.length).toBeGreaterThan(0);
+    expect(Math.max(...pushed.map((text) => text.length))).toBeLessThanOrEqual(64 * 1024);
+    expect(pushed.at(-1)!.endsWith('199999\n200000\n')).toBe(true);
+
+    const kept = await cairn.api.getStageLog({ executionId, stage: 'chatty' });
+    expect(kept.text.length).toBeLessThanOrEqual(256 * 1024);
+    expect(kept.omittedBytes + kept.text.length).toBe(output.length);
+    expect(output.slice(kept.omittedBytes)).toBe(kept.text);
+    expect(output[kept.omittedBytes - 1]).toBe('\n');
+
+    const runId = progress.events.flatMap((event) => (event.type === 'stage-state' && event.state === 'done' ? [event.runId] : []))[0]!;
+    const run = await cairn.services.store.getRun(runId);
+    const log = await cairn.services.tracking.artifacts.readArtifactPreview(run.info.artifactUri, 'stage.log', 2 * output.length);
+    expect(log.bytes.toString()).toBe(output);
+  });
+
+  it('keeps the bytes a stage printed in its log artifact, and shows bytes that are not UTF-8 as replacement characters', async () => {
+    fs.writeFileSync(path.join(project, 'dvc.yaml'), "stages:\n  bytes:\n    cmd: printf 'caf\\303\\251 \\377\\n'\n    always_changed: true\n");
+    const progress = collectProgress();
+    const { executionId } = await cairn.api.runPipeline({ projectDir: project });
+    await progress.finished(executionId);
+    expect((await cairn.api.getStageLog({ executionId, stage: 'bytes' })).text).toBe('café \uFFFD\n');
+    const runId = progress.events.flatMap((event) => (event.type === 'stage-state' && event.state === 'done' ? [event.runId] : []))[0]!;
+    const run = await cairn.services.store.getRun(runId);
+    const log = await cairn.services.tracking.artifacts.readArtifactPreview(run.info.artifactUri, 'stage.log', 100);
+    expect([...log.bytes]).toEqual([0x63, 0x61, 0x66, 0xc3, 0xa9, 0x20, 0xff, 0x0a]);
+  });
+
   it('runs a variant with a params override in a copy, leaving the project unchanged', async () => {
     const progress = collectProgress();
     const { executionId } = await cairn.api.runPipeline({ projectDir: project, setParams: ['size=7'] });

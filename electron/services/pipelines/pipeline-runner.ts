@@ -19,8 +19,10 @@ import path from 'node:path';
 import type { ContentHasher, PathDigest } from './content-hasher';
 import { runCacheKey } from './dvc-cache';
 import { dvcLockText, LOCK_FILE, lockEntry, stageRunKeyEntry, type DvcLock, type LockedStage } from './dvc-lock-file';
+import { nextTurn } from '../http/event-loop-turns';
 import { ignoreOut } from './git-workspace';
 import { readMetricsFile, type MetricFilePoint } from './metrics-file-reader';
+import { lastLinesOfPieces } from './output-tail';
 import type { StageSpec } from './pipeline-definition';
 import { FINAL_STAGE_STATES, type ExecutionStatus, type PipelineEvent, type StageState } from './pipeline-events';
 import type { PipelineExecutionStore } from './pipeline-execution-store';
@@ -137,12 +139,19 @@ class JobSlots {
 /** Characters of a stage's output kept for its last lines at most (a line without an end cannot grow it past this). */
 const RECENT_OUTPUT_CHARS = 64 * 1024;
 
-/** A stage's output: written to its log file, its last lines kept, sent to watchers in batches. */
+/**
+ * A stage's output: written to its log file, its last lines kept, sent to watchers in batches.
+ * The file gets the bytes the stage wrote through a stream, on libuv's thread pool: a synchronous
+ * write per chunk held the main thread (and the window) for as long as the disk took, up to 50 ms
+ * a chunk on a busy disk, and encoding the text back to bytes cost more than decoding it.
+ */
 class StageOutput {
-  private readonly fd: number;
+  private readonly stream: fs.WriteStream;
+  /** The first error writing the log file; the output still reaches watchers and the tail. */
+  private writeError: Error | null = null;
   private pending = '';
   private timer: NodeJS.Timeout | null = null;
-  /** The end of the output: its last TAIL_LINES lines and the line being written (found from the end, not by splitting every chunk). */
+  /** The end of the output: its last TAIL_LINES lines and the line being written (found from the end, not by splitting every chunk or joining it to the end). */
   private recent = '';
   private closed = false;
 
@@ -151,7 +160,11 @@ class StageOutput {
     private readonly send: (text: string) => void,
   ) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.fd = fs.openSync(file, 'w');
+    // Opened here, so a log file that cannot be created fails the stage before its command starts, as before.
+    this.stream = fs.createWriteStream(file, { fd: fs.openSync(file, 'w') });
+    this.stream.on('error', (error) => {
+      this.writeError ??= error;
+    });
   }
 
   /** The last lines of the output (and, once closed, its unterminated last line). */
@@ -162,14 +175,13 @@ class StageOutput {
     return lines.slice(-TAIL_LINES);
   }
 
-  write(text: string): void {
-    fs.writeSync(this.fd, text);
-    const combined = this.recent + text;
-    // Keep from just after the newline that ends the line before the last TAIL_LINES complete ones.
-    let at = combined.length;
-    for (let found = 0; found <= TAIL_LINES && at > 0; found++) at = combined.lastIndexOf('\n', at - 1);
-    const start = Math.max(at + 1, combined.length - RECENT_OUTPUT_CHARS);
-    this.recent = combined.slice(start);
+  /** Takes a chunk: its bytes go to the log file as they are (no encoding back from the text), its text to the tail and the watchers. */
+  write(text: string, bytes: Uint8Array): void {
+    if (bytes.length > 0 && !this.writeError) this.stream.write(bytes);
+    if (!text) return;
+    this.recent = lastLinesOfPieces([this.recent, text], TAIL_LINES, RECENT_OUTPUT_CHARS);
+    // A batch stays within LOG_FLUSH_BYTES unless one piece is larger (see output-tail.ts on large strings).
+    if (this.pending.length + text.length > LOG_FLUSH_BYTES) this.flush();
     this.pending += text;
     if (this.pending.length >= LOG_FLUSH_BYTES) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), LOG_FLUSH_MS);
@@ -182,10 +194,19 @@ class StageOutput {
     this.pending = '';
   }
 
-  close(): void {
+  /** Sends what is pending and waits until the log file holds all the output; the error writing it, if one happened. */
+  async close(): Promise<Error | null> {
     this.flush();
     this.closed = true;
-    fs.closeSync(this.fd);
+    if (!this.stream.destroyed) {
+      await new Promise<void>((resolve) =>
+        this.stream.end((error?: Error | null) => {
+          if (error) this.writeError ??= error;
+          resolve();
+        }),
+      );
+    }
+    return this.writeError;
   }
 }
 
@@ -509,6 +530,8 @@ export class PipelineRunner {
     const { workspace, tracking, trackingUri } = this.input;
     const run = await this.startRun(stage, inspection.params, startedAt);
     const runId = run?.runId ?? null;
+    // Creating the run and spawning the command each hold the main thread a few milliseconds: in two turns of the event loop.
+    await nextTurn();
     if (this.input.signal.aborted) {
       if (run) await this.finishRun(stage, run, 'cancelled', 'the execution was stopped before it started', null, inspection.deps, new Map(), [], null);
       this.settle(stage.name, { state: 'cancelled', reason: 'the execution was stopped before it started', runId, startedAt });
@@ -525,13 +548,14 @@ export class PipelineRunner {
     );
     this.emitState(stage.name, 'running', why, runId);
     let outcome: StageOutcome;
-    const process = this.input.executor.start({ commands: stage.commands, cwd: path.join(workspace.root, stage.wdir), env, onOutput: (text) => output.write(text) });
+    const process = this.input.executor.start({ commands: stage.commands, cwd: path.join(workspace.root, stage.wdir), env, onOutput: (text, bytes) => output.write(text, bytes) });
     this.running.add(process);
     try {
       outcome = await process.done;
     } finally {
       this.running.delete(process);
-      output.close();
+      const logError = await output.close();
+      if (logError) this.warn(`the log file of stage '${stage.name}' is incomplete: ${logError.message}`);
     }
     if (outcome.stopped) {
       this.removeOuts(stage, false);

@@ -35,6 +35,7 @@ import { DataFileError } from './python-data-file';
 import { pyToJson, pythonStr, type PyValue } from './python-value';
 import { describeChange, inspectStage, readStageParams } from './stage-status';
 import { LocalProcessExecutor, type StageExecutor } from './stage-executor';
+import { nextTurn } from '../http/event-loop-turns';
 import type {
   ExecutionDetail,
   ParamView,
@@ -344,6 +345,9 @@ export class PipelineService {
     } catch (error) {
       warnings.push(`the execution is not recorded as runs: ${error instanceof Error ? error.message : String(error)}`);
     }
+    // Reading the pipeline and creating the parent run took one turn of the event loop; the rest of
+    // the bookkeeping takes the next, so the window's calls are served in between.
+    await nextTurn();
     try {
       this.history?.startExecution(
         {

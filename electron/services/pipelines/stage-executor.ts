@@ -15,8 +15,12 @@ export interface StageLaunch {
   readonly cwd: string;
   /** The whole environment of the commands. */
   readonly env: Readonly<Record<string, string>>;
-  /** Combined stdout and stderr, as text, as it comes. */
-  readonly onOutput: (text: string) => void;
+  /**
+   * Combined stdout and stderr as it comes: the text decoded so far, and the bytes it came from
+   * (for the log file, written as they are). A character split between two chunks comes with the
+   * bytes of the first and the text of the second.
+   */
+  readonly onOutput: (text: string, bytes: Uint8Array) => void;
 }
 
 /** How a stage's commands ended. */
@@ -92,17 +96,16 @@ export class LocalProcessExecutor implements StageExecutor {
         child = started;
         for (const stream of [started.stdout, started.stderr]) {
           const decoder = new StringDecoder('utf8');
-          stream?.on('data', (chunk: Buffer) => {
-            const text = decoder.write(chunk);
-            if (text) launch.onOutput(text);
-          });
+          stream?.on('data', (chunk: Buffer) => launch.onOutput(decoder.write(chunk), chunk));
           stream?.on('end', () => {
             const rest = decoder.end();
-            if (rest) launch.onOutput(rest);
+            // The bytes of an unfinished last character came with the previous chunk; the replacement character is text only.
+            if (rest) launch.onOutput(rest, new Uint8Array(0));
           });
         }
         started.once('error', (error) => {
-          launch.onOutput(`cairn: could not start ${this.shell}: ${error.message}\n`);
+          const message = `cairn: could not start ${this.shell}: ${error.message}\n`;
+          launch.onOutput(message, Buffer.from(message));
           resolve({ code: null, signal: null });
         });
         started.once('close', (code, signal) => resolve({ code, signal }));
