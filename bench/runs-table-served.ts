@@ -13,7 +13,7 @@ import { FIRST_WINDOW_ROWS } from '../shared/runs-table';
 import { startCairnServe, stopCairnServe } from '../e2e/cairn-serve-process';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium-options';
 import { median } from './bench-result';
-import { seedRunsTable, type RunsTableSeed } from './runs-table-seed';
+import { seedRunsTableCached, type RunsTableSeed } from './runs-table-seed';
 
 // `npm run bench` runs from the repository root.
 const ROOT = process.cwd();
@@ -63,7 +63,7 @@ export async function withServedRunsTable<T>(
   let browser: Browser | null = null;
   try {
     const seedStarted = performance.now();
-    const experimentId = await seedRunsTable(dataDir, options.seed);
+    const experimentId = await seedRunsTableCached(dataDir, options.seed, process.env.CAIRN_BENCH_SEED_CACHE);
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     const reader = timeReader(dataDir, experimentId, options.windowFilter, options.seed.runs);
     const started = await startCairnServe(ROOT, dataDir, options.serveTimeoutMs);

@@ -1,6 +1,6 @@
 // Renderer entry point: styles, the router, and the app. The current route's page starts loading
 // at once, and a runs table is opened beside it, before React renders (its first rows were asked
-// for even earlier, by boot.ts, which index.html runs first).
+// for even earlier, by boot.ts, which loads this module).
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';

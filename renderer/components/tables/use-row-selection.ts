@@ -33,7 +33,11 @@ export function useRowSelection(options: {
   readonly actions: SelectionActions;
 }) {
   const { data, rows, selected, anchor, actions } = options;
-  const selectedCount = useMemo(() => data.runIds.reduce((count, runId) => count + (selected.has(runId) ? 1 : 0), 0), [data, selected]);
+  // Nothing selected (the usual case while a run logs): no pass over every loaded run on each live patch.
+  const selectedCount = useMemo(
+    () => (selected.size === 0 ? 0 : data.runIds.reduce((count, runId) => count + (selected.has(runId) ? 1 : 0), 0)),
+    [data, selected],
+  );
   const selection: SelectionState = selectedCount === 0 ? 'none' : selectedCount === data.runIds.length ? 'all' : 'some';
 
   const toggleSelection = (row: TableRow, index: number, range: boolean) => {
