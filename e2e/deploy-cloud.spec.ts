@@ -10,9 +10,11 @@
 // `cairn serve` keeps no secrets (no OS keychain outside the desktop app), so it reads what the
 // SDKs would: the AWS keys and endpoints and the Azure app registration from the environment it
 // inherits, set here before the fixture starts it.
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Locator, Page } from '@playwright/test';
 import { expect, shotBothThemes, test } from './cairn-fixture';
@@ -30,6 +32,14 @@ let s3Peer: Awaited<ReturnType<Peers['startRadosgw']>> | null = null;
 let azure: Awaited<ReturnType<Peers['startAzureMlPeers']>>;
 let radosgwMissing: string | null = null;
 const certFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-e2e-cert-'));
+/** The fake ARM's certificate, trusted by `cairn serve` (NODE_EXTRA_CA_CERTS) and by curl (CURL_CA_BUNDLE). */
+const caFile = path.join(certFolder, 'fake-arm.pem');
+
+/** Runs a page's curl line in a shell with `env` added (not execFileSync: the fakes answer from this process). */
+async function runCurlLine(line: string, env: Record<string, string>): Promise<unknown> {
+  const { stdout } = await promisify(execFile)('sh', ['-c', line], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env } });
+  return JSON.parse(stdout);
+}
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);
@@ -66,7 +76,6 @@ test.beforeAll(async () => {
   azure = await peers.startAzureMlPeers(await peers.bundleEndpointHost(), PYTHON);
   const settings = azure.settings();
   // The app registration as the Azure SDK's EnvironmentCredential reads it, and the fake's certificate trusted.
-  const caFile = path.join(certFolder, 'fake-arm.pem');
   fs.writeFileSync(caFile, azure.certificate.cert);
   Object.assign(process.env, {
     AZURE_TENANT_ID: settings.tenant_id,
@@ -147,6 +156,12 @@ test('deploy to SageMaker from the app: Test connection, deploy, update, roll ba
   await expect(page.getByTestId('deployment-serves')).toContainText('churn v1');
   await expect(page.getByTestId('endpoint-url')).toHaveText(`${fake.url}/endpoints/churn-sm/invocations`);
   expect(fake.endpoints.get('churn-sm')?.status).toBe('InService');
+  // The curl line signs with the AWS keys of the environment (the fake checks SigV4); its container answers a prediction per row.
+  const curl = (await page.getByTestId('curl-line').textContent()) ?? '';
+  expect(curl).toContain('--aws-sigv4');
+  expect(curl).not.toContain(s3Peer!.secretAccessKey);
+  const curled = (await runCurlLine(curl, {})) as { predictions: unknown[] };
+  expect(curled.predictions.length).toBeGreaterThan(0);
   await shotBothThemes(page, shot, 'deployment-sagemaker');
 
   // Update to version 2: a new endpoint config, the endpoint switched to it.
@@ -171,9 +186,10 @@ test('deploy to SageMaker from the app: Test connection, deploy, update, roll ba
   await expect(current).toHaveAttribute('data-outcome', 'failed', { timeout: 120_000 });
   await expect(current.locator('[data-step="switch-traffic"]')).toHaveAttribute('data-outcome', 'failed');
   const error = page.getByTestId('current-operation').getByTestId('operation-error');
-  await expect(error).toContainText('switch-traffic: ');
+  await expect(error).toContainText('Update the endpoint churn-sm: SageMaker UpdateEndpoint churn-sm failed: ResourceLimitExceeded (HTTP 400)');
   await expect(error).toContainText('ResourceLimitExceeded');
   await expect(error).toContainText("'ml.m5.large for endpoint usage' is 1 Instances");
+  await expect(error).toContainText("request an increase for this quota. The account's quota is used up");
   await expect(error).toContainText('delete unused endpoints, ask AWS for a higher quota, or choose another instance_type');
   await expect(page.getByTestId('deployment-serves')).toContainText('churn v1');
   await expect(page.getByTestId('deployment-health')).toHaveAttribute('data-health', 'serving');
@@ -216,6 +232,14 @@ test('deploy to Azure ML from the app: Test connection, deploy, try it, update, 
   await expect(page.getByTestId('try-it-answer')).toHaveAttribute('data-status', '200', { timeout: 30_000 });
   const answer = JSON.parse((await page.getByTestId('try-it-result').textContent()) ?? '') as { predictions: number[] };
   expect(answer.predictions.length).toBeGreaterThan(0);
+
+  // The curl line works as printed, the endpoint key taken from the environment (never in the line).
+  const key = azure.fake.endpoints.get('digits-az')!.keys.primaryKey;
+  const curl = (await page.getByTestId('curl-line').textContent()) ?? '';
+  expect(curl).toContain(`'${azure.fake.url}/inference/digits-az/score'`);
+  expect(curl).toContain('az ml online-endpoint get-credentials --name digits-az');
+  expect(curl).not.toContain(key);
+  expect(await runCurlLine(curl, { AZUREML_ENDPOINT_KEY: key, CURL_CA_BUNDLE: caFile })).toEqual(answer);
   await shotBothThemes(page, shot, 'deployment-azureml');
 
   // Update to version 2: a deployment beside the current one, traffic moved once it is healthy.
@@ -239,9 +263,9 @@ test('deploy to Azure ML from the app: Test connection, deploy, try it, update, 
   await expect(current).toHaveAttribute('data-outcome', 'failed', { timeout: 120_000 });
   await expect(current.locator('[data-step="create-deployment"]')).toHaveAttribute('data-outcome', 'failed');
   const error = page.getByTestId('current-operation').getByTestId('operation-error');
-  await expect(error).toContainText('create-deployment: ');
+  await expect(error).toContainText(/^Create the deployment \w+ \(1 × Standard_DS3_v2\) and wait for it: .*OutOfQuota/);
   await expect(error).toContainText('OutOfQuota');
-  await expect(error).toContainText('Current usage/limit: 4/4');
+  await expect(error).toContainText(/Current usage\/limit: \d+\/4\./);
   await expect(error).toContainText('request more quota');
   await expect(page.getByTestId('deployment-serves')).toContainText('digits v1');
   await page.getByTestId('try-it-send').click();
