@@ -124,4 +124,13 @@ export const test = base.extend<
   },
 });
 
+/** Screenshots of `page` named `name` in the light theme, then `name`-dark in the dark one. */
+export async function shotBothThemes(page: Page, shot: (page: Page, name: string) => Promise<void>, name: string): Promise<void> {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await shot(page, name);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot(page, `${name}-dark`);
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
 export { expect };

@@ -1,5 +1,5 @@
-// The cloud peers an end-to-end test deploys to, loaded into the Playwright process: the fake
-// Databricks workspace (test-support/cloud-peers/fake-databricks.ts) and the second Cairn
+// The cloud peers end-to-end tests deploy to, loaded into the Playwright process: the fakes of
+// Databricks, SageMaker and Azure ML (test-support/cloud-peers/) with their storage peers, and the second Cairn
 // tracking server playing its MLflow. They run Cairn's own modules (the local endpoint host, with
 // its Python worker source imported as text), so they are bundled with esbuild as the build
 // bundles them, into dist/ (where they find the repository's examples and node_modules above

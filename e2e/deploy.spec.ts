@@ -8,14 +8,12 @@
 import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Page } from '@playwright/test';
-import { expect, test } from './cairn-fixture';
+import { expect, shotBothThemes, test } from './cairn-fixture';
 import { loadCloudPeers } from './cloud-peers';
+import { PYTHON, trainExample } from './example-training';
 
-const PYTHON = process.env.CAIRN_PYTHON ?? '/usr/bin/python3';
 // The endpoint's Python worker runs the model with this interpreter (the local target's default).
 process.env.CAIRN_PYTHON = PYTHON;
-const EXAMPLE = path.join(__dirname, '..', 'examples', 'train_sklearn.py');
 // `cairn serve` keeps no secrets (no OS keychain outside the desktop app): it uses the token the
 // Databricks tools would, DATABRICKS_TOKEN, inherited when the fixture starts it.
 const DATABRICKS_TOKEN = 'dapi-e2e-0123456789abcdef';
@@ -23,34 +21,16 @@ process.env.DATABRICKS_TOKEN = DATABRICKS_TOKEN;
 process.env.DATABRICKS_CONFIG_FILE = path.join(__dirname, 'no-databrickscfg');
 delete process.env.DATABRICKS_HOST;
 
-/** Runs the training example against the server; its printed line. */
-function train(trackingUri: string, ...args: string[]): string {
-  return execFileSync(PYTHON, [EXAMPLE, '--epochs', '3', ...args], {
-    env: { ...process.env, MLFLOW_TRACKING_URI: trackingUri },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-}
-
-/** Screenshots in the light theme, then the dark one. */
-async function shotBoth(page: Page, shot: (page: Page, name: string) => Promise<void>, name: string) {
-  await page.emulateMedia({ colorScheme: 'light' });
-  await shot(page, name);
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await shot(page, `${name}-dark`);
-  await page.emulateMedia({ colorScheme: 'light' });
-}
-
 test('register, deploy, try it, update, roll back and delete in the app', async ({ cairn, page, shot }) => {
   test.setTimeout(300_000);
 
   // Nothing deployed yet: the page says how to deploy.
   await page.goto(`${cairn.url}#/deployments`);
   await expect(page.getByTestId('deployments-empty')).toContainText('Deploy');
-  await shotBoth(page, shot, 'deployments-empty');
+  await shotBothThemes(page, shot, 'deployments-empty');
 
   // The example logs a run with a model folder, not registered.
-  const output = train(cairn.trackingUri, '--no-register');
+  const output = trainExample(cairn.trackingUri, '--no-register');
   const runId = /^run (\w+): .*not registered/m.exec(output)?.[1];
   expect(runId).toBeTruthy();
 
@@ -82,14 +62,14 @@ test('register, deploy, try it, update, roll back and delete in the app', async 
   await page.getByTestId('alias-name').press('Enter');
   const v1 = page.locator('[data-testid="model-version-row"][data-version="1"]');
   await expect(v1.getByTestId('model-alias')).toHaveText(/@champion/);
-  await shotBoth(page, shot, 'model-page');
+  await shotBothThemes(page, shot, 'model-page');
 
   // Deploy version 1 to the local target: the dialog, then the deployment's steps live.
   await v1.getByTestId('model-version-deploy').click();
   const dialog = page.getByTestId('deploy-dialog');
   await expect(dialog.locator('[data-testid="deploy-target"][data-target="local"] input')).toBeChecked();
   await expect(dialog.getByTestId('deploy-name')).toHaveValue('digits');
-  await shotBoth(page, shot, 'deploy-dialog');
+  await shotBothThemes(page, shot, 'deploy-dialog');
   await dialog.getByTestId('deploy-submit').click();
   await expect(page).toHaveURL(/#\/deployments\/digits$/);
   await expect(page.getByTestId('timeline-step').first()).toBeVisible();
@@ -108,7 +88,7 @@ test('register, deploy, try it, update, roll back and delete in the app', async 
   const answer = JSON.parse((await page.getByTestId('try-it-result').textContent()) ?? '') as { predictions: number[] };
   expect(answer.predictions.length).toBeGreaterThan(0);
   for (const prediction of answer.predictions) expect(prediction).toBeGreaterThanOrEqual(0);
-  await shotBoth(page, shot, 'deployment-try-it');
+  await shotBothThemes(page, shot, 'deployment-try-it');
 
   // The curl line on the page works as printed.
   const curl = (await page.getByTestId('curl-line').textContent()) ?? '';
@@ -129,7 +109,7 @@ test('register, deploy, try it, update, roll back and delete in the app', async 
   // A client registers version 2; the model page shows it without a reload.
   await page.goto(`${cairn.url}#/models/digits`);
   await expect(page.getByTestId('model-version-row')).toHaveCount(1);
-  train(cairn.trackingUri, '--alpha', '0.01', '--model-name', 'digits');
+  trainExample(cairn.trackingUri, '--alpha', '0.01', '--model-name', 'digits');
   await expect(page.getByTestId('model-version-row')).toHaveCount(2);
   await expect(v1.getByTestId('model-version-deployment')).toHaveText('digits');
 
@@ -138,7 +118,7 @@ test('register, deploy, try it, update, roll back and delete in the app', async 
   await page.getByTestId('compare-versions').click();
   await expect(page).toHaveURL(/#\/models\/digits\/compare\/1\/2$/);
   await expect(page.locator('[data-testid="version-diff-row"][data-key="alpha"]')).toHaveAttribute('data-differs', 'true');
-  await shotBoth(page, shot, 'compare-versions');
+  await shotBothThemes(page, shot, 'compare-versions');
 
   // Update the deployment to version 2 from the version's Deploy button.
   await page.goto(`${cairn.url}#/models/digits`);
@@ -160,7 +140,7 @@ test('register, deploy, try it, update, roll back and delete in the app', async 
   await page.getByTestId('try-it-send').click();
   await expect(page.getByTestId('try-it-answer')).toHaveAttribute('data-status', '200');
   await page.getByTestId('history-entry').nth(1).locator('summary').click();
-  await shotBoth(page, shot, 'deployment-history');
+  await shotBothThemes(page, shot, 'deployment-history');
 
   // Every deployment, with its version and status.
   await page.getByTestId('nav-deployments').click();
@@ -168,7 +148,7 @@ test('register, deploy, try it, update, roll back and delete in the app', async 
   await expect(row).toHaveCount(1);
   await expect(row.getByTestId('deployment-health')).toHaveAttribute('data-health', 'serving');
   await expect(row).toContainText('digits v1');
-  await shotBoth(page, shot, 'deployments');
+  await shotBothThemes(page, shot, 'deployments');
 
   // Delete stops it, after saying what goes.
   await row.getByTestId('deployment-link').click();
@@ -186,8 +166,8 @@ test('deploy to Databricks from the app: credentials, Test connection, deploy, u
   const workspace = await peers.startTestTrackingServer({ token: DATABRICKS_TOKEN });
   const fake = await peers.FakeDatabricks.start({ token: DATABRICKS_TOKEN, mlflowUrl: workspace.url, launcher: await peers.bundleEndpointHost(), python: PYTHON });
   try {
-    train(cairn.trackingUri, '--model-name', 'churn', '--alpha', '0.0001');
-    train(cairn.trackingUri, '--model-name', 'churn', '--alpha', '0.05');
+    trainExample(cairn.trackingUri, '--model-name', 'churn', '--alpha', '0.0001');
+    trainExample(cairn.trackingUri, '--model-name', 'churn', '--alpha', '0.05');
 
     // The dialog on version 1, with Databricks chosen: its settings, credentials and Test connection.
     await page.goto(`${cairn.url}#/models/churn`);
@@ -227,7 +207,7 @@ test('deploy to Databricks from the app: credentials, Test connection, deploy, u
     await expect(result).toContainText('The workspace accepted DATABRICKS_TOKEN');
     await expect(result.getByTestId('connection-check')).toHaveCount(4);
     await result.scrollIntoViewIfNeeded();
-    await shotBoth(page, shot, 'deploy-dialog-databricks');
+    await shotBothThemes(page, shot, 'deploy-dialog-databricks');
 
     // Deploy: the steps live, then the endpoint with its invocations URL.
     await dialog.getByTestId('deploy-name').fill('churn-dbx');
@@ -250,7 +230,7 @@ test('deploy to Databricks from the app: credentials, Test connection, deploy, u
     // Not execFileSync: the fake workspace answers from this process.
     const curled = await promisify(execFile)('sh', ['-c', curl], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, DATABRICKS_TOKEN } });
     expect(JSON.parse(curled.stdout)).toEqual(answer);
-    await shotBoth(page, shot, 'deployment-databricks');
+    await shotBothThemes(page, shot, 'deployment-databricks');
 
     // Update to version 2 (beside version 1), then roll back: traffic goes back to version 1.
     await page.goto(`${cairn.url}#/models/churn`);
@@ -276,14 +256,14 @@ test('deploy to Databricks from the app: credentials, Test connection, deploy, u
     await expect(current).toHaveAttribute('data-outcome', 'failed', { timeout: 60_000 });
     await expect(page.getByTestId('current-operation')).toContainText("exists already in");
     await expect(page.getByTestId('current-operation')).toContainText('set endpoint_name to another name');
-    await shotBoth(page, shot, 'deployment-databricks-failed');
+    await shotBothThemes(page, shot, 'deployment-databricks-failed');
 
     // Every deployment with its target and health.
     await page.getByTestId('nav-deployments').click();
     const row = page.getByTestId('deployment-row').filter({ hasText: 'churn-dbx' });
     await expect(row.getByTestId('deployment-health')).toHaveAttribute('data-health', 'serving');
     await expect(row).toContainText('databricks');
-    await shotBoth(page, shot, 'deployments-cloud');
+    await shotBothThemes(page, shot, 'deployments-cloud');
   } finally {
     await fake.close();
     await workspace.close();

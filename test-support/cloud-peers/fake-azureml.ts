@@ -610,6 +610,8 @@ export interface AzureMlPeers {
   readonly fake: FakeAzureMl;
   /** The client secret the fake's app registration has (what AZURE_CLIENT_SECRET or the keychain holds). */
   readonly clientSecret: string;
+  /** The fake's HTTPS certificate, for a process started later to trust (NODE_EXTRA_CA_CERTS). */
+  readonly certificate: TestCertificate;
   /** Settings of a deployment into the fake's workspace (`extra` added). */
   settings(extra?: Record<string, string>): Record<string, string>;
   close(): Promise<void>;
@@ -632,6 +634,7 @@ export async function startAzureMlPeers(launcher: EndpointHostLauncher, python: 
     storage,
     fake,
     clientSecret,
+    certificate,
     settings: (extra = {}) => ({
       subscription_id: ids.subscriptionId,
       resource_group: 'cairn-tests',

@@ -12,7 +12,8 @@
 // a FailureReason (a failed update goes back InService on the previous config, FailureReason
 // set, as SageMaker does). The "serving container" answers every row of a request with the
 // value in the archive's `fake-container.json` ({"prediction": ...}), so a test can tell which
-// version serves. Injected failures: ThrottlingException for the next N calls of an operation.
+// version serves. Injected failures: ThrottlingException for the next N calls of an operation, and
+// ResourceLimitExceeded when an endpoint would use more instances of a type than its quota.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -85,6 +86,8 @@ export class FakeSageMaker {
   readonly endpointConfigs = new Map<string, EndpointConfig>();
   readonly endpoints = new Map<string, Endpoint>();
   private readonly throttles = new Map<string, number>();
+  /** Instance type → how many instances of it the account's endpoints may use ('<type> for endpoint usage'); no entry: no limit. */
+  readonly instanceQuota = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly s3: S3Client;
   private readonly account: string;
@@ -254,6 +257,7 @@ export class FakeSageMaker {
         if (this.endpoints.has(endpointName)) throw validation(`Cannot create already existing endpoint "${this.arn('endpoint', endpointName)}".`);
         const configName = name('EndpointConfigName');
         if (!this.endpointConfigs.has(configName)) throw validation(`Could not find endpoint configuration "${this.arn('endpoint-config', configName)}".`);
+        this.checkQuota(configName);
         const endpoint: Endpoint = { name: endpointName, arn: this.arn('endpoint', endpointName), created: now, modified: now, status: 'Creating', configName };
         this.endpoints.set(endpointName, endpoint);
         this.later(() => this.bringUp(endpoint, configName, null));
@@ -265,6 +269,8 @@ export class FakeSageMaker {
         const configName = name('EndpointConfigName');
         if (!this.endpointConfigs.has(configName)) throw validation(`Could not find endpoint configuration "${this.arn('endpoint-config', configName)}".`);
         if (endpoint.status !== 'InService') throw validation(`Cannot update in-progress endpoint "${endpoint.arn}".`);
+        // The new fleet comes up beside the current one (blue/green), so both count.
+        this.checkQuota(configName);
         endpoint.status = 'Updating';
         endpoint.modified = now;
         delete endpoint.failureReason;
@@ -303,6 +309,27 @@ export class FakeSageMaker {
       default:
         throw new ApiError('UnknownOperationException', `The operation ${operation} is not supported by this fake.`);
     }
+  }
+
+  /** ResourceLimitExceeded, worded as SageMaker words it, when `configName`'s instances would exceed their type's quota. */
+  private checkQuota(configName: string): void {
+    const variant = (config: EndpointConfig | undefined) => {
+      const first = (config?.request.ProductionVariants as Array<{ InstanceType?: string; InitialInstanceCount?: number }> | undefined)?.[0];
+      return { type: String(first?.InstanceType), count: Number(first?.InitialInstanceCount ?? 1) };
+    };
+    const wanted = variant(this.endpointConfigs.get(configName));
+    const limit = this.instanceQuota.get(wanted.type);
+    if (limit === undefined) return;
+    const used = [...this.endpoints.values()]
+      .filter((endpoint) => endpoint.status !== 'Failed' && endpoint.status !== 'Deleting')
+      .map((endpoint) => variant(this.endpointConfigs.get(endpoint.configName)))
+      .filter((inUse) => inUse.type === wanted.type)
+      .reduce((sum, inUse) => sum + inUse.count, 0);
+    if (used + wanted.count <= limit) return;
+    throw new ApiError(
+      'ResourceLimitExceeded',
+      `The account-level service limit '${wanted.type} for endpoint usage' is ${limit} Instances, with current utilization of ${used} Instances and a request delta of ${wanted.count} Instances. Please use AWS Service Quotas to request an increase for this quota. If AWS Service Quotas is not available, contact AWS support to request an increase for this quota.`,
+    );
   }
 
   private list<T extends { name: string }>(body: Record<string, unknown>, items: T[], key: string, shape: (item: T) => unknown): unknown {

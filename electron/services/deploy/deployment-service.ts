@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CairnError } from '../../../shared/errors';
+import { formatBytes } from '../../../shared/quantity-text';
 import type {
   ConnectionCheck,
   DeployActor,
@@ -522,7 +523,7 @@ export class DeploymentService {
       const source = await modelVersionFolder(this.options.stores, version);
       const packageDir = path.join(this.options.dataDir, 'deployments', name, 'packages', String(operationId));
       const bytes = await copyModelFolder(source, packageDir);
-      step.detail(`${(bytes / 1024).toFixed(1)} kB from ${source}`);
+      step.detail(`${formatBytes(bytes)} from ${source}`);
       return packageDir;
     });
   }

@@ -62,10 +62,18 @@ describe('scoring requests', () => {
       const databricks = curlCommand(`${url}/serving-endpoints/churn/invocations`, { json }, curlAuthArgs('databricks', {}));
       expect(databricks).not.toContain('dapi-secret');
       await promisify(execFile)('/bin/sh', ['-c', databricks], { env: { ...process.env, DATABRICKS_TOKEN: 'dapi-secret' } });
+      // Azure ML's scoring URI ends in /score; the endpoint key comes from the environment, and without it the shell says how to get it.
+      const azure = curlCommand(`${url}/inference/churn/score`, { json }, curlAuthArgs('azureml', { endpoint_name: 'churn' }));
+      await promisify(execFile)('/bin/sh', ['-c', azure], { env: { ...process.env, AZUREML_ENDPOINT_KEY: 'endpoint-key' } });
+      const { AZUREML_ENDPOINT_KEY: _unset, ...withoutKey } = process.env;
+      await expect(promisify(execFile)('/bin/sh', ['-c', azure], { env: withoutKey })).rejects.toThrow(
+        'AZUREML_ENDPOINT_KEY: set it to the endpoint key: az ml online-endpoint get-credentials --name churn --query primaryKey -o tsv',
+      );
       expect(received).toEqual([
         { url: '/invocations', type: 'application/json', body: JSON.stringify(json) },
         { url: '/invocations', type: 'text/csv', body: 'x\n1\n' },
         { url: '/serving-endpoints/churn/invocations', type: 'application/json', body: JSON.stringify(json), authorization: 'Bearer dapi-secret' },
+        { url: '/inference/churn/score', type: 'application/json', body: JSON.stringify(json), authorization: 'Bearer endpoint-key' },
       ]);
       expect(curlAuthArgs('sagemaker', { region_name: 'eu-west-1' })).toBe(`--aws-sigv4 'aws:amz:eu-west-1:sagemaker' --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"`);
       expect(curlAuthArgs('local', {})).toBe('');

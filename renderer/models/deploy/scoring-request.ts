@@ -49,18 +49,26 @@ export function shellQuote(text: string): string {
 /**
  * How curl authenticates to a deployment's endpoint, by target: nothing for a local endpoint; a
  * cloud endpoint's credentials taken from the environment at run time (never written into the
- * line): SageMaker's SigV4 with AWS keys, Databricks' bearer token.
+ * line): SageMaker's SigV4 with AWS keys, Databricks' bearer token, Azure ML's endpoint key (unset,
+ * the shell stops and says how to get it).
  */
 export function curlAuthArgs(target: string, config: Readonly<Record<string, string>>): string {
   if (target === 'sagemaker') return `--aws-sigv4 ${shellQuote(`aws:amz:${config.region_name ?? 'us-west-2'}:sagemaker`)} --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"`;
   if (target === 'databricks') return '-H "Authorization: Bearer $DATABRICKS_TOKEN"';
+  if (target === 'azureml') {
+    const getKey = `az ml online-endpoint get-credentials --name ${config.endpoint_name || '<endpoint>'} --query primaryKey -o tsv`;
+    return `-H "Authorization: Bearer \${AZUREML_ENDPOINT_KEY:?set it to the endpoint key: ${getKey}}"`;
+  }
   return '';
 }
 
-/** A curl command sending `input` to an endpoint's /invocations (the URL as given when it ends so), with compact JSON and `authArgs`. */
+/**
+ * A curl command sending `input` to an endpoint's /invocations, with compact JSON and `authArgs`.
+ * A URL that is already a scoring URL (ending in /invocations, or Azure ML's /score) is used as given.
+ */
 export function curlCommand(endpointUrl: string, input: PredictionInput, authArgs = ''): string {
   const body = 'csv' in input ? input.csv : JSON.stringify(input.json);
   const contentType = 'csv' in input ? 'text/csv' : 'application/json';
-  const url = endpointUrl.endsWith('/invocations') ? endpointUrl : `${endpointUrl}/invocations`;
+  const url = /\/(invocations|score)$/.test(endpointUrl) ? endpointUrl : `${endpointUrl}/invocations`;
   return `curl -s ${shellQuote(url)}${authArgs ? ` ${authArgs}` : ''} -H ${shellQuote(`Content-Type: ${contentType}`)} --data-binary ${shellQuote(body)}`;
 }

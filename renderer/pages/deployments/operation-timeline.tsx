@@ -29,6 +29,10 @@ export function operationTitle(operation: DeploymentOperation): string {
 export function OperationTimeline({ operation }: { operation: DeploymentOperation }) {
   const now = useTicking(operation.outcome === 'running');
   const total = (operation.endedAt ?? now) - operation.startedAt;
+  // The failed step as the timeline words it ("Update the endpoint fraud"), not its internal name.
+  const failedStepTitle = operation.failedStep
+    ? ([...operation.steps].reverse().find((step) => step.name === operation.failedStep)?.title ?? operation.failedStep)
+    : null;
   return (
     <div className="operation-timeline" data-testid="operation-timeline" data-outcome={operation.outcome}>
       <ol className="timeline-steps">
@@ -60,7 +64,7 @@ export function OperationTimeline({ operation }: { operation: DeploymentOperatio
         </span>
         {operation.outcome === 'failed' && operation.error && (
           <span className="timeline-error" data-testid="operation-error">
-            {operation.failedStep ? `${operation.failedStep}: ` : ''}
+            {failedStepTitle ? `${failedStepTitle}: ` : ''}
             {operation.error}
           </span>
         )}

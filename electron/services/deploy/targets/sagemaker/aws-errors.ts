@@ -87,7 +87,8 @@ export function awsFailure(what: string, error: unknown, redactor: SecretRedacto
   const e = (error ?? {}) as AwsSdkError;
   const code = awsErrorCode(e);
   const status = e.$metadata?.httpStatusCode;
-  const message = e.message && e.message !== 'UnknownError' ? e.message : '(no message)';
+  // AWS's messages mostly end with a full stop: dropped, as the sentence below adds one.
+  const message = e.message && e.message !== 'UnknownError' ? e.message.replace(/\.\s*$/, '') : '(no message)';
   const retried = (e.$metadata?.attempts ?? 1) > 1 ? ` after ${e.$metadata!.attempts} attempts` : '';
   const cairnCode: ErrorCode = CREDENTIAL_CODES.has(code)
     ? 'UNAUTHENTICATED'
