@@ -24,6 +24,8 @@ Commands:
   history [NAME]   The audit trail, newest first: trigger, evidence, gate values, decision, steps
   approve ID       Promote a candidate that waits for approval (promote.approval: true)
   reject ID        Refuse it; production stays as it is
+  cancel ID        Stop a running firing (this process's or another's): its pipeline stops and it
+                   ends cancelled, naming who; refused once its promotion has begun
   recover          Mark firings whose process ended as failed, returning a half-moved endpoint
 
 Options:
@@ -36,8 +38,9 @@ Options:
   --data-dir <dir>      Data folder (default: $CAIRN_DATA_DIR, else the OS's per-user app data folder)
   -h, --help            Show this help
 
-Exit status: run exits 1 when an action or a gate failed (a firing ended failed or rejected), so a CI
-job can run it on a schedule; 2 for a usage mistake or an invalid automations file (each problem is
+Exit status: run exits 1 when an action or a gate failed or a firing was stopped (it ended failed,
+rejected or cancelled), so a CI job can run it on a schedule; cancel exits 0 once the firing ended
+cancelled; 2 for a usage mistake or an invalid automations file (each problem is
 printed with its file and line).
 `;
 
@@ -98,11 +101,11 @@ export async function runCtCommand(argv: string[], output: CommandOutput = proce
   const [command, name, ...extra] = parsed.positionals;
   const values = parsed.values;
   try {
-    if (!command || !['run', 'list', 'history', 'approve', 'reject', 'recover'].includes(command)) throw new UsageError(`expected a command: run, list, history, approve, reject or recover${command ? `, got '${command}'` : ''}. See \`cairn ct --help\`.`);
+    if (!command || !['run', 'list', 'history', 'approve', 'reject', 'cancel', 'recover'].includes(command)) throw new UsageError(`expected a command: run, list, history, approve, reject, cancel or recover${command ? `, got '${command}'` : ''}. See \`cairn ct --help\`.`);
     if (extra.length || (name && (command === 'list' || command === 'recover'))) throw new UsageError(`unexpected argument '${extra[0] ?? name}'.`);
     const limit = values.limit === undefined ? 20 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit takes a whole number of at least 1, got '${values.limit}'.`);
-    if ((command === 'approve' || command === 'reject') && !/^\d+$/.test(name ?? '')) throw new UsageError(`${command} takes the firing's number (from \`cairn ct history\`).`);
+    if ((command === 'approve' || command === 'reject' || command === 'cancel') && !/^\d+$/.test(name ?? '')) throw new UsageError(`${command} takes the firing's number (from \`cairn ct history\`).`);
     const projectDir = path.resolve(values.project ?? '.');
     const stores = openCairnStores(resolveDataDir(values['data-dir']));
     const ct = createContinuousTraining({ stores, via: 'cli', keepEndpointsRunning: true, python: values.python });
@@ -123,6 +126,11 @@ export async function runCtCommand(argv: string[], output: CommandOutput = proce
         output.stdout.write(firingText(firing));
         return firing.outcome === 'failed' ? 1 : 0;
       }
+      if (command === 'cancel') {
+        const firing = await ct.service.cancelAndWait(Number(name));
+        output.stdout.write(firingText(firing));
+        return firing.outcome === 'cancelled' ? 0 : 1;
+      }
       if (command === 'recover') {
         const recovered = await ct.service.recover();
         output.stdout.write(recovered.length ? recovered.map(firingText).join('\n') : 'No interrupted firings.\n');
@@ -134,7 +142,7 @@ export async function runCtCommand(argv: string[], output: CommandOutput = proce
       for (const result of results) {
         if (result.firing) {
           output.stdout.write(firingText(result.firing));
-          if (result.firing.outcome === 'failed' || result.firing.outcome === 'rejected') failed = true;
+          if (result.firing.outcome === 'failed' || result.firing.outcome === 'rejected' || result.firing.outcome === 'cancelled') failed = true;
         } else {
           output.stdout.write(`${result.automation}: ${result.skipped ?? 'nothing due'}\n`);
         }
