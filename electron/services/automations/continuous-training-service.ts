@@ -100,9 +100,11 @@ function driftSummary(report: DriftReport): string {
   return `${driftedColumns} of ${testedColumns} columns drifted (share ${share.toFixed(2)} ${drift ? '≥' : '<'} ${driftShare})`;
 }
 
-function failedChecks(report: CheckReport): string {
+/** A check report in one line for the audit trail: the failing rules' messages (sentences, their full stops dropped) joined by semicolons. */
+export function failedChecks(report: Pick<CheckReport, 'rules'>): string {
   const failing = report.rules.filter((rule) => !rule.passed);
-  return failing.length ? `${failing.length} of ${report.rules.length} checks failed: ${failing.map((rule) => rule.message).join('; ')}` : `all ${report.rules.length} checks passed`;
+  const clause = (text: string) => text.trim().replace(/\.+$/, '');
+  return failing.length ? `${failing.length} of ${report.rules.length} checks failed: ${failing.map((rule) => clause(rule.message)).join('; ')}` : `all ${report.rules.length} checks passed`;
 }
 
 /** The files under a folder, relative to it. */
