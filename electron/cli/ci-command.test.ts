@@ -83,7 +83,9 @@ it("writes each provider's workflow in its shape, running the pipeline and the g
 it("runs the workflow's cairn commands here, in the project, as the CI job would", async () => {
   expect((await ci('init', 'github')).code).toBe(0);
   const github = parseYaml(fs.readFileSync(path.join(root, '.github/workflows/cairn.yml'), 'utf8')) as { jobs: { cairn: { steps: Array<{ run?: string }> } } };
-  const commands = github.jobs.cairn.steps.flatMap((step) => (step.run?.startsWith('cairn ') ? [step.run] : []));
+  const summary = github.jobs.cairn.steps.find((step) => step.run?.includes('$GITHUB_STEP_SUMMARY'))?.run;
+  expect(summary).toMatch(/^cairn ct history --markdown --limit 5 --data-dir \.cairn >> "\$GITHUB_STEP_SUMMARY"/);
+  const commands = github.jobs.cairn.steps.flatMap((step) => (step.run?.startsWith('cairn ') && step.run !== summary ? [step.run] : []));
   expect(commands).toHaveLength(3);
   const cwd = process.cwd();
   process.chdir(root);

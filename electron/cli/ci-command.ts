@@ -141,7 +141,7 @@ ${indent(variables, 6)}
 ${indent(steps, 6)}
       - name: "Summary"
         if: always()
-        run: ${quoted('{ echo "## Cairn"; echo; echo \'```\'; cairn ct history --limit 5 --data-dir .cairn; echo \'```\'; } >> "$GITHUB_STEP_SUMMARY"')}
+        run: ${quoted('cairn ct history --markdown --limit 5 --data-dir .cairn >> "$GITHUB_STEP_SUMMARY" || echo "Cairn did not run: see the job log." >> "$GITHUB_STEP_SUMMARY"')}
       - uses: actions/upload-artifact@v4
         if: always()
         with:

@@ -60,6 +60,11 @@ it("records a person's rejection, and supersedes an approval once production mov
     return id;
   };
   const rejectId = waiting();
+  store.updateFiring(rejectId, {
+    candidate: { name: null, version: null, source: 'runs:/r1/model', runId: 'r1', metrics: { accuracy: 0.75612 } },
+    production: { name: 'churn', version: '1', source: 'models:/churn@champion', runId: null, metrics: { accuracy: 0.71333 } },
+    gate: { data: null, passed: true, rules: [{ kind: 'metric', rule: 'metrics.accuracy >= production + 0.01', passed: true, values: {}, detail: '0.7561 ≥ 0.7233 (production 0.7133 + 0.01)' }] },
+  });
   const approveId = waiting();
   stores.close();
 
@@ -71,6 +76,12 @@ it("records a person's rejection, and supersedes an approval once production mov
   const history = JSON.parse((await ct('history', 'a', '--json')).stdout) as Array<{ id: number; outcome: string; reason: string; approval: { decision: string; comment: string | null } }>;
   expect(history.find((firing) => firing.id === rejectId)).toMatchObject({ outcome: 'rejected', approval: { decision: 'rejected', comment: 'not before the release' } });
   expect(history.find((firing) => firing.id === approveId)?.reason).toMatch(/production moved to version none/);
+  const markdown = (await ct('history', 'a', '--markdown')).stdout;
+  expect(markdown).toMatch(/^## Cairn: continuous training\n/);
+  expect(markdown).toContain(`### a #${rejectId}: rejected`);
+  expect(markdown).toContain('| metrics.accuracy >= production + 0.01 | ✅ | 0.7561 ≥ 0.7233 (production 0.7133 + 0.01) |');
+  expect(markdown).toContain('| accuracy | 0.7561 | 0.7133 |');
+  expect(markdown).toMatch(/\*\*Why:\*\* \S+ rejected the candidate: not before the release; production did not change/);
   await expect(ct('reject', String(rejectId))).rejects.toThrow(/does not wait for approval \(it is rejected\)/);
 });
 

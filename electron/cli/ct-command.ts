@@ -32,6 +32,7 @@ Options:
   -p, --project <dir>   The project folder holding cairn-automations.yaml (default: the current folder)
   --manual              run: fire automations with a 'manual' trigger even when nothing else is due
   --json                list, history: print JSON (history: the full records, for export)
+  --markdown            history: print markdown (decision, gate rules, metrics), for a CI job summary
   --limit <n>           history: at most n firings (default 20)
   --comment <text>      approve, reject: why, kept in the audit trail
   --python <path>       The Python that evaluates models (default: the file's python:, $CAIRN_PYTHON, python3)
@@ -70,6 +71,30 @@ export function firingText(firing: AutomationFiring): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Text for a markdown table cell. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** A firing as markdown for a CI job's summary: the decision and why, each gate rule's values, the metrics side by side. */
+export function firingMarkdown(firing: AutomationFiring): string {
+  const lines = [`### ${firing.automation} #${firing.id}: ${firing.outcome}`, '', `${firing.trigger.kind}: ${firing.trigger.detail} (${seconds(firing.startedAt, firing.endedAt)})`, ''];
+  if (firing.reason) lines.push(`**Why:** ${firing.reason}`, '');
+  if (firing.gate?.rules.length) {
+    lines.push('| Gate rule | Passed | Detail |', '| --- | --- | --- |');
+    for (const rule of firing.gate.rules) lines.push(`| ${cell(rule.rule)} | ${rule.passed ? '✅' : '❌'} | ${cell(rule.detail)} |`);
+    lines.push('');
+  }
+  if (firing.candidate) {
+    const metrics = [...new Set([...Object.keys(firing.candidate.metrics), ...Object.keys(firing.production?.metrics ?? {})])].sort();
+    const value = (found: number | null | undefined) => (found === null || found === undefined ? '—' : String(Number(found.toPrecision(4))));
+    lines.push('| Metric | Candidate | Production |', '| --- | --- | --- |');
+    for (const name of metrics) lines.push(`| ${cell(name)} | ${value(firing.candidate.metrics[name])} | ${value(firing.production?.metrics[name])} |`);
+    lines.push('');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 function summaryText(summary: AutomationSummary): string {
   const next = summary.nextScheduledAt ? new Date(summary.nextScheduledAt).toISOString() : '-';
   const last = summary.lastFiring ? `#${summary.lastFiring.id} ${summary.lastFiring.outcome}` : 'never fired';
@@ -88,6 +113,7 @@ export async function runCtCommand(argv: string[], output: CommandOutput = proce
         project: { type: 'string', short: 'p' },
         manual: { type: 'boolean' },
         json: { type: 'boolean' },
+        markdown: { type: 'boolean' },
         limit: { type: 'string' },
         comment: { type: 'string' },
         python: { type: 'string' },
@@ -118,6 +144,7 @@ export async function runCtCommand(argv: string[], output: CommandOutput = proce
       if (command === 'history') {
         const firings = ct.service.history({ projectDir, automation: name, limit });
         if (values.json) output.stdout.write(`${JSON.stringify(firings, null, 2)}\n`);
+        else if (values.markdown) output.stdout.write(`## Cairn: continuous training\n\n${firings.length ? firings.map(firingMarkdown).join('\n') : 'No firings.\n'}`);
         else output.stdout.write(firings.length ? firings.map(firingText).join('\n') : `No firings yet${name ? ` of ${name}` : ''} in ${projectDir}: run \`cairn ct run\`.\n`);
         return 0;
       }
