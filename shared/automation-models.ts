@@ -28,7 +28,9 @@ export type FiringOutcome =
   /** The action or a step failed, or the process running it ended: production did not change. */
   | 'failed'
   /** A proposal that a newer one, or a move of production, made stale before anyone approved it. */
-  | 'superseded';
+  | 'superseded'
+  /** A person stopped it while it ran (its reason names who): production did not change. */
+  | 'cancelled';
 
 /** How a step of a firing stands. */
 export type FiringStepOutcome = 'running' | 'succeeded' | 'failed' | 'skipped';

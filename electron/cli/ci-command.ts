@@ -16,7 +16,9 @@ hand, with the gate and promotion sections written out as comments to fill in. A
 the app's Automations page (or run \`cairn ct run\`) to run it.
 
 With a CI provider, it also writes that provider's workflow, which on every push and pull request
-installs Cairn, pulls the DVC cache when the project has a remote, runs the pipeline and
+builds Cairn from source on the fresh runner (git clone of $CAIRN_SOURCE at $CAIRN_REF, npm ci, the
+CLI's build, npm install --global; the two variables are written into the workflow and a CI
+variable of the same name overrides them), pulls the DVC cache when the project has a remote, runs the pipeline and
 \`cairn ct run --manual\` (the gate against the production model), and keeps the audit trail
 of the run as a JSON artifact with a summary where the provider shows one:
   github         .github/workflows/cairn.yml
@@ -25,6 +27,10 @@ of the run as a JSON artifact with a summary where the provider shows one:
 
 Options:
   -p, --project <dir>   The project folder (default: the current folder)
+  --cairn-source <URL[#REF]>  The git repository (and branch, tag or commit) the workflow builds Cairn
+                        from (default: $CAIRN_SOURCE and $CAIRN_REF here; without either the
+                        workflow stops at that step, saying to set CAIRN_SOURCE)
+  --install <CMD>       A shell command that installs Cairn instead of building it from source
   --force               Overwrite files that exist (by default nothing is written when one does)
   -h, --help            Show this help
 
@@ -69,9 +75,25 @@ automations:
     #   deploy: {name: my-model, target: local}
 `;
 
+/** How the workflow gets Cairn onto a runner that does not have it. */
+export interface CairnInstall {
+  /** The git repository Cairn is built from ('' when not known: the step then says to set it). */
+  readonly source: string;
+  /** The branch, tag or commit ('' for the repository's default branch). */
+  readonly ref: string;
+  /** A command that installs Cairn instead of building it (replaces the build). */
+  readonly command: string | null;
+}
+
+/** The shell line that builds Cairn from $CAIRN_SOURCE at $CAIRN_REF and puts `cairn` on the PATH. */
+export const BUILD_FROM_SOURCE =
+  'if [ -z "$CAIRN_SOURCE" ]; then echo "CAIRN_SOURCE is not set: the git URL Cairn is built from (cairn ci init --cairn-source URL#REF, or a CI variable)" >&2; exit 1; fi; ' +
+  'git clone --quiet "$CAIRN_SOURCE" "$HOME/cairn-source" && if [ -n "$CAIRN_REF" ]; then git -C "$HOME/cairn-source" checkout --quiet "$CAIRN_REF"; fi && ' +
+  'cd "$HOME/cairn-source" && ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund && npm run build -- --main-only && npm install --global --no-audit --no-fund . && cairn --version';
+
 /** The shell lines every provider's job runs, in order. */
-const CI_STEPS: ReadonlyArray<{ readonly name: string; readonly run: string }> = [
-  { name: 'Install Cairn', run: 'npm install --global cairn' },
+const ciSteps = (install: CairnInstall): ReadonlyArray<{ readonly name: string; readonly run: string }> => [
+  install.command ? { name: 'Install Cairn', run: install.command } : { name: 'Build Cairn from source', run: BUILD_FROM_SOURCE },
   { name: 'Pull the DVC cache', run: 'if [ -f .dvc/config ]; then pip install dvc && dvc pull; else echo "no DVC remote: the pipeline runs from scratch"; fi' },
   { name: 'Run the pipeline', run: 'cairn pipeline run --data-dir .cairn' },
   { name: 'Run the automations (gate against production)', run: 'cairn ct run --manual --data-dir .cairn' },
@@ -91,7 +113,9 @@ function quoted(text: string): string {
 }
 
 /** The workflow file of a provider: where it goes, and its text. */
-export function ciWorkflow(provider: CiProvider): { readonly file: string; readonly text: string } {
+export function ciWorkflow(provider: CiProvider, install: CairnInstall = { source: '', ref: '', command: null }): { readonly file: string; readonly text: string } {
+  const CI_STEPS = ciSteps(install);
+  const variables = `CAIRN_SOURCE: ${quoted(install.source)}\nCAIRN_REF: ${quoted(install.ref)}`;
   const header = '# Written by `cairn ci init`: the pipeline and the automations\' gate on every push and pull request.\n';
   if (provider === 'github') {
     const steps = CI_STEPS.map((step) => `- name: ${quoted(step.name)}\n  run: ${quoted(step.run)}`).join('\n');
@@ -104,6 +128,8 @@ on:
 jobs:
   cairn:
     runs-on: ubuntu-latest
+    env:
+${indent(variables, 6)}
     steps:
       - uses: actions/checkout@v4
       - uses: actions/setup-node@v4
@@ -115,7 +141,7 @@ jobs:
 ${indent(steps, 6)}
       - name: "Summary"
         if: always()
-        run: ${quoted('{ echo "## Cairn"; echo; echo \'```\'; cairn ct history --limit 5 --data-dir .cairn; echo \'```\'; } >> "$GITHUB_STEP_SUMMARY"')}
+        run: ${quoted('cairn ct history --markdown --limit 5 --data-dir .cairn >> "$GITHUB_STEP_SUMMARY" || echo "Cairn did not run: see the job log." >> "$GITHUB_STEP_SUMMARY"')}
       - uses: actions/upload-artifact@v4
         if: always()
         with:
@@ -127,7 +153,9 @@ ${indent(steps, 6)}
   if (provider === 'gitlab') {
     return {
       file: '.gitlab-ci.yml',
-      text: `${header}cairn:
+      text: `${header}variables:
+${indent(variables, 2)}
+cairn:
   image: nikolaik/python-nodejs:python3.11-nodejs20
   rules:
     - if: $CI_PIPELINE_SOURCE == "push" || $CI_PIPELINE_SOURCE == "merge_request_event"
@@ -147,6 +175,8 @@ ${CI_STEPS.map((step) => `    - ${quoted(step.run)}`).join('\n')}
   - "*"
 pr:
   - "*"
+variables:
+${indent(variables, 2)}
 pool:
   vmImage: ubuntu-latest
 steps:
@@ -173,7 +203,11 @@ export async function runCiCommand(argv: string[], output: CommandOutput = proce
   try {
     let parsed;
     try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: { project: { type: 'string', short: 'p' }, force: { type: 'boolean' } } });
+      parsed = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: { project: { type: 'string', short: 'p' }, force: { type: 'boolean' }, 'cairn-source': { type: 'string' }, install: { type: 'string' } },
+      });
     } catch (error) {
       throw new UsageError(error instanceof Error ? error.message : String(error));
     }
@@ -185,7 +219,15 @@ export async function runCiCommand(argv: string[], output: CommandOutput = proce
     }
     const projectDir = path.resolve(parsed.values.project ?? '.');
     if (!fs.existsSync(projectDir) || !fs.statSync(projectDir).isDirectory()) throw new UsageError(`no folder at ${projectDir}.`);
-    const files = [{ file: AUTOMATIONS_FILE, text: STARTER_AUTOMATIONS }, ...(provider ? [ciWorkflow(provider as CiProvider)] : [])];
+    const sourceOption = parsed.values['cairn-source'];
+    const hash = sourceOption?.lastIndexOf('#') ?? -1;
+    const install: CairnInstall = {
+      source: sourceOption === undefined ? (process.env.CAIRN_SOURCE ?? '') : hash >= 0 ? sourceOption.slice(0, hash) : sourceOption,
+      ref: sourceOption === undefined ? (process.env.CAIRN_REF ?? '') : hash >= 0 ? sourceOption.slice(hash + 1) : '',
+      command: parsed.values.install?.trim() || null,
+    };
+    if (sourceOption !== undefined && !install.source) throw new UsageError(`--cairn-source takes a git URL, optionally with #REF; got '${sourceOption}'.`);
+    const files = [{ file: AUTOMATIONS_FILE, text: STARTER_AUTOMATIONS }, ...(provider ? [ciWorkflow(provider as CiProvider, install)] : [])];
     const existing = files.filter((item) => fs.existsSync(path.join(projectDir, item.file)));
     if (existing.length && !parsed.values.force) {
       output.stderr.write(`cairn ci: ${existing.map((item) => item.file).join(' and ')} already exist${existing.length === 1 ? 's' : ''} in ${projectDir}; nothing was written. Run again with --force to overwrite.\n`);
@@ -197,6 +239,9 @@ export async function runCiCommand(argv: string[], output: CommandOutput = proce
       fs.writeFileSync(`${target}.tmp`, item.text);
       fs.renameSync(`${target}.tmp`, target);
       output.stdout.write(`wrote ${item.file}\n`);
+    }
+    if (provider && !install.command && !install.source) {
+      output.stdout.write('note: the workflow builds Cairn from $CAIRN_SOURCE, which is empty: run again with --cairn-source URL#REF (or --install CMD), or set CAIRN_SOURCE as a CI variable.\n');
     }
     if (!fs.existsSync(path.join(projectDir, 'dvc.yaml'))) output.stdout.write(`note: ${projectDir} has no dvc.yaml yet; the automation runs the pipeline it declares.\n`);
     return 0;

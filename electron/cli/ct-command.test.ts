@@ -1,9 +1,10 @@
 // `cairn ct` in-process against a real data folder: usage mistakes and invalid automations files
-// exit 2 with the file and line, and a person's decision on a waiting candidate is recorded.
+// exit 2 with the file and line, a person's decision on a waiting candidate is recorded, and
+// `cancel` stops a running firing that another `cairn ct run` runs: it ends cancelled, and run exits 1.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { openCairnStores } from '../services/cairn-services';
 import { SqliteAutomationStore } from '../services/automations/sqlite-automation-store';
 import { runCtCommand } from './ct-command';
@@ -59,6 +60,11 @@ it("records a person's rejection, and supersedes an approval once production mov
     return id;
   };
   const rejectId = waiting();
+  store.updateFiring(rejectId, {
+    candidate: { name: null, version: null, source: 'runs:/r1/model', runId: 'r1', metrics: { accuracy: 0.75612 } },
+    production: { name: 'churn', version: '1', source: 'models:/churn@champion', runId: null, metrics: { accuracy: 0.71333 } },
+    gate: { data: null, passed: true, rules: [{ kind: 'metric', rule: 'metrics.accuracy >= production + 0.01', passed: true, values: {}, detail: '0.7561 ≥ 0.7233 (production 0.7133 + 0.01)' }] },
+  });
   const approveId = waiting();
   stores.close();
 
@@ -70,5 +76,42 @@ it("records a person's rejection, and supersedes an approval once production mov
   const history = JSON.parse((await ct('history', 'a', '--json')).stdout) as Array<{ id: number; outcome: string; reason: string; approval: { decision: string; comment: string | null } }>;
   expect(history.find((firing) => firing.id === rejectId)).toMatchObject({ outcome: 'rejected', approval: { decision: 'rejected', comment: 'not before the release' } });
   expect(history.find((firing) => firing.id === approveId)?.reason).toMatch(/production moved to version none/);
+  const markdown = (await ct('history', 'a', '--markdown')).stdout;
+  expect(markdown).toMatch(/^## Cairn: continuous training\n/);
+  expect(markdown).toContain(`### a #${rejectId}: rejected`);
+  expect(markdown).toContain('| metrics.accuracy >= production + 0.01 | ✅ | 0.7561 ≥ 0.7233 (production 0.7133 + 0.01) |');
+  expect(markdown).toContain('| accuracy | 0.7561 | 0.7133 |');
+  expect(markdown).toMatch(/\*\*Why:\*\* \S+ rejected the candidate: not before the release; production did not change/);
   await expect(ct('reject', String(rejectId))).rejects.toThrow(/does not wait for approval \(it is rejected\)/);
 });
+
+it('cancels a firing another `cairn ct run` runs: its pipeline stops, it ends cancelled, and run exits 1', async () => {
+  fs.writeFileSync(path.join(root, 'dvc.yaml'), 'stages:\n  slow:\n    cmd: sleep 60 && echo done > done.txt\n    outs: [done.txt]\n');
+  fs.writeFileSync(path.join(root, 'cairn-automations.yaml'), 'automations:\n  slow:\n    triggers: [manual]\n    action: {pipeline: .}\n');
+  const running = ct('run', 'slow');
+  const watcher = openCairnStores(path.join(root, 'data'));
+  let firingId: number | undefined;
+  try {
+    const store = new SqliteAutomationStore(watcher.database);
+    await vi.waitFor(
+      () => {
+        const firing = store.listFirings({ projectDir: root, limit: 1 })[0];
+        expect(firing?.steps.some((step) => step.name === 'pipeline' && step.outcome === 'running')).toBe(true);
+        firingId = firing!.id;
+      },
+      { timeout: 30_000, interval: 50 },
+    );
+  } finally {
+    watcher.close();
+  }
+  expect((await ct('cancel', 'x')).code).toBe(2);
+  const cancelled = await ct('cancel', String(firingId));
+  expect(cancelled.code, cancelled.stderr).toBe(0);
+  expect(cancelled.stdout).toMatch(new RegExp(`^#${firingId} slow: cancelled \\(`));
+  expect(cancelled.stdout).toMatch(/why: +cancelled by .* \(cli\); production did not change/);
+  const run = await running;
+  expect(run.code).toBe(1);
+  expect(run.stdout).toMatch(/slow: cancelled/);
+  expect(fs.existsSync(path.join(root, 'done.txt'))).toBe(false);
+  await expect(ct('cancel', String(firingId))).rejects.toThrow(/is not running \(it is cancelled\)/);
+}, 60_000);

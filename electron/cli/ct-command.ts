@@ -24,20 +24,24 @@ Commands:
   history [NAME]   The audit trail, newest first: trigger, evidence, gate values, decision, steps
   approve ID       Promote a candidate that waits for approval (promote.approval: true)
   reject ID        Refuse it; production stays as it is
+  cancel ID        Stop a running firing (this process's or another's): its pipeline stops and it
+                   ends cancelled, naming who; refused once its promotion has begun
   recover          Mark firings whose process ended as failed, returning a half-moved endpoint
 
 Options:
   -p, --project <dir>   The project folder holding cairn-automations.yaml (default: the current folder)
   --manual              run: fire automations with a 'manual' trigger even when nothing else is due
   --json                list, history: print JSON (history: the full records, for export)
+  --markdown            history: print markdown (decision, gate rules, metrics), for a CI job summary
   --limit <n>           history: at most n firings (default 20)
   --comment <text>      approve, reject: why, kept in the audit trail
   --python <path>       The Python that evaluates models (default: the file's python:, $CAIRN_PYTHON, python3)
   --data-dir <dir>      Data folder (default: $CAIRN_DATA_DIR, else the OS's per-user app data folder)
   -h, --help            Show this help
 
-Exit status: run exits 1 when an action or a gate failed (a firing ended failed or rejected), so a CI
-job can run it on a schedule; 2 for a usage mistake or an invalid automations file (each problem is
+Exit status: run exits 1 when an action or a gate failed or a firing was stopped (it ended failed,
+rejected or cancelled), so a CI job can run it on a schedule; cancel exits 0 once the firing ended
+cancelled; 2 for a usage mistake or an invalid automations file (each problem is
 printed with its file and line).
 `;
 
@@ -67,6 +71,30 @@ export function firingText(firing: AutomationFiring): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Text for a markdown table cell. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** A firing as markdown for a CI job's summary: the decision and why, each gate rule's values, the metrics side by side. */
+export function firingMarkdown(firing: AutomationFiring): string {
+  const lines = [`### ${firing.automation} #${firing.id}: ${firing.outcome}`, '', `${firing.trigger.kind}: ${firing.trigger.detail} (${seconds(firing.startedAt, firing.endedAt)})`, ''];
+  if (firing.reason) lines.push(`**Why:** ${firing.reason}`, '');
+  if (firing.gate?.rules.length) {
+    lines.push('| Gate rule | Passed | Detail |', '| --- | --- | --- |');
+    for (const rule of firing.gate.rules) lines.push(`| ${cell(rule.rule)} | ${rule.passed ? '✅' : '❌'} | ${cell(rule.detail)} |`);
+    lines.push('');
+  }
+  if (firing.candidate) {
+    const metrics = [...new Set([...Object.keys(firing.candidate.metrics), ...Object.keys(firing.production?.metrics ?? {})])].sort();
+    const value = (found: number | null | undefined) => (found === null || found === undefined ? '—' : String(Number(found.toPrecision(4))));
+    lines.push('| Metric | Candidate | Production |', '| --- | --- | --- |');
+    for (const name of metrics) lines.push(`| ${cell(name)} | ${value(firing.candidate.metrics[name])} | ${value(firing.production?.metrics[name])} |`);
+    lines.push('');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 function summaryText(summary: AutomationSummary): string {
   const next = summary.nextScheduledAt ? new Date(summary.nextScheduledAt).toISOString() : '-';
   const last = summary.lastFiring ? `#${summary.lastFiring.id} ${summary.lastFiring.outcome}` : 'never fired';
@@ -85,6 +113,7 @@ export async function runCtCommand(argv: string[], output: CommandOutput = proce
         project: { type: 'string', short: 'p' },
         manual: { type: 'boolean' },
         json: { type: 'boolean' },
+        markdown: { type: 'boolean' },
         limit: { type: 'string' },
         comment: { type: 'string' },
         python: { type: 'string' },
@@ -98,11 +127,11 @@ export async function runCtCommand(argv: string[], output: CommandOutput = proce
   const [command, name, ...extra] = parsed.positionals;
   const values = parsed.values;
   try {
-    if (!command || !['run', 'list', 'history', 'approve', 'reject', 'recover'].includes(command)) throw new UsageError(`expected a command: run, list, history, approve, reject or recover${command ? `, got '${command}'` : ''}. See \`cairn ct --help\`.`);
+    if (!command || !['run', 'list', 'history', 'approve', 'reject', 'cancel', 'recover'].includes(command)) throw new UsageError(`expected a command: run, list, history, approve, reject, cancel or recover${command ? `, got '${command}'` : ''}. See \`cairn ct --help\`.`);
     if (extra.length || (name && (command === 'list' || command === 'recover'))) throw new UsageError(`unexpected argument '${extra[0] ?? name}'.`);
     const limit = values.limit === undefined ? 20 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit takes a whole number of at least 1, got '${values.limit}'.`);
-    if ((command === 'approve' || command === 'reject') && !/^\d+$/.test(name ?? '')) throw new UsageError(`${command} takes the firing's number (from \`cairn ct history\`).`);
+    if ((command === 'approve' || command === 'reject' || command === 'cancel') && !/^\d+$/.test(name ?? '')) throw new UsageError(`${command} takes the firing's number (from \`cairn ct history\`).`);
     const projectDir = path.resolve(values.project ?? '.');
     const stores = openCairnStores(resolveDataDir(values['data-dir']));
     const ct = createContinuousTraining({ stores, via: 'cli', keepEndpointsRunning: true, python: values.python });
@@ -115,6 +144,7 @@ export async function runCtCommand(argv: string[], output: CommandOutput = proce
       if (command === 'history') {
         const firings = ct.service.history({ projectDir, automation: name, limit });
         if (values.json) output.stdout.write(`${JSON.stringify(firings, null, 2)}\n`);
+        else if (values.markdown) output.stdout.write(`## Cairn: continuous training\n\n${firings.length ? firings.map(firingMarkdown).join('\n') : 'No firings.\n'}`);
         else output.stdout.write(firings.length ? firings.map(firingText).join('\n') : `No firings yet${name ? ` of ${name}` : ''} in ${projectDir}: run \`cairn ct run\`.\n`);
         return 0;
       }
@@ -122,6 +152,11 @@ export async function runCtCommand(argv: string[], output: CommandOutput = proce
         const firing = await ct.service.decide(Number(name), command === 'approve' ? 'approved' : 'rejected', values.comment ? { comment: values.comment } : {});
         output.stdout.write(firingText(firing));
         return firing.outcome === 'failed' ? 1 : 0;
+      }
+      if (command === 'cancel') {
+        const firing = await ct.service.cancelAndWait(Number(name));
+        output.stdout.write(firingText(firing));
+        return firing.outcome === 'cancelled' ? 0 : 1;
       }
       if (command === 'recover') {
         const recovered = await ct.service.recover();
@@ -134,7 +169,7 @@ export async function runCtCommand(argv: string[], output: CommandOutput = proce
       for (const result of results) {
         if (result.firing) {
           output.stdout.write(firingText(result.firing));
-          if (result.firing.outcome === 'failed' || result.firing.outcome === 'rejected') failed = true;
+          if (result.firing.outcome === 'failed' || result.firing.outcome === 'rejected' || result.firing.outcome === 'cancelled') failed = true;
         } else {
           output.stdout.write(`${result.automation}: ${result.skipped ?? 'nothing due'}\n`);
         }

@@ -39,6 +39,6 @@ export const automationsCalls = {
   decideAutomationFiring: defineCall<AutomationFiring>()(
     z.object({ firingId: z.number().int().min(1), decision: z.enum(['approved', 'rejected']), comment: z.string().max(2000).optional() }).strict(),
   ),
-  /** Cancel a running firing (in this process or another): its pipeline stops, the firing ends failed; refused once its promotion has begun. */
+  /** Cancel a running firing (in this process or another): its pipeline stops, the firing ends cancelled; refused once its promotion has begun. */
   cancelAutomationFiring: defineCall<AutomationFiring>()(z.object({ firingId: z.number().int().min(1) }).strict()),
 } satisfies CapabilityCalls<AutomationsCallName>;

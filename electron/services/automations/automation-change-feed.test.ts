@@ -1,7 +1,7 @@
 // The automations change feed over a real database written by two connections (as the app and a
 // `cairn ct` beside it would): this connection's writes and the other's both arrive, a firing's
 // outcome becomes one notice, and a switch flipped elsewhere is announced. Then cancellation: a
-// firing whose pipeline runs is cancelled from another connection and ends failed, naming who.
+// firing whose pipeline runs is cancelled from another connection and ends cancelled, naming who.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -76,7 +76,7 @@ it("announces this connection's and another's changes, with one notice per outco
   ]);
 });
 
-it('cancels a running firing from another connection: the pipeline stops and the firing ends failed, naming who', async () => {
+it('cancels a running firing from another connection: the pipeline stops and the firing ends cancelled, naming who', async () => {
   const project = path.join(root, 'project');
   fs.mkdirSync(project);
   fs.writeFileSync(path.join(project, 'dvc.yaml'), 'stages:\n  slow:\n    cmd: sleep 60 && echo done > done.txt\n    outs: [done.txt]\n');
@@ -92,8 +92,8 @@ it('cancels a running firing from another connection: the pipeline stops and the
   const [result] = await done;
   const waited = Date.now() - asked;
   expect(waited).toBeLessThan(10_000);
-  expect(result!.firing).toMatchObject({ outcome: 'failed', reason: 'cancelled by ana (app); production did not change' });
+  expect(result!.firing).toMatchObject({ outcome: 'cancelled', reason: 'cancelled by ana (app); production did not change' });
   expect(fs.existsSync(path.join(project, 'done.txt'))).toBe(false);
   // Only a running firing can be cancelled.
-  expect(() => cancelling.service.cancel(firing.id)).toThrow(/is not running \(it is failed\)/);
+  expect(() => cancelling.service.cancel(firing.id)).toThrow(/is not running \(it is cancelled\)/);
 }, 60_000);

@@ -84,7 +84,7 @@ const SCHEDULE_STATE = 'schedule';
 /** A firing that stops early with an outcome (not an error). */
 class FiringEnd extends Error {
   constructor(
-    readonly outcome: 'rejected' | 'nothing-to-do' | 'failed',
+    readonly outcome: 'rejected' | 'nothing-to-do' | 'failed' | 'cancelled',
     readonly reason: string,
   ) {
     super(reason);
@@ -100,9 +100,11 @@ function driftSummary(report: DriftReport): string {
   return `${driftedColumns} of ${testedColumns} columns drifted (share ${share.toFixed(2)} ${drift ? '≥' : '<'} ${driftShare})`;
 }
 
-function failedChecks(report: CheckReport): string {
+/** A check report in one line for the audit trail: the failing rules' messages (sentences, their full stops dropped) joined by semicolons. */
+export function failedChecks(report: Pick<CheckReport, 'rules'>): string {
   const failing = report.rules.filter((rule) => !rule.passed);
-  return failing.length ? `${failing.length} of ${report.rules.length} checks failed: ${failing.map((rule) => rule.message).join('; ')}` : `all ${report.rules.length} checks passed`;
+  const clause = (text: string) => text.trim().replace(/\.+$/, '');
+  return failing.length ? `${failing.length} of ${report.rules.length} checks failed: ${failing.map((rule) => clause(rule.message)).join('; ')}` : `all ${report.rules.length} checks passed`;
 }
 
 /** The files under a folder, relative to it. */
@@ -231,7 +233,7 @@ export class ContinuousTrainingService {
 
   /**
    * Asks the process running a firing to cancel it (this one or another: the request is recorded
-   * and the owner looks for it every quarter second): its pipeline stops and it ends failed with
+   * and the owner looks for it every quarter second): its pipeline stops and it ends cancelled, naming
    * who cancelled it. Refused once its promotion has begun, which ends whole or rolled back by itself.
    */
   cancel(id: number, options: { readonly actor?: AutomationActor } = {}): AutomationFiring {
@@ -241,6 +243,25 @@ export class ContinuousTrainingService {
     const request: CancelRequest = { firingId: id, actor: options.actor ?? this.actor() };
     this.deps.store.setTriggerState(firing.projectDir, firing.automation, CANCEL_STATE, request);
     return firing;
+  }
+
+  /**
+   * Cancels a running firing and waits for the process running it to end it (for a terminal, where
+   * the record should be the final one); the firing as it stands then. A firing whose process had
+   * already ended is recovered instead (it ends failed, its endpoint returned if it had moved).
+   */
+  async cancelAndWait(id: number, options: { readonly actor?: AutomationActor; readonly timeoutMs?: number } = {}): Promise<AutomationFiring> {
+    this.cancel(id, options);
+    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    for (;;) {
+      const firing = this.deps.store.getFiring(id);
+      if (firing.outcome !== 'running' || Date.now() > deadline) return firing;
+      if (firing.ownerPid !== process.pid && !isProcessAlive(firing.ownerPid)) {
+        await this.recover();
+        continue;
+      }
+      await new Promise((resolve) => setTimeout(resolve, CANCEL_POLL_MS));
+    }
   }
 
   /** Waits for the firings this service runs. */
@@ -425,7 +446,7 @@ class Firing {
 
   private cancelEnd(): FiringEnd {
     const actor = this.cancelledBy!;
-    return new FiringEnd('failed', `cancelled by ${actor.user} (${actor.via}); production did not change`);
+    return new FiringEnd('cancelled', `cancelled by ${actor.user} (${actor.via}); production did not change`);
   }
 
   /** Ends the firing here when it was cancelled (between steps, and before a promotion begins). */

@@ -1,4 +1,4 @@
-// The automations' records in SQLite (migration 15, in the tracker's database), every write in a
+// The automations' records in SQLite (migrations 15 and 16, in the tracker's database), every write in a
 // BEGIN IMMEDIATE transaction: the lease is taken by one statement that another process's
 // transaction cannot interleave with, so two processes never both hold it.
 import type { AutomationFiring, FiringOutcome, FiringStep, FiringStepOutcome, TriggerKind } from '../../../shared/automation-models';

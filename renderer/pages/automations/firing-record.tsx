@@ -18,6 +18,7 @@ const OUTCOME_LABELS: Record<FiringOutcome, string> = {
   'nothing-to-do': 'Nothing to do',
   failed: 'Failed',
   superseded: 'Superseded',
+  cancelled: 'Cancelled',
 };
 
 /** How a firing ended, or where it stands, as a badge. */

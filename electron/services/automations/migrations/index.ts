@@ -2,6 +2,10 @@
 // capability (see database/all-migrations.ts).
 import type { Migration } from '../../database/migration';
 import { automationsSql } from './015-automations';
+import { firingCancelledSql } from './016-firing-cancelled';
 
 /** The automations capability's migrations. */
-export const AUTOMATION_MIGRATIONS: readonly Migration[] = [{ version: 15, name: 'automations', sql: automationsSql }];
+export const AUTOMATION_MIGRATIONS: readonly Migration[] = [
+  { version: 15, name: 'automations', sql: automationsSql },
+  { version: 16, name: 'firing-cancelled', sql: firingCancelledSql },
+];
