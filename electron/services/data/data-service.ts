@@ -4,17 +4,18 @@
 // profiles per version, drift reports per pair of versions, checks as tracked runs.
 import fs from 'node:fs';
 import path from 'node:path';
-import type {
-  CheckReport,
-  DataJobProgress,
-  DatasetOrigin,
-  DatasetProfile,
-  DatasetSummary,
-  DatasetVersion,
-  DriftOptions,
-  DriftReport,
-  DriftSide,
-  DriftTimeline,
+import {
+  shortDigest,
+  type CheckReport,
+  type DataJobProgress,
+  type DatasetOrigin,
+  type DatasetProfile,
+  type DatasetSummary,
+  type DatasetVersion,
+  type DriftOptions,
+  type DriftReport,
+  type DriftSide,
+  type DriftTimeline,
 } from '../../../shared/data-models';
 import { CairnError } from '../../../shared/errors';
 import type { ArtifactStore } from '../artifacts/artifact-store';
@@ -101,12 +102,11 @@ export class DataService {
     const files = resolveTableFiles(ref);
     const known = this.deps.store.knownDigest(files);
     const name = options.name ?? defaultDatasetName(files.root);
-    if (known && !options.refresh) {
-      const version = this.deps.store.recordVersion({ datasetName: name, digest: known, files }, { kind: 'added', runId: null, detail: null });
-      const stored = this.deps.store.getProfile(version.versionId);
-      if (stored) return { version, profile: stored, cached: true };
-    }
-    return this.profileFiles(files, name, options, null);
+    // Files the catalog knows unchanged keep their version (and its digest, which may be a pipeline's md5).
+    const knownVersion = known ? this.deps.store.recordVersion({ datasetName: name, digest: known, files }, { kind: 'added', runId: null, detail: null }) : null;
+    const stored = knownVersion && !options.refresh ? this.deps.store.getProfile(knownVersion.versionId) : null;
+    if (knownVersion && stored) return { version: knownVersion, profile: stored, cached: true };
+    return this.profileFiles(files, name, options, knownVersion);
   }
 
   /** The stored profile of a version; null when it was never profiled. */
@@ -312,17 +312,28 @@ export class DataService {
     return registrations;
   }
 
-  /** Records a pipeline stage's tabular dep or out (a file or folder) as a dataset version linked to the stage's run. */
-  registerPipelineData(
+  /**
+   * Records a pipeline stage's tabular dep or out (a file or folder) as a dataset version linked to
+   * the stage's run. With `digest` (the DVC md5 the pipeline runner computed, as 'md5:<hex>') the
+   * files are not hashed again; files the catalog already knows keep the digest they have.
+   */
+  async registerPipelineData(
     inputPath: string,
-    stage: { readonly runId: string | null; readonly pipeline: string; readonly stage: string; readonly role: 'dep' | 'out'; readonly name?: string },
+    stage: {
+      readonly runId: string | null;
+      readonly pipeline: string;
+      readonly stage: string;
+      readonly role: 'dep' | 'out';
+      readonly name?: string;
+      readonly digest?: string;
+    },
     options: DataJobOptions = {},
   ): Promise<DatasetVersion> {
-    return this.addDataset(inputPath, {
-      ...options,
-      name: stage.name,
-      origin: { kind: 'pipeline', runId: stage.runId, detail: JSON.stringify({ pipeline: stage.pipeline, stage: stage.stage, role: stage.role }) },
-    });
+    const origin = { kind: 'pipeline' as const, runId: stage.runId, detail: JSON.stringify({ pipeline: stage.pipeline, stage: stage.stage, role: stage.role }) };
+    if (!stage.digest) return this.addDataset(inputPath, { ...options, name: stage.name, origin });
+    const files = resolveTableFiles(inputPath);
+    const digest = this.deps.store.knownDigest(files) ?? stage.digest;
+    return this.deps.store.recordVersion({ datasetName: stage.name ?? defaultDatasetName(files.root), digest, files }, origin);
   }
 
   /**
@@ -399,7 +410,7 @@ export function localSourcePath(sourceType: string | null, source: string | null
 }
 
 function sideOfVersion(version: DatasetVersion): DriftSideInput {
-  return { label: `${version.datasetName}@${version.digest.replace(/^sha256:/, '').slice(0, 8)}`, files: resolveTableFiles(version.path), versionId: version.versionId };
+  return { label: `${version.datasetName}@${shortDigest(version.digest, 8)}`, files: resolveTableFiles(version.path), versionId: version.versionId };
 }
 
 function sideOfPath(inputPath: string): DriftSideInput {

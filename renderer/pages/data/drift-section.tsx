@@ -2,7 +2,7 @@
 // column, the most drifted first, with its kind, the test Evidently would use, the score against
 // its threshold, the verdict, and both sides' distributions overlaid.
 import { memo, useState } from 'react';
-import type { ColumnDrift, DatasetVersion, DriftReport } from '../../../shared/data-models';
+import { type ColumnDrift, type DatasetVersion, type DriftReport, shortDigest } from '../../../shared/data-models';
 import { countOf } from '../../../shared/quantity-text';
 import { DistributionChart } from '../../components/charts/distribution-chart';
 import { ErrorMessage } from '../../components/error-message';
@@ -63,7 +63,7 @@ function CompareForm({ versions, referenceId, currentId }: { versions: readonly 
   const running = useAppStore((state) => Object.values(state.dataJobs).some((job) => job.kind === 'drift'));
   const option = (version: DatasetVersion) => (
     <option key={version.versionId} value={version.versionId}>
-      {versionLabel(versions, version.versionId)} · {version.digest.slice(7, 15)} · {version.path.split('/').at(-1)}
+      {versionLabel(versions, version.versionId)} · {shortDigest(version.digest, 8)} · {version.path.split('/').at(-1)}
     </option>
   );
   return (
