@@ -94,6 +94,26 @@ describe('data calls', () => {
     expect(await call('cancelDataJob', { jobId: 'not-running' })).toEqual({ cancelled: false });
   });
 
+  it("sets a dataset's drift choices, which its comparisons then use; bad ones are refused and change nothing", async () => {
+    const march = await call<DatasetVersion>('addDataset', { path: path.join(EXAMPLES, 'orders-march.csv'), name: 'orders' });
+    const april = await call<DatasetVersion>('addDataset', { path: path.join(EXAMPLES, 'orders-april.csv'), name: 'orders' });
+    expect(await call('getDriftSettings', { dataset: 'orders' })).toEqual({});
+    const settings = { only: ['amount', 'country'], columns: { amount: { test: 'psi', threshold: 0.2 } }, driftShare: 0.4 };
+    expect(await call('setDriftSettings', { dataset: 'orders', settings })).toEqual(settings);
+    const drift = await call<DriftReport>('compareDatasets', { referenceVersionId: march.versionId, currentVersionId: april.versionId });
+    expect(drift.columns.map((column) => column.column).sort()).toEqual(['amount', 'country']);
+    expect(drift.columns.find((column) => column.column === 'amount')).toMatchObject({ test: 'psi', threshold: 0.2 });
+    expect(drift.dataset.driftShare).toBe(0.4);
+
+    await expect(call('setDriftSettings', { dataset: 'orders', settings: { columns: { amount: { test: 'anova' } } } })).rejects.toThrow(/INVALID_PARAMETER_VALUE/);
+    await expect(call('setDriftSettings', { dataset: 'orders', settings: { columns: { amount: { threshold: -1 } } } })).rejects.toThrow(/INVALID_PARAMETER_VALUE/);
+    await expect(call('setDriftSettings', { dataset: 'orders', settings: { columns: { amount: { test: 'z', threshold: 5 } } } })).rejects.toThrow(
+      /INVALID_PARAMETER_VALUE: Drift settings: column amount: z gives a p-value/,
+    );
+    await expect(call('setDriftSettings', { dataset: 'nothing', settings: {} })).rejects.toThrow(/RESOURCE_DOES_NOT_EXIST/);
+    expect(await call('getDriftSettings', { dataset: 'orders' })).toEqual(settings);
+  });
+
   it('cancels a running job by its id, and the engine works on', async () => {
     const lines = ['a,b,c'];
     for (let i = 0; i < 300_000; i++) lines.push(`${i},${i % 7},name-${i % 13}`);

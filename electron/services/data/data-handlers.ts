@@ -50,6 +50,8 @@ export function createDataHandlers(services: DataHandlerServices): CallHandlerTa
       dataJobs.run(request.jobId, (job) => data.profile({ versionId: request.versionId }, { ...job, refresh: request.refresh })),
     compareDatasets: (request) =>
       dataJobs.run(request.jobId, (job) => data.compare({ versionId: request.referenceVersionId }, { versionId: request.currentVersionId }, job)),
+    getDriftSettings: async (request) => data.getDriftSettings(request.dataset),
+    setDriftSettings: async (request) => data.setDriftSettings(request.dataset, request.settings),
     getDriftTimeline: (request) =>
       dataJobs.run(request.jobId, (job) => {
         const versions = data.listVersions(request.dataset);

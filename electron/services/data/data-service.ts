@@ -24,6 +24,7 @@ import { recordCheckRun } from './check-run-recorder';
 import type { CheckRule } from './checks/check-rules';
 import { parseChecksFile } from './checks/checks-file';
 import type { DataStore } from './data-store';
+import { checkedDriftSettings, withDriftSettings } from './drift-settings';
 import type { DataEngine } from './engine/data-engine';
 import type { DriftSideInput } from './engine/engine-protocol';
 import { resolveTableFiles, tableFormatOf, type TableFiles } from './table-files';
@@ -140,7 +141,8 @@ export class DataService {
   }
 
   /**
-   * Reference vs current with Evidently's defaults (or `options`' choices). When both are stored
+   * Reference vs current with Evidently's defaults, under the current dataset's stored drift
+   * settings and `options`' choices (which win). When both are stored
    * versions (or `record` is set, which adds paths as versions), the report is stored and a
    * second call with the same versions and options is answered from the store.
    */
@@ -150,10 +152,10 @@ export class DataService {
     options: DriftOptions & DataJobOptions & { readonly record?: boolean } = {},
   ): Promise<DriftReport> {
     const record = options.record ?? (typeof reference !== 'string' && typeof current !== 'string');
-    const driftOptions = driftOptionsOf(options);
     if (record) {
       const referenceVersion = typeof reference === 'string' ? await this.addDataset(reference, options) : this.resolveVersion(reference);
       const currentVersion = typeof current === 'string' ? await this.addDataset(current, options) : this.resolveVersion(current);
+      const driftOptions = withDriftSettings(this.deps.store.getDriftSettings(currentVersion.datasetId), driftOptionsOf(options));
       const key = canonicalJson(driftOptions);
       const stored = this.deps.store.getDriftReport(referenceVersion.versionId, currentVersion.versionId, key);
       if (stored) return stored;
@@ -164,7 +166,25 @@ export class DataService {
       this.deps.store.saveDriftReport(referenceVersion.versionId, currentVersion.versionId, key, reports[0]!);
       return reports[0]!;
     }
-    return compareSides(this.deps.engine, this.sideOf(reference), this.sideOf(current), driftOptions, options);
+    const currentSide = this.sideOf(current);
+    const stored = currentSide.versionId ? this.deps.store.getDriftSettings(this.getVersion(currentSide.versionId).datasetId) : null;
+    return compareSides(this.deps.engine, this.sideOf(reference), currentSide, withDriftSettings(stored, driftOptionsOf(options)), options);
+  }
+
+  /** A dataset's drift choices (columns, tests and thresholds, drift share); empty when none were chosen. */
+  getDriftSettings(nameOrId: string): DriftOptions {
+    return this.deps.store.getDriftSettings(this.getDataset(nameOrId).datasetId) ?? {};
+  }
+
+  /**
+   * Stores a dataset's drift choices, used whenever its versions are compared (the current
+   * side's dataset) unless a comparison makes its own; empty settings forget them.
+   */
+  setDriftSettings(nameOrId: string, settings: DriftOptions): DriftOptions {
+    const dataset = this.getDataset(nameOrId);
+    const checked = checkedDriftSettings(settings);
+    this.deps.store.setDriftSettings(dataset.datasetId, Object.keys(checked).length > 0 ? checked : null);
+    return checked;
   }
 
   /** registerRunInputs for every active run with dataset inputs (of one experiment, or all). */
@@ -202,8 +222,9 @@ export class DataService {
     const currents: DriftSideInput[] =
       'dataset' in batches ? this.listVersions(batches.dataset).map(sideOfVersion) : batchFiles(batches.folder).map((file) => sideOfPath(file));
     if (currents.length === 0) throw new CairnError('INVALID_PARAMETER_VALUE', 'The timeline has no batches to compare.');
+    const stored = 'dataset' in batches ? this.deps.store.getDriftSettings(this.getDataset(batches.dataset).datasetId) : null;
     const { reports } = await this.deps.engine.run(
-      { kind: 'drift', reference: this.sideOf(reference), currents, options: driftOptionsOf(options), withoutDistributions: true },
+      { kind: 'drift', reference: this.sideOf(reference), currents, options: withDriftSettings(stored, driftOptionsOf(options)), withoutDistributions: true },
       options,
     );
     return {

@@ -10,6 +10,7 @@ import { formatCount, formatDuration, formatMetricValue } from '../../components
 import { columnsByDrift, driftBars, isPValueTest } from '../../models/data/distribution-bars';
 import { versionLabel, type Loaded } from '../../stores/data-slice';
 import { useAppStore } from '../../use-app-store';
+import { DriftSettingsForm } from './drift-settings-form';
 
 const CHART_WIDTH = 300;
 const CHART_HEIGHT = 130;
@@ -107,7 +108,7 @@ function DriftVerdict({ report }: { report: DriftReport }) {
       {dataset.driftedColumns} of {countOf(dataset.testedColumns, 'tested column')} drifted ({Math.round(dataset.share * 100)}%; the dataset drifts from{' '}
       {Math.round(dataset.driftShare * 100)}%) ·{' '}
       <span className="faint">
-        {formatCount(report.reference.rows)} reference rows, {formatCount(report.current.rows)} current rows; Evidently's default tests · computed in{' '}
+        {formatCount(report.reference.rows)} reference rows, {formatCount(report.current.rows)} current rows · computed in{' '}
         {formatDuration(report.durationMs)}
       </span>
     </p>
@@ -137,6 +138,7 @@ export function DriftSection({
       ) : (
         <>
           <CompareForm key={`${referenceId}-${currentId}`} versions={versions} referenceId={referenceId} currentId={currentId} />
+          <DriftSettingsForm />
           {drift.status === 'error' && drift.error && (
             <ErrorMessage
               title="Could not compare the versions"
