@@ -145,7 +145,7 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     options.changeIntervalMs,
   );
   const stopStorageEvents = storage.onChange((diskFull) => events.publish('storage.changed', { dataDir: options.dataDir, diskFull }));
-  const data = createDataCapability({ database, tracker: store, artifacts: stores.artifacts });
+  const data = createDataCapability({ database, tracker: store, artifacts: stores.artifacts, registry: stores.registry });
   const pipelineService = new PipelineService({
     dataDir: options.dataDir,
     store,

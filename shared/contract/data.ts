@@ -82,7 +82,7 @@ export const dataCalls = {
   getDriftSettings: defineCall<DriftOptions>()(z.object({ dataset: datasetName }).strict()),
   /** Stores a dataset's drift choices, used when its versions are compared; empty settings forget them. Answers them as stored. */
   setDriftSettings: defineCall<DriftOptions>()(z.object({ dataset: datasetName, settings: driftSettings }).strict()),
-  /** Each version of a dataset against a reference version (default: its oldest): drift and missing share per column over time. */
+  /** Each version of a dataset against a reference version (default: the one the @champion or latest Production model trained on, else its oldest): drift and missing share per column over time. */
   getDriftTimeline: defineCall<DriftTimeline>()(
     z.object({ dataset: datasetName, referenceVersionId: versionId.optional(), jobId: jobId.optional() }).strict(),
   ),

@@ -133,6 +133,34 @@ describe('data calls', () => {
   });
 });
 
+describe('the default drift reference', () => {
+  it('is the data the @champion model version trained on, else the latest Production version, else the oldest version', async () => {
+    const march = await call<DatasetVersion>('addDataset', { path: path.join(EXAMPLES, 'orders-march.csv'), name: 'orders' });
+    const april = await call<DatasetVersion>('addDataset', { path: path.join(EXAMPLES, 'orders-april.csv'), name: 'orders' });
+    const referenceOf = async () => (await call<DriftTimeline>('getDriftTimeline', { dataset: 'orders' })).reference.versionId;
+    expect(await referenceOf()).toBe(march.versionId);
+
+    const { registry } = services.tracking;
+    const trainOn = async (version: DatasetVersion) => {
+      const run = await services.store.createRun({ experimentId: '0' });
+      services.data.store.addOrigin(version.versionId, { kind: 'run-input', runId: run.info.runId, detail: null });
+      return run.info.runId;
+    };
+    await registry.createRegisteredModel({ name: 'churn' });
+    const onMarch = await registry.createModelVersion({ name: 'churn', source: 'runs:/x/model', runId: await trainOn(march) });
+    const onApril = await registry.createModelVersion({ name: 'churn', source: 'runs:/y/model', runId: await trainOn(april) });
+    await registry.transitionModelVersionStage('churn', onMarch.version, 'Production', false);
+    expect(await referenceOf()).toBe(march.versionId);
+    await registry.setRegisteredModelAlias('churn', 'champion', onApril.version);
+    expect(await referenceOf()).toBe(april.versionId);
+    // A chosen reference wins.
+    expect((await call<DriftTimeline>('getDriftTimeline', { dataset: 'orders', referenceVersionId: march.versionId })).reference.versionId).toBe(march.versionId);
+    await registry.deleteRegisteredModelAlias('churn', 'champion');
+    await registry.transitionModelVersionStage('churn', onApril.version, 'Production', true);
+    expect(await referenceOf()).toBe(april.versionId);
+  });
+});
+
 describe('datasets logged by MLflow clients', () => {
   it('appear in the catalog linked to their run when the file is reachable; the others are listed with the reason', async () => {
     const source = path.join(dir, 'train.csv');

@@ -19,6 +19,7 @@ import {
 } from '../../../shared/data-models';
 import { CairnError } from '../../../shared/errors';
 import type { ArtifactStore } from '../artifacts/artifact-store';
+import type { RegistryStore } from '../registry/registry-store';
 import type { TrackerStore } from '../tracker/tracker-store';
 import { recordCheckRun } from './check-run-recorder';
 import type { CheckRule } from './checks/check-rules';
@@ -56,6 +57,8 @@ export interface DataServiceDeps {
   readonly engine: DataEngine;
   readonly tracker?: TrackerStore;
   readonly artifacts?: ArtifactStore | null;
+  /** The model registry, to find the data the champion model trained on (the default drift reference). */
+  readonly registry?: RegistryStore | null;
 }
 
 /** A check to run: the rules (from a checks file or given), and whether and where to record it. */
@@ -169,6 +172,37 @@ export class DataService {
     const currentSide = this.sideOf(current);
     const stored = currentSide.versionId ? this.deps.store.getDriftSettings(this.getVersion(currentSide.versionId).datasetId) : null;
     return compareSides(this.deps.engine, this.sideOf(reference), currentSide, withDriftSettings(stored, driftOptionsOf(options)), options);
+  }
+
+  /**
+   * The version a dataset's drift is measured against when none was chosen: the version the
+   * registered model version holding the `@champion` alias trained on (its run used it), else the
+   * one the latest `Production` version trained on; null when no such model used this dataset.
+   */
+  async defaultDriftReference(nameOrId: string): Promise<DatasetVersion | null> {
+    const registry = this.deps.registry;
+    if (!registry) return null;
+    const versions = this.listVersions(nameOrId);
+    const trainedOn = (runId: string | null) =>
+      runId ? (versions.find((version) => version.origins.some((origin) => origin.runId === runId && origin.kind !== 'check')) ?? null) : null;
+    const models: string[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await registry.searchRegisteredModels({ maxResults: 1000, pageToken });
+      models.push(...page.items.map((model) => model.name));
+      pageToken = page.nextPageToken || undefined;
+    } while (pageToken);
+    for (const model of models) {
+      const champion = await registry.getModelVersionByAlias(model, 'champion').catch(() => null);
+      const found = trainedOn(champion?.runId ?? null);
+      if (found) return found;
+    }
+    for (const model of models) {
+      const [production] = await registry.getLatestVersions(model, ['Production']);
+      const found = trainedOn(production?.runId ?? null);
+      if (found) return found;
+    }
+    return null;
   }
 
   /** A dataset's drift choices (columns, tests and thresholds, drift share); empty when none were chosen. */
