@@ -208,7 +208,6 @@ test("a dataset's drift settings choose its columns and tests, and go back to Ev
   await expect(page.getByTestId('drift-column')).toHaveCount(2, { timeout: 30_000 });
   await expect(driftColumn(page, 'amount')).toContainText('psi');
   await expect(page.locator('[data-testid="drift-settings"] summary')).toContainText('chosen for this dataset');
-  await page.locator('[data-testid="drift-settings"] summary').click();
   await page.getByTestId('drift-settings-reset').click();
   await expect(page.getByTestId('drift-column')).toHaveCount(allColumns, { timeout: 30_000 });
   await expect(driftColumn(page, 'amount')).toContainText('ks');
