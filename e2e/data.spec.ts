@@ -6,7 +6,7 @@
 // links back; a registered model version showing the drift of the newest data against the data its
 // run trained on (logged through MLflow's REST API), and that run compared with the check's run
 // showing both versions' distributions side by side; profiling a large file cancelled; keyboard
-// use; screenshots in both themes.
+// use; a file dropped in the browser (its path to complete); drift settings; screenshots in both themes.
 import { DuckDBInstance } from '@duckdb/node-api';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -103,6 +103,15 @@ test('the empty page says what to do, and a path that does not exist is refused'
   await page.getByTestId('add-dataset-path').press('Enter');
   await expect(page.getByTestId('data-action-error')).toContainText('absent.csv');
   await expect(page.getByTestId('data-empty')).toBeVisible();
+  // A file dropped in a browser: its path cannot be read, so its name fills the field to complete.
+  await page.getByTestId('add-dataset-form').evaluate((form) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['a,b\n1,2\n'], 'dropped.csv', { type: 'text/csv' }));
+    form.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  });
+  await expect(page.getByTestId('drop-notice')).toContainText('complete the path of dropped.csv');
+  await expect(page.getByTestId('add-dataset-path')).toHaveValue('dropped.csv');
+  await page.getByTestId('add-dataset-path').fill('');
   await shot(page, 'data-empty-light');
   await page.emulateMedia({ colorScheme: 'dark' });
   await shot(page, 'data-empty-dark');
@@ -183,6 +192,25 @@ test('a Parquet second version drifts in amount, with both distributions overlai
   await page.locator('[data-testid="dataset-row"][data-name="orders"]').getByTestId('dataset-link').click();
   await expect(page.getByRole('heading', { name: 'Profile of v2' })).toBeVisible();
   await expect(page.getByTestId('profile-summary')).toContainText('parquet');
+});
+
+test("a dataset's drift settings choose its columns and tests, and go back to Evidently's defaults", async ({ page, cairn }) => {
+  await page.goto(cairn.url.replace(/#.*$/, '') + '#/data/orders');
+  await expect(page.getByTestId('drift-summary')).toBeVisible({ timeout: 30_000 });
+  const allColumns = await page.getByTestId('drift-column').count();
+  await page.locator('[data-testid="drift-settings"] summary').click();
+  await page.getByTestId('drift-settings-tests').fill('amount=anova');
+  await page.getByTestId('drift-settings-save').click();
+  await expect(page.getByTestId('drift-settings-error')).toContainText('the test must be one of');
+  await page.getByTestId('drift-settings-columns').fill('amount, quantity');
+  await page.getByTestId('drift-settings-tests').fill('amount=psi:0.2');
+  await page.getByTestId('drift-settings-save').click();
+  await expect(page.getByTestId('drift-column')).toHaveCount(2, { timeout: 30_000 });
+  await expect(driftColumn(page, 'amount')).toContainText('psi');
+  await expect(page.locator('[data-testid="drift-settings"] summary')).toContainText('chosen for this dataset');
+  await page.getByTestId('drift-settings-reset').click();
+  await expect(page.getByTestId('drift-column')).toHaveCount(allColumns, { timeout: 30_000 });
+  await expect(driftColumn(page, 'amount')).toContainText('ks');
 });
 
 test('a checks file fails the Parquet version with the failing values, and its run links the data both ways', async ({ page, cairn, shot }) => {

@@ -10,6 +10,7 @@ import { decodeJson, encodeJson } from '../shared/json-codec';
 
 type RawBridge = Record<CallName, (request: unknown) => Promise<CallResult<unknown>>> & {
   onEvent(name: EventName, listener: (payload: unknown) => void): () => void;
+  pathForFile?(file: File): string;
 };
 
 declare global {
@@ -114,6 +115,11 @@ function httpApi(): CairnApi {
 
 /** The typed API, over IPC in the desktop app and over HTTP in the browser mode. */
 export const api: CairnApi = window.cairnBridge ? ipcApi(window.cairnBridge) : httpApi();
+
+/** Where a file dropped on the window is on this machine (the desktop app); null in a browser, which does not tell. */
+export function pathOfDroppedFile(file: File): string | null {
+  return window.cairnBridge?.pathForFile?.(file) || null;
+}
 
 /**
  * Makes a call now, ahead of the code that will make the same call (renderer/boot.ts), so its

@@ -30,7 +30,10 @@ export interface DatasetVersion {
   readonly versionId: string;
   readonly datasetId: string;
   readonly datasetName: string;
-  /** 'sha256:<hex>' of the file, or of the folder's sorted file list with each file's digest. */
+  /**
+   * 'sha256:<hex>' of the file, or of the folder's sorted file list with each file's digest; for
+   * a pipeline stage's dep or out, the DVC hash its run computed: 'md5:<hex>' ('md5:<hex>.dir' for a folder).
+   */
   readonly digest: string;
   /** The file or folder it was read from. */
   readonly path: string;
@@ -43,6 +46,11 @@ export interface DatasetVersion {
   /** Whether a profile is stored for it. */
   readonly profiled: boolean;
   readonly origins: readonly DatasetOrigin[];
+}
+
+/** The first `length` hex digits of a version's digest, without its scheme ('sha256:', 'md5:'). */
+export function shortDigest(digest: string, length: number): string {
+  return digest.replace(/^[a-z0-9]+:/, '').slice(0, length);
 }
 
 /** A dataset: a name whose versions are told apart by content digest. */

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DRIFT_TEST_NAMES, type DataJobProgress, type DriftOptions, type DriftReport, type DriftTestName } from '../../shared/data-models';
+import { DRIFT_TEST_NAMES, shortDigest, type DataJobProgress, type DriftOptions, type DriftReport, type DriftTestName } from '../../shared/data-models';
 import { CairnError } from '../../shared/errors';
 import { createDataCapability, type DataCapability } from '../services/data/create-data-service';
 import { compareFiles, type DataRef } from '../services/data/data-service';
@@ -166,7 +166,7 @@ async function runSubcommand(subcommand: string, args: string[], output: Command
         needs(1, 'add PATH [--name N]');
         const version = await service.addDataset(positionals[0]!, { name: values.name, ...job });
         if (values.json) json(version);
-        else print(`Added ${version.datasetName} version ${shortDigest(version.digest)} (${version.files.length} file${version.files.length === 1 ? '' : 's'}, ${version.bytes.toLocaleString('en')} bytes) from ${version.path}\n`);
+        else print(`Added ${version.datasetName} version ${shortDigest(version.digest, 12)} (${version.files.length} file${version.files.length === 1 ? '' : 's'}, ${version.bytes.toLocaleString('en')} bytes) from ${version.path}\n`);
         return 0;
       }
       case 'list': {
@@ -178,7 +178,7 @@ async function runSubcommand(subcommand: string, args: string[], output: Command
             print(
               `${table(
                 ['version', 'digest', 'seen first', 'bytes', 'profiled', 'path'],
-                versions.map((v) => [v.versionId.slice(0, 8), shortDigest(v.digest), new Date(v.createdTime).toISOString().slice(0, 19), v.bytes.toLocaleString('en'), v.profiled ? 'yes' : '', v.path]),
+                versions.map((v) => [v.versionId.slice(0, 8), shortDigest(v.digest, 12), new Date(v.createdTime).toISOString().slice(0, 19), v.bytes.toLocaleString('en'), v.profiled ? 'yes' : '', v.path]),
               )}\n`,
             );
           }
@@ -187,14 +187,14 @@ async function runSubcommand(subcommand: string, args: string[], output: Command
         const datasets = service.listDatasets();
         if (values.json) json(datasets);
         else if (datasets.length === 0) print('No datasets yet. Add one with `cairn data add PATH`.\n');
-        else print(`${table(['dataset', 'versions', 'latest', 'path'], datasets.map((d) => [d.name, String(d.versionCount), d.latestVersion ? shortDigest(d.latestVersion.digest) : '', d.latestVersion?.path ?? '']))}\n`);
+        else print(`${table(['dataset', 'versions', 'latest', 'path'], datasets.map((d) => [d.name, String(d.versionCount), d.latestVersion ? shortDigest(d.latestVersion.digest, 12) : '', d.latestVersion?.path ?? '']))}\n`);
         return 0;
       }
       case 'profile': {
         needs(1, 'profile DATA [--name N] [--refresh]');
         const { version, profile, cached } = await service.profile(dataRef(positionals[0]!), { name: values.name, refresh: values.refresh, ...job });
         if (values.json) json({ version, profile, cached });
-        else print(formatProfile(`${version.datasetName} version ${shortDigest(version.digest)}${cached ? ' (stored profile)' : ''}`, profile));
+        else print(formatProfile(`${version.datasetName} version ${shortDigest(version.digest, 12)}${cached ? ' (stored profile)' : ''}`, profile));
         return 0;
       }
       case 'check': {
@@ -260,7 +260,7 @@ async function addFromRuns(data: DataCapability, experiment: string | undefined,
   for (const { runName, registration } of registrations) {
     if (registration.version) {
       recorded++;
-      output.stdout.write(`${runName}: ${registration.name} → ${registration.version.datasetName} version ${shortDigest(registration.version.digest)} (${registration.version.path})\n`);
+      output.stdout.write(`${runName}: ${registration.name} → ${registration.version.datasetName} version ${shortDigest(registration.version.digest, 12)} (${registration.version.path})\n`);
     } else {
       output.stdout.write(`${runName}: ${registration.name} not recorded: ${registration.reason}\n`);
     }
@@ -307,10 +307,6 @@ export function evidentlyJson(report: DriftReport) {
       })),
     dataset: { drifted_columns: report.dataset.driftedColumns, share: report.dataset.share, drift: report.dataset.drift },
   };
-}
-
-function shortDigest(digest: string): string {
-  return digest.replace(/^sha256:/, '').slice(0, 12);
 }
 
 /** One line of a data job's progress: its stage, the file, how far, how many rows. */

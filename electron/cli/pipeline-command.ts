@@ -11,6 +11,8 @@ import { PipelineBusyError, PipelineService, type PipelineStatus, type PipelineV
 import type { ExecutionResult } from '../services/pipelines/pipeline-runner';
 import type { StageChange } from '../services/pipelines/stage-status';
 import { openCairnStores } from '../services/cairn-services';
+import { createDataCapability } from '../services/data/create-data-service';
+import { recordPipelineStageData } from '../services/data/pipeline-data-recorder';
 import { startTrackingServer } from '../services/tracking-api/tracking-server';
 import type { CommandOutput } from './command-output';
 
@@ -176,12 +178,15 @@ async function runCommand(args: PipelineArgs, output: CommandOutput): Promise<nu
   let trackingUri = (args.values['tracking-uri'] as string | undefined) ?? null;
   const server = context && !trackingUri ? await startTrackingServer({ context, host: '127.0.0.1', port: 0 }) : null;
   trackingUri ??= server?.url ?? null;
+  // Tracked executions put their stages' tabular deps and outs in the data catalog.
+  const data = context ? createDataCapability({ database: context.database, tracker: context.store, artifacts: context.artifacts }) : null;
   const service = new PipelineService({
     dataDir: args.dataDir,
     store,
     artifacts: context?.artifacts ?? null,
     database: context?.database ?? null,
     trackingUri: () => (store ? trackingUri : null),
+    onStageSettled: data ? recordPipelineStageData(data.service) : undefined,
   });
   const display = output.stderr.isTTY ? new LiveDisplay(output) : new PlainDisplay(output);
   let interrupts = 0;
@@ -205,6 +210,7 @@ async function runCommand(args: PipelineArgs, output: CommandOutput): Promise<nu
     process.removeListener('SIGINT', onInterrupt);
     display.finish();
     await service.close();
+    await data?.close();
     await server?.close();
     context?.close();
   }

@@ -32,6 +32,7 @@ function runPreload(code: string) {
   const invoked: Array<{ channel: string; payload: unknown }> = [];
   const listeners = new Map<string, Set<Listener>>();
   const electron = {
+    webUtils: { getPathForFile: (file: { name: string }) => `/dropped/${file.name}` },
     contextBridge: { exposeInMainWorld: (key: string, api: Record<string, (...args: unknown[]) => unknown>) => exposed.set(key, api) },
     ipcRenderer: {
       invoke: async (channel: string, payload: unknown) => {
@@ -66,11 +67,13 @@ describe('the preload bundle', () => {
     expect(() => checkPreloadSize(PRELOAD_MAX_BYTES + 1)).toThrow(/over the limit/);
   });
 
-  it('exposes one named function per call, each invoking its own channel, and onEvent', async () => {
+  it('exposes one named function per call, each invoking its own channel, onEvent and pathForFile', async () => {
     const { exposed, invoked } = runPreload(bundle.code);
     expect([...exposed.keys()]).toEqual(['cairnBridge']);
     const bridge = exposed.get('cairnBridge')!;
-    expect(Object.keys(bridge).sort()).toEqual([...CALL_NAMES, 'onEvent'].sort());
+    expect(Object.keys(bridge).sort()).toEqual([...CALL_NAMES, 'onEvent', 'pathForFile'].sort());
+    // A dropped file's path comes from Electron's webUtils.getPathForFile.
+    expect(bridge.pathForFile!({ name: 'orders.csv' })).toBe('/dropped/orders.csv');
     for (const name of CALL_NAMES) {
       expect(await bridge[name]!({ probe: name })).toEqual({ ok: true, value: `cairn:call:${name}` });
     }

@@ -2,7 +2,7 @@
 // each bound to its own channel. Events forward only their payload and return an unsubscribe.
 // It imports the contract's names only (no schemas, no zod), so the bundle stays a few KB:
 // scripts/preload-bundle.mjs fails the build past its size limit.
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { CallResult } from '../../shared/contract/call-result';
 import { CALL_NAMES, EVENT_NAMES, type EventName } from '../../shared/contract/contract-names';
 import { callChannel, eventChannel } from '../main/ipc-channels';
@@ -20,5 +20,8 @@ api.onEvent = (name: EventName, listener: (payload: unknown) => void): (() => vo
     ipcRenderer.removeListener(eventChannel(name), wrapped);
   };
 };
+
+// The path of a file dropped on the window (File.path is gone from recent Electron); '' when it has none.
+api.pathForFile = (file: File): string => webUtils.getPathForFile(file);
 
 contextBridge.exposeInMainWorld('cairnBridge', api);

@@ -12,6 +12,7 @@ import { DEFAULT_CHANGE_INTERVAL_MS, startChangeFeed } from './change-feed';
 import { createCoalescingThrottle } from '../../shared/coalescing-throttle';
 import { createDataCapability, type DataCapability } from './data/create-data-service';
 import { DataJobs } from './data/data-jobs';
+import { recordPipelineStageData } from './data/pipeline-data-recorder';
 import { startRunInputLinker } from './data/run-input-linker';
 import { openDatabase, type CairnDatabase } from './database/database';
 import { artifactsDir, artifactUploadsDir, trackerDatabaseFile } from './data-dir';
@@ -144,12 +145,14 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     options.changeIntervalMs,
   );
   const stopStorageEvents = storage.onChange((diskFull) => events.publish('storage.changed', { dataDir: options.dataDir, diskFull }));
+  const data = createDataCapability({ database, tracker: store, artifacts: stores.artifacts, registry: stores.registry });
   const pipelineService = new PipelineService({
     dataDir: options.dataDir,
     store,
     artifacts: stores.artifacts,
     database,
     trackingUri: () => trackingUri,
+    onStageSettled: recordPipelineStageData(data.service),
   });
   const pipelines = new PipelineAppService({
     service: pipelineService,
@@ -157,7 +160,6 @@ export function startCairnServices(options: CairnServicesOptions): CairnServices
     publish: (progress) => events.publish('pipelines.progress', progress),
     pickFolder: options.pickFolder,
   });
-  const data = createDataCapability({ database, tracker: store, artifacts: stores.artifacts });
   const dataJobs = new DataJobs((jobId, progress) => events.publish('data.progress', { jobId, progress }));
   const dataChanges = createCoalescingThrottle<string, Set<string>>({
     intervalMs: options.changeIntervalMs ?? DEFAULT_CHANGE_INTERVAL_MS,

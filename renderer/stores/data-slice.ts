@@ -5,7 +5,7 @@
 // (`data.changed`).
 import type { StateCreator } from 'zustand';
 import type { DatasetDetail, RecordedCheck, RunDatasets } from '../../shared/contract';
-import type { DataJobProgress, DatasetProfile, DatasetSummary, DatasetVersion, DriftReport, DriftTimeline } from '../../shared/data-models';
+import type { DataJobProgress, DatasetProfile, DatasetSummary, DatasetVersion, DriftOptions, DriftReport, DriftTimeline } from '../../shared/data-models';
 import { CairnError } from '../../shared/errors';
 import type { AppState, SliceContext } from './app-store';
 import { describeError } from './describe-error';
@@ -46,6 +46,8 @@ export interface OpenDataset {
   readonly currentVersionId: string | null;
   readonly drift: Loaded<DriftReport>;
   readonly timeline: Loaded<DriftTimeline>;
+  /** The dataset's drift choices (columns, tests, thresholds), used by its comparisons. */
+  readonly driftSettings: Loaded<DriftOptions>;
   /** The checks file last used on this dataset, to run again. */
   readonly lastChecksFile: string;
 }
@@ -109,6 +111,8 @@ export interface DataSlice {
   compareDatasetVersions(referenceVersionId: string, currentVersionId: string): Promise<void>;
   /** Every version of the open dataset against the reference. */
   loadDriftTimeline(referenceVersionId: string | null): Promise<void>;
+  /** Stores the open dataset's drift choices and compares the shown pair again with them; resolves to whether they were stored. */
+  saveDriftSettings(settings: DriftOptions): Promise<boolean>;
   runDatasetChecks(versionId: string, checksFile: string, referenceVersionId: string | null): Promise<RecordedCheck | null>;
   cancelDataJob(jobId: string): Promise<void>;
   clearDataActionError(): void;
@@ -207,6 +211,14 @@ export function createDataSlice({ api }: SliceContext): StateCreator<AppState, [
       }
     };
 
+    const loadDriftSettings = async (name: string) => {
+      try {
+        patchOpen(name, { driftSettings: ready(await api.getDriftSettings({ dataset: name })) });
+      } catch (error) {
+        patchOpen(name, { driftSettings: failed(error) });
+      }
+    };
+
     /** Profiles a version as a job; the open dataset shows the profile when it shows that version. */
     const profileJob = async (version: Pick<DatasetVersion, 'versionId' | 'datasetName'>, subject: string, refresh: boolean) => {
       const { versionId, datasetName } = version;
@@ -271,9 +283,11 @@ export function createDataSlice({ api }: SliceContext): StateCreator<AppState, [
               currentVersionId: null,
               drift: IDLE,
               timeline: IDLE,
+              driftSettings: LOADING,
               lastChecksFile: '',
             },
           });
+          void loadDriftSettings(name);
         } else {
           // The address names the version shown; none means the newest.
           patchOpen(name, (open) => (open.versionId === versionId ? {} : { versionId, profile: LOADING }));
@@ -325,6 +339,22 @@ export function createDataSlice({ api }: SliceContext): StateCreator<AppState, [
               : {},
           );
         }
+      },
+
+      async saveDriftSettings(settings) {
+        const open = get().openDataset;
+        if (!open) return false;
+        set({ dataActionError: null });
+        try {
+          const stored = await api.setDriftSettings({ dataset: open.name, settings });
+          patchOpen(open.name, { driftSettings: ready(stored) });
+        } catch (error) {
+          set({ dataActionError: describeError(error) });
+          return false;
+        }
+        const { referenceVersionId, currentVersionId } = get().openDataset ?? open;
+        if (referenceVersionId && currentVersionId) await get().compareDatasetVersions(referenceVersionId, currentVersionId);
+        return true;
       },
 
       async loadDriftTimeline(referenceVersionId) {

@@ -78,6 +78,8 @@ export const CALL_NAMES_BY_CAPABILITY = {
     'getDatasetProfile',
     'profileDataset',
     'compareDatasets',
+    'getDriftSettings',
+    'setDriftSettings',
     'getDriftTimeline',
     'runDataChecks',
     'listDataChecks',

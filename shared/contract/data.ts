@@ -4,7 +4,7 @@
 // with that id, and cancelDataJob stops them (the call then fails: INVALID_STATE, "The data job was
 // cancelled.").
 import { z } from 'zod';
-import type { CheckReport, DatasetProfile, DatasetSummary, DatasetVersion, DriftReport, DriftTimeline } from '../data-models';
+import { DRIFT_TEST_NAMES, type CheckReport, type DatasetProfile, type DatasetSummary, type DatasetVersion, type DriftOptions, type DriftReport, type DriftTimeline } from '../data-models';
 import { defineCall, type CapabilityCalls } from './call-spec';
 import type { CapabilityCallName } from './contract-names';
 import { runId } from './request-fields';
@@ -50,6 +50,17 @@ const versionId = z.string().min(1).max(100).regex(/^[0-9a-zA-Z_-]+$/, 'version 
 /** A caller's id for a long call, to follow its progress and cancel it. */
 const jobId = z.string().min(1).max(64).regex(/^[0-9a-zA-Z_-]+$/, 'job ids are letters, digits, "_" and "-"');
 const filePath = z.string().trim().min(1, 'give the path of a file or folder').max(4096);
+const columnName = z.string().trim().min(1, 'a column needs a name').max(500);
+/** A dataset's drift choices; the service checks the rest (thresholds per test, duplicates). */
+const driftSettings = z
+  .object({
+    columns: z
+      .record(columnName, z.object({ test: z.enum(DRIFT_TEST_NAMES).optional(), threshold: z.number().positive().finite().optional() }).strict())
+      .optional(),
+    only: z.array(columnName).max(10_000).readonly().optional(),
+    driftShare: z.number().gt(0).max(1).optional(),
+  })
+  .strict();
 
 /** The calls of the data capability. */
 export const dataCalls = {
@@ -67,7 +78,11 @@ export const dataCalls = {
   compareDatasets: defineCall<DriftReport>()(
     z.object({ referenceVersionId: versionId, currentVersionId: versionId, jobId: jobId.optional() }).strict(),
   ),
-  /** Each version of a dataset against a reference version (default: its oldest): drift and missing share per column over time. */
+  /** A dataset's drift choices (columns to compare, test and threshold per column, drift share); empty when none were chosen. */
+  getDriftSettings: defineCall<DriftOptions>()(z.object({ dataset: datasetName }).strict()),
+  /** Stores a dataset's drift choices, used when its versions are compared; empty settings forget them. Answers them as stored. */
+  setDriftSettings: defineCall<DriftOptions>()(z.object({ dataset: datasetName, settings: driftSettings }).strict()),
+  /** Each version of a dataset against a reference version (default: the one the @champion or latest Production model trained on, else its oldest): drift and missing share per column over time. */
   getDriftTimeline: defineCall<DriftTimeline>()(
     z.object({ dataset: datasetName, referenceVersionId: versionId.optional(), jobId: jobId.optional() }).strict(),
   ),

@@ -3,6 +3,7 @@
 // app and the tests.
 import type { CairnStores } from '../cairn-services';
 import { createDataCapability, type DataCapability } from '../data/create-data-service';
+import { recordPipelineStageData } from '../data/pipeline-data-recorder';
 import { createDeploymentService } from '../deploy/create-deployment-service';
 import type { DeploymentService } from '../deploy/deployment-service';
 import { PipelineService } from '../pipelines/pipeline-service';
@@ -35,7 +36,13 @@ export function createContinuousTraining(setup: {
   const data = setup.data ?? ownData!;
   const ownPipelines = setup.pipelines
     ? null
-    : new PipelineService({ dataDir: stores.dataDir, store: stores.store, artifacts: stores.artifacts, database: stores.database });
+    : new PipelineService({
+        dataDir: stores.dataDir,
+        store: stores.store,
+        artifacts: stores.artifacts,
+        database: stores.database,
+        onStageSettled: recordPipelineStageData(data.service),
+      });
   const pipelines = setup.pipelines ?? ownPipelines!;
   const files = { registry: stores.registry, artifacts: stores.artifacts, tracker: stores.store, loggedModels: stores.loggedModels };
   const ownDeployments = setup.deployments

@@ -2,7 +2,7 @@
 // reference; pass/fail counts as metrics; the data (and reference) as the run's dataset inputs;
 // the report as artifacts (JSON, text, JUnit XML); status FAILED when a rule failed.
 import { Readable } from 'node:stream';
-import type { CheckReport } from '../../../shared/data-models';
+import { type CheckReport, shortDigest } from '../../../shared/data-models';
 import type { Tag } from '../../../shared/models';
 import { joinArtifactPath, storePathOfArtifactUri } from '../artifacts/artifact-path';
 import type { ArtifactStore } from '../artifacts/artifact-store';
@@ -90,7 +90,7 @@ export async function recordCheckRun(target: CheckRunTarget, report: CheckReport
 function datasetInput(name: string, digest: string | null, path: string, context: string): DatasetInput {
   return {
     name,
-    digest: digest ? digest.replace(/^sha256:/, '').slice(0, 8) : '',
+    digest: digest ? shortDigest(digest, 8) : '',
     sourceType: 'local',
     source: JSON.stringify({ uri: path }),
     tags: [{ key: 'mlflow.data.context', value: context }],

@@ -3,6 +3,7 @@
 // it the same way.
 import type { ArtifactStore } from '../artifacts/artifact-store';
 import type { CairnDatabase } from '../database/database';
+import type { RegistryStore } from '../registry/registry-store';
 import type { TrackerStore } from '../tracker/tracker-store';
 import { DataService } from './data-service';
 import { DataEngine } from './engine/data-engine';
@@ -17,14 +18,15 @@ export interface DataCapability {
   close(): Promise<void>;
 }
 
-/** Starts the data capability on the tracker's database; tracker and artifacts let checks be recorded as runs. */
+/** Starts the data capability on the tracker's database; tracker and artifacts let checks be recorded as runs, the registry finds the default drift reference. */
 export function createDataCapability(deps: {
   readonly database: CairnDatabase;
   readonly tracker?: TrackerStore;
   readonly artifacts?: ArtifactStore | null;
+  readonly registry?: RegistryStore | null;
 }): DataCapability {
   const store = new SqliteDataStore(deps.database);
   const engine = new DataEngine();
-  const service = new DataService({ store, engine, tracker: deps.tracker, artifacts: deps.artifacts ?? null });
+  const service = new DataService({ store, engine, tracker: deps.tracker, artifacts: deps.artifacts ?? null, registry: deps.registry ?? null });
   return { service, store, engine, close: () => engine.close() };
 }

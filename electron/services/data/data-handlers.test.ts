@@ -94,6 +94,26 @@ describe('data calls', () => {
     expect(await call('cancelDataJob', { jobId: 'not-running' })).toEqual({ cancelled: false });
   });
 
+  it("sets a dataset's drift choices, which its comparisons then use; bad ones are refused and change nothing", async () => {
+    const march = await call<DatasetVersion>('addDataset', { path: path.join(EXAMPLES, 'orders-march.csv'), name: 'orders' });
+    const april = await call<DatasetVersion>('addDataset', { path: path.join(EXAMPLES, 'orders-april.csv'), name: 'orders' });
+    expect(await call('getDriftSettings', { dataset: 'orders' })).toEqual({});
+    const settings = { only: ['amount', 'country'], columns: { amount: { test: 'psi', threshold: 0.2 } }, driftShare: 0.4 };
+    expect(await call('setDriftSettings', { dataset: 'orders', settings })).toEqual(settings);
+    const drift = await call<DriftReport>('compareDatasets', { referenceVersionId: march.versionId, currentVersionId: april.versionId });
+    expect(drift.columns.map((column) => column.column).sort()).toEqual(['amount', 'country']);
+    expect(drift.columns.find((column) => column.column === 'amount')).toMatchObject({ test: 'psi', threshold: 0.2 });
+    expect(drift.dataset.driftShare).toBe(0.4);
+
+    await expect(call('setDriftSettings', { dataset: 'orders', settings: { columns: { amount: { test: 'anova' } } } })).rejects.toThrow(/INVALID_PARAMETER_VALUE/);
+    await expect(call('setDriftSettings', { dataset: 'orders', settings: { columns: { amount: { threshold: -1 } } } })).rejects.toThrow(/INVALID_PARAMETER_VALUE/);
+    await expect(call('setDriftSettings', { dataset: 'orders', settings: { columns: { amount: { test: 'z', threshold: 5 } } } })).rejects.toThrow(
+      /INVALID_PARAMETER_VALUE: Drift settings: column amount: z gives a p-value/,
+    );
+    await expect(call('setDriftSettings', { dataset: 'nothing', settings: {} })).rejects.toThrow(/RESOURCE_DOES_NOT_EXIST/);
+    expect(await call('getDriftSettings', { dataset: 'orders' })).toEqual(settings);
+  });
+
   it('cancels a running job by its id, and the engine works on', async () => {
     const lines = ['a,b,c'];
     for (let i = 0; i < 300_000; i++) lines.push(`${i},${i % 7},name-${i % 13}`);
@@ -110,6 +130,34 @@ describe('data calls', () => {
     expect(await cancelling.call).toEqual({ cancelled: true });
     expect(await call('getDatasetProfile', { versionId: version.versionId })).toEqual({ profile: null });
     expect((await call<ProfileResult>('profileDataset', { versionId: version.versionId })).profile.rows).toBe(300_000);
+  });
+});
+
+describe('the default drift reference', () => {
+  it('is the data the @champion model version trained on, else the latest Production version, else the oldest version', async () => {
+    const march = await call<DatasetVersion>('addDataset', { path: path.join(EXAMPLES, 'orders-march.csv'), name: 'orders' });
+    const april = await call<DatasetVersion>('addDataset', { path: path.join(EXAMPLES, 'orders-april.csv'), name: 'orders' });
+    const referenceOf = async () => (await call<DriftTimeline>('getDriftTimeline', { dataset: 'orders' })).reference.versionId;
+    expect(await referenceOf()).toBe(march.versionId);
+
+    const { registry } = services.tracking;
+    const trainOn = async (version: DatasetVersion) => {
+      const run = await services.store.createRun({ experimentId: '0' });
+      services.data.store.addOrigin(version.versionId, { kind: 'run-input', runId: run.info.runId, detail: null });
+      return run.info.runId;
+    };
+    await registry.createRegisteredModel({ name: 'churn' });
+    const onMarch = await registry.createModelVersion({ name: 'churn', source: 'runs:/x/model', runId: await trainOn(march) });
+    const onApril = await registry.createModelVersion({ name: 'churn', source: 'runs:/y/model', runId: await trainOn(april) });
+    await registry.transitionModelVersionStage('churn', onMarch.version, 'Production', false);
+    expect(await referenceOf()).toBe(march.versionId);
+    await registry.setRegisteredModelAlias('churn', 'champion', onApril.version);
+    expect(await referenceOf()).toBe(april.versionId);
+    // A chosen reference wins.
+    expect((await call<DriftTimeline>('getDriftTimeline', { dataset: 'orders', referenceVersionId: march.versionId })).reference.versionId).toBe(march.versionId);
+    await registry.deleteRegisteredModelAlias('churn', 'champion');
+    await registry.transitionModelVersionStage('churn', onApril.version, 'Production', true);
+    expect(await referenceOf()).toBe(april.versionId);
   });
 });
 

@@ -50,10 +50,12 @@ export function createDataHandlers(services: DataHandlerServices): CallHandlerTa
       dataJobs.run(request.jobId, (job) => data.profile({ versionId: request.versionId }, { ...job, refresh: request.refresh })),
     compareDatasets: (request) =>
       dataJobs.run(request.jobId, (job) => data.compare({ versionId: request.referenceVersionId }, { versionId: request.currentVersionId }, job)),
+    getDriftSettings: async (request) => data.getDriftSettings(request.dataset),
+    setDriftSettings: async (request) => data.setDriftSettings(request.dataset, request.settings),
     getDriftTimeline: (request) =>
-      dataJobs.run(request.jobId, (job) => {
+      dataJobs.run(request.jobId, async (job) => {
         const versions = data.listVersions(request.dataset);
-        const reference = request.referenceVersionId ?? versions[0]?.versionId;
+        const reference = request.referenceVersionId ?? (await data.defaultDriftReference(request.dataset))?.versionId ?? versions[0]?.versionId;
         if (!reference) throw new CairnError('RESOURCE_DOES_NOT_EXIST', `The dataset ${request.dataset} has no version yet.`);
         return data.driftTimeline({ versionId: reference }, { dataset: request.dataset }, job);
       }),

@@ -291,3 +291,54 @@ describe('drift through the service', () => {
     expect(byVersion.points.every((p) => p.versionId !== null)).toBe(true);
   });
 });
+
+describe('drift settings of a dataset', () => {
+  it('are stored in the catalog, survive reopening it, and are forgotten when emptied', async () => {
+    const version = await data.service.addDataset(path.join(FIXTURES, 'drift-small-reference.csv'), { name: 'orders' });
+    expect(data.store.getDriftSettings(version.datasetId)).toBeNull();
+    data.store.setDriftSettings(version.datasetId, { only: ['num_cont'], columns: { num_cont: { test: 'psi', threshold: 0.2 } } });
+    await data.close();
+    stores.close();
+    stores = openCairnStores(dir);
+    data = createDataCapability({ database: stores.database, tracker: stores.store });
+    expect(data.store.getDriftSettings(version.datasetId)).toEqual({ only: ['num_cont'], columns: { num_cont: { test: 'psi', threshold: 0.2 } } });
+    data.store.setDriftSettings(version.datasetId, null);
+    expect(data.store.getDriftSettings(version.datasetId)).toBeNull();
+    expect(() => data.store.setDriftSettings('no-such-dataset', {})).toThrow(/No dataset with id no-such-dataset/);
+  });
+
+  it("are checked, then used by every comparison of its versions; a comparison's own choices win", async () => {
+    const reference = await data.service.addDataset(path.join(FIXTURES, 'drift-small-reference.csv'), { name: 'orders' });
+    const current = await data.service.addDataset(path.join(FIXTURES, 'drift-small-current.csv'), { name: 'orders' });
+    const defaults = await data.service.compare({ versionId: reference.versionId }, { versionId: current.versionId });
+    const columns = defaults.columns.map((c) => c.column);
+    expect(columns.length).toBeGreaterThan(2);
+    const [first, second] = columns as [string, string];
+
+    const stored = data.service.setDriftSettings('orders', { only: [first, second], columns: { [first]: { test: 'psi', threshold: 0.3 }, [second]: {} }, driftShare: 0.25 });
+    expect(stored).toEqual({ only: [first, second], columns: { [first]: { test: 'psi', threshold: 0.3 } }, driftShare: 0.25 });
+    expect(data.service.getDriftSettings('orders')).toEqual(stored);
+
+    const chosen = await data.service.compare({ versionId: reference.versionId }, { versionId: current.versionId });
+    expect(chosen.columns.map((c) => c.column).sort()).toEqual([first, second].sort());
+    expect(chosen.columns.find((c) => c.column === first)).toMatchObject({ test: 'psi', threshold: 0.3 });
+    expect(chosen.dataset.driftShare).toBe(0.25);
+    const timeline = await data.service.driftTimeline({ versionId: reference.versionId }, { dataset: 'orders' });
+    expect(timeline.points[1]!.columns.map((c) => c.column).sort()).toEqual([first, second].sort());
+
+    const overridden = await data.service.compare({ versionId: reference.versionId }, { versionId: current.versionId }, { columns: { [first]: { test: 'kl_div' } } });
+    expect(overridden.columns.find((c) => c.column === first)!.test).toBe('kl_div');
+
+    // Bad choices are refused with the reason, and the stored ones stay.
+    expect(() => data.service.setDriftSettings('orders', { columns: { [first]: { test: 'ks', threshold: 1.5 } } })).toThrow(/ks gives a p-value, so its threshold must be below 1/);
+    expect(() => data.service.setDriftSettings('orders', { driftShare: 0 })).toThrow(/drift share must be above 0/);
+    expect(() => data.service.setDriftSettings('orders', { only: ['a', 'a'] })).toThrow(/listed twice/);
+    expect(() => data.service.setDriftSettings('nothing', {})).toThrow(/No dataset named nothing/);
+    expect(data.service.getDriftSettings('orders')).toEqual(stored);
+
+    data.service.setDriftSettings('orders', {});
+    expect(data.service.getDriftSettings('orders')).toEqual({});
+    const again = await data.service.compare({ versionId: reference.versionId }, { versionId: current.versionId });
+    expect(again).toEqual(defaults);
+  });
+});

@@ -4,25 +4,28 @@
 // profiles per version, drift reports per pair of versions, checks as tracked runs.
 import fs from 'node:fs';
 import path from 'node:path';
-import type {
-  CheckReport,
-  DataJobProgress,
-  DatasetOrigin,
-  DatasetProfile,
-  DatasetSummary,
-  DatasetVersion,
-  DriftOptions,
-  DriftReport,
-  DriftSide,
-  DriftTimeline,
+import {
+  shortDigest,
+  type CheckReport,
+  type DataJobProgress,
+  type DatasetOrigin,
+  type DatasetProfile,
+  type DatasetSummary,
+  type DatasetVersion,
+  type DriftOptions,
+  type DriftReport,
+  type DriftSide,
+  type DriftTimeline,
 } from '../../../shared/data-models';
 import { CairnError } from '../../../shared/errors';
 import type { ArtifactStore } from '../artifacts/artifact-store';
+import type { RegistryStore } from '../registry/registry-store';
 import type { TrackerStore } from '../tracker/tracker-store';
 import { recordCheckRun } from './check-run-recorder';
 import type { CheckRule } from './checks/check-rules';
 import { parseChecksFile } from './checks/checks-file';
 import type { DataStore } from './data-store';
+import { checkedDriftSettings, withDriftSettings } from './drift-settings';
 import type { DataEngine } from './engine/data-engine';
 import type { DriftSideInput } from './engine/engine-protocol';
 import { resolveTableFiles, tableFormatOf, type TableFiles } from './table-files';
@@ -54,6 +57,8 @@ export interface DataServiceDeps {
   readonly engine: DataEngine;
   readonly tracker?: TrackerStore;
   readonly artifacts?: ArtifactStore | null;
+  /** The model registry, to find the data the champion model trained on (the default drift reference). */
+  readonly registry?: RegistryStore | null;
 }
 
 /** A check to run: the rules (from a checks file or given), and whether and where to record it. */
@@ -101,12 +106,11 @@ export class DataService {
     const files = resolveTableFiles(ref);
     const known = this.deps.store.knownDigest(files);
     const name = options.name ?? defaultDatasetName(files.root);
-    if (known && !options.refresh) {
-      const version = this.deps.store.recordVersion({ datasetName: name, digest: known, files }, { kind: 'added', runId: null, detail: null });
-      const stored = this.deps.store.getProfile(version.versionId);
-      if (stored) return { version, profile: stored, cached: true };
-    }
-    return this.profileFiles(files, name, options, null);
+    // Files the catalog knows unchanged keep their version (and its digest, which may be a pipeline's md5).
+    const knownVersion = known ? this.deps.store.recordVersion({ datasetName: name, digest: known, files }, { kind: 'added', runId: null, detail: null }) : null;
+    const stored = knownVersion && !options.refresh ? this.deps.store.getProfile(knownVersion.versionId) : null;
+    if (knownVersion && stored) return { version: knownVersion, profile: stored, cached: true };
+    return this.profileFiles(files, name, options, knownVersion);
   }
 
   /** The stored profile of a version; null when it was never profiled. */
@@ -140,7 +144,8 @@ export class DataService {
   }
 
   /**
-   * Reference vs current with Evidently's defaults (or `options`' choices). When both are stored
+   * Reference vs current with Evidently's defaults, under the current dataset's stored drift
+   * settings and `options`' choices (which win). When both are stored
    * versions (or `record` is set, which adds paths as versions), the report is stored and a
    * second call with the same versions and options is answered from the store.
    */
@@ -150,10 +155,10 @@ export class DataService {
     options: DriftOptions & DataJobOptions & { readonly record?: boolean } = {},
   ): Promise<DriftReport> {
     const record = options.record ?? (typeof reference !== 'string' && typeof current !== 'string');
-    const driftOptions = driftOptionsOf(options);
     if (record) {
       const referenceVersion = typeof reference === 'string' ? await this.addDataset(reference, options) : this.resolveVersion(reference);
       const currentVersion = typeof current === 'string' ? await this.addDataset(current, options) : this.resolveVersion(current);
+      const driftOptions = withDriftSettings(this.deps.store.getDriftSettings(currentVersion.datasetId), driftOptionsOf(options));
       const key = canonicalJson(driftOptions);
       const stored = this.deps.store.getDriftReport(referenceVersion.versionId, currentVersion.versionId, key);
       if (stored) return stored;
@@ -164,7 +169,56 @@ export class DataService {
       this.deps.store.saveDriftReport(referenceVersion.versionId, currentVersion.versionId, key, reports[0]!);
       return reports[0]!;
     }
-    return compareSides(this.deps.engine, this.sideOf(reference), this.sideOf(current), driftOptions, options);
+    const currentSide = this.sideOf(current);
+    const stored = currentSide.versionId ? this.deps.store.getDriftSettings(this.getVersion(currentSide.versionId).datasetId) : null;
+    return compareSides(this.deps.engine, this.sideOf(reference), currentSide, withDriftSettings(stored, driftOptionsOf(options)), options);
+  }
+
+  /**
+   * The version a dataset's drift is measured against when none was chosen: the version the
+   * registered model version holding the `@champion` alias trained on (its run used it), else the
+   * one the latest `Production` version trained on; null when no such model used this dataset.
+   */
+  async defaultDriftReference(nameOrId: string): Promise<DatasetVersion | null> {
+    const registry = this.deps.registry;
+    if (!registry) return null;
+    const versions = this.listVersions(nameOrId);
+    const trainedOn = (runId: string | null) =>
+      runId ? (versions.find((version) => version.origins.some((origin) => origin.runId === runId && origin.kind !== 'check')) ?? null) : null;
+    const models: string[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await registry.searchRegisteredModels({ maxResults: 1000, pageToken });
+      models.push(...page.items.map((model) => model.name));
+      pageToken = page.nextPageToken || undefined;
+    } while (pageToken);
+    for (const model of models) {
+      const champion = await registry.getModelVersionByAlias(model, 'champion').catch(() => null);
+      const found = trainedOn(champion?.runId ?? null);
+      if (found) return found;
+    }
+    for (const model of models) {
+      const [production] = await registry.getLatestVersions(model, ['Production']);
+      const found = trainedOn(production?.runId ?? null);
+      if (found) return found;
+    }
+    return null;
+  }
+
+  /** A dataset's drift choices (columns, tests and thresholds, drift share); empty when none were chosen. */
+  getDriftSettings(nameOrId: string): DriftOptions {
+    return this.deps.store.getDriftSettings(this.getDataset(nameOrId).datasetId) ?? {};
+  }
+
+  /**
+   * Stores a dataset's drift choices, used whenever its versions are compared (the current
+   * side's dataset) unless a comparison makes its own; empty settings forget them.
+   */
+  setDriftSettings(nameOrId: string, settings: DriftOptions): DriftOptions {
+    const dataset = this.getDataset(nameOrId);
+    const checked = checkedDriftSettings(settings);
+    this.deps.store.setDriftSettings(dataset.datasetId, Object.keys(checked).length > 0 ? checked : null);
+    return checked;
   }
 
   /** registerRunInputs for every active run with dataset inputs (of one experiment, or all). */
@@ -202,8 +256,9 @@ export class DataService {
     const currents: DriftSideInput[] =
       'dataset' in batches ? this.listVersions(batches.dataset).map(sideOfVersion) : batchFiles(batches.folder).map((file) => sideOfPath(file));
     if (currents.length === 0) throw new CairnError('INVALID_PARAMETER_VALUE', 'The timeline has no batches to compare.');
+    const stored = 'dataset' in batches ? this.deps.store.getDriftSettings(this.getDataset(batches.dataset).datasetId) : null;
     const { reports } = await this.deps.engine.run(
-      { kind: 'drift', reference: this.sideOf(reference), currents, options: driftOptionsOf(options), withoutDistributions: true },
+      { kind: 'drift', reference: this.sideOf(reference), currents, options: withDriftSettings(stored, driftOptionsOf(options)), withoutDistributions: true },
       options,
     );
     return {
@@ -312,17 +367,28 @@ export class DataService {
     return registrations;
   }
 
-  /** Records a pipeline stage's tabular dep or out (a file or folder) as a dataset version linked to the stage's run. */
-  registerPipelineData(
+  /**
+   * Records a pipeline stage's tabular dep or out (a file or folder) as a dataset version linked to
+   * the stage's run. With `digest` (the DVC md5 the pipeline runner computed, as 'md5:<hex>') the
+   * files are not hashed again; files the catalog already knows keep the digest they have.
+   */
+  async registerPipelineData(
     inputPath: string,
-    stage: { readonly runId: string | null; readonly pipeline: string; readonly stage: string; readonly role: 'dep' | 'out'; readonly name?: string },
+    stage: {
+      readonly runId: string | null;
+      readonly pipeline: string;
+      readonly stage: string;
+      readonly role: 'dep' | 'out';
+      readonly name?: string;
+      readonly digest?: string;
+    },
     options: DataJobOptions = {},
   ): Promise<DatasetVersion> {
-    return this.addDataset(inputPath, {
-      ...options,
-      name: stage.name,
-      origin: { kind: 'pipeline', runId: stage.runId, detail: JSON.stringify({ pipeline: stage.pipeline, stage: stage.stage, role: stage.role }) },
-    });
+    const origin = { kind: 'pipeline' as const, runId: stage.runId, detail: JSON.stringify({ pipeline: stage.pipeline, stage: stage.stage, role: stage.role }) };
+    if (!stage.digest) return this.addDataset(inputPath, { ...options, name: stage.name, origin });
+    const files = resolveTableFiles(inputPath);
+    const digest = this.deps.store.knownDigest(files) ?? stage.digest;
+    return this.deps.store.recordVersion({ datasetName: stage.name ?? defaultDatasetName(files.root), digest, files }, origin);
   }
 
   /**
@@ -399,7 +465,7 @@ export function localSourcePath(sourceType: string | null, source: string | null
 }
 
 function sideOfVersion(version: DatasetVersion): DriftSideInput {
-  return { label: `${version.datasetName}@${version.digest.replace(/^sha256:/, '').slice(0, 8)}`, files: resolveTableFiles(version.path), versionId: version.versionId };
+  return { label: `${version.datasetName}@${shortDigest(version.digest, 8)}`, files: resolveTableFiles(version.path), versionId: version.versionId };
 }
 
 function sideOfPath(inputPath: string): DriftSideInput {

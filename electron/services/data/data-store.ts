@@ -1,6 +1,6 @@
 // The data catalog's store interface: datasets, their versions by content digest, where each was
 // met, profiles and drift reports. The SQLite store implements it in the tracker's database.
-import type { DatasetOrigin, DatasetProfile, DatasetSummary, DatasetVersion, DriftReport } from '../../../shared/data-models';
+import type { DatasetOrigin, DatasetProfile, DatasetSummary, DatasetVersion, DriftOptions, DriftReport } from '../../../shared/data-models';
 import type { TableFiles } from './table-files';
 
 /** What a write to the catalog changed, announced after it commits. */
@@ -38,6 +38,10 @@ export interface DataStore {
   getProfile(versionId: string): DatasetProfile | null;
   saveDriftReport(referenceVersionId: string, currentVersionId: string, options: string, report: DriftReport): void;
   getDriftReport(referenceVersionId: string, currentVersionId: string, options: string): DriftReport | null;
+  /** A dataset's stored drift choices; null when none were chosen. */
+  getDriftSettings(datasetId: string): DriftOptions | null;
+  /** Stores a dataset's drift choices (validated by the caller); null forgets them. */
+  setDriftSettings(datasetId: string, settings: DriftOptions | null): void;
   /** Registers a listener called after each committed write; returns the unsubscribe function. */
   onChange(listener: (change: DataStoreChange) => void): () => void;
 }

@@ -1,7 +1,7 @@
-// The data catalog in the tracker's SQLite database (migration 10). Rows become plain entities
+// The data catalog in the tracker's SQLite database (migrations 10 and 17). Rows become plain entities
 // here and never leave; profiles and drift reports are stored as JSON text.
 import { randomUUID } from 'node:crypto';
-import type { DatasetOrigin, DatasetProfile, DatasetSummary, DatasetVersion, DriftReport } from '../../../shared/data-models';
+import type { DatasetOrigin, DatasetProfile, DatasetSummary, DatasetVersion, DriftOptions, DriftReport } from '../../../shared/data-models';
 import { CairnError } from '../../../shared/errors';
 import type { CairnDatabase, SqliteDatabase } from '../database/database';
 import type { DataStore, DataStoreChange, VersionInput } from './data-store';
@@ -173,6 +173,28 @@ export class SqliteDataStore implements DataStore {
       .prepare('SELECT report FROM data_drift_reports WHERE reference_version_id = ? AND current_version_id = ? AND options = ?')
       .get(referenceVersionId, currentVersionId, options) as { report: string } | undefined;
     return row ? (JSON.parse(row.report) as DriftReport) : null;
+  }
+
+  getDriftSettings(datasetId: string): DriftOptions | null {
+    const row = this.db.prepare('SELECT settings FROM data_drift_settings WHERE dataset_id = ?').get(datasetId) as { settings: string } | undefined;
+    return row ? (JSON.parse(row.settings) as DriftOptions) : null;
+  }
+
+  setDriftSettings(datasetId: string, settings: DriftOptions | null): void {
+    const known = this.db.prepare('SELECT 1 FROM data_datasets WHERE dataset_id = ?').get(datasetId);
+    if (!known) throw new CairnError('RESOURCE_DOES_NOT_EXIST', `No dataset with id ${datasetId}.`);
+    this.database.write(() => {
+      if (settings === null) this.db.prepare('DELETE FROM data_drift_settings WHERE dataset_id = ?').run(datasetId);
+      else {
+        this.db
+          .prepare(
+            `INSERT INTO data_drift_settings (dataset_id, settings, updated_time) VALUES (?, ?, ?)
+             ON CONFLICT (dataset_id) DO UPDATE SET settings = excluded.settings, updated_time = excluded.updated_time`,
+          )
+          .run(datasetId, JSON.stringify(settings), Date.now());
+      }
+    });
+    this.emit({ entity: 'dataset', datasetId });
   }
 
   onChange(listener: (change: DataStoreChange) => void): () => void {

@@ -62,6 +62,30 @@ export interface ExecutionResult {
   readonly parentRunId: string | null;
 }
 
+/** A dep or out of a settled stage with the digest the runner computed for it (DVC's md5; a folder's ends in `.dir`). */
+export interface SettledStagePath {
+  /** As dvc.yaml names it. */
+  readonly path: string;
+  readonly absolute: string;
+  readonly kind: 'file' | 'dir';
+  readonly md5: string;
+}
+
+/** A stage that ended with its deps and outs hashed (done, restored, frozen or up to date). */
+export interface SettledStage {
+  readonly executionId: string;
+  readonly workspaceDir: string;
+  readonly stage: string;
+  readonly state: StageState;
+  /** Its run in the tracker; null when the execution is not tracked. */
+  readonly runId: string | null;
+  readonly deps: readonly SettledStagePath[];
+  readonly outs: readonly SettledStagePath[];
+}
+
+/** Hears each stage that settled with its deps and outs hashed; the execution ends once the promise it returns settles. */
+export type StageSettledListener = (stage: SettledStage) => void | Promise<void>;
+
 /** Everything a runner needs. */
 export interface PipelineRunnerInput {
   readonly executionId: string;
@@ -85,6 +109,8 @@ export interface PipelineRunnerInput {
   /** A folder for the stages' log files. */
   readonly logDir: string;
   readonly emit: (event: PipelineEvent) => void;
+  /** Called when a stage settles with its deps and outs hashed (the data catalog records the tabular ones). */
+  readonly onStageSettled?: StageSettledListener | null;
   readonly signal: AbortSignal;
 }
 
@@ -340,10 +366,35 @@ export class PipelineRunner {
           metrics: details ? Object.fromEntries(details.metrics.filter((point) => point.step === 0).map((point) => [point.key, point.value])) : null,
         }),
       );
-      this.pendingWrites.add(written);
-      void written.finally(() => this.pendingWrites.delete(written));
+      this.track(written);
+    }
+    const listener = this.input.onStageSettled;
+    if (listener && details) {
+      const settled: SettledStage = {
+        executionId: this.input.executionId,
+        workspaceDir: this.input.workspace.root,
+        stage: name,
+        state: result.state,
+        runId: result.runId,
+        deps: this.settledPaths(stage.deps, details.deps),
+        outs: this.settledPaths(stage.outs, details.outs),
+      };
+      this.track(this.safely(`the data of stage '${name}' was not recorded`, () => listener(settled)));
     }
     return result;
+  }
+
+  /** Keeps a write pending until it settles, so the run ends after it. */
+  private track(write: Promise<unknown>): void {
+    this.pendingWrites.add(write);
+    void write.finally(() => this.pendingWrites.delete(write));
+  }
+
+  private settledPaths(specs: ReadonlyArray<{ path: string; projectPath: string }>, digests: ReadonlyMap<string, PathDigest | null>): SettledStagePath[] {
+    return specs.flatMap((spec) => {
+      const digest = digests.get(spec.path);
+      return digest ? [{ path: spec.path, absolute: this.absolute(spec.projectPath), kind: digest.kind, md5: digest.md5 }] : [];
+    });
   }
 
   private absolute(projectPath: string): string {

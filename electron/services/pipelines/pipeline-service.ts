@@ -22,7 +22,7 @@ import type { PipelineEvent, PipelineEventListener, PlannedStage } from './pipel
 import { PipelineExecutionStore, type ExecutionRecord } from './pipeline-execution-store';
 import { buildPipelineGraph, planStages, type PipelineGraph } from './pipeline-graph';
 import { PipelineRunRecorder, type TrackedExecution } from './pipeline-run-recorder';
-import { PipelineRunner, type ExecutionResult } from './pipeline-runner';
+import { PipelineRunner, type ExecutionResult, type StageSettledListener } from './pipeline-runner';
 import {
   applyParamOverrides,
   createVariantWorkspace,
@@ -64,6 +64,8 @@ export interface PipelineServiceOptions {
   readonly executor?: StageExecutor;
   /** Environment added to every command's (on top of this process's). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Hears each stage that settled with its deps and outs hashed (the app records the tabular ones in the data catalog). */
+  readonly onStageSettled?: StageSettledListener;
 }
 
 /** A project's pipeline, checked and ready to run. */
@@ -393,6 +395,7 @@ export class PipelineService {
       history: this.history,
       logDir,
       emit,
+      onStageSettled: this.options.onStageSettled ?? null,
       signal: controller.signal,
     });
     const done = (async (): Promise<ExecutionResult> => {

@@ -2,7 +2,7 @@
 // first few runs), one table per dataset with a row per column and a cell per run showing that
 // run's version's distribution, so that runs trained on different data show it side by side.
 import { useEffect } from 'react';
-import type { DatasetProfile, DatasetVersion } from '../../../shared/data-models';
+import { type DatasetProfile, type DatasetVersion, shortDigest } from '../../../shared/data-models';
 import { DistributionChart } from '../../components/charts/distribution-chart';
 import { formatCount } from '../../components/value-format';
 import { profileBars } from '../../models/data/distribution-bars';
@@ -63,7 +63,7 @@ export function CompareData() {
                           'not used'
                         ) : (
                           <a href={routeHref({ name: 'data', datasetName: dataset.name, versionId: version.versionId })} className="mono">
-                            {version.digest.slice(7, 15)}
+                            {shortDigest(version.digest, 8)}
                           </a>
                         )}
                         {profile ? ` · ${formatCount(profile.rows)} rows` : version ? ' · not profiled' : ''}

@@ -1,6 +1,7 @@
 // The form that adds a file or folder on this machine as a dataset (a new version when its name
 // is taken and its content is new), then profiles it. A path typed here is read by the main side.
-import { useState, type FormEvent } from 'react';
+import { useState, type DragEvent, type FormEvent } from 'react';
+import { pathOfDroppedFile } from '../../api';
 import { navigate } from '../../router';
 import { useAppStore } from '../../use-app-store';
 
@@ -9,26 +10,55 @@ export function AddDatasetForm({ defaultName = '', autoFocus = false }: { defaul
   const [path, setPath] = useState('');
   const [name, setName] = useState(defaultName);
   const [busy, setBusy] = useState(false);
+  const [dropNotice, setDropNotice] = useState<string | null>(null);
   const error = useAppStore((state) => state.dataActionError);
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!path.trim() || busy) return;
+  const add = async (paths: readonly string[]) => {
     setBusy(true);
-    const version = await useAppStore.getState().addDataset(path, name);
+    let last = null;
+    for (const one of paths) last = (await useAppStore.getState().addDataset(one, paths.length === 1 ? name : '')) ?? last;
     setBusy(false);
-    if (version) {
+    if (last) {
       setPath('');
-      navigate({ name: 'data', datasetName: version.datasetName, versionId: version.versionId });
+      navigate({ name: 'data', datasetName: last.datasetName, versionId: last.versionId });
     }
   };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!path.trim() || busy) return;
+    setDropNotice(null);
+    void add([path]);
+  };
+  /** Dropped files are added at once in the desktop app; a browser does not tell where they are, so the path is to complete. */
+  const drop = (event: DragEvent) => {
+    event.preventDefault();
+    const files = [...event.dataTransfer.files];
+    if (files.length === 0 || busy) return;
+    const paths = files.map(pathOfDroppedFile);
+    if (paths.every((one): one is string => one !== null)) {
+      setDropNotice(null);
+      void add(paths);
+      return;
+    }
+    setPath(files[0]!.name);
+    setDropNotice(
+      `A browser does not tell Cairn where a dropped file is on the machine: complete the path of ${files[0]!.name} in the field (the desktop app reads it by itself).`,
+    );
+  };
   return (
-    <form className="add-dataset-form" onSubmit={(event) => void submit(event)} aria-label="Add a dataset" data-testid="add-dataset-form">
+    <form
+      className="add-dataset-form"
+      onSubmit={submit}
+      onDragOver={(event) => event.preventDefault()}
+      onDrop={drop}
+      aria-label="Add a dataset"
+      data-testid="add-dataset-form"
+    >
       <div className="add-dataset-fields">
         <label className="add-dataset-path">
           <span>File or folder</span>
           <input
             type="text"
-            placeholder="/path/to/data.csv (CSV, TSV, Parquet, JSON Lines; gzip'd too)"
+            placeholder="/path/to/data.csv, or drop files here (CSV, TSV, Parquet, JSON Lines; gzip'd too)"
             value={path}
             spellCheck={false}
             autoFocus={autoFocus}
@@ -44,6 +74,11 @@ export function AddDatasetForm({ defaultName = '', autoFocus = false }: { defaul
           {busy ? 'Adding…' : 'Add and profile'}
         </button>
       </div>
+      {dropNotice && (
+        <p className="muted" role="status" data-testid="drop-notice">
+          {dropNotice}
+        </p>
+      )}
       {error && (
         <p className="form-error" role="alert" data-testid="data-action-error">
           {error}

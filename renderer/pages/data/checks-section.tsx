@@ -3,7 +3,7 @@
 // pass or fail, how many rows fail it, examples of failing values and what to do.
 import { useState, type FormEvent } from 'react';
 import type { RecordedCheck } from '../../../shared/contract';
-import type { DatasetVersion } from '../../../shared/data-models';
+import { type DatasetVersion, shortDigest } from '../../../shared/data-models';
 import { countOf } from '../../../shared/quantity-text';
 import { ErrorMessage } from '../../components/error-message';
 import { formatCount, formatFullDateTime, formatRelativeTime } from '../../components/value-format';
@@ -42,7 +42,7 @@ function RunChecksForm({ versions, versionId, lastChecksFile }: { versions: read
             .filter((version) => version.versionId !== versionId)
             .map((version) => (
               <option key={version.versionId} value={version.versionId}>
-                {versionLabel(versions, version.versionId)} · {version.digest.slice(7, 15)}
+                {versionLabel(versions, version.versionId)} · {shortDigest(version.digest, 8)}
               </option>
             ))}
         </select>

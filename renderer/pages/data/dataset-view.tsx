@@ -1,6 +1,6 @@
 // One dataset (#/data/:name): its versions with where each was met (and the runs that used it),
 // the chosen version's profile, its data checks, drift between two versions and drift over time.
-import type { DatasetOrigin, DatasetVersion } from '../../../shared/data-models';
+import { type DatasetOrigin, type DatasetVersion, shortDigest } from '../../../shared/data-models';
 import { formatBytes } from '../../../shared/quantity-text';
 import { ErrorMessage } from '../../components/error-message';
 import { formatDateTime, formatFullDateTime } from '../../components/value-format';
@@ -67,7 +67,7 @@ function VersionsTable({ name, versions, shown }: { name: string; versions: read
                 {!version.profiled && <span className="faint"> · not profiled</span>}
               </td>
               <td className="mono faint" title={version.digest}>
-                {version.digest.slice(7, 19)}
+                {shortDigest(version.digest, 12)}
               </td>
               <td className="mono version-path" title={version.path}>
                 {version.path}

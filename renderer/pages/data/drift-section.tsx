@@ -2,7 +2,7 @@
 // column, the most drifted first, with its kind, the test Evidently would use, the score against
 // its threshold, the verdict, and both sides' distributions overlaid.
 import { memo, useState } from 'react';
-import type { ColumnDrift, DatasetVersion, DriftReport } from '../../../shared/data-models';
+import { type ColumnDrift, type DatasetVersion, type DriftReport, shortDigest } from '../../../shared/data-models';
 import { countOf } from '../../../shared/quantity-text';
 import { DistributionChart } from '../../components/charts/distribution-chart';
 import { ErrorMessage } from '../../components/error-message';
@@ -10,6 +10,7 @@ import { formatCount, formatDuration, formatMetricValue } from '../../components
 import { columnsByDrift, driftBars, isPValueTest } from '../../models/data/distribution-bars';
 import { versionLabel, type Loaded } from '../../stores/data-slice';
 import { useAppStore } from '../../use-app-store';
+import { DriftSettingsForm } from './drift-settings-form';
 
 const CHART_WIDTH = 300;
 const CHART_HEIGHT = 130;
@@ -63,7 +64,7 @@ function CompareForm({ versions, referenceId, currentId }: { versions: readonly 
   const running = useAppStore((state) => Object.values(state.dataJobs).some((job) => job.kind === 'drift'));
   const option = (version: DatasetVersion) => (
     <option key={version.versionId} value={version.versionId}>
-      {versionLabel(versions, version.versionId)} · {version.digest.slice(7, 15)} · {version.path.split('/').at(-1)}
+      {versionLabel(versions, version.versionId)} · {shortDigest(version.digest, 8)} · {version.path.split('/').at(-1)}
     </option>
   );
   return (
@@ -107,7 +108,7 @@ function DriftVerdict({ report }: { report: DriftReport }) {
       {dataset.driftedColumns} of {countOf(dataset.testedColumns, 'tested column')} drifted ({Math.round(dataset.share * 100)}%; the dataset drifts from{' '}
       {Math.round(dataset.driftShare * 100)}%) ·{' '}
       <span className="faint">
-        {formatCount(report.reference.rows)} reference rows, {formatCount(report.current.rows)} current rows; Evidently's default tests · computed in{' '}
+        {formatCount(report.reference.rows)} reference rows, {formatCount(report.current.rows)} current rows · computed in{' '}
         {formatDuration(report.durationMs)}
       </span>
     </p>
@@ -137,6 +138,7 @@ export function DriftSection({
       ) : (
         <>
           <CompareForm key={`${referenceId}-${currentId}`} versions={versions} referenceId={referenceId} currentId={currentId} />
+          <DriftSettingsForm />
           {drift.status === 'error' && drift.error && (
             <ErrorMessage
               title="Could not compare the versions"

@@ -2,7 +2,7 @@
 // profile in brief (rows, columns, per column its type, missing share and distribution) and a
 // link to its page on the Data page; and the logged inputs Cairn could not read, with why.
 import { useEffect } from 'react';
-import type { DatasetProfile, DatasetVersion } from '../../../shared/data-models';
+import { type DatasetProfile, type DatasetVersion, shortDigest } from '../../../shared/data-models';
 import { DistributionChart } from '../../components/charts/distribution-chart';
 import { formatCount } from '../../components/value-format';
 import { profileBars } from '../../models/data/distribution-bars';
@@ -25,7 +25,7 @@ function VersionProfile({ version, profile, runId }: { version: DatasetVersion; 
           </span>
         ))}
         <span className="mono faint" title={version.digest}>
-          {version.digest.slice(7, 19)}
+          {shortDigest(version.digest, 12)}
         </span>
         <span className="muted">
           {profile ? `${formatCount(profile.rows)} rows · ${profile.columnCount} columns` : 'not profiled yet: open it on the Data page to profile it'}
