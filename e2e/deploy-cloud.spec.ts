@@ -41,6 +41,10 @@ async function runCurlLine(line: string, env: Record<string, string>): Promise<u
   return JSON.parse(stdout);
 }
 
+// The environment as it was before this file pointed the SDKs at its peers: restored afterwards,
+// since later spec files in the same worker start their servers with it.
+const environmentBefore = { ...process.env };
+
 test.beforeAll(async () => {
   test.setTimeout(300_000);
   const peers = await loadCloudPeers();
@@ -91,6 +95,8 @@ test.afterAll(async () => {
   await s3Peer?.stop();
   await azure?.close();
   fs.rmSync(certFolder, { recursive: true, force: true });
+  for (const name of Object.keys(process.env)) if (!(name in environmentBefore)) delete process.env[name];
+  Object.assign(process.env, environmentBefore);
 });
 
 /** The row of version `n` on the model's page. */
