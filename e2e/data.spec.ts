@@ -6,13 +6,16 @@
 // links back; a registered model version showing the drift of the newest data against the data its
 // run trained on (logged through MLflow's REST API), and that run compared with the check's run
 // showing both versions' distributions side by side; profiling a large file cancelled; keyboard
-// use; a file dropped in the browser (its path to complete); drift settings; screenshots in both themes.
+// use; a file dropped in the browser (its path to complete); drift settings; a pipeline's data
+// (two train.csv files as two datasets, each version naming its stage with a link to the stage's
+// run); screenshots in both themes.
 import { DuckDBInstance } from '@duckdb/node-api';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, test } from './cairn-fixture';
+import { expect, shotBothThemes, test } from './cairn-fixture';
 
 let workDir: string;
 let referenceCsv: string;
@@ -307,4 +310,49 @@ test('profiling a large file shows its progress and can be cancelled', async ({ 
   // Profiled again, it completes.
   await page.getByTestId('profile-version').click();
   await expect(page.getByTestId('profile-summary')).toContainText('600,000 rows', { timeout: 60_000 });
+});
+
+test("a pipeline's data: same-named files are two datasets, and a version names the stage that used or wrote it, linking to its run", async ({ page, cairn, shot }) => {
+  const project = path.join(workDir, 'churn');
+  fs.mkdirSync(path.join(project, 'data', 'raw'), { recursive: true });
+  fs.writeFileSync(path.join(project, 'data', 'raw', 'train.csv'), ordersCsv(50, 50, 3, 0));
+  fs.writeFileSync(
+    path.join(project, 'dvc.yaml'),
+    `stages:
+  prepare:
+    cmd: mkdir -p data/prepared && head -n 31 data/raw/train.csv > data/prepared/train.csv
+    deps: [data/raw/train.csv]
+    outs: [data/prepared/train.csv]
+  train:
+    foreach: [0]
+    do:
+      cmd: wc -l data/prepared/train.csv > model-\${item}.txt
+      deps: [data/prepared/train.csv]
+      outs:
+        - model-\${item}.txt
+`,
+  );
+  // The CLI beside the running app, over its data folder, as a user would run it.
+  execFileSync(process.execPath, [path.join(__dirname, '..', 'bin', 'cairn.js'), 'pipeline', 'run', '--project', project, '--data-dir', cairn.dataDir], {
+    stdio: 'pipe',
+    timeout: 60_000,
+    env: { ...process.env, CAIRN_DATA_DIR: '' },
+  });
+
+  await openData(page, cairn.url);
+  await expect(page.locator('[data-testid="dataset-row"][data-name="churn/data/raw/train.csv"]')).toBeVisible();
+  await page.locator('[data-testid="dataset-row"][data-name="churn/data/prepared/train.csv"]').getByTestId('dataset-link').click();
+  await expect(page.getByTestId('dataset-name')).toHaveText('churn/data/prepared/train.csv');
+  const row = page.getByTestId('version-row');
+  await expect(row).toHaveCount(1);
+  await expect(row.getByTestId('version-stage-link')).toHaveText(['prepare', 'train@0']);
+  await expect(row.locator('.version-origin')).toHaveText(['output of prepare', 'input of train@0']);
+  await page.getByTestId('versions-table').scrollIntoViewIfNeeded();
+  await shotBothThemes(page, shot, 'data-pipeline-versions');
+
+  await row.locator('[data-testid="version-stage-link"][data-stage="prepare"]').click();
+  await expect(page.getByTestId('run-name')).toHaveText('prepare');
+  await page.goBack();
+  await row.locator('[data-testid="version-stage-link"][data-stage="train@0"]').click();
+  await expect(page.getByTestId('run-name')).toHaveText('train@0');
 });

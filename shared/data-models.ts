@@ -25,6 +25,25 @@ export interface DatasetOrigin {
   readonly time: number;
 }
 
+/** What a pipeline origin's detail says: the project's dvc.yaml, the stage (`prepare`, `train@0`) and whether the data was its dep or out. */
+export interface PipelineOriginDetail {
+  readonly pipeline: string;
+  readonly stage: string;
+  readonly role: 'dep' | 'out';
+}
+
+/** The stage a version met in a pipeline came from; null for other origins or a detail that does not say. */
+export function pipelineOriginDetail(origin: DatasetOrigin): PipelineOriginDetail | null {
+  if (origin.kind !== 'pipeline' || !origin.detail) return null;
+  try {
+    const detail = JSON.parse(origin.detail) as Partial<PipelineOriginDetail>;
+    if (typeof detail.stage !== 'string' || (detail.role !== 'dep' && detail.role !== 'out')) return null;
+    return { pipeline: typeof detail.pipeline === 'string' ? detail.pipeline : '', stage: detail.stage, role: detail.role };
+  } catch {
+    return null;
+  }
+}
+
 /** One version of a dataset: its content, identified by digest. */
 export interface DatasetVersion {
   readonly versionId: string;

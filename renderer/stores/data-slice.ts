@@ -5,7 +5,7 @@
 // (`data.changed`).
 import type { StateCreator } from 'zustand';
 import type { DatasetDetail, RecordedCheck, RunDatasets } from '../../shared/contract';
-import type { DataJobProgress, DatasetProfile, DatasetSummary, DatasetVersion, DriftOptions, DriftReport, DriftTimeline } from '../../shared/data-models';
+import { pipelineOriginDetail, type DataJobProgress, type DatasetProfile, type DatasetSummary, type DatasetVersion, type DriftOptions, type DriftReport, type DriftTimeline } from '../../shared/data-models';
 import { CairnError } from '../../shared/errors';
 import type { AppState, SliceContext } from './app-store';
 import { describeError } from './describe-error';
@@ -428,7 +428,7 @@ export function createDataSlice({ api }: SliceContext): StateCreator<AppState, [
         try {
           const { versions } = await api.getRunDatasets({ runId });
           const inputs = versions.filter((version) =>
-            version.origins.some((origin) => origin.runId === runId && (origin.kind === 'run-input' || (origin.kind === 'pipeline' && origin.detail?.includes('"role":"dep"')))),
+            version.origins.some((origin) => origin.runId === runId && (origin.kind === 'run-input' || pipelineOriginDetail(origin)?.role === 'dep')),
           );
           const items = await Promise.all(
             inputs.map(async (trainedVersion): Promise<TrainingDataDrift> => {

@@ -82,7 +82,7 @@ export class DataService {
     options: { readonly name?: string; readonly origin?: Omit<DatasetOrigin, 'time'> } & DataJobOptions = {},
   ): Promise<DatasetVersion> {
     const files = resolveTableFiles(inputPath);
-    const digest = this.deps.store.knownDigest(files) ?? (await this.deps.engine.run({ kind: 'digest', files }, options)).digest;
+    const digest = this.deps.store.knownDigest(files)?.digest ?? (await this.deps.engine.run({ kind: 'digest', files }, options)).digest;
     return this.deps.store.recordVersion(
       { datasetName: options.name ?? defaultDatasetName(files.root), digest, files },
       options.origin ?? { kind: 'added', runId: null, detail: null },
@@ -91,7 +91,8 @@ export class DataService {
 
   /**
    * Profiles a dataset and stores the profile with its version; a version profiled before is
-   * answered from the store (`cached`). A path is added as a version first.
+   * answered from the store (`cached`). A path is added as a version first: of the dataset that
+   * already holds exactly these files (a pipeline's, say), else of one named after it.
    */
   async profile(
     ref: DataRef,
@@ -105,9 +106,9 @@ export class DataService {
     }
     const files = resolveTableFiles(ref);
     const known = this.deps.store.knownDigest(files);
-    const name = options.name ?? defaultDatasetName(files.root);
-    // Files the catalog knows unchanged keep their version (and its digest, which may be a pipeline's md5).
-    const knownVersion = known ? this.deps.store.recordVersion({ datasetName: name, digest: known, files }, { kind: 'added', runId: null, detail: null }) : null;
+    // Files the catalog knows unchanged keep their dataset and version (and its digest, which may be a pipeline's md5).
+    const name = options.name ?? known?.datasetName ?? defaultDatasetName(files.root);
+    const knownVersion = known ? this.deps.store.recordVersion({ datasetName: name, digest: known.digest, files }, { kind: 'added', runId: null, detail: null }) : null;
     const stored = knownVersion && !options.refresh ? this.deps.store.getProfile(knownVersion.versionId) : null;
     if (knownVersion && stored) return { version: knownVersion, profile: stored, cached: true };
     return this.profileFiles(files, name, options, knownVersion);
@@ -387,7 +388,7 @@ export class DataService {
     const origin = { kind: 'pipeline' as const, runId: stage.runId, detail: JSON.stringify({ pipeline: stage.pipeline, stage: stage.stage, role: stage.role }) };
     if (!stage.digest) return this.addDataset(inputPath, { ...options, name: stage.name, origin });
     const files = resolveTableFiles(inputPath);
-    const digest = this.deps.store.knownDigest(files) ?? stage.digest;
+    const digest = this.deps.store.knownDigest(files)?.digest ?? stage.digest;
     return this.deps.store.recordVersion({ datasetName: stage.name ?? defaultDatasetName(files.root), digest, files }, origin);
   }
 

@@ -30,8 +30,8 @@ export interface DataStore {
   listVersions(datasetId: string): DatasetVersion[];
   /** RESOURCE_DOES_NOT_EXIST when there is no such version. */
   getVersion(versionId: string): DatasetVersion;
-  /** The digest of a version read from exactly these files (same paths, sizes and times), so they need not be hashed again. */
-  knownDigest(files: TableFiles): string | null;
+  /** The digest and dataset of the version seen last that was read from exactly these files (same paths, sizes and times), so they need not be hashed again. */
+  knownDigest(files: TableFiles): { readonly digest: string; readonly datasetName: string } | null;
   /** The versions a run used or produced (its MLflow dataset inputs, pipeline deps and outs, checks). */
   versionsOfRun(runId: string): DatasetVersion[];
   saveProfile(versionId: string, profile: DatasetProfile): void;

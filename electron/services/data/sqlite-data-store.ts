@@ -121,13 +121,13 @@ export class SqliteDataStore implements DataStore {
     return this.withOrigins([row])[0]!;
   }
 
-  knownDigest(files: TableFiles): string | null {
+  knownDigest(files: TableFiles): { digest: string; datasetName: string } | null {
     const wanted = JSON.stringify(files.files);
-    const rows = this.db.prepare('SELECT digest, files FROM data_versions WHERE path = ? ORDER BY last_seen_time DESC').all(files.root) as Array<{
-      digest: string;
-      files: string;
-    }>;
-    return rows.find((row) => row.files === wanted)?.digest ?? null;
+    const rows = this.db
+      .prepare('SELECT v.digest, v.files, d.name FROM data_versions v JOIN data_datasets d USING (dataset_id) WHERE v.path = ? ORDER BY v.last_seen_time DESC')
+      .all(files.root) as Array<{ digest: string; files: string; name: string }>;
+    const row = rows.find((candidate) => candidate.files === wanted);
+    return row ? { digest: row.digest, datasetName: row.name } : null;
   }
 
   versionsOfRun(runId: string): DatasetVersion[] {

@@ -66,6 +66,8 @@ export interface ExecutionResult {
 export interface SettledStagePath {
   /** As dvc.yaml names it. */
   readonly path: string;
+  /** From the project folder, with '/' separators (absolute when it lies outside the project). */
+  readonly projectPath: string;
   readonly absolute: string;
   readonly kind: 'file' | 'dir';
   readonly md5: string;
@@ -74,6 +76,9 @@ export interface SettledStagePath {
 /** A stage that ended with its deps and outs hashed (done, restored, frozen or up to date). */
 export interface SettledStage {
   readonly executionId: string;
+  /** The user's project (the folder holding dvc.yaml). */
+  readonly projectDir: string;
+  /** Where the stage ran: the project, or a variant's copy of it. */
   readonly workspaceDir: string;
   readonly stage: string;
   readonly state: StageState;
@@ -372,6 +377,7 @@ export class PipelineRunner {
     if (listener && details) {
       const settled: SettledStage = {
         executionId: this.input.executionId,
+        projectDir: this.input.workspace.projectDir,
         workspaceDir: this.input.workspace.root,
         stage: name,
         state: result.state,
@@ -393,7 +399,7 @@ export class PipelineRunner {
   private settledPaths(specs: ReadonlyArray<{ path: string; projectPath: string }>, digests: ReadonlyMap<string, PathDigest | null>): SettledStagePath[] {
     return specs.flatMap((spec) => {
       const digest = digests.get(spec.path);
-      return digest ? [{ path: spec.path, absolute: this.absolute(spec.projectPath), kind: digest.kind, md5: digest.md5 }] : [];
+      return digest ? [{ path: spec.path, projectPath: spec.projectPath, absolute: this.absolute(spec.projectPath), kind: digest.kind, md5: digest.md5 }] : [];
     });
   }
 

@@ -1,6 +1,6 @@
 // One dataset (#/data/:name): its versions with where each was met (and the runs that used it),
 // the chosen version's profile, its data checks, drift between two versions and drift over time.
-import { type DatasetOrigin, type DatasetVersion, shortDigest } from '../../../shared/data-models';
+import { type DatasetOrigin, type DatasetVersion, pipelineOriginDetail, type PipelineOriginDetail, shortDigest } from '../../../shared/data-models';
 import { formatBytes } from '../../../shared/quantity-text';
 import { ErrorMessage } from '../../components/error-message';
 import { formatDateTime, formatFullDateTime } from '../../components/value-format';
@@ -15,26 +15,58 @@ import { DriftSection } from './drift-section';
 import { DriftTimelineSection } from './drift-timeline';
 import { ProfileView } from './profile-section';
 
+// A pipeline origin names its stage instead (PipelineOrigin); 'pipeline' is left for a detail that does not say which.
 const ORIGIN_NAMES: Record<DatasetOrigin['kind'], string> = { added: 'added', 'run-input': 'input of', pipeline: 'pipeline', check: 'checked by' };
 
 /** Where a version was met: added by hand, or linked to the runs that used, produced or checked it. */
 function Origins({ origins }: { origins: readonly DatasetOrigin[] }) {
   return (
     <span className="version-origins">
-      {origins.map((origin, index) => (
-        <span key={index} className="version-origin">
-          {ORIGIN_NAMES[origin.kind]}
-          {origin.runId && (
-            <>
-              {' '}
-              <a href={routeHref({ name: 'run', runId: origin.runId })} className="mono" data-testid="version-run-link" title={`Run ${origin.runId}`}>
-                {origin.runId.slice(0, 8)}
-              </a>
-            </>
-          )}
-        </span>
-      ))}
+      {origins.map((origin, index) => {
+        const stage = pipelineOriginDetail(origin);
+        return (
+          <span key={index} className="version-origin">
+            {stage ? <PipelineOrigin runId={origin.runId} stage={stage} /> : <RunOrigin origin={origin} />}
+          </span>
+        );
+      })}
     </span>
+  );
+}
+
+/** What kind of origin it is, and its run's short id as a link. */
+function RunOrigin({ origin }: { origin: DatasetOrigin }) {
+  return (
+    <>
+      {ORIGIN_NAMES[origin.kind]}
+      {origin.runId && (
+        <>
+          {' '}
+          <a href={routeHref({ name: 'run', runId: origin.runId })} className="mono" data-testid="version-run-link" title={`Run ${origin.runId}`}>
+            {origin.runId.slice(0, 8)}
+          </a>
+        </>
+      )}
+    </>
+  );
+}
+
+/** The pipeline stage that used (dep) or wrote (out) the version, its name linking to the stage's run. */
+function PipelineOrigin({ runId, stage }: { runId: string | null; stage: PipelineOriginDetail }) {
+  const where = stage.pipeline ? ` in ${stage.pipeline}` : '';
+  return (
+    <>
+      {stage.role === 'out' ? 'output of' : 'input of'}{' '}
+      {runId ? (
+        <a href={routeHref({ name: 'run', runId })} className="mono" data-testid="version-stage-link" data-stage={stage.stage} title={`Run ${runId} of stage ${stage.stage}${where}`}>
+          {stage.stage}
+        </a>
+      ) : (
+        <span className="mono" data-testid="version-stage" title={`Stage ${stage.stage}${where} (not tracked)`}>
+          {stage.stage}
+        </span>
+      )}
+    </>
   );
 }
 
