@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runAzureMlDeployBench } from './azureml-deploy-bench';
 import { describeMachine, type Benchmark, type BenchFigure } from './bench-result';
+import { runCtBench } from './ct-bench';
 import { runDatabricksDeployBench } from './databricks-deploy-bench';
 import { runDataBench } from './data-bench';
 import { runDeployBench } from './deploy-bench';
@@ -30,6 +31,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   { name: 'deploy', run: runDeployBench },
   { name: 'databricks-deploy', run: runDatabricksDeployBench },
   { name: 'azureml-deploy', run: runAzureMlDeployBench },
+  { name: 'ct', run: runCtBench },
 ];
 
 function formatValue(figure: BenchFigure): string {

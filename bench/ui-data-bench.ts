@@ -2,8 +2,8 @@
 // 100,000-row × 20-column CSV are added, profiled and compared through the app's calls (so both
 // are in the store), then `cairn serve` serves the data folder and Chromium opens the dataset's
 // page from the loaded app (the route change a link makes). Measured in the page, from the route
-// change to every column card's histogram drawn (its first bar in the DOM), and to every drift
-// card's overlaid bars drawn; a fresh tab each time, so nothing is cached in the window.
+// change to every column card's histogram drawn (its bars' path in the DOM), and to every drift
+// card's two overlaid sides drawn; a fresh tab each time, so nothing is cached in the window.
 import { chromium, type Browser, type Page } from '@playwright/test';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -67,7 +67,7 @@ async function openDataset(browser: Browser, url: string): Promise<{ profileMs: 
     return await page.evaluate(async (columns) => {
       const drawn = (cardSelector: string, minimumBars: number) =>
         document.querySelectorAll(cardSelector).length === columns &&
-        [...document.querySelectorAll(cardSelector)].every((card) => card.querySelectorAll('.distribution-bar').length >= minimumBars);
+        [...document.querySelectorAll(cardSelector)].every((card) => card.querySelectorAll('.distribution-bars').length >= minimumBars);
       const started = window.performance.now();
       let profileMs = -1;
       let driftMs = -1;

@@ -157,13 +157,31 @@ export function automationsFileOf(projectDir: string): string {
   return path.join(path.resolve(projectDir), AUTOMATIONS_FILE);
 }
 
+/**
+ * The YAML of the automations files last read, by their text: the Automations page asks for the
+ * automations' state every few seconds and the scheduler reads the file on every event, and the
+ * YAML parse was 4 to 5 ms of each such read. The checks that follow it (files it names exist)
+ * still run every time.
+ */
+const parsedYaml = new Map<string, YamlMappingDocument>();
+const PARSED_YAML_KEPT = 16;
+
+function yamlOf(text: string): YamlMappingDocument {
+  const known = parsedYaml.get(text);
+  if (known) return known;
+  const document = readYamlMapping(text);
+  if (parsedYaml.size >= PARSED_YAML_KEPT) parsedYaml.delete(parsedYaml.keys().next().value!);
+  parsedYaml.set(text, document);
+  return document;
+}
+
 /** Parses the text of an automations file at `file` (paths in it are relative to its folder). */
 export function parseAutomationsFile(text: string, file: string): AutomationsFile {
   const projectDir = path.dirname(path.resolve(file));
   const fileName = path.basename(file);
   let document: YamlMappingDocument;
   try {
-    document = readYamlMapping(text);
+    document = yamlOf(text);
   } catch (error) {
     if (!(error instanceof YamlError)) throw error;
     const message = error.message.replace(/^line \d+: /, '');

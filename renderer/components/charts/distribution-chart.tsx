@@ -1,8 +1,8 @@
 // A column's distribution as bars in a small plain SVG: a histogram's bins or a category's values,
 // with either one side's counts, or a reference and a current side's shares drawn over each other
 // on the same bars: the current side filled, the reference side as outlines over it. Hovering a
-// bar shows what it covers and its heights. Plain rectangles, not a chart library, because a Data
-// page draws forty of these at once.
+// bar shows what it covers and its heights. Each side is one SVG path of rectangles, not a chart
+// library nor an element per bar, because a Data page draws forty of these at once.
 import { memo, useState, type MouseEvent } from 'react';
 import type { Bar } from '../../models/data/distribution-bars';
 import { distributionLayout, formatHeight, type DistributionHeights } from '../../models/data/distribution-layout';
@@ -70,17 +70,11 @@ export const DistributionChart = memo(function DistributionChart({ bars, width, 
           ))}
         </g>
         <g className="distribution-series distribution-series-current" fillOpacity={overlay ? 0.6 : 0.85}>
-          {layout.bars.map((place, index) => (
-            <rect key={index} className="distribution-bar" x={place.x} y={place.currentY} width={place.width} height={place.currentHeight} />
-          ))}
+          <path className="distribution-bars" d={layout.currentPath} />
         </g>
-        {overlay && (
+        {overlay && layout.referencePath !== null && (
           <g className="distribution-series distribution-series-reference">
-            {layout.bars.map((place, index) =>
-              place.referenceY === null || place.referenceHeight === null ? null : (
-                <rect key={index} className="distribution-bar" x={place.x} y={place.referenceY} width={place.width} height={place.referenceHeight} />
-              ),
-            )}
+            <path className="distribution-bars" d={layout.referencePath} />
           </g>
         )}
         <g className="distribution-axis">

@@ -30,6 +30,23 @@ describe('distributionLayout', () => {
     expect(distributionLayout(bars([1, 2]), 300, 130, 'count').bars[0]!.referenceY).toBeNull();
   });
 
+  it('draws each side as one path of rectangles, one per bar with a height, matching the bars\' places', () => {
+    const layout = distributionLayout(bars([10, 0, 40], [20, 20, 0]), 300, 120, 'count');
+    const rectangles = (path: string) => [...path.matchAll(/M([\d.]+) ([\d.]+)h([\d.]+)v([\d.]+)h-([\d.]+)z/g)].map((match) => match.slice(1).map(Number));
+    const current = rectangles(layout.currentPath);
+    // The empty middle bar draws nothing (a zero-height rectangle would show as a line).
+    expect(current).toHaveLength(2);
+    expect(layout.currentPath).toBe(layout.currentPath.match(/M[^M]+/g)!.join(''));
+    const [first, last] = [layout.bars[0]!, layout.bars[2]!];
+    expect(current[0]![0]).toBeCloseTo(first.x, 1);
+    expect(current[0]![1]).toBeCloseTo(first.currentY, 1);
+    expect(current[0]![2]).toBeCloseTo(first.width, 1);
+    expect(current[0]![3]).toBeCloseTo(first.currentHeight, 1);
+    expect(current[1]![1]).toBeCloseTo(last.currentY, 1);
+    expect(rectangles(layout.referencePath!)).toHaveLength(2);
+    expect(distributionLayout(bars([1, 2]), 300, 130, 'count').referencePath).toBeNull();
+  });
+
   it('keeps a one-pixel gap past 12 bars and shows the first and last labels, thinning the ones between so they do not touch', () => {
     const many = bars(Array.from({ length: 40 }, (_, index) => index + 1));
     const layout = distributionLayout(many, 268, 120, 'count');

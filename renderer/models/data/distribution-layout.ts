@@ -31,6 +31,13 @@ export interface BarPlace {
 export interface DistributionLayout {
   readonly plot: { readonly left: number; readonly top: number; readonly right: number; readonly bottom: number };
   readonly bars: readonly BarPlace[];
+  /**
+   * Each side's bars as one SVG path of rectangles (one element per side rather than one per bar:
+   * a Data page of forty charts then builds a few hundred SVG elements instead of thousands).
+   */
+  readonly currentPath: string;
+  /** The reference side's rectangles, for an overlay; null when no bar has a reference. */
+  readonly referencePath: string | null;
   /** The height ticks (the lowest is 0), each with its label and its y. */
   readonly heightTicks: ReadonlyArray<{ readonly y: number; readonly label: string }>;
   /** The bar labels that fit (the first and the last always), each centred under its bar. */
@@ -60,6 +67,13 @@ function fittingLabels(labels: readonly string[], centres: readonly number[]): n
   }
   if (last > 0 && lastStart >= reached + LABEL_GAP) shown.push(last);
   return shown;
+}
+
+/** A rectangle as SVG path data (nothing for one of no height, which would draw a line). */
+function rectanglePath(x: number, y: number, width: number, height: number): string {
+  if (height <= 0) return '';
+  const round = (value: number) => Math.round(value * 100) / 100;
+  return `M${round(x)} ${round(y)}h${round(width)}v${round(height)}h${-round(width)}z`;
 }
 
 /**
@@ -92,9 +106,14 @@ export function distributionLayout(bars: readonly Bar[], width: number, height: 
     };
   });
   const centres = places.map((place) => place.bandX + place.bandWidth / 2);
+  const overlaid = bars.some((bar) => bar.reference !== undefined);
   return {
     plot,
     bars: places,
+    currentPath: places.map((place) => rectanglePath(place.x, place.currentY, place.width, place.currentHeight)).join(''),
+    referencePath: overlaid
+      ? places.map((place) => (place.referenceY === null || place.referenceHeight === null ? '' : rectanglePath(place.x, place.referenceY, place.width, place.referenceHeight))).join('')
+      : null,
     heightTicks: axis.ticks.filter((tick) => tick >= 0 && tick <= top).map((tick) => ({ y: yOf(tick), label: formatHeight(tick, heights) })),
     barLabels: fittingLabels(
       bars.map((bar) => bar.label),
