@@ -4,6 +4,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
+import { prepareDateFormatters } from './components/value-format';
 import { preloadPage } from './pages';
 import { startRouter } from './router';
 import { useAppStore } from './use-app-store';
@@ -18,3 +19,5 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
+// Once the first page is drawn and nothing else waits.
+requestIdleCallback(prepareDateFormatters, { timeout: 3000 });
