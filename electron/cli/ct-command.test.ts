@@ -29,7 +29,7 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
 it('exits 2 for a usage mistake and for an automations file with problems, naming the line', async () => {
-  expect((await ct('launch')).stderr).toMatch(/expected a command: run, list, history/);
+  expect((await ct('launch')).stderr).toMatch(/expected a command: run, list, check, history/);
   expect((await ct('approve', 'x')).code).toBe(2);
   const missing = await ct('list');
   expect(missing.code).toBe(2);
@@ -114,4 +114,44 @@ it('cancels a firing another `cairn ct run` runs: its pipeline stops, it ends ca
   expect(run.stdout).toMatch(/slow: cancelled/);
   expect(fs.existsSync(path.join(root, 'done.txt'))).toBe(false);
   await expect(ct('cancel', String(firingId))).rejects.toThrow(/is not running \(it is cancelled\)/);
+}, 60_000);
+
+it("`check` runs the gate's checks and checks.yaml on every watched file, writing JUnit and a summary; exits 1 when a rule fails", async () => {
+  fs.writeFileSync(path.join(root, 'dvc.yaml'), 'stages: {}\n');
+  fs.mkdirSync(path.join(root, 'data', 'incoming'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'data', 'incoming', 'batch-1.csv'), 'age,country\n30,DE\n150,FR\n');
+  fs.writeFileSync(path.join(root, 'required.yaml'), 'columns:\n  country: {allowed_values: [DE, FR]}\n');
+  fs.writeFileSync(path.join(root, 'checks.yaml'), 'columns:\n  age: {range: {min: 0, max: 120}}\n');
+  fs.writeFileSync(
+    path.join(root, 'cairn-automations.yaml'),
+    'automations:\n  retrain:\n    data: {watch: data/incoming}\n    triggers: [new-data]\n    action: {pipeline: .}\n    gate:\n      checks: [required.yaml]\n  nightly:\n    triggers: [manual]\n    action: {pipeline: .}\n',
+  );
+  const junit = path.join(root, 'checks.xml');
+  const summary = path.join(root, 'checks.md');
+  const failing = await ct('check', '--junit', junit, '--summary', summary);
+  expect(failing.code, failing.stderr).toBe(1);
+  expect(failing.stdout).toContain('retrain: required.yaml on data/incoming/batch-1.csv: 2 passed, 0 failed\n');
+  expect(failing.stdout).toContain('retrain: checks.yaml on data/incoming/batch-1.csv: 1 passed, 1 failed\n');
+  expect(failing.stdout).toContain('nightly: watches no data (data.watch), so its data checks have nothing to check\n');
+  const xml = fs.readFileSync(junit, 'utf8');
+  expect(xml).toMatch(/<testsuites name="cairn data check" tests="4" failures="1"/);
+  expect(xml.match(/<testsuite /g)).toHaveLength(2);
+  expect(xml).toContain('<testsuite name="retrain: checks.yaml on data/incoming/batch-1.csv" tests="2" failures="1"');
+  expect(xml).toMatch(/<failure message="[^"]+" type="range">/);
+  const markdown = fs.readFileSync(summary, 'utf8');
+  expect(markdown).toContain('❌ 3 passed, 1 failed');
+  expect(markdown).toMatch(/\| retrain: checks\.yaml on data\/incoming\/batch-1\.csv \| 1 \| 1 \| age/);
+
+  // Once the data is fixed the checks pass; without watched files nothing runs, and a line says why.
+  fs.writeFileSync(path.join(root, 'data', 'incoming', 'batch-1.csv'), 'age,country\n30,DE\n50,FR\n');
+  expect((await ct('check', 'retrain', '--junit', junit)).code).toBe(0);
+  fs.rmSync(path.join(root, 'data', 'incoming', 'batch-1.csv'));
+  fs.rmSync(junit);
+  const none = await ct('check', '--junit', junit, '--summary', summary);
+  expect(none.code).toBe(0);
+  expect(none.stdout).toContain('retrain: no data files under data/incoming to check\n');
+  expect(none.stdout).toContain('No data checks ran; no JUnit report was written.\n');
+  expect(fs.existsSync(junit)).toBe(false);
+  expect(fs.readFileSync(summary, 'utf8')).toContain('No data checks ran.');
+  expect((await ct('check', 'nope')).stderr).toMatch(/no automation 'nope' in .*cairn-automations\.yaml/);
 }, 60_000);
