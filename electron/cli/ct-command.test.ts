@@ -155,3 +155,46 @@ it("`check` runs the gate's checks and checks.yaml on every watched file, writin
   expect(fs.readFileSync(summary, 'utf8')).toContain('No data checks ran.');
   expect((await ct('check', 'nope')).stderr).toMatch(/no automation 'nope' in .*cairn-automations\.yaml/);
 }, 60_000);
+
+it('`history --markdown` shows the firing\'s drift and what changed: the new data by digest, the stages that ran and those reused', async () => {
+  const stores = openCairnStores(path.join(root, 'data'));
+  const store = new SqliteAutomationStore(stores.database);
+  const id = store.beginFiring({ projectDir: root, automation: 'retrain', trigger: { kind: 'new-data', detail: '1 new file' }, actor: { user: 'a', via: 'test' }, definition: {} });
+  store.updateFiring(
+    id,
+    {
+      evidence: [
+        {
+          kind: 'drift',
+          fired: true,
+          summary: '2 of 3 columns drifted (share 0.67 ≥ 0.5)',
+          details: { columns: [{ column: 'age', test: 'ks', score: 0.01, threshold: 0.05, drift: true }, { column: 'plan', test: 'chisquare', score: 0.5, threshold: 0.05, drift: false }, { column: 'income', test: 'ks', score: 0.001, threshold: 0.05, drift: true }] },
+          runId: null,
+        },
+      ],
+      newData: { files: [{ path: 'data/incoming/batch-2.csv', digest: `sha256:${'ab'.repeat(32)}`, bytes: 10 }], rows: 1500, trainPath: null, trainRows: null, holdoutPath: null, holdoutRows: null },
+      pipeline: {
+        executionId: 'e1',
+        projectDir: root,
+        workspaceDir: root,
+        status: 'succeeded',
+        experimentId: null,
+        parentRunId: null,
+        setParams: [],
+        targets: [],
+        stages: [{ name: 'prepare', state: 'restored', runId: null }, { name: 'train', state: 'done', runId: 'r1' }, { name: 'report', state: 'skipped', runId: null }],
+      },
+    },
+    { outcome: 'completed', reason: 'the pipeline ran' },
+  );
+  const bare = store.beginFiring({ projectDir: root, automation: 'retrain', trigger: { kind: 'manual', detail: 'by hand' }, actor: { user: 'a', via: 'test' }, definition: {} });
+  store.updateFiring(bare, {}, { outcome: 'nothing-to-do', reason: 'nothing new' });
+  stores.close();
+
+  const { stdout, code } = await ct('history', '--markdown');
+  expect(code).toBe(0);
+  const [newest, older] = stdout.split(/(?=### retrain #)/).slice(1);
+  expect(newest).not.toMatch(/Drift|What changed/);
+  expect(older).toContain('**Drift:** 2 of 3 columns drifted (share 0.67 ≥ 0.5): age, income\n');
+  expect(older).toContain('**What changed:**\n\n- New data (1,500 rows): data/incoming/batch-2.csv abababababab\n- Stages ran: train; reused (up to date or from the cache): prepare, report\n');
+});

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AutomationFiring, AutomationSummary } from '../../shared/automation-models';
-import type { CheckReport } from '../../shared/data-models';
+import { shortDigest, type CheckReport } from '../../shared/data-models';
 import { AutomationsFileError } from '../services/automations/automation-definition';
 import { automationsFileOf, readAutomationsFile } from '../services/automations/automations-file';
 import { createContinuousTraining } from '../services/automations/create-continuous-training';
@@ -41,7 +41,8 @@ Options:
   -p, --project <dir>   The project folder holding cairn-automations.yaml (default: the current folder)
   --manual              run: fire automations with a 'manual' trigger even when nothing else is due
   --json                list, history: print JSON (history: the full records, for export)
-  --markdown            history: print markdown (decision, gate rules, metrics), for a CI job summary
+  --markdown            history: print markdown (decision, drift, new data and the stages that ran or
+                        were reused, gate rules, metrics), for a CI job summary
   --limit <n>           history: at most n firings (default 20)
   --junit <file>        check: write the results as JUnit XML (one suite per checks file and data
                         file), when something was checked
@@ -88,10 +89,42 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-/** A firing as markdown for a CI job's summary: the decision and why, each gate rule's values, the metrics side by side. */
+/** The drifted columns of a firing's drift evidence, in a line; null when the firing compared no data for drift. */
+function driftLine(firing: AutomationFiring): string | null {
+  const evidence = firing.evidence.find((item) => item.kind === 'drift');
+  if (!evidence) return null;
+  const details = evidence.details as { readonly columns?: ReadonlyArray<{ readonly column: string; readonly drift: boolean }> } | null;
+  const drifted = (details?.columns ?? []).filter((column) => column.drift).map((column) => column.column);
+  return `${evidence.summary}${drifted.length ? `: ${drifted.join(', ')}` : ''}`;
+}
+
+/** What a firing changed, as list items: the new data files (by digest) it took, and the pipeline's stages that ran or were reused. */
+function changeLines(firing: AutomationFiring): string[] {
+  const lines: string[] = [];
+  const newData = firing.newData;
+  if (newData?.files.length) {
+    const rows = newData.rows === null ? '' : ` (${newData.rows.toLocaleString('en')} rows)`;
+    lines.push(`- New data${rows}: ${newData.files.map((file) => `${file.path} ${shortDigest(file.digest, 12)}`).join(', ')}`);
+  }
+  const stages = firing.pipeline?.stages ?? [];
+  const named = (states: readonly string[]) => stages.filter((stage) => states.includes(stage.state)).map((stage) => stage.name);
+  const ran = named(['done']);
+  const reused = named(['restored', 'skipped']);
+  const other = stages.filter((stage) => !['done', 'restored', 'skipped'].includes(stage.state)).map((stage) => `${stage.name} ${stage.state}`);
+  if (stages.length) {
+    lines.push(`- Stages ran: ${ran.join(', ') || 'none'}; reused (up to date or from the cache): ${reused.join(', ') || 'none'}${other.length ? `; ${other.join(', ')}` : ''}`);
+  }
+  return lines;
+}
+
+/** A firing as markdown for a CI job's summary: the decision and why, the drift, what changed, each gate rule's values, the metrics side by side. */
 export function firingMarkdown(firing: AutomationFiring): string {
   const lines = [`### ${firing.automation} #${firing.id}: ${firing.outcome}`, '', `${firing.trigger.kind}: ${firing.trigger.detail} (${seconds(firing.startedAt, firing.endedAt)})`, ''];
   if (firing.reason) lines.push(`**Why:** ${firing.reason}`, '');
+  const drift = driftLine(firing);
+  if (drift) lines.push(`**Drift:** ${drift}`, '');
+  const changes = changeLines(firing);
+  if (changes.length) lines.push('**What changed:**', '', ...changes, '');
   if (firing.gate?.rules.length) {
     lines.push('| Gate rule | Passed | Detail |', '| --- | --- | --- |');
     for (const rule of firing.gate.rules) lines.push(`| ${cell(rule.rule)} | ${rule.passed ? '✅' : '❌'} | ${cell(rule.detail)} |`);
