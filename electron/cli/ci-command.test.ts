@@ -8,7 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
+import Ajv from 'ajv';
 import { build } from 'esbuild';
+import { schema as gitlabCiSchema } from 'gitlab-ci-local/src/schema/schema.js';
 import { parse as parseYaml } from 'yaml';
 import { readAutomationsFile } from '../services/automations/automations-file';
 import { BUILD_FROM_SOURCE, CI_PROVIDERS, DATA_CHECKS_COMMAND, SUMMARY_COMMAND, ciWorkflow, runCiCommand } from './ci-command';
@@ -154,4 +157,33 @@ it('builds Cairn from source on a fresh runner: --cairn-source URL#REF is writte
   const note = await ci('init', 'gitlab', '--force');
   expect(note.stdout).toMatch(/note: the workflow builds Cairn from \$CAIRN_SOURCE, which is empty/);
   expect((await ci('init', 'github', '--force', '--cairn-source', '#main')).code).toBe(2);
+});
+
+it("GitHub's own workflow parser accepts the GitHub workflow against GitHub's workflow schema, and rejects a broken one", () => {
+  const validate = (content: string) =>
+    parseWorkflow({ name: 'cairn.yml', content }, new NoOperationTraceWriter())
+      .context.errors.getErrors()
+      .map((error) => error.message);
+  for (const install of [{ source: '', ref: '', command: null }, { source: 'https://example.com/cairn.git', ref: 'v1', command: 'npm install --global @acme/cairn' }]) {
+    expect(validate(ciWorkflow('github', install).text)).toEqual([]);
+  }
+  expect(validate(ciWorkflow('github').text.replace('runs-on:', 'runs_on:'))).toEqual(expect.arrayContaining([expect.stringMatching(/Unexpected value 'runs_on'/), expect.stringMatching(/Required property is missing: runs-on/)]));
+});
+
+it("the GitLab workflow is valid against GitLab's published .gitlab-ci.yml schema (as gitlab-ci-local validates it), and a broken one is not", () => {
+  const validate = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(gitlabCiSchema);
+  const gitlab = parseYaml(ciWorkflow('gitlab', { source: 'https://example.com/cairn.git', ref: 'main', command: null }).text) as Record<string, { artifacts: { reports: Record<string, unknown> } }>;
+  expect(validate(gitlab), JSON.stringify(validate.errors, null, 2)).toBe(true);
+  gitlab.cairn!.artifacts.reports.junit = 3;
+  expect(validate(gitlab)).toBe(false);
+});
+
+it('the Azure DevOps workflow is not schema-validated: no npm package found carries the schema', ({ skip }) => {
+  // Microsoft publishes the Azure Pipelines schema as service-schema.json in the azure-pipelines-vscode
+  // extension (and each organization serves its own, with its installed tasks); the npm packages
+  // azure-pipelines-language-server 0.9.3 and azure-pipelines-language-service 0.9.2 carry the
+  // validator but not the schema. The workflow's shape is asserted above instead.
+  const reason = 'azure-pipelines.yml is not schema-validated: Microsoft\'s schema (service-schema.json) ships in the VS Code extension, and azure-pipelines-language-server 0.9.3 / azure-pipelines-language-service 0.9.2 on npm carry no schema';
+  console.warn(`ci-command.test.ts: ${reason}`);
+  skip(reason);
 });
