@@ -1,6 +1,7 @@
 // `cairn ct` in-process against a real data folder: usage mistakes and invalid automations files
 // exit 2 with the file and line, a person's decision on a waiting candidate is recorded, and
-// `cancel` stops a running firing that another `cairn ct run` runs: it ends cancelled, and run exits 1.
+// `cancel` stops a running firing that another `cairn ct run` runs: it ends cancelled (the step it
+// stopped too), and run exits 1.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -113,6 +114,9 @@ it('cancels a firing another `cairn ct run` runs: its pipeline stops, it ends ca
   expect(run.code).toBe(1);
   expect(run.stdout).toMatch(/slow: cancelled/);
   expect(fs.existsSync(path.join(root, 'done.txt'))).toBe(false);
+  // The step the cancel stopped is recorded cancelled, naming who, not failed.
+  const history = JSON.parse((await ct('history', '--json')).stdout) as Array<{ steps: Array<{ name: string; outcome: string; detail: string }> }>;
+  expect(history[0]!.steps.find((step) => step.name === 'pipeline')).toMatchObject({ outcome: 'cancelled', detail: expect.stringMatching(/^cancelled by .* \(cli\); production did not change$/) });
   await expect(ct('cancel', String(firingId))).rejects.toThrow(/is not running \(it is cancelled\)/);
 }, 60_000);
 
