@@ -15,5 +15,8 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 30_000,
     pool: 'forks',
+    // GitHub's workflow parser imports its schema as JSON without an import attribute, which Node
+    // refuses; run it through Vite, which loads JSON, as its own bundler would.
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
   },
 });

@@ -32,8 +32,8 @@ export type FiringOutcome =
   /** A person stopped it while it ran (its reason names who): production did not change. */
   | 'cancelled';
 
-/** How a step of a firing stands. */
-export type FiringStepOutcome = 'running' | 'succeeded' | 'failed' | 'skipped';
+/** How a step of a firing stands; `cancelled`: a person cancelled the firing while this step ran. */
+export type FiringStepOutcome = 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
 
 /** One step of a firing, with its times. */
 export interface FiringStep {

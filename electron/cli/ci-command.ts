@@ -18,12 +18,19 @@ the app's Automations page (or run \`cairn ct run\`) to run it.
 With a CI provider, it also writes that provider's workflow, which on every push and pull request
 builds Cairn from source on the fresh runner (git clone of $CAIRN_SOURCE at $CAIRN_REF, npm ci, the
 CLI's build, npm install --global; the two variables are written into the workflow and a CI
-variable of the same name overrides them), pulls the DVC cache when the project has a remote, runs the pipeline and
+variable of the same name overrides them), pulls the DVC cache when the project has a remote, runs
+the data checks (\`cairn ct check\`: each automation's gate.checks and a checks.yaml beside the
+automations file, on the watched data; the step says so when there are none), the pipeline and
 \`cairn ct run --manual\` (the gate against the production model), and keeps the audit trail
-of the run as a JSON artifact with a summary where the provider shows one:
-  github         .github/workflows/cairn.yml
-  gitlab         .gitlab-ci.yml
-  azure-devops   azure-pipelines.yml
+of the run as a JSON artifact. The data checks' JUnit report (cairn-checks.xml) and a markdown
+summary (cairn-summary.md: the checks' counts, then each firing's decision, metrics against
+production, drift and what changed) are published where the provider has a place for them:
+  github         .github/workflows/cairn.yml   the job summary; the JUnit file as an artifact
+  gitlab         .gitlab-ci.yml                the merge request's test report; GitLab has no job
+                                               summary, so the markdown is an artifact exposed in
+                                               the merge request (artifacts:expose_as)
+  azure-devops   azure-pipelines.yml           the Tests tab (PublishTestResults@2) and the run's
+                                               Extensions tab (##vso[task.uploadsummary])
 
 Options:
   -p, --project <dir>   The project folder (default: the current folder)
@@ -91,10 +98,18 @@ export const BUILD_FROM_SOURCE =
   'git clone --quiet "$CAIRN_SOURCE" "$HOME/cairn-source" && if [ -n "$CAIRN_REF" ]; then git -C "$HOME/cairn-source" checkout --quiet "$CAIRN_REF"; fi && ' +
   'cd "$HOME/cairn-source" && ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund && npm run build -- --main-only && npm install --global --no-audit --no-fund . && cairn --version';
 
+/** The data checks' step: JUnit XML for the provider's test report, and their counts for the summary. */
+export const DATA_CHECKS_COMMAND = 'cairn ct check --junit cairn-checks.xml --summary cairn-checks.md --data-dir .cairn';
+
+/** Writes cairn-summary.md: the data checks' counts, then each recent firing's decision, metrics, drift and what changed. */
+export const SUMMARY_COMMAND =
+  '{ cat cairn-checks.md 2>/dev/null; cairn ct history --markdown --limit 5 --data-dir .cairn || echo "Cairn did not run: see the job log."; } > cairn-summary.md';
+
 /** The shell lines every provider's job runs, in order. */
 const ciSteps = (install: CairnInstall): ReadonlyArray<{ readonly name: string; readonly run: string }> => [
   install.command ? { name: 'Install Cairn', run: install.command } : { name: 'Build Cairn from source', run: BUILD_FROM_SOURCE },
   { name: 'Pull the DVC cache', run: 'if [ -f .dvc/config ]; then pip install dvc && dvc pull; else echo "no DVC remote: the pipeline runs from scratch"; fi' },
+  { name: 'Run the data checks', run: DATA_CHECKS_COMMAND },
   { name: 'Run the pipeline', run: 'cairn pipeline run --data-dir .cairn' },
   { name: 'Run the automations (gate against production)', run: 'cairn ct run --manual --data-dir .cairn' },
   { name: 'Keep the audit trail', run: 'cairn ct history --json --limit 20 --data-dir .cairn > cairn-audit.json' },
@@ -141,7 +156,12 @@ ${indent(variables, 6)}
 ${indent(steps, 6)}
       - name: "Summary"
         if: always()
-        run: ${quoted('cairn ct history --markdown --limit 5 --data-dir .cairn >> "$GITHUB_STEP_SUMMARY" || echo "Cairn did not run: see the job log." >> "$GITHUB_STEP_SUMMARY"')}
+        run: ${quoted(`${SUMMARY_COMMAND}; cat cairn-summary.md >> "$GITHUB_STEP_SUMMARY"`)}
+      - uses: actions/upload-artifact@v4
+        if: always()
+        with:
+          name: cairn-data-checks
+          path: cairn-checks.xml
       - uses: actions/upload-artifact@v4
         if: always()
         with:
@@ -161,10 +181,17 @@ cairn:
     - if: $CI_PIPELINE_SOURCE == "push" || $CI_PIPELINE_SOURCE == "merge_request_event"
   script:
 ${CI_STEPS.map((step) => `    - ${quoted(step.run)}`).join('\n')}
+  after_script:
+    - ${quoted(SUMMARY_COMMAND)}
   artifacts:
     when: always
+    expose_as: "Cairn summary"
     paths:
+      - cairn-summary.md
       - cairn-audit.json
+      - cairn-checks.xml
+    reports:
+      junit: cairn-checks.xml
 `,
     };
   }
@@ -187,6 +214,15 @@ steps:
     inputs:
       versionSpec: "3.11"
 ${indent(steps, 2)}
+  - script: ${quoted(`${SUMMARY_COMMAND}; echo "##vso[task.uploadsummary]$PWD/cairn-summary.md"`)}
+    displayName: "Summary"
+    condition: always()
+  - task: PublishTestResults@2
+    condition: always()
+    inputs:
+      testResultsFormat: JUnit
+      testResultsFiles: cairn-checks.xml
+      testRunTitle: Cairn data checks
   - task: PublishPipelineArtifact@1
     condition: always()
     inputs:

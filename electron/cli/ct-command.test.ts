@@ -1,6 +1,7 @@
 // `cairn ct` in-process against a real data folder: usage mistakes and invalid automations files
 // exit 2 with the file and line, a person's decision on a waiting candidate is recorded, and
-// `cancel` stops a running firing that another `cairn ct run` runs: it ends cancelled, and run exits 1.
+// `cancel` stops a running firing that another `cairn ct run` runs: it ends cancelled (the step it
+// stopped too), and run exits 1.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,7 +30,7 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
 it('exits 2 for a usage mistake and for an automations file with problems, naming the line', async () => {
-  expect((await ct('launch')).stderr).toMatch(/expected a command: run, list, history/);
+  expect((await ct('launch')).stderr).toMatch(/expected a command: run, list, check, history/);
   expect((await ct('approve', 'x')).code).toBe(2);
   const missing = await ct('list');
   expect(missing.code).toBe(2);
@@ -113,5 +114,91 @@ it('cancels a firing another `cairn ct run` runs: its pipeline stops, it ends ca
   expect(run.code).toBe(1);
   expect(run.stdout).toMatch(/slow: cancelled/);
   expect(fs.existsSync(path.join(root, 'done.txt'))).toBe(false);
+  // The step the cancel stopped is recorded cancelled, naming who, not failed.
+  const history = JSON.parse((await ct('history', '--json')).stdout) as Array<{ steps: Array<{ name: string; outcome: string; detail: string }> }>;
+  expect(history[0]!.steps.find((step) => step.name === 'pipeline')).toMatchObject({ outcome: 'cancelled', detail: expect.stringMatching(/^cancelled by .* \(cli\); production did not change$/) });
   await expect(ct('cancel', String(firingId))).rejects.toThrow(/is not running \(it is cancelled\)/);
 }, 60_000);
+
+it("`check` runs the gate's checks and checks.yaml on every watched file, writing JUnit and a summary; exits 1 when a rule fails", async () => {
+  fs.writeFileSync(path.join(root, 'dvc.yaml'), 'stages: {}\n');
+  fs.mkdirSync(path.join(root, 'data', 'incoming'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'data', 'incoming', 'batch-1.csv'), 'age,country\n30,DE\n150,FR\n');
+  fs.writeFileSync(path.join(root, 'required.yaml'), 'columns:\n  country: {allowed_values: [DE, FR]}\n');
+  fs.writeFileSync(path.join(root, 'checks.yaml'), 'columns:\n  age: {range: {min: 0, max: 120}}\n');
+  fs.writeFileSync(
+    path.join(root, 'cairn-automations.yaml'),
+    'automations:\n  retrain:\n    data: {watch: data/incoming}\n    triggers: [new-data]\n    action: {pipeline: .}\n    gate:\n      checks: [required.yaml]\n  nightly:\n    triggers: [manual]\n    action: {pipeline: .}\n',
+  );
+  const junit = path.join(root, 'checks.xml');
+  const summary = path.join(root, 'checks.md');
+  const failing = await ct('check', '--junit', junit, '--summary', summary);
+  expect(failing.code, failing.stderr).toBe(1);
+  expect(failing.stdout).toContain('retrain: required.yaml on data/incoming/batch-1.csv: 2 passed, 0 failed\n');
+  expect(failing.stdout).toContain('retrain: checks.yaml on data/incoming/batch-1.csv: 1 passed, 1 failed\n');
+  expect(failing.stdout).toContain('nightly: watches no data (data.watch), so its data checks have nothing to check\n');
+  const xml = fs.readFileSync(junit, 'utf8');
+  expect(xml).toMatch(/<testsuites name="cairn data check" tests="4" failures="1"/);
+  expect(xml.match(/<testsuite /g)).toHaveLength(2);
+  expect(xml).toContain('<testsuite name="retrain: checks.yaml on data/incoming/batch-1.csv" tests="2" failures="1"');
+  expect(xml).toMatch(/<failure message="[^"]+" type="range">/);
+  const markdown = fs.readFileSync(summary, 'utf8');
+  expect(markdown).toContain('❌ 3 passed, 1 failed');
+  expect(markdown).toMatch(/\| retrain: checks\.yaml on data\/incoming\/batch-1\.csv \| 1 \| 1 \| age/);
+
+  // Once the data is fixed the checks pass; without watched files nothing runs, and a line says why.
+  fs.writeFileSync(path.join(root, 'data', 'incoming', 'batch-1.csv'), 'age,country\n30,DE\n50,FR\n');
+  expect((await ct('check', 'retrain', '--junit', junit)).code).toBe(0);
+  fs.rmSync(path.join(root, 'data', 'incoming', 'batch-1.csv'));
+  fs.rmSync(junit);
+  const none = await ct('check', '--junit', junit, '--summary', summary);
+  expect(none.code).toBe(0);
+  expect(none.stdout).toContain('retrain: no data files under data/incoming to check\n');
+  expect(none.stdout).toContain('No data checks ran; no JUnit report was written.\n');
+  expect(fs.existsSync(junit)).toBe(false);
+  expect(fs.readFileSync(summary, 'utf8')).toContain('No data checks ran.');
+  expect((await ct('check', 'nope')).stderr).toMatch(/no automation 'nope' in .*cairn-automations\.yaml/);
+}, 60_000);
+
+it('`history --markdown` shows the firing\'s drift and what changed: the new data by digest, the stages that ran and those reused', async () => {
+  const stores = openCairnStores(path.join(root, 'data'));
+  const store = new SqliteAutomationStore(stores.database);
+  const id = store.beginFiring({ projectDir: root, automation: 'retrain', trigger: { kind: 'new-data', detail: '1 new file' }, actor: { user: 'a', via: 'test' }, definition: {} });
+  store.updateFiring(
+    id,
+    {
+      evidence: [
+        {
+          kind: 'drift',
+          fired: true,
+          summary: '2 of 3 columns drifted (share 0.67 ≥ 0.5)',
+          details: { columns: [{ column: 'age', test: 'ks', score: 0.01, threshold: 0.05, drift: true }, { column: 'plan', test: 'chisquare', score: 0.5, threshold: 0.05, drift: false }, { column: 'income', test: 'ks', score: 0.001, threshold: 0.05, drift: true }] },
+          runId: null,
+        },
+      ],
+      newData: { files: [{ path: 'data/incoming/batch-2.csv', digest: `sha256:${'ab'.repeat(32)}`, bytes: 10 }], rows: 1500, trainPath: null, trainRows: null, holdoutPath: null, holdoutRows: null },
+      pipeline: {
+        executionId: 'e1',
+        projectDir: root,
+        workspaceDir: root,
+        status: 'succeeded',
+        experimentId: null,
+        parentRunId: null,
+        setParams: [],
+        targets: [],
+        stages: [{ name: 'prepare', state: 'restored', runId: null }, { name: 'train', state: 'done', runId: 'r1' }, { name: 'report', state: 'skipped', runId: null }],
+      },
+    },
+    { outcome: 'completed', reason: 'the pipeline ran' },
+  );
+  const bare = store.beginFiring({ projectDir: root, automation: 'retrain', trigger: { kind: 'manual', detail: 'by hand' }, actor: { user: 'a', via: 'test' }, definition: {} });
+  store.updateFiring(bare, {}, { outcome: 'nothing-to-do', reason: 'nothing new' });
+  stores.close();
+
+  const { stdout, code } = await ct('history', '--markdown');
+  expect(code).toBe(0);
+  const [newest, older] = stdout.split(/(?=### retrain #)/).slice(1);
+  expect(newest).not.toMatch(/Drift|What changed/);
+  expect(older).toContain('**Drift:** 2 of 3 columns drifted (share 0.67 ≥ 0.5): age, income\n');
+  expect(older).toContain('**What changed:**\n\n- New data (1,500 rows): data/incoming/batch-2.csv abababababab\n- Stages ran: train; reused (up to date or from the cache): prepare, report\n');
+});

@@ -468,7 +468,9 @@ class Firing {
       this.store.endStep(this.id, index, 'succeeded', detail);
       return value;
     } catch (error) {
-      this.store.endStep(this.id, index, 'failed', message(error));
+      // Stopped by a cancel (its pipeline killed, or the cancel seen at the end of the step): cancelled, not failed.
+      if (this.cancelledBy) this.store.endStep(this.id, index, 'cancelled', this.cancelEnd().reason);
+      else this.store.endStep(this.id, index, 'failed', message(error));
       throw error;
     }
   }
