@@ -75,4 +75,29 @@ describe('drift against Evidently on the same files', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('gives the same report on memory reused from an earlier, larger comparison as on a fresh engine', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-drift-'));
+    const fresh = new DataEngine();
+    try {
+      const write = (name: string, rows: number, shift: number) => {
+        const lines = ['x,n,label'];
+        for (let i = 0; i < rows; i++) lines.push(`${(Math.sin(i * 7.1) * 10 + shift).toFixed(4)},${(i * 13) % 97},${'abc'[i % 3]}`);
+        fs.writeFileSync(path.join(dir, name), `${lines.join('\n')}\n`);
+      };
+      write('big-a.csv', 3000, 0);
+      write('big-b.csv', 3000, 5);
+      write('small-a.csv', 1600, 1);
+      write('small-b.csv', 1600, 2);
+      await compareFiles(engine, path.join(dir, 'big-a.csv'), path.join(dir, 'big-b.csv'));
+      const reused = await compareFiles(engine, path.join(dir, 'small-a.csv'), path.join(dir, 'small-b.csv'));
+      const expected = await compareFiles(fresh, path.join(dir, 'small-a.csv'), path.join(dir, 'small-b.csv'));
+      const scores = (report: typeof reused) => report.columns.map((column) => [column.column, column.test, column.score, column.referenceValues, column.distribution]);
+      expect(scores(reused)).toEqual(scores(expected));
+      expect(reused.columns.find((column) => column.column === 'x')!.referenceValues).toBe(1600);
+    } finally {
+      await fresh.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

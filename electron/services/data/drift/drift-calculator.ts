@@ -59,6 +59,8 @@ export interface DriftRun {
   readonly withoutDistributions: boolean;
   /** Called between columns; throws when the job was cancelled. */
   readonly throwIfCancelled?: () => void;
+  /** Compares a numeric column elsewhere (another thread); every other numeric column goes there while this thread does the rest. */
+  readonly compareNumeric?: (plan: ColumnPlan) => Promise<ColumnDrift>;
 }
 
 /** Compares two tables loaded in `session` (the tables stay). */
@@ -112,10 +114,18 @@ export async function driftFromSummaries(
     missingCounts(current.summary, categorical.map((plan) => plan.current)),
   ]);
 
-  const columns: ColumnDrift[] = [];
+  // Every other numeric column goes to compareNumeric (when given) before this thread starts on the rest.
+  const numeric = decided.filter((entry): entry is ColumnPlan => 'plan' in entry && entry.plan === 'num');
+  const elsewhere = new Map<ColumnPlan, Promise<ColumnDrift>>();
+  if (run.compareNumeric) numeric.forEach((plan, i) => i % 2 === 1 && elsewhere.set(plan, run.compareNumeric!(plan)));
+  // Settled now, so that a failure elsewhere is not left unhandled while this thread still works.
+  const settled = [...elsewhere.values()].map((promise) => promise.then(() => null, (error: unknown) => (error instanceof Error ? error : new Error(String(error)))));
+
+  const columns: Array<ColumnDrift | Promise<ColumnDrift>> = [];
   for (const entry of decided) {
     throwIfCancelled();
     if (!('plan' in entry)) columns.push(entry);
+    else if (elsewhere.has(entry)) columns.push(elsewhere.get(entry)!);
     else if (entry.plan === 'num') columns.push(numericColumnDrift(entry, run.withoutDistributions, throwIfCancelled));
     else {
       const counts = (summary: ColumnSummary, fetched: ReadonlyMap<string, ReadonlyMap<string, number>>) =>
@@ -123,12 +133,15 @@ export async function driftFromSummaries(
       columns.push(categoricalColumnDrift(entry, counts(entry.reference, referenceCounts), counts(entry.current, currentCounts), run.withoutDistributions));
     }
   }
+  const failure = (await Promise.all(settled)).find((error) => error !== null);
+  if (failure) throw failure;
+  const compared = await Promise.all(columns.map((column) => Promise.resolve(column)));
 
   return {
     reference: sideOf(reference),
     current: sideOf(current),
-    columns,
-    dataset: summarise(columns, options.driftShare ?? DEFAULT_DRIFT_SHARE),
+    columns: compared,
+    dataset: summarise(compared, options.driftShare ?? DEFAULT_DRIFT_SHARE),
     computedTime: Date.now(),
     durationMs: Date.now() - run.startedAt,
   };
@@ -159,7 +172,7 @@ const INTEGER_DISTINCT_PROBE = 11;
 type ColumnBase = Pick<ColumnDrift, 'column' | 'referenceValues' | 'currentValues' | 'referenceMissingShare' | 'currentMissingShare'>;
 
 /** A column to compare: numeric or categorical, with its test choice. */
-interface ColumnPlan {
+export interface ColumnPlan {
   readonly plan: 'num' | 'cat';
   readonly base: ColumnBase;
   readonly reference: ColumnSummary;
@@ -214,7 +227,8 @@ function tested(base: ColumnBase, kind: 'num' | 'cat', test: DriftTestName, scor
   return { ...base, kind, test, score, threshold, drift: isDrift(test, score, threshold), reason: null, distinctValues: distinct, distribution };
 }
 
-function numericColumnDrift(plan: ColumnPlan, withoutDistributions: boolean, throwIfCancelled: () => void): ColumnDrift {
+/** A numeric column's test, score and distribution (the exact comparison of both sides' values). */
+export function numericColumnDrift(plan: ColumnPlan, withoutDistributions: boolean, throwIfCancelled: () => void): ColumnDrift {
   const { base, choice } = plan;
   const reference = plan.reference.values!;
   const current = plan.current.values!;

@@ -49,8 +49,9 @@ export function ecdfDistances(a: Float64Array, b: Float64Array, options: EcdfOpt
   const sum2 = new Float64Array(bins);
   const binMin = new Float64Array(bins).fill(Number.POSITIVE_INFINITY);
   const binMax = new Float64Array(bins).fill(Number.NEGATIVE_INFINITY);
-  const binsOf1 = new Uint16Array(n1);
-  const binsOf2 = new Uint16Array(n2);
+  const binsOfBoth = binNumbers(n1 + n2);
+  const binsOf1 = binsOfBoth.subarray(0, n1);
+  const binsOf2 = binsOfBoth.subarray(n1, n1 + n2);
   const last = bins - 1;
   const tally = (values: Float64Array, binsOf: Uint16Array, counts: Int32Array, sums: Float64Array) => {
     for (let i = 0; i < values.length; i++) {
@@ -127,6 +128,20 @@ export function ecdfDistances(a: Float64Array, b: Float64Array, options: EcdfOpt
     ks = Math.max(ks, walked.maxDifference);
   }
   return { wasserstein: wasserstein.value, ks };
+}
+
+/** Bin numbers up to this many values are kept from one call to the next. */
+const KEPT_BIN_NUMBERS = 1 << 24;
+let keptBinNumbers = new Uint16Array(0);
+
+/**
+ * Room for `count` bin numbers. Memory written for the first time costs more here (the kernel
+ * maps and zeroes each page) than the walk that fills it, so the room is reused between calls.
+ */
+function binNumbers(count: number): Uint16Array {
+  if (count > KEPT_BIN_NUMBERS) return new Uint16Array(count);
+  if (keptBinNumbers.length < count) keptBinNumbers = new Uint16Array(count);
+  return keptBinNumbers.subarray(0, count);
 }
 
 /** Both samples sorted and walked together. */

@@ -2,12 +2,13 @@
 // reading, hashing, profiling, drift and checks never run on the thread that serves the window
 // and the tracking API. Jobs arrive as messages; progress and results go back the same way.
 import { DuckDBInstance } from '@duckdb/node-api';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { DataJobProgress } from '../../../../shared/data-models';
 import { toErrorPayload } from '../../../../shared/errors';
 import { evaluateChecks } from '../checks/check-evaluator';
 import { contentDigest } from '../content-digest';
 import { driftFromSummaries, type DriftSummarySide } from '../drift/drift-calculator';
+import { NUMERIC_COLUMN_ROLE, NumericColumnHelper, serveNumericColumns } from '../drift/numeric-column-helper';
 import { summariseTable } from '../drift/side-summary';
 import { DataJobCancelledError, DuckSession, valueText } from './duckdb-session';
 import type { CheckJob, DriftJob, DriftSideInput, EngineJob, FromWorker, ProfileJob, ToWorker } from './engine-protocol';
@@ -23,6 +24,8 @@ interface JobContext {
   readonly session: DuckSession;
   readonly progress: (update: DataJobProgress) => void;
   readonly engine: string;
+  /** The job's cancel flag (shared memory; 1 once cancelled). */
+  readonly cancelFlag: Int32Array;
   /** Another connection for this job, closed with the job. */
   openSession(): Promise<DuckSession>;
 }
@@ -51,9 +54,15 @@ function send(message: FromWorker): void {
   port!.postMessage(message);
 }
 
-port.on('message', (message: ToWorker) => {
+/** The second thread for numeric drift columns: this same script, started with the helper's role. */
+const columnHelper = new NumericColumnHelper(__filename);
+
+// Started as the drift column helper, this thread only compares columns; otherwise it runs jobs.
+if ((workerData as { role?: string } | null)?.role === NUMERIC_COLUMN_ROLE) serveNumericColumns(port);
+else port.on('message', (message: ToWorker) => {
   if (message.type === 'close') {
-    void Promise.allSettled([...running]).then(() => {
+    void Promise.allSettled([...running]).then(async () => {
+      await columnHelper.close();
       send({ type: 'closed' });
       port.close();
     });
@@ -78,6 +87,7 @@ async function runJob(jobId: number, job: EngineJob, cancelFlag: Int32Array): Pr
       session: await open(),
       progress: (progress) => send({ type: 'progress', jobId, progress }),
       engine: engineName,
+      cancelFlag,
       openSession: open,
     };
     const result = await dispatch(context, job);
@@ -133,15 +143,13 @@ async function runDrift(context: JobContext, job: DriftJob) {
   // careful way and summarised from the table); the reference and the first current at once, on
   // two connections, the other currents (a timeline's batches) one after another.
   const other = await context.openSession();
+  columnHelper.start();
   const progress = combinedReadingProgress(context.progress);
-  // Batches read the careful way, dropped once compared (the reference's table stays to the end).
-  const batchTables: Array<{ session: DuckSession; table: string }> = [];
   const summarise = async (session: DuckSession, side: DriftSideInput, name: string): Promise<DriftSummarySide> => {
     const report = progress.side(name);
     const fromScan = await summariseFiles(session, collectors, side.files, report, side.label);
     if (fromScan) return { side, summary: fromScan };
     const loaded = await loadTable(session, side.files, `drift_${name}`, { progress: report, subject: side.label, ordered: false });
-    if (side !== job.reference) batchTables.push({ session, table: loaded.table });
     return { side, summary: await summariseTable(session, loaded) };
   };
   const first = job.currents[0];
@@ -150,18 +158,27 @@ async function runDrift(context: JobContext, job: DriftJob) {
     first ? summarise(other, first, 'current_0') : null,
   ]);
   const reports = [];
-  for (const [index, current] of job.currents.entries()) {
-    const startedAt = Date.now();
-    const side = index === 0 ? firstCurrent! : await summarise(index % 2 ? other : context.session, current, `current_${index}`);
-    context.progress({ stage: 'comparing', subject: current.label, fraction: index / job.currents.length, rowsRead: side.summary.rows, bytesDone: 0, bytesTotal: 0 });
-    reports.push(
-      await driftFromSummaries(reference, side, job.options, {
-        startedAt,
-        withoutDistributions: job.withoutDistributions ?? false,
-        throwIfCancelled: () => context.session.throwIfCancelled(),
-      }),
-    );
-    for (const batch of batchTables.splice(0)) await batch.session.run(`DROP TABLE IF EXISTS ${batch.table}`);
+  try {
+    for (const [index, current] of job.currents.entries()) {
+      const startedAt = Date.now();
+      const side = index === 0 ? firstCurrent! : await summarise(index % 2 ? other : context.session, current, `current_${index}`);
+      context.progress({ stage: 'comparing', subject: current.label, fraction: index / job.currents.length, rowsRead: side.summary.rows, bytesDone: 0, bytesTotal: 0 });
+      try {
+        reports.push(
+          await driftFromSummaries(reference, side, job.options, {
+            startedAt,
+            withoutDistributions: job.withoutDistributions ?? false,
+            throwIfCancelled: () => context.session.throwIfCancelled(),
+            compareNumeric: (plan) => columnHelper.compare(plan, job.withoutDistributions ?? false, context.cancelFlag),
+          }),
+        );
+      } finally {
+        // A batch's table (read the careful way) or collected values go once it is compared.
+        await side.summary.release();
+      }
+    }
+  } finally {
+    await reference.summary.release();
   }
   return { reports };
 }

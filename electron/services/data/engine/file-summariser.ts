@@ -92,17 +92,22 @@ export async function summariseFiles(
     parts.push(`count(${COLLECT_FUNCTION}(${collector.id}, ${args.join(', ')})) AS collected`);
   }
   let row: PlainRow;
+  let summarised = false;
   try {
     const rows = await attempt(() => session.rows(`SELECT ${parts.join(', ')} FROM ${read}`, (fraction) => report(fraction, null)));
     if (!rows) return null;
-    row = rows[0]!;
     if (isDelimited(files) && Number((await session.rows(`SELECT count(*) AS n FROM ${rejects.table}`))[0]?.n ?? 0) > 0) return null;
+    row = rows[0]!;
+    summarised = true;
   } finally {
     if (collector) collectors.close(collector);
+    // The values are kept only when the summary is returned (its release() hands their memory back).
+    if (collector && !summarised) collector.recycle();
     if (isDelimited(files)) await session.run(`DROP TABLE IF EXISTS ${rejects.table}; DROP TABLE IF EXISTS ${rejects.scans}`);
   }
   const changed = changedFiles(files.files);
   if (changed.length > 0) {
+    collector?.recycle();
     throw new CairnError(
       'INVALID_STATE',
       `${changed.map((file) => file.path).join(', ')} changed while Cairn read it (its size or modification time differs ` +
@@ -158,7 +163,7 @@ export async function summariseFiles(
     const distinct = (await session.rows(`SELECT ${textAfterAll.map((i) => `count(DISTINCT ${quoteIdentifier(columns[i]!.name)}) AS d${i}`).join(', ')} FROM ${look}`))[0] ?? {};
     for (const i of textAfterAll) summaries[i] = { ...summaries[i]!, distinct: Number(distinct[`d${i}`] ?? 0) };
   }
-  return { rows: rowCount, columns: summaries, countValues, release: async () => undefined };
+  return { rows: rowCount, columns: summaries, countValues, release: async () => collector?.recycle() };
 }
 
 /** Numbers the rejects tables of each scan. */
