@@ -124,6 +124,7 @@ async function driftFigures(engine: DataEngine, reference: string, current: stri
   const shape = `${ROWS.toLocaleString('en')} rows × 20 columns`;
   return [
     { name: `drift of ${shape} vs ${ROWS.toLocaleString('en')} rows, from the CSV files to the answer, median of ${RUNS}`, value: Math.round(median(drift)), unit: 'ms', target: '≤ 3,000 ms' },
+    { name: 'the first of those: no memory kept from an earlier comparison (as the first drift after the app starts)', value: Math.round(drift[0]!), unit: 'ms', target: '≤ 3,000 ms' },
     { name: 'CPU time of that drift, all threads (2 cores give at most 2 CPU-seconds per second)', value: Math.round(median(driftCpu)), unit: 'ms', target: 'none set' },
   ];
 }
