@@ -179,20 +179,29 @@ export function RunsTable({ view, data }: { view: RunsTableView; data: RunsTable
     };
   }, [scrollPaint, firstViewport]);
   const cells = useMemo(() => ({ data, groupLabel, now, colorOf: (runId: string) => colorBook.colorOf(runId), formats }), [data, groupLabel, now, colorBook, formats]);
+  // What the rows were last painted with: after a live patch and nothing else, only the rows it changed are drawn again.
+  const painted = useRef<{ version: number; unchanged: readonly unknown[] } | null>(null);
   useLayoutEffect(() => {
     const painter = painterRef.current;
     if (!painter) return;
-    painter.update({
-      rows,
-      nameColumn,
-      restColumns,
-      width,
-      isSelected: (row) => isRowSelected(row, data, selected),
-      focused,
-      cells,
-      assignColors: (runIds) => colorBook.assign(runIds),
-    });
-  }, [rows, nameColumn, restColumns, width, data, selected, focused, cells, colorBook]);
+    const unchanged = [nameColumn, restColumns, width, selected, focused, groupLabel, formats, colorBook];
+    const last = painted.current;
+    const onlyPatched = last !== null && data.patch?.fromVersion === last.version && unchanged.every((value, i) => value === last.unchanged[i]);
+    painted.current = { version: data.version, unchanged };
+    painter.update(
+      {
+        rows,
+        nameColumn,
+        restColumns,
+        width,
+        isSelected: (row) => isRowSelected(row, data, selected),
+        focused,
+        cells,
+        assignColors: (runIds) => colorBook.assign(runIds),
+      },
+      onlyPatched && data.patch ? new Set(data.patch.rows.map((row) => data.runIds[row]!)) : null,
+    );
+  }, [rows, nameColumn, restColumns, width, data, selected, focused, cells, colorBook, groupLabel, formats]);
   // A new size: the rows and columns that came into view are drawn.
   const measured = useRef(client);
   useLayoutEffect(() => {
