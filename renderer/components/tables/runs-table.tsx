@@ -8,7 +8,7 @@
 // benchmark marks (use-paint-marks.ts).
 import { useCallback, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { flushSync } from 'react-dom';
-import { MetricCellState, type MetricAggregate } from '../../../shared/runs-table';
+import { MetricCellState, type MetricAggregate, type RunsTableColumnSpec } from '../../../shared/runs-table';
 import { numberFormatFor, type NumberFormat } from '../../models/number-format';
 import { chosenValueSpecs, clampWidth, columnForId, NAME_WIDTH_RANGE, parseValueColumnId, placeColumns } from '../../models/runs-table/runs-table-columns';
 import type { RunsTableData } from '../../models/runs-table/runs-table-data';
@@ -91,8 +91,19 @@ export function RunsTable({ view, data }: { view: RunsTableView; data: RunsTable
 
   // The name column fits the names of the runs first shown; it does not change width as more arrive.
   const [nameWidth] = useState(() => fittedNameWidth(data.runNames, `500 13px ${getComputedStyle(document.body).fontFamily}`));
-  const emptyUser = useMemo(() => (data.userIds.every((user) => !user) ? new Set(['attr:user']) : undefined), [data]);
-  const shownSpecs = useMemo(() => chosenValueSpecs(layout, data.keys), [layout, data.keys]);
+  // A boolean first, so that a live patch (new data, users as before) keeps the same columns.
+  const noUsers = useMemo(() => data.userIds.every((user) => !user), [data]);
+  const emptyUser = useMemo(() => (noUsers ? new Set(['attr:user']) : undefined), [noUsers]);
+  // A live run's new keys usually leave the shown columns as they were: the same list then, so the header and rows stay.
+  const lastSpecs = useRef<readonly RunsTableColumnSpec[]>([]);
+  const shownSpecs = useMemo(() => {
+    const next = chosenValueSpecs(layout, data.keys);
+    const last = lastSpecs.current;
+    const same = (a: RunsTableColumnSpec, b: RunsTableColumnSpec | undefined) => b !== undefined && a.kind === b.kind && a.key === b.key && a.aggregate === b.aggregate;
+    if (next.length === last.length && next.every((spec, i) => same(spec, last[i]))) return last;
+    lastSpecs.current = next;
+    return next;
+  }, [layout, data.keys]);
   const columns = useMemo(
     () =>
       placeColumns(preview ? { ...layout, widths: { ...layout.widths, [preview.id]: preview.width } } : layout, shownSpecs, {
