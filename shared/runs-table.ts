@@ -118,14 +118,38 @@ export interface DecodedRunsTablePage {
   readonly columns: DecodedColumn[];
 }
 
-/** Decodes a page's runs and cells. */
+/**
+ * Rows of room a table's arrays keep beyond its runs (1/32 more, at least 64), so that runs
+ * starting while it is open join it without a copy of every row of every column.
+ */
+export function spareRows(rowCount: number): number {
+  return Math.max(64, rowCount >> 5);
+}
+
+/** `length` nulls in an array holding room for `capacity` (an engine keeps an array's room when it is shortened a little). */
+function nullsWithRoom(length: number, capacity: number): Array<string | null> {
+  const values = new Array<string | null>(capacity).fill(null);
+  values.length = length;
+  return values;
+}
+
+/**
+ * Decodes a page's runs and cells. The metric columns' typed arrays are views of `rowCount`
+ * rows over memory with spareRows() more, which a table patch can grow into.
+ */
 export function decodeRunsTablePage(page: RunsTablePage): DecodedRunsTablePage {
   const runs = JSON.parse(page.runsJson) as RunsTableRuns;
   const rowCount = runs.runIds.length;
+  const capacity = rowCount + spareRows(rowCount);
   const columns: DecodedColumn[] = page.columns.map((spec) =>
     spec.kind === 'metric'
-      ? { spec, type: 'number', values: new Float64Array(rowCount), states: new Uint8Array(rowCount).fill(MetricCellState.Missing) }
-      : { spec, type: 'text', values: new Array<string | null>(rowCount).fill(null) },
+      ? {
+          spec,
+          type: 'number',
+          values: new Float64Array(new ArrayBuffer(capacity * Float64Array.BYTES_PER_ELEMENT), 0, rowCount),
+          states: new Uint8Array(new ArrayBuffer(capacity), 0, rowCount).fill(MetricCellState.Missing),
+        }
+      : { spec, type: 'text', values: nullsWithRoom(rowCount, capacity) },
   );
   for (const json of [page.cells.params, page.cells.metrics, page.cells.tags]) {
     const [rows, indexes, values] = JSON.parse(json) as [number[], number[], Array<string | number | null>];

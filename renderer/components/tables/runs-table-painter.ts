@@ -51,6 +51,13 @@ interface Slot {
   generation: number;
   columns: string;
   key: string | null;
+  /** What the row drawn showed besides its values: depth, nested runs, expanded. */
+  shape: string;
+}
+
+/** What a row shows besides its cells' values. */
+function rowShape(row: TableRow): string {
+  return row.kind === 'run' ? `${row.depth}:${row.childCount}:${row.expanded}` : '';
 }
 
 function cellClass(column: PlacedColumn): string {
@@ -68,17 +75,29 @@ export class RunsTablePainter {
   private columnRange: readonly [number, number] = [0, 0];
   /** The first and last positions drawn. */
   private drawn: readonly [number, number] = [0, 0];
+  /** While painting after a live patch: the runs it changed (other rows already drawn stay). */
+  private patched: ReadonlySet<string> | null = null;
 
   constructor(
     private readonly pinnedLayer: HTMLElement,
     private readonly restLayer: HTMLElement,
   ) {}
 
-  /** New rows, columns, selection or focus: every visible row is drawn again. */
-  update(state: PaintState): void {
+  /**
+   * New rows, columns, selection or focus: every visible row is drawn again. After a live patch
+   * that changed only the values of `patchedRunIds` (the columns, selection and focus the same),
+   * only the rows that now show another row, show those runs, or show a duration still running
+   * are drawn again; a screenful of unchanged rows is not rewritten on each patch.
+   */
+  update(state: PaintState, patchedRunIds: ReadonlySet<string> | null = null): void {
     this.state = state;
-    this.generation++;
-    this.paint();
+    if (patchedRunIds === null) this.generation++;
+    this.patched = patchedRunIds;
+    try {
+      this.paint();
+    } finally {
+      this.patched = null;
+    }
   }
 
   /** A scroll or resize: the layers move, and the rows and columns that came into view are drawn. */
@@ -129,9 +148,10 @@ export class RunsTablePainter {
       const index = position % size;
       used.add(index);
       const slot = this.slots[index]!;
-      const fresh = slot.position !== position || slot.generation !== this.generation;
-      if (fresh) this.writeRow(slot, state.rows.at(position), position, state);
-      if (fresh || slot.columns !== columnsKey) this.writeRest(slot, state.rows.at(position), state, columnsKey);
+      const row = state.rows.at(position);
+      const fresh = slot.position !== position || slot.generation !== this.generation || this.changedSince(slot, row, state);
+      if (fresh) this.writeRow(slot, row, position, state);
+      if (fresh || slot.columns !== columnsKey) this.writeRest(slot, row, state, columnsKey);
     }
     this.slots.forEach((slot, index) => {
       if (used.has(index) || slot.position < 0) return;
@@ -148,6 +168,13 @@ export class RunsTablePainter {
     const y = -scrollTop;
     this.pinnedLayer.style.transform = `translate3d(0, ${y}px, 0)`;
     this.restLayer.style.transform = `translate3d(${-scrollLeft}px, ${y}px, 0)`;
+  }
+
+  /** While painting after a live patch: whether the row at a slot's position differs from the one it shows. */
+  private changedSince(slot: Slot, row: TableRow, state: PaintState): boolean {
+    if (!this.patched) return false;
+    if (row.kind === 'group') return true;
+    return slot.key !== row.key || slot.shape !== rowShape(row) || this.patched.has(row.key) || state.cells.data.endTimes[row.index] === null;
   }
 
   /** Grows the pool to `count` slots; a new size maps positions to new slots, so everything is drawn again. */
@@ -178,7 +205,7 @@ export class RunsTablePainter {
       rest.hidden = true;
       this.pinnedLayer.append(pinned);
       this.restLayer.append(rest);
-      this.slots.push({ pinned, rest, checkbox, nameCell, restCells: new Map(), position: -1, generation: -1, columns: '', key: null });
+      this.slots.push({ pinned, rest, checkbox, nameCell, restCells: new Map(), position: -1, generation: -1, columns: '', key: null, shape: '' });
     }
     for (const slot of this.slots) slot.position = -1;
   }
@@ -241,6 +268,7 @@ export class RunsTablePainter {
     slot.position = position;
     slot.generation = this.generation;
     slot.key = row.key;
+    slot.shape = rowShape(row);
   }
 
   /** Draws the columns in view of a row's rest part. */

@@ -8,7 +8,7 @@
 // benchmark marks (use-paint-marks.ts).
 import { useCallback, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { flushSync } from 'react-dom';
-import { MetricCellState, type MetricAggregate } from '../../../shared/runs-table';
+import { MetricCellState, type MetricAggregate, type RunsTableColumnSpec } from '../../../shared/runs-table';
 import { numberFormatFor, type NumberFormat } from '../../models/number-format';
 import { chosenValueSpecs, clampWidth, columnForId, NAME_WIDTH_RANGE, parseValueColumnId, placeColumns } from '../../models/runs-table/runs-table-columns';
 import type { RunsTableData } from '../../models/runs-table/runs-table-data';
@@ -91,8 +91,19 @@ export function RunsTable({ view, data }: { view: RunsTableView; data: RunsTable
 
   // The name column fits the names of the runs first shown; it does not change width as more arrive.
   const [nameWidth] = useState(() => fittedNameWidth(data.runNames, `500 13px ${getComputedStyle(document.body).fontFamily}`));
-  const emptyUser = useMemo(() => (data.userIds.every((user) => !user) ? new Set(['attr:user']) : undefined), [data]);
-  const shownSpecs = useMemo(() => chosenValueSpecs(layout, data.keys), [layout, data.keys]);
+  // A boolean first, so that a live patch (new data, users as before) keeps the same columns.
+  const noUsers = useMemo(() => data.userIds.every((user) => !user), [data]);
+  const emptyUser = useMemo(() => (noUsers ? new Set(['attr:user']) : undefined), [noUsers]);
+  // A live run's new keys usually leave the shown columns as they were: the same list then, so the header and rows stay.
+  const lastSpecs = useRef<readonly RunsTableColumnSpec[]>([]);
+  const shownSpecs = useMemo(() => {
+    const next = chosenValueSpecs(layout, data.keys);
+    const last = lastSpecs.current;
+    const same = (a: RunsTableColumnSpec, b: RunsTableColumnSpec | undefined) => b !== undefined && a.kind === b.kind && a.key === b.key && a.aggregate === b.aggregate;
+    if (next.length === last.length && next.every((spec, i) => same(spec, last[i]))) return last;
+    lastSpecs.current = next;
+    return next;
+  }, [layout, data.keys]);
   const columns = useMemo(
     () =>
       placeColumns(preview ? { ...layout, widths: { ...layout.widths, [preview.id]: preview.width } } : layout, shownSpecs, {
@@ -179,20 +190,29 @@ export function RunsTable({ view, data }: { view: RunsTableView; data: RunsTable
     };
   }, [scrollPaint, firstViewport]);
   const cells = useMemo(() => ({ data, groupLabel, now, colorOf: (runId: string) => colorBook.colorOf(runId), formats }), [data, groupLabel, now, colorBook, formats]);
+  // What the rows were last painted with: after a live patch and nothing else, only the rows it changed are drawn again.
+  const painted = useRef<{ version: number; unchanged: readonly unknown[] } | null>(null);
   useLayoutEffect(() => {
     const painter = painterRef.current;
     if (!painter) return;
-    painter.update({
-      rows,
-      nameColumn,
-      restColumns,
-      width,
-      isSelected: (row) => isRowSelected(row, data, selected),
-      focused,
-      cells,
-      assignColors: (runIds) => colorBook.assign(runIds),
-    });
-  }, [rows, nameColumn, restColumns, width, data, selected, focused, cells, colorBook]);
+    const unchanged = [nameColumn, restColumns, width, selected, focused, groupLabel, formats, colorBook];
+    const last = painted.current;
+    const onlyPatched = last !== null && data.patch?.fromVersion === last.version && unchanged.every((value, i) => value === last.unchanged[i]);
+    painted.current = { version: data.version, unchanged };
+    painter.update(
+      {
+        rows,
+        nameColumn,
+        restColumns,
+        width,
+        isSelected: (row) => isRowSelected(row, data, selected),
+        focused,
+        cells,
+        assignColors: (runIds) => colorBook.assign(runIds),
+      },
+      onlyPatched && data.patch ? new Set(data.patch.rows.map((row) => data.runIds[row]!)) : null,
+    );
+  }, [rows, nameColumn, restColumns, width, data, selected, focused, cells, colorBook, groupLabel, formats]);
   // A new size: the rows and columns that came into view are drawn.
   const measured = useRef(client);
   useLayoutEffect(() => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MetricCellState, type RunsTableColumnSpec } from '../../../shared/runs-table';
-import { mergeChangedRuns, mergeKeys, runIndex, tableDataFromPage } from './runs-table-data';
+import { MetricCellState, spareRows, type RunsTableColumnSpec } from '../../../shared/runs-table';
+import { mergeChangedRuns, mergeKeys, runIndex, tableDataFromPage, type RunsTableData } from './runs-table-data';
 import { testPage } from './runs-table-fixture';
 
 const COLUMNS: RunsTableColumnSpec[] = [
@@ -68,6 +68,28 @@ describe('table data', () => {
     expect(loss?.type === 'number' && [...loss.values]).toEqual([0.5, 0.2, 0.9]);
     expect(merged.columns.get('param:lr')?.values).toEqual(['1', '2', null]);
     expect(merged.statuses).toEqual(['FINISHED', 'FINISHED', 'RUNNING']);
+  });
+
+  it('grows the metric columns into the room their memory keeps when a run arrives, and copies into new room when it is full', () => {
+    const data = tableDataFromPage(testPage([{ id: 'a', start: 10, values: { loss: 0.5 } }], COLUMNS), KEYS, QUERY);
+    const before = data.columns.get('metric:loss');
+    const arrive = (table: RunsTableData, id: string, start: number) =>
+      mergeChangedRuns(table, testPage([{ id, start, status: 'RUNNING', values: { loss: start } }], COLUMNS), [id]);
+    const grown = arrive(data, 'b', 11);
+    const loss = grown.columns.get('metric:loss');
+    // The same memory, seen one row longer: nothing was copied.
+    expect(before?.type === 'number' && loss?.type === 'number' && loss.values.buffer === before.values.buffer).toBe(true);
+    expect(loss?.type === 'number' && [...loss.values]).toEqual([0.5, 11]);
+    expect(grown.endTimes).toEqual([20, null]);
+
+    // Arrays rebuilt without a run that left have no room: the next arrival copies them once, into memory with room again.
+    const rebuilt = mergeChangedRuns(grown, testPage([], COLUMNS), ['a']);
+    const full = rebuilt.columns.get('metric:loss');
+    const copied = arrive(rebuilt, 'c', 12).columns.get('metric:loss');
+    expect(full?.type === 'number' && copied?.type === 'number' && copied.values.buffer !== full.values.buffer).toBe(true);
+    expect(copied?.type === 'number' && [...copied.values]).toEqual([11, 12]);
+    expect(copied?.type === 'number' && [...copied.states]).toEqual([MetricCellState.Value, MetricCellState.Value]);
+    expect(copied?.type === 'number' && copied.values.buffer.byteLength / 8).toBe(2 + spareRows(2));
   });
 
   it('keeps the same keys object when a change brings no new key', () => {

@@ -2,13 +2,17 @@
 // their decoded value columns; built from a page of getRunsTable, and patched when a few runs
 // changed. A patch that only updates runs and adds new ones writes into the loaded arrays (a
 // hundred thousand runs are not copied for one live run) and says which rows it touched, so the
-// table re-places only those rows; a run that stops matching rebuilds the arrays.
+// table re-places only those rows; a run that stops matching rebuilds the arrays. The arrays keep
+// room beyond their runs (spareRows in shared/runs-table.ts), so a run that starts while the
+// table is open is appended without copying every column.
 import type { RunStatus } from '../../../shared/models';
 import {
   decodeRunsTablePage,
   MetricCellState,
+  spareRows,
   valueColumnId,
   type DecodedColumn,
+  type NumberColumn,
   type DecodedRunsTablePage,
   type ExperimentKeys,
   type RunsTablePage,
@@ -152,6 +156,30 @@ export function mergeChangedRuns(data: RunsTableData, page: RunsTablePage, chang
   return leaving || startMoved ? rebuildWithout(data, decoded, changedRunIds, keys) : patchInPlace(data, decoded, keys, index);
 }
 
+/**
+ * A metric column `size` rows long, the added rows missing: views of the same memory when it has
+ * room (nothing is copied), else a copy into memory with room for more (see spareRows).
+ */
+function grownNumberColumn(column: NumberColumn, size: number): NumberColumn {
+  const length = column.values.length;
+  const room = (array: Float64Array | Uint8Array) => (array.byteOffset === 0 ? array.buffer.byteLength / array.BYTES_PER_ELEMENT : 0);
+  let values: Float64Array;
+  let states: Uint8Array;
+  if (room(column.values) >= size && room(column.states) >= size) {
+    values = new Float64Array(column.values.buffer, 0, size);
+    states = new Uint8Array(column.states.buffer, 0, size);
+  } else {
+    const capacity = size + spareRows(size);
+    values = new Float64Array(new ArrayBuffer(capacity * Float64Array.BYTES_PER_ELEMENT), 0, size);
+    states = new Uint8Array(new ArrayBuffer(capacity), 0, size);
+    values.set(column.values);
+    states.set(column.states);
+  }
+  values.fill(0, length);
+  states.fill(MetricCellState.Missing, length);
+  return { ...column, values, states };
+}
+
 type Writable<T> = { -readonly [K in keyof T]: T[K] extends ReadonlyArray<infer U> ? U[] : T[K] };
 
 /** Writes the page's runs into the data's arrays (appending new ones); returns the next version. */
@@ -164,19 +192,9 @@ function patchInPlace(data: RunsTableData, decoded: DecodedRunsTablePage, keys: 
   const pageColumns = columnsById(decoded.columns);
   const added = changed.runIds.filter((runId) => !index.has(runId)).length;
   const size = data.runIds.length + added;
-  // Metric columns are typed arrays: they grow by a copy (of numbers, not of objects) when runs are added.
+  // Metric columns are typed arrays: they grow into the room their memory keeps when runs are added.
   const columns = new Map<string, DecodedColumn>();
-  for (const [id, column] of data.columns) {
-    if (column.type === 'text' || added === 0) {
-      columns.set(id, column);
-      continue;
-    }
-    const values = new Float64Array(size);
-    const states = new Uint8Array(size).fill(MetricCellState.Missing);
-    values.set(column.values);
-    states.set(column.states);
-    columns.set(id, { ...column, values, states });
-  }
+  for (const [id, column] of data.columns) columns.set(id, column.type === 'text' || added === 0 ? column : grownNumberColumn(column, size));
   const rows: number[] = [];
   changed.runIds.forEach((runId, i) => {
     let row = index.get(runId);

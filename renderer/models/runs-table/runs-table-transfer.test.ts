@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeRunsTablePage, type RunsTableColumnSpec } from '../../../shared/runs-table';
+import { decodeRunsTablePage, spareRows, type RunsTableColumnSpec } from '../../../shared/runs-table';
 import { testPage } from './runs-table-fixture';
 import { packDecodedPage, unpackDecodedPage } from './runs-table-transfer';
 
@@ -22,6 +22,10 @@ describe('runs table transfer', () => {
     expect(transfer.length).toBeGreaterThanOrEqual(8);
     // As postMessage would deliver it.
     const delivered = structuredClone(packed, { transfer });
-    expect(unpackDecodedPage(delivered)).toEqual(decodeRunsTablePage(page));
+    const unpacked = unpackDecodedPage(delivered);
+    expect(unpacked).toEqual(decodeRunsTablePage(page));
+    // The metric columns arrive as views with room to grow into (see spareRows).
+    const loss = unpacked.columns[0];
+    expect(loss?.type === 'number' && [loss.values.length, loss.values.buffer.byteLength / 8]).toEqual([3, 3 + spareRows(3)]);
   });
 });

@@ -4,7 +4,7 @@
 // runs arrives as a few arrays instead of millions of strings for the page to rebuild one by one.
 // Only run ids and names, which differ from run to run, travel as lists of strings.
 import type { RunStatus } from '../../../shared/models';
-import type { DecodedColumn, DecodedRunsTablePage, RunsTableColumnSpec } from '../../../shared/runs-table';
+import { spareRows, type DecodedColumn, type DecodedRunsTablePage, type RunsTableColumnSpec } from '../../../shared/runs-table';
 
 /** Texts as their distinct values and, per row, the index of its value (-1: none). */
 export interface PackedTexts {
@@ -51,13 +51,24 @@ function packTexts(texts: ReadonlyArray<string | null>): PackedTexts {
   return { values, codes };
 }
 
+/**
+ * An array of `length` items made by `item`, with room for spareRows() more: a live run joining
+ * the table is then appended without copying the 100,000 items before it. The room is first
+ * filled with `blank`, which sets what the array can hold without converting every item when one
+ * is written later: null for lists that may hold nulls (a run that has not ended), 0 for numbers.
+ */
+function listWithRoom<T>(length: number, item: (row: number) => T, blank: T): T[] {
+  const list = new Array<T>(length + spareRows(length)).fill(blank);
+  for (let row = 0; row < length; row++) list[row] = item(row);
+  list.length = length;
+  return list;
+}
+
 function unpackTexts(packed: PackedTexts): Array<string | null> {
-  const texts = new Array<string | null>(packed.codes.length);
-  for (let row = 0; row < packed.codes.length; row++) {
+  return listWithRoom(packed.codes.length, (row) => {
     const code = packed.codes[row]!;
-    texts[row] = code < 0 ? null : packed.values[code]!;
-  }
-  return texts;
+    return code < 0 ? null : packed.values[code]!;
+  }, null);
 }
 
 /** Packs a decoded page; `transfer` lists the memory to hand over with postMessage. */
@@ -97,13 +108,19 @@ export function packDecodedPage(decoded: DecodedRunsTablePage): { packed: Packed
 export function unpackDecodedPage(packed: PackedRunsTablePage): DecodedRunsTablePage {
   return {
     runs: {
-      runIds: packed.runIds,
-      runNames: packed.runNames,
+      runIds: listWithRoom(packed.runIds.length, (row) => packed.runIds[row]!, ''),
+      runNames: listWithRoom(packed.runNames.length, (row) => packed.runNames[row]!, ''),
       statuses: unpackTexts(packed.statuses) as RunStatus[],
-      userIds: unpackTexts(packed.userIds).map((user) => user ?? ''),
+      userIds: listWithRoom(packed.userIds.codes.length, (row) => {
+        const code = packed.userIds.codes[row]!;
+        return code < 0 ? '' : packed.userIds.values[code]!;
+      }, ''),
       parentRunIds: unpackTexts(packed.parentRunIds),
-      startTimes: Array.from(packed.startTimes),
-      endTimes: Array.from(packed.endTimes, (end) => (Number.isNaN(end) ? null : end)),
+      startTimes: listWithRoom(packed.startTimes.length, (row) => packed.startTimes[row]!, 0),
+      endTimes: listWithRoom(packed.endTimes.length, (row) => {
+        const end = packed.endTimes[row]!;
+        return Number.isNaN(end) ? null : end;
+      }, null as number | null),
     },
     columns: packed.columns.map((column): DecodedColumn => (column.type === 'number' ? column : { spec: column.spec, type: 'text', values: unpackTexts(column.texts) })),
   };
