@@ -48,6 +48,18 @@ describe('data slice', () => {
     expect([drift.reference.versionId, drift.current.versionId]).toEqual([march!.versionId, april!.versionId]);
     expect(drift.columns.find((column) => column.column === 'amount')?.drift).toBe(true);
 
+    // Opened again in another window: the stored report comes with the versions, no comparison runs.
+    const other = createAppStore(cairn.api);
+    const kinds = new Set<string>();
+    const unsubscribeOther = other.subscribe((state) => Object.values(state.dataJobs).forEach((job) => kinds.add(job.kind)));
+    await other.getState().openDatasetPage('orders');
+    unsubscribeOther();
+    expect(kinds).toEqual(new Set());
+    expect(other.getState().openDataset!.drift.data).toEqual(drift);
+    expect(other.getState().openDataset!.profile.data?.rows).toBe(1200);
+    await other.getState().openDatasetPage('orders', march!.versionId);
+    expect([other.getState().openDataset!.versionId, other.getState().openDataset!.profile.data?.rows]).toEqual([march!.versionId, 1500]);
+
     const recorded = await store.getState().runDatasetChecks(april!.versionId, path.join(EXAMPLES, 'orders-checks.yaml'), null);
     expect(recorded!.report.failed).toBeGreaterThan(0);
     expect(store.getState().openDataset!.checks.data!.map((check) => check.runId)).toEqual([recorded!.runId]);

@@ -4,7 +4,7 @@
 // (`data.progress`), each cancellable. Views refetch when the main side says a dataset changed
 // (`data.changed`).
 import type { StateCreator } from 'zustand';
-import type { DatasetDetail, RecordedCheck, RunDatasets } from '../../shared/contract';
+import type { DatasetDetail, DatasetPage, RecordedCheck, RunDatasets } from '../../shared/contract';
 import { pipelineOriginDetail, type DataJobProgress, type DatasetProfile, type DatasetSummary, type DatasetVersion, type DriftOptions, type DriftReport, type DriftTimeline } from '../../shared/data-models';
 import { CairnError } from '../../shared/errors';
 import type { AppState, SliceContext } from './app-store';
@@ -197,32 +197,13 @@ export function createDataSlice({ api }: SliceContext): StateCreator<AppState, [
       }
     };
 
-    /**
-     * Loads a dataset's versions into the store. `then` runs in the same task as the store update,
-     * so the requests it makes leave before React draws the versions (after an await they would
-     * wait for that render, 50 to 100 ms for a page of cards).
-     */
-    const refreshDetail = async (name: string, then?: (detail: DatasetDetail) => Promise<unknown>) => {
-      let detail: DatasetDetail;
+    /** Loads a dataset's versions into the store. */
+    const refreshDetail = async (name: string) => {
       try {
-        detail = await api.getDataset({ dataset: name });
+        const detail = await api.getDataset({ dataset: name });
+        patchOpen(name, (open) => ({ detail: ready(detail), versionId: open.versionId ?? detail.versions.at(-1)?.versionId ?? null }));
       } catch (error) {
         patchOpen(name, { detail: failed(error) });
-        return null;
-      }
-      patchOpen(name, (open) => ({
-        detail: ready(detail),
-        versionId: open.versionId ?? detail.versions.at(-1)?.versionId ?? null,
-      }));
-      await then?.(detail);
-      return detail;
-    };
-
-    const loadDriftSettings = async (name: string) => {
-      try {
-        patchOpen(name, { driftSettings: ready(await api.getDriftSettings({ dataset: name })) });
-      } catch (error) {
-        patchOpen(name, { driftSettings: failed(error) });
       }
     };
 
@@ -294,24 +275,33 @@ export function createDataSlice({ api }: SliceContext): StateCreator<AppState, [
               lastChecksFile: '',
             },
           });
-          void loadDriftSettings(name);
         } else {
           // The address names the version shown; none means the newest.
           patchOpen(name, (open) => (open.versionId === versionId ? {} : { versionId, profile: LOADING }));
         }
         void loadChecks(name);
-        await refreshDetail(name, async (detail) => {
-          if (mine !== openGeneration) return;
-          // The stored profile and the drift report (stored after the first time) are asked for together.
-          const versions = detail.versions;
-          const open = get().openDataset;
-          const comparing =
-            versions.length >= 2 && open && open.referenceVersionId === null
-              ? get().compareDatasetVersions(versions[0]!.versionId, versions.at(-1)!.versionId)
-              : Promise.resolve();
-          const shown = open?.versionId;
-          await Promise.all([shown ? loadStoredProfile(name, shown) : Promise.resolve(), comparing]);
-        });
+        // One answer with what is stored, drawn in one commit: the versions, the shown version's
+        // profile and the oldest vs newest drift report (compared now when it is not stored).
+        let page: DatasetPage;
+        try {
+          page = await api.openDataset({ dataset: name, ...(versionId ? { versionId } : {}) });
+        } catch (error) {
+          if (mine === openGeneration) patchOpen(name, { detail: failed(error), profile: IDLE, driftSettings: failed(error) });
+          return;
+        }
+        if (mine !== openGeneration) return;
+        const { detail } = page;
+        const shown = versionId ?? detail.versions.at(-1)?.versionId ?? null;
+        const pair = detail.versions.length >= 2 ? ([detail.versions[0]!.versionId, detail.versions.at(-1)!.versionId] as const) : null;
+        const comparesNewest = pair !== null && get().openDataset?.referenceVersionId === null;
+        // Another version chosen meanwhile keeps its own profile.
+        patchOpen(name, (open) => ({
+          detail: ready(detail),
+          ...(open.versionId === versionId ? { versionId: shown, profile: page.profile ? ready(page.profile) : IDLE } : {}),
+          driftSettings: ready(page.driftSettings),
+          ...(comparesNewest && page.drift ? { referenceVersionId: pair[0], currentVersionId: pair[1], drift: ready(page.drift) } : {}),
+        }));
+        if (comparesNewest && !page.drift) await get().compareDatasetVersions(pair[0], pair[1]);
       },
 
       async selectDatasetVersion(versionId) {

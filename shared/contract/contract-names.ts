@@ -74,6 +74,7 @@ export const CALL_NAMES_BY_CAPABILITY = {
   data: [
     'listDatasets',
     'getDataset',
+    'openDataset',
     'addDataset',
     'getDatasetProfile',
     'profileDataset',

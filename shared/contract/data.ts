@@ -18,6 +18,19 @@ export interface DatasetDetail {
   readonly versions: readonly DatasetVersion[];
 }
 
+/**
+ * What a dataset's page shows first, in one answer: its versions, the shown version's stored
+ * profile, its drift choices, and the stored drift report of its oldest vs newest version.
+ */
+export interface DatasetPage {
+  readonly detail: DatasetDetail;
+  /** The stored profile of the version asked for (the newest when none was); null when it was never profiled. */
+  readonly profile: DatasetProfile | null;
+  readonly driftSettings: DriftOptions;
+  /** The oldest vs the newest version under the current drift choices, when that comparison is stored; null otherwise (or with fewer than two versions). */
+  readonly drift: DriftReport | null;
+}
+
 /** A profile as the profile call answers it: the version, its profile, and whether it came from the store. */
 export interface ProfileResult {
   readonly version: DatasetVersion;
@@ -68,6 +81,8 @@ export const dataCalls = {
   listDatasets: defineCall<DatasetSummary[]>()(z.object({}).strict()),
   /** One dataset (by name or id) and its versions. */
   getDataset: defineCall<DatasetDetail>()(z.object({ dataset: datasetName }).strict()),
+  /** A dataset's page in one answer (versions, stored profile, drift choices, stored drift); nothing is computed. */
+  openDataset: defineCall<DatasetPage>()(z.object({ dataset: datasetName, versionId: versionId.optional() }).strict()),
   /** Adds a file or folder on this machine as a version of a dataset (named after the file unless `name` is given). */
   addDataset: defineCall<DatasetVersion>()(z.object({ path: filePath, name: datasetName.optional(), jobId: jobId.optional() }).strict()),
   /** A version's stored profile (null when it was never profiled). */

@@ -30,7 +30,7 @@ export {
   type CallName,
   type EventName,
 } from './contract-names';
-export type { DataCallName, DatasetDetail, ProfileResult, RecordedCheck, RunDatasets, UnlinkedRunInput } from './data';
+export type { DataCallName, DatasetDetail, DatasetPage, ProfileResult, RecordedCheck, RunDatasets, UnlinkedRunInput } from './data';
 export type { AutomationsChange, DataChange, DataJobProgressEvent, Events, PipelineProgress, StorageStatus, TrackerChange } from './events';
 export type { DeployCallName, DeployInputExample, DeployWarmUp } from './deploy';
 export { MAX_LISTED_EXECUTIONS, type PipelinesCallName } from './pipelines';

@@ -36,6 +36,7 @@ describe('contract surface', () => {
           "getRunDatasets",
           "listDataChecks",
           "listDatasets",
+          "openDataset",
           "profileDataset",
           "runDataChecks",
           "setDriftSettings",

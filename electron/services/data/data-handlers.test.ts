@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DataChange, DataJobProgressEvent, DatasetDetail, ProfileResult, RecordedCheck, RunDatasets } from '../../../shared/contract';
+import type { DataChange, DataJobProgressEvent, DatasetDetail, DatasetPage, ProfileResult, RecordedCheck, RunDatasets } from '../../../shared/contract';
 import type { DatasetSummary, DatasetVersion, DriftReport, DriftTimeline } from '../../../shared/data-models';
 import { dispatchCall } from '../api/call-handlers';
 import { startCairnServices, type CairnServices } from '../cairn-services';
@@ -82,6 +82,32 @@ describe('data calls', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const changed = events.filter((event) => event.name === 'data.changed').flatMap((event) => (event.payload as DataChange).datasetIds);
     expect(new Set(changed)).toEqual(new Set([march.datasetId]));
+  });
+
+  it("answers a dataset's page in one call from what is stored, computing nothing", async () => {
+    const march = await call<DatasetVersion>('addDataset', { path: path.join(EXAMPLES, 'orders-march.csv'), name: 'orders' });
+    const first = await call<DatasetPage>('openDataset', { dataset: 'orders' });
+    expect([first.detail.versions.map((version) => version.versionId), first.profile, first.drift, first.driftSettings]).toEqual([[march.versionId], null, null, {}]);
+
+    const april = await call<DatasetVersion>('addDataset', { path: path.join(EXAMPLES, 'orders-april.csv'), name: 'orders' });
+    await call<ProfileResult>('profileDataset', { versionId: april.versionId });
+    expect((await call<DatasetPage>('openDataset', { dataset: 'orders' })).drift).toBeNull();
+    const drift = await call<DriftReport>('compareDatasets', { referenceVersionId: march.versionId, currentVersionId: april.versionId });
+    const page = await call<DatasetPage>('openDataset', { dataset: 'orders' });
+    expect(page.detail.versions.map((version) => version.versionId)).toEqual([march.versionId, april.versionId]);
+    expect(page.profile?.rows).toBe(1200);
+    expect(page.drift).toEqual(drift);
+    expect((await call<DatasetPage>('openDataset', { dataset: 'orders', versionId: march.versionId })).profile).toBeNull();
+
+    // Other drift choices make the stored report another comparison's: not answered until compared again.
+    const settings = { only: ['amount'] };
+    await call('setDriftSettings', { dataset: 'orders', settings });
+    const changed = await call<DatasetPage>('openDataset', { dataset: 'orders' });
+    expect([changed.drift, changed.driftSettings]).toEqual([null, settings]);
+
+    await expect(call('openDataset', { dataset: 'orders', versionId: 'f'.repeat(32) })).rejects.toThrow(/RESOURCE_DOES_NOT_EXIST: The dataset orders has no version f+\./);
+    await expect(call('openDataset', { dataset: 'nothing' })).rejects.toThrow(/RESOURCE_DOES_NOT_EXIST: No dataset named nothing/);
+    await expect(call('openDataset', { dataset: 'orders', versionId: '../x' })).rejects.toThrow(/INVALID_PARAMETER_VALUE/);
   });
 
   it('refuses bad requests with a clear error and records nothing', async () => {

@@ -41,6 +41,20 @@ export function createDataHandlers(services: DataHandlerServices): CallHandlerTa
       const dataset = data.getDataset(request.dataset);
       return { dataset, versions: data.listVersions(dataset.datasetId) };
     },
+    openDataset: async (request) => {
+      const dataset = data.getDataset(request.dataset);
+      const versions = data.listVersions(dataset.datasetId);
+      const shown = request.versionId === undefined ? versions.at(-1) : versions.find((version) => version.versionId === request.versionId);
+      if (request.versionId !== undefined && !shown) {
+        throw new CairnError('RESOURCE_DOES_NOT_EXIST', `The dataset ${dataset.name} has no version ${request.versionId}.`);
+      }
+      return {
+        detail: { dataset, versions },
+        profile: shown ? data.getProfile(shown.versionId) : null,
+        driftSettings: data.getDriftSettings(dataset.datasetId),
+        drift: versions.length >= 2 ? data.storedDrift(versions[0]!.versionId, versions.at(-1)!.versionId) : null,
+      };
+    },
     addDataset: (request) => dataJobs.run(request.jobId, (job) => data.addDataset(request.path, { ...job, name: request.name })),
     getDatasetProfile: async (request) => {
       data.getVersion(request.versionId);

@@ -159,7 +159,7 @@ export class DataService {
     if (record) {
       const referenceVersion = typeof reference === 'string' ? await this.addDataset(reference, options) : this.resolveVersion(reference);
       const currentVersion = typeof current === 'string' ? await this.addDataset(current, options) : this.resolveVersion(current);
-      const driftOptions = withDriftSettings(this.deps.store.getDriftSettings(currentVersion.datasetId), driftOptionsOf(options));
+      const driftOptions = this.versionDriftOptions(currentVersion, options);
       const key = canonicalJson(driftOptions);
       const stored = this.deps.store.getDriftReport(referenceVersion.versionId, currentVersion.versionId, key);
       if (stored) return stored;
@@ -173,6 +173,17 @@ export class DataService {
     const currentSide = this.sideOf(current);
     const stored = currentSide.versionId ? this.deps.store.getDriftSettings(this.getVersion(currentSide.versionId).datasetId) : null;
     return compareSides(this.deps.engine, this.sideOf(reference), currentSide, withDriftSettings(stored, driftOptionsOf(options)), options);
+  }
+
+  /** The stored report of two versions compared under the current dataset's drift settings; null when they were not compared so. */
+  storedDrift(referenceVersionId: string, currentVersionId: string): DriftReport | null {
+    const currentVersion = this.getVersion(currentVersionId);
+    return this.deps.store.getDriftReport(referenceVersionId, currentVersionId, canonicalJson(this.versionDriftOptions(currentVersion, {})));
+  }
+
+  /** The drift options two versions are compared under: the current version's dataset's stored settings, with `options`' choices winning. */
+  private versionDriftOptions(currentVersion: DatasetVersion, options: DriftOptions): DriftOptions {
+    return withDriftSettings(this.deps.store.getDriftSettings(currentVersion.datasetId), driftOptionsOf(options));
   }
 
   /**
