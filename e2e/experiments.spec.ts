@@ -117,3 +117,17 @@ test('an address that leads nowhere says so, and a missing experiment says which
   await expect(page.getByRole('button', { name: 'Try again' })).toBeVisible();
   await shot(page, 'runs-missing-experiment');
 });
+
+test("a page whose code cannot be loaded says so, and Try again loads it once it can be", async ({ page, cairn }) => {
+  await openHome(page, cairn.url);
+  let refused = 0;
+  // The models page's own chunk (its file name carries the page's module name and a hash).
+  await page.route(/\/assets\/models-page-[^/]+\.js$/, (route) => (refused++ === 0 ? route.abort('connectionrefused') : route.continue()));
+  await page.getByRole('link', { name: 'Models', exact: true }).click();
+  await expect(page.getByTestId('error-message')).toContainText('Could not load this page');
+  await expect(page.getByTestId('app-ready')).toBeVisible();
+  await page.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.getByTestId('error-message')).toHaveCount(0);
+  await expect(page.getByText('No registered models yet')).toBeVisible();
+  expect(refused).toBe(2);
+});

@@ -1,9 +1,9 @@
 // The app shell: header, the disk-full banner, the page of the current route, and the automations'
 // notices over every page. Starts the app-wide loads and the live subscriptions to tracker changes,
 // storage, pipeline and data progress, deployments and automations, and
-// applies the chosen theme to the page. Each page is its own chunk, loaded when first shown
-// (pages.ts): the first bundle holds the shell alone.
-import { Suspense, useEffect, useLayoutEffect } from 'react';
+// applies the chosen theme to the page. Each page is its own chunk, loaded when first shown and
+// drawn as soon as it is in, without suspending (pages.ts): the first bundle holds the shell alone.
+import { useEffect, useLayoutEffect } from 'react';
 import { AppHeader } from './components/app-header';
 import { DiskFullBanner } from './components/disk-full-banner';
 import { AutomationNotices } from './components/automation-notices';
@@ -89,9 +89,7 @@ export function App() {
       <AppHeader />
       <DiskFullBanner />
       <main className="app-main">
-        <Suspense fallback={<div className="page" data-testid="page-loading" />}>
-          <CurrentPage />
-        </Suspense>
+        <CurrentPage />
       </main>
       <AutomationNotices />
     </div>

@@ -12,7 +12,7 @@ import './styles/index.css';
 
 startRouter();
 const route = useAppStore.getState().route;
-preloadPage(route);
+preloadPage(route.name);
 if (route.name === 'runs') void useAppStore.getState().openRunsTable(route.experimentId);
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -1,6 +1,7 @@
 // Keeps the address bar and the current route (in the store's ui slice) in step: the routes
 // themselves are parsed and written by models/routes.ts.
 import { parseRoute, routeHref, type Route } from './models/routes';
+import { preloadPage } from './pages';
 import { useAppStore } from './use-app-store';
 
 /** Goes to a route (a new history entry, so Back returns). */
@@ -23,6 +24,7 @@ function startPageData(route: Route): void {
 export function startRouter(): () => void {
   const sync = () => {
     const route = parseRoute(window.location.hash);
+    preloadPage(route.name);
     useAppStore.getState().setRoute(route);
     startPageData(route);
   };
