@@ -8,15 +8,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import type { AutomationFiring } from '../shared/automation-models';
 import { dispatchCall } from '../electron/services/api/call-handlers';
 import { startCairnServices, type CairnServices } from '../electron/services/cairn-services';
 import { median, type BenchFigure } from './bench-result';
+import { probeUiCalls, UI_CALL_INTERVAL_MS, type UiCallProbe } from './ui-call-probe';
 
 const PYTHON = process.env.CAIRN_PYTHON ?? '/usr/bin/python3';
 const LANDINGS = 3;
-const UI_CALL_INTERVAL_MS = 10;
+/** A UI call waiting longer than this is listed with CAIRN_BENCH_CT_TRACE. */
+const LATE_UI_CALL_MS = 40;
 const IDLE_MS = 10_000;
 
 // A stage that trains a random forest on 20,000 synthetic rows, printing a line per tree.
@@ -83,32 +84,13 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined>
   }
 }
 
-/** UI calls every UI_CALL_INTERVAL_MS until stopped; the longest wait from when one was due until its answer. */
-function probeUiCalls(services: CairnServices, projectDir: string): { stop: () => Promise<number>; late: Array<{ at: number; ms: number }> } {
-  let running = true;
-  let longest = 0;
-  const late: Array<{ at: number; ms: number }> = [];
-  const done = (async () => {
-    for (let due = performance.now() + UI_CALL_INTERVAL_MS; running; due += UI_CALL_INTERVAL_MS) {
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      // What the Automations page asks while a firing runs: the automations' state and the trail.
-      await call(services, 'listAutomations', { projectDir });
-      await call(services, 'listAutomationFirings', { projectDir, limit: 20 });
-      const waited = performance.now() - due;
-      longest = Math.max(longest, waited);
-      if (waited > 40) late.push({ at: Date.now() - waited, ms: Math.round(waited) });
-      due = Math.max(due, performance.now() - UI_CALL_INTERVAL_MS);
-    }
-  })();
-  return {
-    late,
-    stop: async () => {
-      running = false;
-      await done;
-      return Math.round(longest * 10) / 10;
-    },
+/** The Automations page's calls while a firing runs: the automations' state and the trail. */
+function probeAutomationsPage(services: CairnServices, projectDir: string): UiCallProbe {
+  const pageCalls = async () => {
+    await call(services, 'listAutomations', { projectDir });
+    await call(services, 'listAutomationFirings', { projectDir, limit: 20 });
   };
+  return probeUiCalls(pageCalls, LATE_UI_CALL_MS);
 }
 
 function cpuMs(): number {
@@ -134,7 +116,7 @@ export async function runCtBench(): Promise<BenchFigure[]> {
     await call(services, 'addAutomationProject', { projectDir: project });
     const firings = async () => call<AutomationFiring[]>(services, 'listAutomationFirings', { projectDir: project, limit: 50 });
     const watchingIdleCpu = await idleCpu();
-    const ownDelay = probeUiCalls(services, project);
+    const ownDelay = probeAutomationsPage(services, project);
     await new Promise((resolve) => setTimeout(resolve, 5000));
     const machineDelay = await ownDelay.stop();
 
@@ -142,7 +124,7 @@ export async function runCtBench(): Promise<BenchFigure[]> {
     const waits: number[] = [];
     const durations: number[] = [];
     for (let i = 0; i < LANDINGS; i++) {
-      const uiCalls = probeUiCalls(services, project);
+      const uiCalls = probeAutomationsPage(services, project);
       const landedAt = land(project, `batch-${i}.csv`);
       const firing = await until(`firing ${i + 1}`, async () => (await firings()).find((one) => one.trigger.kind === 'new-data' && one.startedAt >= landedAt - 1000));
       latencies.push(firing.startedAt - landedAt);

@@ -16,13 +16,13 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { dispatchCall } from '../electron/services/api/call-handlers';
 import { startCairnServices, type CairnServices } from '../electron/services/cairn-services';
 import { startTrackingServer } from '../electron/services/tracking-api/tracking-server';
 import type { TrackerStore } from '../electron/services/tracker/tracker-store';
 import { median, type BenchFigure } from './bench-result';
+import { probeUiCalls, UI_CALL_INTERVAL_MS, type UiCallProbe } from './ui-call-probe';
 
 const WRITERS = 4;
 const RUNS = 100;
@@ -34,8 +34,6 @@ const SEARCH_RUNS = 10_000;
 const HISTORY_STEPS = 20_000;
 const LATENCY_WARM_UPS = 3;
 const LATENCY_SAMPLES = 21;
-/** How often the simulated UI makes a call while the writers run, in milliseconds. */
-const UI_CALL_INTERVAL_MS = 10;
 const LONG_HISTORY_STEPS = 300_000;
 const LONG_HISTORY_CLIENTS = 20;
 /** How long the UI calls are probed with nothing else running, for reference. */
@@ -166,31 +164,12 @@ async function medianLatency(port: number, method: string, requestPath: string, 
   return Math.round(median(samples.slice(LATENCY_WARM_UPS)) * 10) / 10;
 }
 
-/**
- * Makes a UI call through the IPC handlers every UI_CALL_INTERVAL_MS until stopped; resolves with
- * the longest wait, from when a call was due until its answer (a stalled main thread delays both).
- */
-function probeUiCalls(services: CairnServices): { stop: () => Promise<number> } {
-  let running = true;
-  let longest = 0;
-  const done = (async () => {
-    for (let due = performance.now() + UI_CALL_INTERVAL_MS; running; due += UI_CALL_INTERVAL_MS) {
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      const answer = await dispatchCall(services.handlers, 'listExperiments', { viewType: 'ACTIVE_ONLY' });
-      if (!answer.ok) throw new Error(`listExperiments failed: ${answer.error.message}`);
-      longest = Math.max(longest, performance.now() - due);
-      // A call answered late is not followed by a backlog of overdue ones.
-      due = Math.max(due, performance.now() - UI_CALL_INTERVAL_MS);
-    }
-  })();
-  return {
-    stop: async () => {
-      running = false;
-      await done;
-      return Math.round(longest * 10) / 10;
-    },
-  };
+/** The UI call made meanwhile: the experiments list, through the IPC handlers. */
+function probeExperimentsList(services: CairnServices): UiCallProbe {
+  return probeUiCalls(async () => {
+    const answer = await dispatchCall(services.handlers, 'listExperiments', { viewType: 'ACTIVE_ONLY' });
+    if (!answer.ok) throw new Error(`listExperiments failed: ${answer.error.message}`);
+  });
 }
 
 async function measureLogBatch(services: CairnServices, port: number): Promise<BenchFigure[]> {
@@ -210,7 +189,7 @@ async function measureLogBatch(services: CairnServices, port: number): Promise<B
       warmUp: WARM_UP_REQUESTS,
     },
   });
-  const uiCalls = probeUiCalls(services);
+  const uiCalls = probeExperimentsList(services);
   const result = await new Promise<{ points?: number; seconds?: number; error?: string }>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
@@ -311,14 +290,14 @@ async function measureLongHistories(services: CairnServices, port: number): Prom
   const requestPath = `/api/2.0/mlflow/metrics/get-history?run_id=${run.info.runId}&metric_key=loss`;
   const single = await timedRequests(port, 'GET', requestPath, 3);
   // The reference: the same UI calls with no request running show how late the machine itself makes them.
-  const idleCalls = probeUiCalls(services);
+  const idleCalls = probeExperimentsList(services);
   await new Promise((resolve) => setTimeout(resolve, IDLE_PROBE_MS));
   const idleUiWait = await idleCalls.stop();
   const worker = new Worker(CONCURRENT_CLIENT_SOURCE, {
     eval: true,
     workerData: { port, path: requestPath, clients: LONG_HISTORY_CLIENTS },
   });
-  const uiCalls = probeUiCalls(services);
+  const uiCalls = probeExperimentsList(services);
   const result = await new Promise<{ ms?: number; bytes?: number; error?: string }>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);

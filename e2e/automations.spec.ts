@@ -3,6 +3,7 @@
 // trains v1 and promotes it, shown live with a notice; then a drifted batch lands in the watched
 // folder and the scheduler inside `cairn serve` fires by itself: the page shows the firing live and
 // the audit trail the gate's decision with the candidate's and production's metrics side by side.
+// A slow firing cancelled from the page ends Cancelled, with its stopped step marked so.
 // Screenshots in both themes.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -118,4 +119,34 @@ test('runs the example by hand, then fires by itself when a drifted batch lands,
   await page.getByTestId('version-automation').getByRole('link').click();
   await expect(page).toHaveURL(/#\/automations\?firing=[12]$/);
   await expect(page.getByTestId('firing').first()).toBeVisible();
+});
+
+test('a firing cancelled from the page ends Cancelled, its stopped step labelled cancelled', async ({ page, cairn, shot }) => {
+  const slow = path.join(workDir, 'slow');
+  fs.mkdirSync(slow);
+  fs.writeFileSync(path.join(slow, 'dvc.yaml'), 'stages:\n  slow:\n    cmd: sleep 60 && echo done > done.txt\n    outs: [done.txt]\n');
+  fs.writeFileSync(path.join(slow, 'cairn-automations.yaml'), 'automations:\n  slow:\n    triggers: [manual]\n    action: {pipeline: .}\n');
+  await page.goto(cairn.url);
+  await page.getByTestId('nav-automations').click();
+  await page.getByTestId('automation-project-input').fill(slow);
+  await page.getByTestId('add-automation-project').click();
+  const section = page.locator(`[data-testid="automation-project"][data-project="${slow}"]`);
+  await section.locator('[data-testid="automation"][data-automation="slow"]').getByTestId('run-automation').click();
+  const record = section.getByTestId('firing').first();
+  const pipelineStep = record.locator('[data-testid="firing-step"][data-step="pipeline"]');
+  await expect(pipelineStep).toHaveAttribute('data-outcome', 'running', { timeout: 30_000 });
+  await record.getByTestId('cancel-firing').click();
+
+  await expect(record).toHaveAttribute('data-outcome', 'cancelled', { timeout: 30_000 });
+  await expect(record.getByTestId('firing-outcome')).toHaveText('Cancelled');
+  await expect(pipelineStep).toHaveAttribute('data-outcome', 'cancelled');
+  await expect(pipelineStep.getByTestId('firing-step-outcome')).toHaveText('Cancelled');
+  await expect(pipelineStep).toContainText(/cancelled by .* production did not change/);
+  await expect(record.getByTestId('firing-reason')).toContainText('production did not change');
+  expect(fs.existsSync(path.join(slow, 'done.txt'))).toBe(false);
+  await record.scrollIntoViewIfNeeded();
+  await page.emulateMedia({ colorScheme: 'light' });
+  await shot(page, 'automations-cancelled-light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot(page, 'automations-cancelled-dark');
 });

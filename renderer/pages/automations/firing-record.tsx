@@ -3,7 +3,7 @@
 // decision and why, what was promoted and deployed, and its steps with their times (live while it
 // runs, with Cancel). Every run, model version, pipeline and deployment it names is a link.
 import { useEffect, useState } from 'react';
-import type { AutomationFiring, EvaluatedModel, FiringOutcome, GateRuleResult } from '../../../shared/automation-models';
+import type { AutomationFiring, EvaluatedModel, FiringOutcome, FiringStepOutcome, GateRuleResult } from '../../../shared/automation-models';
 import { useTicking } from '../../components/use-ticking';
 import { formatDuration, formatFullDateTime, formatMetricValue, formatRelativeTime } from '../../components/value-format';
 import { routeHref } from '../../models/routes';
@@ -19,6 +19,14 @@ const OUTCOME_LABELS: Record<FiringOutcome, string> = {
   failed: 'Failed',
   superseded: 'Superseded',
   cancelled: 'Cancelled',
+};
+
+/** The mark beside a finished step (a running one shows a spinner). */
+const STEP_MARKS: Record<Exclude<FiringStepOutcome, 'running'>, string> = {
+  succeeded: '✓',
+  failed: '✕',
+  skipped: '–',
+  cancelled: '⊘',
 };
 
 /** How a firing ended, or where it stands, as a badge. */
@@ -276,9 +284,17 @@ export function FiringRecord({ firing, open }: { firing: AutomationFiring; open:
           {firing.steps.map((step) => (
             <li key={step.index} className={`timeline-step outcome-${step.outcome}`} data-testid="firing-step" data-step={step.name} data-outcome={step.outcome}>
               <span className="timeline-marker" aria-hidden>
-                {step.outcome === 'running' ? <span className="spinner" /> : step.outcome === 'succeeded' ? '✓' : step.outcome === 'failed' ? '✕' : '–'}
+                {step.outcome === 'running' ? <span className="spinner" /> : STEP_MARKS[step.outcome]}
               </span>
-              <span className="timeline-title">{step.title}</span>
+              <span className="timeline-title">
+                {step.title}
+                {step.outcome === 'cancelled' && (
+                  <span className="status-badge step-cancelled" data-testid="firing-step-outcome">
+                    <span className="status-badge-dot" aria-hidden />
+                    Cancelled
+                  </span>
+                )}
+              </span>
               <span className="timeline-time" title={formatFullDateTime(step.startedAt)}>
                 {formatDuration((step.endedAt ?? now) - step.startedAt)}
               </span>
