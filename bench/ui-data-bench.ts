@@ -1,9 +1,10 @@
 // How fast the Data page draws a stored profile and a stored drift report: two versions of a
 // 100,000-row × 20-column CSV are added, profiled and compared through the app's calls (so both
 // are in the store), then `cairn serve` serves the data folder and Chromium opens the dataset's
-// page from the loaded app (the route change a link makes). Measured in the page, from the route
-// change to every column card's histogram drawn (its bars' path in the DOM), and to every drift
-// card's two overlaid sides drawn; a fresh tab each time, so nothing is cached in the window.
+// page from the loaded app (the route change a link makes, once the home page is drawn and a
+// moment has passed). Measured in the page, from the route change to every column card's histogram
+// in the DOM (its bars' path) and every drift card's two overlaid sides, and to the frame that
+// shows them painted; a fresh tab each time, so nothing is cached in the window.
 import { chromium, type Browser, type Page } from '@playwright/test';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -58,33 +59,58 @@ async function seed(dataDir: string, reference: string, current: string): Promis
   }
 }
 
-/** Opens the dataset's page from the loaded app in a fresh tab: ms from the route change to every profile histogram, then every drift chart, drawn. */
-async function openDataset(browser: Browser, url: string): Promise<{ profileMs: number; driftMs: number }> {
+/** How long a person looks at the loaded app before clicking: the home page's own loading is over by then. */
+const LOOK_MS = 500;
+
+/** When each section was in the DOM and when the frame showing it was painted, in ms from the route change. */
+interface Opened {
+  readonly profileMs: number;
+  readonly profilePaintedMs: number;
+  readonly driftMs: number;
+  readonly driftPaintedMs: number;
+}
+
+/**
+ * Opens the dataset's page from the loaded app (its home page drawn, then LOOK_MS later, as a person
+ * clicks) in a fresh tab: ms from the route change to every profile histogram, then every drift
+ * chart, in the DOM, and to the frame that shows them painted (the task after that frame's
+ * animation callbacks runs once its style, layout and paint are done).
+ */
+async function openDataset(browser: Browser, url: string): Promise<Opened> {
   const page: Page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   try {
     await page.goto(url);
     await page.getByTestId('app-ready').waitFor();
+    await page.getByTestId('experiments-ready').waitFor({ state: 'attached' });
+    await page.waitForTimeout(LOOK_MS);
     return await page.evaluate(async (columns) => {
       const drawn = (cardSelector: string, minimumBars: number) =>
         document.querySelectorAll(cardSelector).length === columns &&
         [...document.querySelectorAll(cardSelector)].every((card) => card.querySelectorAll('.distribution-bars').length >= minimumBars);
       const started = window.performance.now();
-      let profileMs = -1;
-      let driftMs = -1;
+      const times = { profileMs: -1, profilePaintedMs: -1, driftMs: -1, driftPaintedMs: -1 };
+      const afterPaint = (record: (ms: number) => void) =>
+        requestAnimationFrame(() => setTimeout(() => record(window.performance.now() - started)));
       await new Promise<void>((resolve) => {
+        const settle = () => {
+          if (times.profilePaintedMs >= 0 && times.driftPaintedMs >= 0) resolve();
+        };
         const observer = new MutationObserver(() => {
           const now = window.performance.now();
-          if (profileMs < 0 && drawn('[data-testid="column-card"]', 1)) profileMs = now - started;
-          if (driftMs < 0 && drawn('[data-testid="drift-column"]', 2)) driftMs = now - started;
-          if (profileMs >= 0 && driftMs >= 0) {
-            observer.disconnect();
-            resolve();
+          if (times.profileMs < 0 && drawn('[data-testid="column-card"]', 1)) {
+            times.profileMs = now - started;
+            afterPaint((ms) => ((times.profilePaintedMs = ms), settle()));
           }
+          if (times.driftMs < 0 && drawn('[data-testid="drift-column"]', 2)) {
+            times.driftMs = now - started;
+            afterPaint((ms) => ((times.driftPaintedMs = ms), settle()));
+          }
+          if (times.profileMs >= 0 && times.driftMs >= 0) observer.disconnect();
         });
         observer.observe(document.body, { childList: true, subtree: true });
         window.location.hash = '#/data/bench';
       });
-      return { profileMs, driftMs };
+      return times;
     }, COLUMNS);
   } finally {
     await page.close();
@@ -106,18 +132,15 @@ export async function runUiDataBench(): Promise<BenchFigure[]> {
     const started = await startCairnServe(ROOT, dataDir, 60_000);
     serve = started.child;
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
-    const profile: number[] = [];
-    const drift: number[] = [];
-    for (let i = 0; i < OPENS; i++) {
-      const opened = await openDataset(browser, started.url);
-      profile.push(opened.profileMs);
-      drift.push(opened.driftMs);
-    }
+    const opens: Opened[] = [];
+    for (let i = 0; i < OPENS; i++) opens.push(await openDataset(browser, started.url));
+    const of = (key: keyof Opened) => opens.map((opened) => opened[key]);
     const scale = `${ROWS.toLocaleString('en')} rows × ${COLUMNS} columns`;
     return [
-      { name: `ui data: open a stored profile (${scale}) from the loaded app, every histogram drawn, median of ${OPENS}`, value: Math.round(median(profile)), unit: 'ms', target: '≤ 200 ms' },
-      { name: `ui data: open a stored profile, slowest of ${OPENS}`, value: Math.round(Math.max(...profile)), unit: 'ms', target: '≤ 200 ms' },
-      { name: `ui data: the stored drift report of the same page, every overlaid chart drawn, median of ${OPENS}`, value: Math.round(median(drift)), unit: 'ms', target: '≤ 200 ms' },
+      { name: `ui data: open a stored profile (${scale}) from the loaded app, every histogram painted, median of ${OPENS}`, value: Math.round(median(of('profilePaintedMs'))), unit: 'ms', target: '≤ 200 ms' },
+      { name: `ui data: open a stored profile, painted, slowest of ${OPENS}`, value: Math.round(Math.max(...of('profilePaintedMs'))), unit: 'ms', target: '≤ 200 ms' },
+      { name: `ui data: the stored drift report of the same page, every overlaid chart painted, median of ${OPENS}`, value: Math.round(median(of('driftPaintedMs'))), unit: 'ms', target: '≤ 200 ms' },
+      { name: `ui data: the profile's histograms in the DOM (before layout and paint), median of ${OPENS}`, value: Math.round(median(of('profileMs'))), unit: 'ms', target: 'none set' },
     ];
   } finally {
     await browser?.close();
