@@ -279,12 +279,14 @@ export function createDataSlice({ api }: SliceContext): StateCreator<AppState, [
           // The address names the version shown; none means the newest.
           patchOpen(name, (open) => (open.versionId === versionId ? {} : { versionId, profile: LOADING }));
         }
-        void loadChecks(name);
         // One answer with what is stored, drawn in one commit: the versions, the shown version's
-        // profile and the oldest vs newest drift report (compared now when it is not stored).
+        // profile and the oldest vs newest drift report (compared now when it is not stored). It
+        // is asked for before the checks, which the main side then answers second.
+        const answer = api.openDataset({ dataset: name, ...(versionId ? { versionId } : {}) });
+        void loadChecks(name);
         let page: DatasetPage;
         try {
-          page = await api.openDataset({ dataset: name, ...(versionId ? { versionId } : {}) });
+          page = await answer;
         } catch (error) {
           if (mine === openGeneration) patchOpen(name, { detail: failed(error), profile: IDLE, driftSettings: failed(error) });
           return;
