@@ -164,12 +164,14 @@ it("runs the GitHub workflow's run: steps here in order with bash, as the runner
     jobs: { cairn: { env: Record<string, string>; steps: Array<{ run?: string; uses?: string; with?: { path: string } }> } };
   };
   const runs = github.jobs.cairn.steps.flatMap((step) => (step.run ? [step.run] : []));
-  expect(runs).toHaveLength(7);
+  expect(runs).toHaveLength(8);
   expect(runs[0]).toBe('cairn --version');
   expect(runs.at(-1)).toBe(`${SUMMARY_COMMAND}; cat cairn-summary.md >> "$GITHUB_STEP_SUMMARY"`);
   // A run: step without a shell: runs as `bash -e {0}` on Linux runners.
   const stdouts = runShellSteps(['bash', '-e', '-c'], runs, runnerEnv({ ...github.jobs.cairn.env, GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: root, GITHUB_STEP_SUMMARY: path.join(root, 'step-summary.md') }));
   expect(stdouts[runs.indexOf(DATA_CHECKS_COMMAND)]).toBe('retrain: checks.yaml on data/incoming/batch-1.csv: 2 passed, 0 failed\n');
+  // The project has no requirements.txt: the step says so rather than failing.
+  expect(stdouts[1]).toBe('no requirements.txt: the pipeline uses the Python packages the runner has\n');
   expect(fs.readFileSync(path.join(root, 'step-summary.md'), 'utf8')).toBe(expectJobOutputs(root));
   // Every file the upload-artifact steps upload is there.
   for (const upload of github.jobs.cairn.steps.filter((step) => step.uses === 'actions/upload-artifact@v4')) expect(fs.existsSync(path.join(root, upload.with!.path))).toBe(true);
@@ -221,7 +223,7 @@ it("runs the Azure DevOps script: steps here in order with bash, as the agent wo
     steps: Array<{ script?: string; task?: string; inputs?: Record<string, string> }>;
   };
   const scripts = azure.steps.flatMap((step) => (step.script ? [step.script] : []));
-  expect(scripts).toHaveLength(7);
+  expect(scripts).toHaveLength(8);
   // The agent passes pipeline variables to scripts as upper-case environment variables, runs each
   // script with `bash --noprofile --norc`, in $(Build.SourcesDirectory).
   const variables = Object.fromEntries(Object.entries(azure.variables).map(([name, value]) => [name.toUpperCase().replace(/\./g, '_'), value]));

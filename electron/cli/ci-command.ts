@@ -18,7 +18,8 @@ the app's Automations page (or run \`cairn ct run\`) to run it.
 With a CI provider, it also writes that provider's workflow, which on every push and pull request
 builds Cairn from source on the fresh runner (git clone of $CAIRN_SOURCE at $CAIRN_REF, npm ci, the
 CLI's build, npm install --global; the two variables are written into the workflow and a CI
-variable of the same name overrides them), pulls the DVC cache when the project has a remote, runs
+variable of the same name overrides them), installs the project's requirements.txt (the Python
+packages its pipeline imports) when it has one, pulls the DVC cache when the project has a remote, runs
 the data checks (\`cairn ct check\`: each automation's gate.checks and a checks.yaml beside the
 automations file, on the watched data; the step says so when there are none), the pipeline and
 \`cairn ct run --manual\` (the gate against the production model), and keeps the audit trail
@@ -106,8 +107,13 @@ export const SUMMARY_COMMAND =
   '{ cat cairn-checks.md 2>/dev/null; cairn ct history --markdown --limit 5 --data-dir .cairn || echo "Cairn did not run: see the job log."; } > cairn-summary.md';
 
 /** The shell lines every provider's job runs, in order. */
+/** The pipeline's own Python packages (pandas, scikit-learn, ...), from the project's requirements.txt when it has one. */
+const PYTHON_REQUIREMENTS =
+  'if [ -f requirements.txt ]; then pip install -r requirements.txt; else echo "no requirements.txt: the pipeline uses the Python packages the runner has"; fi';
+
 const ciSteps = (install: CairnInstall): ReadonlyArray<{ readonly name: string; readonly run: string }> => [
   install.command ? { name: 'Install Cairn', run: install.command } : { name: 'Build Cairn from source', run: BUILD_FROM_SOURCE },
+  { name: "Install the project's Python packages", run: PYTHON_REQUIREMENTS },
   { name: 'Pull the DVC cache', run: 'if [ -f .dvc/config ]; then pip install dvc && dvc pull; else echo "no DVC remote: the pipeline runs from scratch"; fi' },
   { name: 'Run the data checks', run: DATA_CHECKS_COMMAND },
   { name: 'Run the pipeline', run: 'cairn pipeline run --data-dir .cairn' },
