@@ -2,7 +2,9 @@
 // copy, without its deploy, with Debian's python3 for scikit-learn) added by its path; Run now
 // trains v1 and promotes it, shown live with a notice; then a drifted batch lands in the watched
 // folder and the scheduler inside `cairn serve` fires by itself: the page shows the firing live and
-// the audit trail the gate's decision with the candidate's and production's metrics side by side.
+// the audit trail the gate's decision with the candidate's and production's metrics side by side;
+// then a corrupted batch lands and it fires again: its required checks fail, named in the record and
+// a notice, nothing is trained and @champion stays where it was (in the page and the registry's API).
 // A slow firing cancelled from the page ends Cancelled, with its stopped step marked so.
 // Screenshots in both themes.
 import { execFileSync } from 'node:child_process';
@@ -10,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, test } from './cairn-fixture';
+import { expect, shotBothThemes, test } from './cairn-fixture';
 
 const EXAMPLE = path.resolve(__dirname, '..', 'examples', 'continuous-training');
 const PYTHON = '/usr/bin/python3';
@@ -42,6 +44,18 @@ function firing(page: Page, id: number) {
   return page.locator(`[data-testid="firing"][data-firing="${id}"]`);
 }
 
+/** The version the churn model's @champion alias points to, asked of the app's MLflow-compatible API. */
+async function championVersion(trackingUri: string): Promise<string> {
+  const response = await fetch(`${trackingUri}/api/2.0/mlflow/registered-models/alias?name=churn&alias=champion`);
+  expect(response.ok, await response.clone().text()).toBe(true);
+  return ((await response.json()) as { model_version: { version: string } }).model_version.version;
+}
+
+async function dismissNotices(page: Page): Promise<void> {
+  const dismiss = page.getByTestId('notice-dismiss');
+  while ((await dismiss.count()) > 0) await dismiss.first().click();
+}
+
 test('the empty page says how to start, and a folder without an automations file is refused', async ({ page, cairn, shot }) => {
   await page.goto(cairn.url);
   await page.getByTestId('nav-automations').click();
@@ -58,7 +72,7 @@ test('the empty page says how to start, and a folder without an automations file
   await shot(page, 'automations-empty-dark');
 });
 
-test('runs the example by hand, then fires by itself when a drifted batch lands, showing the gate decision live', async ({ page, cairn, shot }) => {
+test('runs the example by hand, then fires by itself when a drifted batch lands, showing the gate decision live, and when a corrupted batch lands, changing nothing', async ({ page, cairn, shot }) => {
   test.skip(!fs.existsSync(SKLEARN), `Debian python3-sklearn is not installed (${SKLEARN}): the example cannot run`);
   test.setTimeout(600_000);
   await page.goto(cairn.url);
@@ -119,6 +133,52 @@ test('runs the example by hand, then fires by itself when a drifted batch lands,
   await page.getByTestId('version-automation').getByRole('link').click();
   await expect(page).toHaveURL(/#\/automations\?firing=[12]$/);
   await expect(page.getByTestId('firing').first()).toBeVisible();
+
+  // A corrupted batch lands: the scheduler fires again by itself, the required data checks fail, nothing is
+  // trained and production keeps the version it had after the drifted batch.
+  const championAfterStep2 = await championVersion(cairn.trackingUri);
+  expect(championAfterStep2).toBe(outcome === 'promoted' ? '2' : '1');
+  await dismissNotices(page);
+  execFileSync(PYTHON, [path.join(project, 'src', 'make_data.py'), 'corrupted', path.join(project, 'data', 'incoming', 'batch-2.csv')]);
+  const third = firing(page, 3);
+  await expect(third).toHaveAttribute('data-outcome', 'rejected', { timeout: 120_000 });
+  await expect(third.getByTestId('firing-outcome')).toHaveText('Rejected');
+  await expect(third).toContainText('Started by');
+  await expect(third).toContainText('via scheduler');
+  await expect(third.getByTestId('firing-reason')).toContainText('the new data failed its required checks');
+  await expect(third.getByTestId('firing-reason')).toContainText('nothing was trained, production did not change');
+  // The evidence: the checks rule of the gate, failed, with the failing rules and their counts.
+  await expect(third.getByTestId('firing-gate')).toHaveAttribute('data-passed', 'false');
+  await expect(third.getByTestId('firing-gate').locator('h4')).toHaveText("Gate: failed on the new data's required checks, before anything was trained");
+  const checksRule = third.getByTestId('gate-rule');
+  await expect(checksRule).toHaveCount(1);
+  await expect(checksRule).toHaveAttribute('data-passed', 'false');
+  await expect(checksRule).toContainText('checks: checks.yaml');
+  await expect(checksRule).toContainText(/2 of \d+ checks failed/);
+  await expect(checksRule).toContainText('tenure_months: between 0 and 600 (55 values are outside the range)');
+  await expect(checksRule).toContainText('monthly_charges: not null (86 values are missing)');
+  await expect(checksRule).toContainText('failed 2');
+  await expect(checksRule.getByTestId('firing-run-link')).toHaveText('check run');
+  const checksStep = third.locator('[data-testid="firing-step"][data-step="checks"]');
+  await expect(checksStep).toContainText(/2 of \d+ checks failed: tenure_months/);
+  // Nothing was trained, evaluated or promoted.
+  await expect(third.getByTestId('firing-step')).toHaveText([/Take the new data/, /Run the required data checks/]);
+  await expect(third.getByTestId('firing-pipeline')).toHaveCount(0);
+  await expect(third.getByTestId('firing-metrics')).toHaveCount(0);
+  await expect(third.getByTestId('firing-promotion')).toHaveCount(0);
+  const rejectedNotice = page.locator('[data-testid="notice"][data-outcome="rejected"]');
+  await expect(rejectedNotice.locator('.notice-title')).toHaveText('churn-retrain rejected the new data: its required checks failed');
+  await expect(rejectedNotice).toContainText('the new data failed its required checks');
+  await third.scrollIntoViewIfNeeded();
+  await shotBothThemes(page, shot, 'automations-checks-failed');
+
+  // Production did not change: the registry's API and the Models page both still name the same version.
+  expect(await championVersion(cairn.trackingUri)).toBe(championAfterStep2);
+  await page.getByTestId('nav-models').click();
+  await page.locator('[data-testid="registered-model-link"]', { hasText: 'churn' }).click();
+  await expect(page.getByTestId('model-aliases')).toContainText(`@champion → version ${championAfterStep2}`);
+  // No version was registered since: the champion is still the newest.
+  await expect(page.getByTestId('model-version-row')).toHaveCount(Number(championAfterStep2));
 });
 
 test('a firing cancelled from the page ends Cancelled, its stopped step labelled cancelled', async ({ page, cairn, shot }) => {

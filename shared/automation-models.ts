@@ -117,6 +117,8 @@ export interface GateRuleResult {
   readonly values: Readonly<Record<string, number | null>>;
   /** The decision in words: "0.9312 ≥ 0.9251 (production 0.9201 + 0.005)". */
   readonly detail: string;
+  /** The tracked run that holds its whole result (a data check's), when there is one. */
+  readonly runId?: string | null;
 }
 
 /** The gate's data and its rules' results. */

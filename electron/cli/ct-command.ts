@@ -72,7 +72,7 @@ export function firingText(firing: AutomationFiring): string {
   ];
   for (const item of firing.evidence) lines.push(`  evidence: ${item.kind} ${item.fired ? 'fired' : 'did not fire'}: ${item.summary}`);
   if (firing.gate) {
-    for (const rule of firing.gate.rules) lines.push(`  gate:     ${rule.passed ? '✓' : '✗'} ${rule.rule}: ${rule.detail}`);
+    for (const rule of firing.gate.rules) lines.push(`  gate:     ${rule.passed ? '✓' : '✗'} ${rule.rule}: ${rule.detail}${rule.runId ? ` (run ${rule.runId})` : ''}`);
   }
   if (firing.candidate) lines.push(`  candidate: ${firing.candidate.name ? `${firing.candidate.name} v${firing.candidate.version}` : firing.candidate.source}`);
   if (firing.production) lines.push(`  production: ${firing.production.name} version ${firing.production.version}`);
@@ -127,7 +127,7 @@ export function firingMarkdown(firing: AutomationFiring): string {
   if (changes.length) lines.push('**What changed:**', '', ...changes, '');
   if (firing.gate?.rules.length) {
     lines.push('| Gate rule | Passed | Detail |', '| --- | --- | --- |');
-    for (const rule of firing.gate.rules) lines.push(`| ${cell(rule.rule)} | ${rule.passed ? '✅' : '❌'} | ${cell(rule.detail)} |`);
+    for (const rule of firing.gate.rules) lines.push(`| ${cell(rule.rule)} | ${rule.passed ? '✅' : '❌'} | ${cell(`${rule.detail}${rule.runId ? ` (run ${rule.runId})` : ''}`)} |`);
     lines.push('');
   }
   if (firing.candidate) {

@@ -63,6 +63,13 @@ it("announces this connection's and another's changes, with one notice per outco
   const rejected = await until('the rejection notice', () => changes.flatMap((change) => change.notices).find((notice) => notice.firingId === mineId));
   expect(rejected.title).toBe('retrain rejected the candidate');
 
+  // New data that failed its required checks: nothing was trained, so the notice names the data, not a candidate.
+  const checksId = store.beginFiring({ projectDir: '/p', automation: 'retrain', trigger: { kind: 'new-data', detail: 'y' }, actor: { user: 'ana', via: 'app' }, definition: null });
+  const checksRule = { kind: 'checks' as const, rule: 'checks: checks.yaml', passed: false, values: { failed: 1, rules: 3 }, detail: '1 of 3 checks failed: age: not null (2 values are missing)' };
+  store.updateFiring(checksId, { gate: { data: null, rules: [checksRule], passed: false } }, { outcome: 'rejected', reason: 'the new data failed its required checks' });
+  const checksNotice = await until('the checks notice', () => changes.flatMap((change) => change.notices).find((notice) => notice.firingId === checksId));
+  expect(checksNotice.title).toBe('retrain rejected the new data: its required checks failed');
+
   // A switch flipped by the other connection.
   otherStore.setEnabled('/p', 'retrain', false);
   await until('the settings change', () => changes.find((change) => change.settings));
@@ -73,6 +80,7 @@ it("announces this connection's and another's changes, with one notice per outco
   expect(notices.map((notice) => [notice.firingId, notice.outcome])).toEqual([
     [id, 'promoted'],
     [mineId, 'rejected'],
+    [checksId, 'rejected'],
   ]);
 });
 

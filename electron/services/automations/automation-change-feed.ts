@@ -10,6 +10,11 @@ import type { AutomationStore } from './automation-store';
 /** The outcomes a person is told about. */
 const NOTIFIED: ReadonlySet<string> = new Set(['promoted', 'rejected', 'failed', 'waiting-approval']);
 
+/** Whether the firing ended before training anything because the new data failed its required checks. */
+function checksRejected(firing: AutomationFiring): boolean {
+  return !firing.candidate && (firing.gate?.rules.some((rule) => rule.kind === 'checks' && !rule.passed) ?? false);
+}
+
 /** The notice of a firing that ended so (or now waits for a person), in words. */
 export function noticeOf(firing: AutomationFiring): AutomationNotice | null {
   if (!NOTIFIED.has(firing.outcome)) return null;
@@ -19,7 +24,9 @@ export function noticeOf(firing: AutomationFiring): AutomationNotice | null {
     firing.outcome === 'promoted'
       ? `${firing.automation} promoted ${candidate}${promotion ? ` to @${promotion.alias}` : ''}`
       : firing.outcome === 'rejected'
-        ? `${firing.automation} rejected ${candidate}`
+        ? checksRejected(firing)
+          ? `${firing.automation} rejected the new data: its required checks failed`
+          : `${firing.automation} rejected ${candidate}`
         : firing.outcome === 'waiting-approval'
           ? `${firing.automation}: a candidate waits for your approval`
           : `${firing.automation} failed`;

@@ -100,11 +100,13 @@ function driftSummary(report: DriftReport): string {
   return `${driftedColumns} of ${testedColumns} columns drifted (share ${share.toFixed(2)} ${drift ? '≥' : '<'} ${driftShare})`;
 }
 
-/** A check report in one line for the audit trail: the failing rules' messages (sentences, their full stops dropped) joined by semicolons. */
+/** A check report in one line for the audit trail: each failing rule's name and message (its full stop dropped), joined by semicolons. */
 export function failedChecks(report: Pick<CheckReport, 'rules'>): string {
   const failing = report.rules.filter((rule) => !rule.passed);
   const clause = (text: string) => text.trim().replace(/\.+$/, '');
-  return failing.length ? `${failing.length} of ${report.rules.length} checks failed: ${failing.map((rule) => clause(rule.message)).join('; ')}` : `all ${report.rules.length} checks passed`;
+  return failing.length
+    ? `${failing.length} of ${report.rules.length} checks failed: ${failing.map((rule) => `${rule.name} (${clause(rule.message)})`).join('; ')}`
+    : `all ${report.rules.length} checks passed`;
 }
 
 /** The files under a folder, relative to it. */
@@ -538,7 +540,7 @@ class Firing {
       const found: CheckReport[] = [];
       for (const checks of gate.checks) found.push(await this.deps.data.check({ data: newPath, checks, record: { experimentName: `Automation ${this.spec.name}` } }));
       const failed = found.reduce((sum, report) => sum + report.failed, 0);
-      return { value: found, detail: failed ? `${failed} failed: ${found.map(failedChecks).join('; ')}` : `all ${found.reduce((sum, report) => sum + report.rules.length, 0)} passed` };
+      return { value: found, detail: failed ? found.map(failedChecks).join('; ') : `all ${found.reduce((sum, report) => sum + report.rules.length, 0)} passed` };
     });
     reports.forEach((report, index) => {
       this.gateRules.push({
@@ -546,7 +548,8 @@ class Firing {
         rule: `checks: ${path.relative(this.spec.projectDir, gate.checks[index]!)}`,
         passed: report.failed === 0,
         values: { failed: report.failed, rules: report.rules.length },
-        detail: `${failedChecks(report)}${report.runId ? ` (run ${report.runId})` : ''}`,
+        detail: failedChecks(report),
+        runId: report.runId,
       });
     });
     const failing = this.gateRules.filter((rule) => rule.kind === 'checks' && !rule.passed);

@@ -112,6 +112,8 @@ function registeredCandidate(firing: AutomationFiring): EvaluatedModel {
 /** The gate's rules with their values and verdicts. */
 function GateRules({ firing }: { firing: AutomationFiring }) {
   const gate = firing.gate!;
+  // The required checks are decided on the new data before anything is trained; with no candidate, the gate stopped there.
+  const beforeTraining = !gate.data && !firing.candidate;
   return (
     <div className="firing-section" data-testid="firing-gate" data-passed={gate.passed}>
       <h4>
@@ -122,6 +124,7 @@ function GateRules({ firing }: { firing: AutomationFiring }) {
             on {gate.data.rows} rows ({gate.data.kind === 'holdout' ? 'a holdout of the new data' : gate.data.path})
           </span>
         )}
+        {beforeTraining && <span className="faint"> on the new data's required checks, before anything was trained</span>}
       </h4>
       <ul className="gate-rules">
         {gate.rules.map((rule, index) => (
@@ -132,6 +135,7 @@ function GateRules({ firing }: { firing: AutomationFiring }) {
             <code>{rule.rule}</code>
             <span>{rule.detail}</span>
             <RuleValues rule={rule} />
+            {rule.runId && <RunLink runId={rule.runId}>check run</RunLink>}
           </li>
         ))}
       </ul>
