@@ -68,6 +68,27 @@ async function applyFilter(page: Page, filter: string): Promise<void> {
   await expect(page.locator(`[data-testid="runs-table-ready"][data-filter="${filter.replaceAll('"', '\\"')}"]`)).toBeAttached();
 }
 
+/** Checks that each cell drawn in a run's row sits under its column's header, in the header's order. */
+async function expectCellsUnderHeaders(page: Page, runId: string): Promise<string[]> {
+  const placed = await page.evaluate((runId) => {
+    const box = (element: Element) => element.getBoundingClientRect();
+    const cells = [...document.querySelectorAll(`.rt-row-rest[data-row-key="${runId}"] [data-column]`)];
+    return cells.map((cell) => {
+      const id = cell.getAttribute('data-column')!;
+      const header = document.querySelector(`.rt-header [role="columnheader"][data-column="${CSS.escape(id)}"]`);
+      return { id, cell: { x: box(cell).x, width: box(cell).width }, header: header ? { x: box(header).x, width: box(header).width } : null };
+    });
+  }, runId);
+  for (const { id, cell, header } of placed) {
+    expect(header, `header of ${id}`).not.toBeNull();
+    expect(Math.abs(cell.x - header!.x), `${id}: cell at ${cell.x}, header at ${header!.x}`).toBeLessThanOrEqual(1);
+    expect(Math.abs(cell.width - header!.width), `${id}: cell ${cell.width} wide, header ${header!.width}`).toBeLessThanOrEqual(1);
+  }
+  const xs = placed.map((entry) => entry.cell.x);
+  expect(xs, 'cells in column order').toEqual([...xs].sort((a, b) => a - b));
+  return placed.map((entry) => entry.id);
+}
+
 test.describe.configure({ mode: 'serial' });
 
 test('shows each run with its status, params and latest metrics as columns', async ({ page, cairn, shot }) => {
@@ -289,6 +310,7 @@ test('chooses, reorders and resizes columns, shows a metric min or max, and reme
   await page.mouse.move(handle.x + 80, handle.y + handle.height / 2, { steps: 5 });
   await page.mouse.up();
   await expect.poll(async () => (await loss.boundingBox())!.width).toBeGreaterThan(before + 60);
+  await expectCellsUnderHeaders(page, trialId!);
   await shot(page, 'runs-columns-arranged');
 
   await page.reload();
@@ -305,6 +327,38 @@ test('chooses, reorders and resizes columns, shows a metric min or max, and reme
   await page.keyboard.press('Escape');
   await page.getByTestId('aggregate-toggle-metric:loss').click();
   await expect(page.getByTestId('column-header-param:batch_size')).toBeVisible();
+});
+
+test('a table wider than the window draws only the columns in view, each under its header, when scrolled sideways', async ({ page, cairn }) => {
+  const { mlflow } = cairn;
+  const experimentId = await mlflow.createExperiment('wide');
+  const runIds: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const runId = await mlflow.createRun(experimentId, `wide-${i}`);
+    const params = Object.fromEntries(Array.from({ length: 40 }, (_, k) => [`p${String(k).padStart(2, '0')}`, String(k * 10 + i)]));
+    await mlflow.logBatch(runId, { params, metrics: [{ key: 'score', value: i / 3, step: 0 }] });
+    await mlflow.finishRun(runId);
+    runIds.push(runId);
+  }
+  await page.goto(`${cairn.url}#/experiments/${experimentId}`);
+  await expect(page.getByTestId('runs-table-ready')).toBeAttached();
+  const headers = await page.locator('.rt-header [role="columnheader"][data-column]').evaluateAll((cells) => cells.map((cell) => cell.getAttribute('data-column')!));
+  const [firstParam, lastColumn] = [headers.find((id) => id.startsWith('param:'))!, headers.at(-1)!];
+  expect(headers.length, 'more columns than fit in the window').toBeGreaterThan(20);
+  const atStart = await expectCellsUnderHeaders(page, runIds[0]!);
+  expect(atStart).toContain(firstParam);
+  expect(atStart, 'columns far out of view are not drawn').not.toContain(lastColumn);
+
+  const scroller = page.getByTestId('runs-table');
+  await scroller.evaluate((element) => (element.scrollLeft = element.scrollWidth));
+  await expect.poll(async () => expectCellsUnderHeaders(page, runIds[0]!)).toContain(lastColumn);
+  expect(await expectCellsUnderHeaders(page, runIds[0]!)).not.toContain(firstParam);
+  await expect(page.locator(`.rt-row-rest[data-row-key="${runIds[2]}"] [data-column="param:p28"]`)).toHaveText('282');
+
+  // Back to the middle: the columns come back in order, under their headers.
+  await scroller.evaluate((element) => (element.scrollLeft = element.scrollWidth / 2));
+  await expect.poll(async () => (await expectCellsUnderHeaders(page, runIds[1]!)).includes('param:p14')).toBe(true);
+  await expectCellsUnderHeaders(page, runIds[2]!);
 });
 
 test('runs logged during the test appear, and their metrics update, without a reload', async ({ page, cairn, shot }) => {

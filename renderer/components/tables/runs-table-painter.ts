@@ -271,11 +271,17 @@ export class RunsTablePainter {
     slot.shape = rowShape(row);
   }
 
-  /** Draws the columns in view of a row's rest part. */
+  /**
+   * Draws the columns in view of a row's rest part. The cells are laid out in the row's flow (in
+   * column order, after a padding as wide as the columns left of them) rather than each placed
+   * absolutely: a positioned cell is a paint layer of its own, and a screenful of them cost more
+   * to paint than the text they hold.
+   */
   private writeRest(slot: Slot, row: TableRow, state: PaintState, columnsKey: string): void {
     const [start, end] = this.columnRange;
     const offset = state.nameColumn.width;
     const shown = new Set<string>();
+    let previous: HTMLDivElement | null = null;
     for (let i = start; i < end; i++) {
       const column = state.restColumns[i]!;
       shown.add(column.id);
@@ -285,10 +291,12 @@ export class RunsTablePainter {
         cell.setAttribute('role', 'gridcell');
         cell.dataset.column = column.id;
         slot.restCells.set(column.id, cell);
-        slot.rest.append(cell);
       }
+      // In column order: a cell comes right after the previous column's.
+      const expected: ChildNode | null = previous ? previous.nextSibling : slot.rest.firstChild;
+      if (expected !== cell) slot.rest.insertBefore(cell, expected);
+      previous = cell;
       cell.className = cellClass(column);
-      cell.style.left = `${column.left - offset}px`;
       cell.style.width = `${column.width}px`;
       cell.removeAttribute('title');
       if (row.kind === 'group') writeGroupCell(cell, column, row, state.cells);
@@ -299,6 +307,8 @@ export class RunsTablePainter {
       cell.remove();
       slot.restCells.delete(id);
     }
+    const firstColumn = state.restColumns[start];
+    slot.rest.style.paddingLeft = `${firstColumn ? firstColumn.left - offset : 0}px`;
     slot.columns = columnsKey;
   }
 }
