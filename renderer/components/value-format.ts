@@ -7,16 +7,14 @@ function lazily<T>(make: () => T): () => T {
 }
 
 const COUNT = lazily(() => new Intl.NumberFormat('en-US'));
-const DATE_TIME = lazily(() => new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }));
-const DATE_TIME_YEAR = lazily(() => new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }));
 const FULL = lazily(() => new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'long' }));
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /**
- * Makes the date formatters ahead of their first use: the full one (with the time zone's name)
- * takes 20 to 40 ms to make, which the first page showing a date's tooltip would otherwise wait for.
+ * Makes the tooltips' date formatter ahead of its first use: it (with the time zone's name) takes
+ * 20 to 40 ms to make, which the first page showing a date's tooltip would otherwise wait for.
  */
 export function prepareDateFormatters(): void {
-  DATE_TIME();
   FULL();
 }
 
@@ -52,10 +50,20 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
 
-/** A time of day with its date, the year only when it is not this year. */
+/**
+ * A time of day with its date in local time, the year only when it is not this year: `Dec 6,
+ * 03:19 PM`, `Dec 6, 2025, 03:19 PM`, as en-US writes them (the app's language). Written by hand:
+ * the first date formatter a page makes costs 25 to 90 ms (the engine loads its locale data), and
+ * a runs table's first paint shows dates.
+ */
 export function formatDateTime(ms: number, now = Date.now()): string {
   const date = new Date(ms);
-  return (date.getFullYear() === new Date(now).getFullYear() ? DATE_TIME() : DATE_TIME_YEAR()).format(date);
+  if (Number.isNaN(date.getTime())) return '';
+  const hours = date.getHours();
+  const twoDigits = (value: number) => String(value).padStart(2, '0');
+  const time = `${twoDigits(hours % 12 === 0 ? 12 : hours % 12)}:${twoDigits(date.getMinutes())} ${hours < 12 ? 'AM' : 'PM'}`;
+  const year = date.getFullYear() === new Date(now).getFullYear() ? '' : `, ${date.getFullYear()}`;
+  return `${MONTHS[date.getMonth()]} ${date.getDate()}${year}, ${time}`;
 }
 
 /** The full date and time, for tooltips. */
