@@ -74,7 +74,7 @@ test('the empty page says how to start, and a folder without an automations file
   await shot(page, 'automations-empty-dark');
 });
 
-test('runs the example by hand, then fires by itself when a drifted batch lands, showing the gate decision live, and when a corrupted batch lands, changing nothing', async ({ page, cairn, shot }) => {
+test('runs the example by hand, then fires by itself when a drifted batch lands, showing the gate decision live, and when a corrupted batch lands, changing nothing; behind a gate no candidate passes, the next one is rejected', async ({ page, cairn, shot }) => {
   test.skip(!fs.existsSync(SKLEARN), `Debian python3-sklearn is not installed (${SKLEARN}): the example cannot run`);
   test.setTimeout(600_000);
   await page.goto(cairn.url);
