@@ -4,7 +4,9 @@
 // folder and the scheduler inside `cairn serve` fires by itself: the page shows the firing live and
 // the audit trail the gate's decision with the candidate's and production's metrics side by side;
 // then a corrupted batch lands and it fires again: its required checks fail, named in the record and
-// a notice, nothing is trained and @champion stays where it was (in the page and the registry's API).
+// a notice, nothing is trained and @champion stays where it was (in the page and the registry's API);
+// then, behind a gate no candidate can pass, a third batch is trained on and its candidate rejected.
+// A step that ran but said no (the checks, the gate) is marked ✗ with its verdict, not ✓.
 // A slow firing cancelled from the page ends Cancelled, with its stopped step marked so.
 // Screenshots in both themes.
 import { execFileSync } from 'node:child_process';
@@ -72,7 +74,7 @@ test('the empty page says how to start, and a folder without an automations file
   await shot(page, 'automations-empty-dark');
 });
 
-test('runs the example by hand, then fires by itself when a drifted batch lands, showing the gate decision live, and when a corrupted batch lands, changing nothing', async ({ page, cairn, shot }) => {
+test('runs the example by hand, then fires by itself when a drifted batch lands, showing the gate decision live, and when a corrupted batch lands, changing nothing; behind a gate no candidate passes, the next one is rejected', async ({ page, cairn, shot }) => {
   test.skip(!fs.existsSync(SKLEARN), `Debian python3-sklearn is not installed (${SKLEARN}): the example cannot run`);
   test.setTimeout(600_000);
   await page.goto(cairn.url);
@@ -113,11 +115,18 @@ test('runs the example by hand, then fires by itself when a drifted batch lands,
   const accuracy = second.locator('[data-testid="firing-metric"][data-metric="accuracy"]');
   await expect(accuracy.locator('td')).toHaveCount(4);
   await expect(second.getByTestId('firing-metrics')).toContainText('churn v1');
+  // Drift decided the firing (the automation watches new data, but fires on drift): its summary says so, with the share.
+  await expect(second.locator('.firing-trigger')).toHaveText(/^drift: [45] of 5 columns drifted \(share 0\.\d\d ≥ 0\.4\), in 1 new file: data\/incoming\/batch-1\.csv$/);
+  const gateStep = second.locator('[data-testid="firing-step"][data-step="gate"]');
   const outcome = await second.getAttribute('data-outcome');
   if (outcome === 'promoted') {
+    await expect(gateStep.getByTestId('firing-step-mark')).toHaveText('✓');
+    await expect(gateStep.getByTestId('firing-step-outcome')).toHaveCount(0);
     await expect(second.getByTestId('firing-promotion')).toContainText('churn v2');
     await expect(page.locator('[data-testid="notice"][data-outcome="promoted"]')).toContainText('churn version 2');
   } else {
+    await expect(gateStep.getByTestId('firing-step-mark')).toHaveText('✗');
+    await expect(gateStep.getByTestId('firing-step-outcome')).toHaveText('Gate rejected');
     await expect(second.getByTestId('firing-reason')).toContainText('production did not change');
   }
   await expect(card.locator('[data-testid="automation-trigger"][data-kind="drift"]')).toContainText('#2');
@@ -145,8 +154,12 @@ test('runs the example by hand, then fires by itself when a drifted batch lands,
   await expect(third.getByTestId('firing-outcome')).toHaveText('Rejected');
   await expect(third).toContainText('Started by');
   await expect(third).toContainText('via scheduler');
-  await expect(third.getByTestId('firing-reason')).toContainText('the new data failed its required checks');
-  await expect(third.getByTestId('firing-reason')).toContainText('nothing was trained, production did not change');
+  // Each failing check once, each with its one bracket, then what did not happen.
+  await expect(third.getByTestId('firing-reason')).toHaveText(
+    /^the new data failed its required checks: 2 of \d+ checks failed: tenure_months: between 0 and 600 \(55 values are outside the range\); monthly_charges: not null \(86 values are missing\) — nothing was trained, production did not change$/,
+  );
+  // New data woke it and no condition was evaluated (the checks stopped it first): new-data is its trigger.
+  await expect(third.locator('.firing-trigger')).toHaveText('new-data: 1 new file: data/incoming/batch-2.csv');
   // The evidence: the checks rule of the gate, failed, with the failing rules and their counts.
   await expect(third.getByTestId('firing-gate')).toHaveAttribute('data-passed', 'false');
   await expect(third.getByTestId('firing-gate').locator('h4')).toHaveText("Gate: failed on the new data's required checks, before anything was trained");
@@ -161,6 +174,13 @@ test('runs the example by hand, then fires by itself when a drifted batch lands,
   await expect(checksRule.getByTestId('firing-run-link')).toHaveText('check run');
   const checksStep = third.locator('[data-testid="firing-step"][data-step="checks"]');
   await expect(checksStep).toContainText(/2 of \d+ checks failed: tenure_months/);
+  // The checks ran to their end and said no: a cross and "Checks failed", not a tick, with the step's time.
+  await expect(checksStep).toHaveAttribute('data-outcome', 'succeeded');
+  await expect(checksStep).toHaveAttribute('data-verdict', 'checks-failed');
+  await expect(checksStep.getByTestId('firing-step-mark')).toHaveText('✗');
+  await expect(checksStep.getByTestId('firing-step-outcome')).toHaveText('Checks failed');
+  await expect(checksStep.locator('.timeline-time')).toHaveText(/\d/);
+  await expect(third.locator('[data-testid="firing-step"][data-step="new-data"]').getByTestId('firing-step-mark')).toHaveText('✓');
   // Nothing was trained, evaluated or promoted.
   await expect(third.getByTestId('firing-step')).toHaveText([/Take the new data/, /Run the required data checks/]);
   await expect(third.getByTestId('firing-pipeline')).toHaveCount(0);
@@ -179,6 +199,30 @@ test('runs the example by hand, then fires by itself when a drifted batch lands,
   await expect(page.getByTestId('model-aliases')).toContainText(`@champion → version ${championAfterStep2}`);
   // No version was registered since: the champion is still the newest.
   await expect(page.getByTestId('model-version-row')).toHaveCount(Number(championAfterStep2));
+
+  // A gate no candidate can pass, and another drifted batch (its rows less the last ten, so its digest is new): the
+  // pipeline runs, the gate rejects the candidate, and its step says so.
+  const automations = path.join(project, 'cairn-automations.yaml');
+  fs.writeFileSync(automations, fs.readFileSync(automations, 'utf8').replace('metrics.accuracy >= production + 0.01', 'metrics.accuracy >= production + 1'));
+  const staged = path.join(workDir, 'batch-3.csv');
+  execFileSync(PYTHON, [path.join(project, 'src', 'make_data.py'), 'drifted', staged]);
+  fs.writeFileSync(staged, `${fs.readFileSync(staged, 'utf8').trimEnd().split('\n').slice(0, -10).join('\n')}\n`);
+  fs.renameSync(staged, path.join(project, 'data', 'incoming', 'batch-3.csv'));
+  await page.getByTestId('nav-automations').click();
+  const fourth = firing(page, 4);
+  await expect(fourth).toHaveAttribute('data-outcome', 'rejected', { timeout: 400_000 });
+  await expect(fourth.getByTestId('firing-reason')).toContainText('the candidate failed the gate: metrics.accuracy >= production + 1');
+  const rejectedGate = fourth.locator('[data-testid="firing-step"][data-step="gate"]');
+  await expect(rejectedGate).toHaveAttribute('data-verdict', 'gate-rejected');
+  await expect(rejectedGate.getByTestId('firing-step-mark')).toHaveText('✗');
+  await expect(rejectedGate.getByTestId('firing-step-outcome')).toHaveText('Gate rejected');
+  await expect(rejectedGate.locator('.timeline-time')).toHaveText(/\d/);
+  await expect(fourth.locator('[data-testid="firing-step"][data-step="pipeline"]').getByTestId('firing-step-mark')).toHaveText('✓');
+  await expect(fourth.locator('.firing-trigger')).toHaveText(/^drift: [45] of 5 columns drifted .*, in 1 new file: data\/incoming\/batch-3\.csv$/);
+  expect(await championVersion(cairn.trackingUri)).toBe(championAfterStep2);
+  await dismissNotices(page);
+  await rejectedGate.scrollIntoViewIfNeeded();
+  await shotBothThemes(page, shot, 'automations-gate-rejected');
 });
 
 test('a firing cancelled from the page ends Cancelled, its stopped step labelled cancelled', async ({ page, cairn, shot }) => {

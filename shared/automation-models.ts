@@ -35,6 +35,18 @@ export type FiringOutcome =
 /** How a step of a firing stands; `cancelled`: a person cancelled the firing while this step ran. */
 export type FiringStepOutcome = 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
 
+/**
+ * What a step that ran to its end decided against the firing: the new data failed its required
+ * checks, or the gate rejected the candidate (the step worked; its verdict was no).
+ */
+export type FiringStepVerdict = 'checks-failed' | 'gate-rejected';
+
+/** A negative verdict in words, as the Automations page and `cairn ct history` show it. */
+export const STEP_VERDICT_LABELS: Readonly<Record<FiringStepVerdict, string>> = {
+  'checks-failed': 'Checks failed',
+  'gate-rejected': 'Gate rejected',
+};
+
 /** One step of a firing, with its times. */
 export interface FiringStep {
   readonly index: number;
@@ -46,6 +58,8 @@ export interface FiringStep {
   readonly endedAt: number | null;
   /** What it found or did, in words. */
   readonly detail: string | null;
+  /** Set when the step succeeded as work but its verdict was negative; null otherwise (errors are `failed`). */
+  readonly verdict: FiringStepVerdict | null;
 }
 
 /** One new file of the watched data, as the firing took it. */
@@ -178,6 +192,7 @@ export interface AutomationFiring {
   readonly id: number;
   readonly projectDir: string;
   readonly automation: string;
+  /** The trigger that decided the firing: a condition that held on the new data (drift, checks failing, metric decay) rather than its mere arrival. */
   readonly trigger: { readonly kind: TriggerKind; readonly detail: string };
   readonly actor: AutomationActor;
   readonly outcome: FiringOutcome;

@@ -202,3 +202,31 @@ it('`history --markdown` shows the firing\'s drift and what changed: the new dat
   expect(older).toContain('**Drift:** 2 of 3 columns drifted (share 0.67 ≥ 0.5): age, income\n');
   expect(older).toContain('**What changed:**\n\n- New data (1,500 rows): data/incoming/batch-2.csv abababababab\n- Stages ran: train; reused (up to date or from the cache): prepare, report\n');
 });
+
+it('`history` marks a step whose verdict was no apart from one that succeeded, errored or was cancelled', async () => {
+  const stores = openCairnStores(path.join(root, 'data'));
+  const store = new SqliteAutomationStore(stores.database);
+  const id = store.beginFiring({ projectDir: root, automation: 'retrain', trigger: { kind: 'new-data', detail: '1 new file' }, actor: { user: 'a', via: 'test' }, definition: {} });
+  const step = (name: string, title: string, outcome: 'succeeded' | 'failed' | 'cancelled', detail: string) => store.endStep(id, store.beginStep(id, name, title), outcome, detail);
+  step('new-data', 'Take the new data', 'succeeded', '1 file, 900 rows');
+  step('checks', 'Run the required data checks on the new data', 'succeeded', '2 of 19 checks failed: a (b)');
+  const checksRule = { kind: 'checks' as const, rule: 'checks: checks.yaml', passed: false, values: { failed: 2, rules: 19 }, detail: '2 of 19 checks failed: a (b)' };
+  store.updateFiring(id, { gate: { data: null, rules: [checksRule], passed: false } }, { outcome: 'rejected', reason: 'the new data failed its required checks' });
+  const gateId = store.beginFiring({ projectDir: root, automation: 'retrain', trigger: { kind: 'drift', detail: '2 of 2 columns drifted' }, actor: { user: 'a', via: 'test' }, definition: {} });
+  store.endStep(gateId, store.beginStep(gateId, 'gate', 'Evaluate and decide'), 'succeeded', 'failed: 1 of 2 rules met');
+  store.endStep(gateId, store.beginStep(gateId, 'compensate', 'Return the endpoint'), 'failed', 'no such deployment');
+  store.endStep(gateId, store.beginStep(gateId, 'pipeline', 'Run the pipeline'), 'cancelled', 'cancelled by a (app)');
+  store.updateFiring(gateId, { gate: { data: { path: 'h.csv', rows: 450, kind: 'holdout' }, rules: [{ kind: 'metric', rule: 'metrics.accuracy >= 0.9', passed: false, values: {}, detail: 'not met' }], passed: false } }, { outcome: 'rejected', reason: 'the candidate failed the gate' });
+  stores.close();
+
+  const { stdout, code } = await ct('history');
+  expect(code).toBe(0);
+  const steps = stdout.split('\n').filter((line) => /^ {2}\S+ .*\(\d+\.\d s\)/.test(line)).map((line) => line.replace(/\(\d+\.\d s\)/, '(…)'));
+  expect(steps).toEqual([
+    '  ✗ [Gate rejected] Evaluate and decide (…): failed: 1 of 2 rules met',
+    '  ✕ [Error] Return the endpoint (…): no such deployment',
+    '  ⊘ [Cancelled] Run the pipeline (…): cancelled by a (app)',
+    '  ✓ Take the new data (…): 1 file, 900 rows',
+    '  ✗ [Checks failed] Run the required data checks on the new data (…): 2 of 19 checks failed: a (b)',
+  ]);
+});

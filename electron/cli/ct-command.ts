@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AutomationFiring, AutomationSummary } from '../../shared/automation-models';
+import { STEP_VERDICT_LABELS, type AutomationFiring, type AutomationSummary, type FiringStep } from '../../shared/automation-models';
 import { shortDigest, type CheckReport } from '../../shared/data-models';
 import { AutomationsFileError } from '../services/automations/automation-definition';
 import { automationsFileOf, readAutomationsFile } from '../services/automations/automations-file';
@@ -64,6 +64,15 @@ function seconds(start: number, end: number | null): string {
   return end === null ? 'running' : `${((end - start) / 1000).toFixed(1)} s`;
 }
 
+/** A step's mark for a terminal, with its outcome in words when the mark alone would not say it: a negative verdict, an error, a cancel. */
+function stepMark(step: FiringStep): string {
+  if (step.verdict) return `✗ [${STEP_VERDICT_LABELS[step.verdict]}]`;
+  if (step.outcome === 'succeeded') return '✓';
+  if (step.outcome === 'failed') return '✕ [Error]';
+  if (step.outcome === 'cancelled') return '⊘ [Cancelled]';
+  return step.outcome === 'running' ? '…' : '-';
+}
+
 /** A firing as lines for a terminal. */
 export function firingText(firing: AutomationFiring): string {
   const lines = [
@@ -78,7 +87,7 @@ export function firingText(firing: AutomationFiring): string {
   if (firing.production) lines.push(`  production: ${firing.production.name} version ${firing.production.version}`);
   if (firing.promotion) lines.push(`  promotion: ${firing.promotion.state}${firing.promotion.version ? ` (version ${firing.promotion.version})` : ''}${firing.promotion.error ? `: ${firing.promotion.error}` : ''}`);
   for (const step of firing.steps) {
-    lines.push(`  ${step.outcome === 'succeeded' ? '✓' : step.outcome === 'failed' ? '✗' : step.outcome === 'running' ? '…' : '-'} ${step.title} (${seconds(step.startedAt, step.endedAt)})${step.detail ? `: ${step.detail}` : ''}`);
+    lines.push(`  ${stepMark(step)} ${step.title} (${seconds(step.startedAt, step.endedAt)})${step.detail ? `: ${step.detail}` : ''}`);
   }
   if (firing.reason) lines.push(`  why:      ${firing.reason}`);
   return `${lines.join('\n')}\n`;

@@ -77,6 +77,8 @@ export interface AutomationStore {
   beginFiring(firing: NewFiring): number;
   /** Writes sections (each replaces its predecessor whole), and the outcome with its reason; an outcome other than running or waiting-approval ends the firing. */
   updateFiring(id: number, sections: FiringSections, outcome?: { readonly outcome: FiringOutcome; readonly reason: string | null }): void;
+  /** Records the trigger that decided a firing, once its conditions are evaluated (it began with the one that woke it). */
+  setFiringTrigger(id: number, trigger: { readonly kind: TriggerKind; readonly detail: string }): void;
   /** Moves a firing to this process (a recovery or an approval continuing it). */
   adoptFiring(id: number): void;
   getFiring(id: number): AutomationFiring;

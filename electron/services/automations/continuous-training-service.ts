@@ -109,6 +109,11 @@ export function failedChecks(report: Pick<CheckReport, 'rules'>): string {
     : `all ${report.rules.length} checks passed`;
 }
 
+/** Why a firing whose new data failed its required checks ended: each failing checks file's summary, then what did not happen. */
+export function checksRejectionReason(failing: readonly Pick<GateRuleResult, 'detail'>[]): string {
+  return `the new data failed its required checks: ${failing.map((rule) => rule.detail).join('; ')} — nothing was trained, production did not change`;
+}
+
 /** The files under a folder, relative to it. */
 function listFiles(folder: string, prefix = ''): string[] {
   return fs.readdirSync(path.join(folder, prefix), { withFileTypes: true }).flatMap((entry) => {
@@ -536,27 +541,37 @@ class Firing {
 
   private async requiredChecks(newPath: string): Promise<void> {
     const gate = this.spec.gate!;
-    const reports = await this.step('checks', 'Run the required data checks on the new data', async () => {
+    const failing = await this.step('checks', 'Run the required data checks on the new data', async () => {
       const found: CheckReport[] = [];
       for (const checks of gate.checks) found.push(await this.deps.data.check({ data: newPath, checks, record: { experimentName: `Automation ${this.spec.name}` } }));
-      const failed = found.reduce((sum, report) => sum + report.failed, 0);
-      return { value: found, detail: failed ? found.map(failedChecks).join('; ') : `all ${found.reduce((sum, report) => sum + report.rules.length, 0)} passed` };
+      const rules = found.map(
+        (report, index): GateRuleResult => ({
+          kind: 'checks',
+          rule: `checks: ${path.relative(this.spec.projectDir, gate.checks[index]!)}`,
+          passed: report.failed === 0,
+          values: { failed: report.failed, rules: report.rules.length },
+          detail: failedChecks(report),
+          runId: report.runId,
+        }),
+      );
+      this.gateRules.push(...rules);
+      const failed = rules.filter((rule) => !rule.passed);
+      // The gate's verdict is written before the step ends, so the step never shows as passed checks.
+      if (failed.length) this.store.updateFiring(this.id, { gate: { data: null, rules: this.gateRules, passed: false } });
+      const detail = failed.length ? found.map(failedChecks).join('; ') : `all ${found.reduce((sum, report) => sum + report.rules.length, 0)} passed`;
+      return { value: failed, detail };
     });
-    reports.forEach((report, index) => {
-      this.gateRules.push({
-        kind: 'checks',
-        rule: `checks: ${path.relative(this.spec.projectDir, gate.checks[index]!)}`,
-        passed: report.failed === 0,
-        values: { failed: report.failed, rules: report.rules.length },
-        detail: failedChecks(report),
-        runId: report.runId,
-      });
-    });
-    const failing = this.gateRules.filter((rule) => rule.kind === 'checks' && !rule.passed);
-    if (failing.length) {
-      this.store.updateFiring(this.id, { gate: { data: null, rules: this.gateRules, passed: false } });
-      throw new FiringEnd('rejected', `the new data failed its required checks (${failing.map((rule) => rule.detail).join('; ')}): nothing was trained, production did not change`);
-    }
+    if (failing.length) throw new FiringEnd('rejected', checksRejectionReason(failing));
+  }
+
+  /**
+   * Records the trigger that decided the firing: a condition that held on the new data (drift,
+   * checks failing, metric decay; the first in the file's order) rather than the new data's arrival,
+   * which woke it. A firing whose conditions did not hold keeps the trigger that woke it.
+   */
+  private recordDecidingTrigger(): void {
+    const decided = this.evidence.find((item) => item.fired && item.kind !== 'new-data');
+    if (decided) this.store.setFiringTrigger(this.id, { kind: decided.kind, detail: `${decided.summary}, in ${this.due.detail}` });
   }
 
   private async triggerConditions(newPath: string): Promise<void> {
@@ -572,6 +587,7 @@ class Firing {
       } else if (trigger.kind === 'metric-decay') await this.decayCondition(trigger, newPath);
       else if (trigger.kind === 'new-data') this.evidence.push({ kind: 'new-data', fired: true, summary: this.due.detail, details: this.due.files, runId: null });
     }
+    this.recordDecidingTrigger();
     this.store.updateFiring(this.id, { evidence: this.evidence });
     if (!this.evidence.some((item) => item.fired)) {
       throw new FiringEnd('nothing-to-do', `no trigger condition held on the new data: ${this.evidence.map((item) => `${item.kind}: ${item.summary}`).join('; ')}`);

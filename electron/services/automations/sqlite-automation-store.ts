@@ -6,6 +6,7 @@ import { CairnError } from '../../../shared/errors';
 import type { CairnDatabase, SqliteDatabase } from '../database/database';
 import { isProcessAlive } from '../deploy/process-liveness';
 import type { AutomationStore, AutomationStoreChange, FiringSections, LeaseHolder, NewFiring } from './automation-store';
+import { stepVerdict } from './step-verdict';
 
 interface FiringRow {
   firing_id: number;
@@ -189,6 +190,13 @@ export class SqliteAutomationStore implements AutomationStore {
     this.changed(id);
   }
 
+  setFiringTrigger(id: number, trigger: { readonly kind: TriggerKind; readonly detail: string }): void {
+    this.database.write(() => {
+      this.db.prepare('UPDATE automation_firings SET trigger_kind = ?, trigger_detail = ? WHERE firing_id = ?').run(trigger.kind, trigger.detail, id);
+    });
+    this.changed(id);
+  }
+
   adoptFiring(id: number): void {
     this.database.write(() => {
       this.db.prepare('UPDATE automation_firings SET owner_pid = ? WHERE firing_id = ?').run(process.pid, id);
@@ -275,7 +283,7 @@ export class SqliteAutomationStore implements AutomationStore {
     const since = this.seen ? this.seen.since - 1000 : now;
     const rows = this.db
       .prepare(
-        `SELECT f.firing_id AS id, f.outcome || ':' || COALESCE(f.ended_at, 0) || ':' || LENGTH(f.record) || ':' ||
+        `SELECT f.firing_id AS id, f.outcome || ':' || f.trigger_kind || ':' || COALESCE(f.ended_at, 0) || ':' || LENGTH(f.record) || ':' ||
                 (SELECT COUNT(*) || ':' || COALESCE(SUM(s.outcome = 'running'), 0) || ':' || COALESCE(SUM(LENGTH(s.detail)), 0) FROM automation_firing_steps s WHERE s.firing_id = f.firing_id) AS fingerprint
          FROM automation_firings f WHERE f.ended_at IS NULL OR f.ended_at >= ? OR f.started_at >= ?`,
       )
@@ -310,6 +318,7 @@ export class SqliteAutomationStore implements AutomationStore {
 
   private toFiring(row: FiringRow): AutomationFiring {
     const record = JSON.parse(row.record) as FiringSections;
+    const gate = record.gate ?? null;
     const steps = (this.db.prepare('SELECT * FROM automation_firing_steps WHERE firing_id = ? ORDER BY step_index').all(row.firing_id) as StepRow[]).map(
       (step): FiringStep => ({
         index: step.step_index,
@@ -319,6 +328,7 @@ export class SqliteAutomationStore implements AutomationStore {
         startedAt: step.started_at,
         endedAt: step.ended_at,
         detail: step.detail,
+        verdict: stepVerdict({ name: step.name, outcome: step.outcome }, gate),
       }),
     );
     return {
@@ -334,7 +344,7 @@ export class SqliteAutomationStore implements AutomationStore {
       pipeline: record.pipeline ?? null,
       candidate: record.candidate ?? null,
       production: record.production ?? null,
-      gate: record.gate ?? null,
+      gate,
       promotion: record.promotion ?? null,
       approval: record.approval ?? null,
       steps,

@@ -51,6 +51,8 @@ it('checks-failing fires only when the new data fails its checks, with the resul
   const [failing] = await ct.service.runDue(project);
   const firing = failing!.firing!;
   expect(firing.outcome).toBe('completed');
+  // The condition that held is recorded as the firing's trigger, not the new file that woke it.
+  expect(firing.trigger).toEqual({ kind: 'checks-failing', detail: `${firing.evidence[0]!.summary}, in 1 new file: incoming/bad.csv` });
   expect(firing.newData?.files.map((file) => file.path)).toEqual(['incoming/bad.csv']);
   const [evidence] = firing.evidence;
   expect(evidence).toMatchObject({ kind: 'checks-failing', fired: true });
@@ -64,6 +66,37 @@ it('checks-failing fires only when the new data fails its checks, with the resul
     ['prepare-data', 'succeeded'],
     ['pipeline', 'succeeded'],
   ]);
+}, 120_000);
+
+it('an automation on new data and drift records drift as the trigger when the batch drifts (with its share), new-data when it does not', async () => {
+  fs.mkdirSync(path.join(project, 'incoming'), { recursive: true });
+  fs.writeFileSync(path.join(project, 'dvc.yaml'), 'stages:\n  clean:\n    cmd: echo cleaned > cleaned.txt\n    outs: [cleaned.txt]\n');
+  const table = (shift: number) => `amount,size\n${Array.from({ length: 200 }, (_, row) => `${(row % 50) + shift},${(row % 20) + shift}`).join('\n')}\n`;
+  fs.writeFileSync(path.join(project, 'reference.csv'), table(0));
+  fs.writeFileSync(
+    path.join(project, 'cairn-automations.yaml'),
+    `python: ${TEST_PYTHON}\nautomations:\n  retrain:\n    data: {watch: incoming, reference: reference.csv}\n    triggers: [new-data, {drift: {drift_share: 0.5}}]\n    action: {pipeline: .}\n`,
+  );
+
+  fs.writeFileSync(path.join(project, 'incoming', 'same.csv'), table(0));
+  const [steady] = await ct.service.runDue(project);
+  expect(steady!.firing!.evidence.map((item) => [item.kind, item.fired])).toEqual([
+    ['new-data', true],
+    ['drift', false],
+  ]);
+  expect(steady!.firing!.trigger).toEqual({ kind: 'new-data', detail: '1 new file: incoming/same.csv' });
+
+  fs.writeFileSync(path.join(project, 'incoming', 'shifted.csv'), table(500));
+  const [drifted] = await ct.service.runDue(project);
+  const firing = drifted!.firing!;
+  expect(firing.outcome, firing.reason ?? '').toBe('completed');
+  expect(firing.evidence.map((item) => [item.kind, item.fired])).toEqual([
+    ['new-data', true],
+    ['drift', true],
+  ]);
+  expect(firing.trigger).toEqual({ kind: 'drift', detail: '2 of 2 columns drifted (share 1.00 ≥ 0.5), in 1 new file: incoming/shifted.csv' });
+  // `cairn ct history` and the page read the same record.
+  expect(ct.service.getFiring(firing.id).trigger.kind).toBe('drift');
 }, 120_000);
 
 it("metric-decay fires when production's metric on the new rows falls below a value, or under its value at promotion by more than a margin", async () => {

@@ -95,11 +95,8 @@ function AutomationsGettingStarted() {
 /** The last firing that a trigger of this kind caused, from the trail. */
 function lastFiredBy(kind: TriggerKind, firings: readonly AutomationFiring[]): AutomationFiring | null {
   return (
-    firings.find((firing) =>
-      kind === 'schedule' || kind === 'manual' || kind === 'new-data'
-        ? firing.trigger.kind === kind
-        : firing.evidence.some((item) => item.kind === kind && item.fired),
-    ) ?? null
+    // A firing that new data woke but drift decided (its trigger) counts for both: each held.
+    firings.find((firing) => firing.trigger.kind === kind || (kind !== 'schedule' && kind !== 'manual' && firing.evidence.some((item) => item.kind === kind && item.fired))) ?? null
   );
 }
 

@@ -3,7 +3,7 @@
 // decision and why, what was promoted and deployed, and its steps with their times (live while it
 // runs, with Cancel). Every run, model version, pipeline and deployment it names is a link.
 import { useEffect, useState } from 'react';
-import type { AutomationFiring, EvaluatedModel, FiringOutcome, FiringStepOutcome, GateRuleResult } from '../../../shared/automation-models';
+import { STEP_VERDICT_LABELS, type AutomationFiring, type EvaluatedModel, type FiringOutcome, type FiringStep, type FiringStepOutcome, type GateRuleResult } from '../../../shared/automation-models';
 import { useTicking } from '../../components/use-ticking';
 import { formatDuration, formatFullDateTime, formatMetricValue, formatRelativeTime } from '../../components/value-format';
 import { routeHref } from '../../models/routes';
@@ -28,6 +28,28 @@ const STEP_MARKS: Record<Exclude<FiringStepOutcome, 'running'>, string> = {
   skipped: '–',
   cancelled: '⊘',
 };
+
+/** The mark beside a step that ran to its end but whose verdict was no (failed checks, a rejected candidate). */
+const NEGATIVE_VERDICT_MARK = '✗';
+
+/** A step's outcome in words beside its title, for a step that was cancelled or whose verdict was negative. */
+function StepOutcomeBadge({ step }: { step: FiringStep }) {
+  if (step.verdict) {
+    return (
+      <span className="status-badge step-negative" data-testid="firing-step-outcome">
+        <span className="status-badge-dot" aria-hidden />
+        {STEP_VERDICT_LABELS[step.verdict]}
+      </span>
+    );
+  }
+  if (step.outcome !== 'cancelled') return null;
+  return (
+    <span className="status-badge step-cancelled" data-testid="firing-step-outcome">
+      <span className="status-badge-dot" aria-hidden />
+      Cancelled
+    </span>
+  );
+}
 
 /** How a firing ended, or where it stands, as a badge. */
 export function FiringOutcomeBadge({ outcome }: { outcome: FiringOutcome }) {
@@ -286,18 +308,20 @@ export function FiringRecord({ firing, open }: { firing: AutomationFiring; open:
         {firing.promotion && <Promotion firing={firing} />}
         <ol className="timeline-steps firing-steps" aria-label="Steps">
           {firing.steps.map((step) => (
-            <li key={step.index} className={`timeline-step outcome-${step.outcome}`} data-testid="firing-step" data-step={step.name} data-outcome={step.outcome}>
-              <span className="timeline-marker" aria-hidden>
-                {step.outcome === 'running' ? <span className="spinner" /> : STEP_MARKS[step.outcome]}
+            <li
+              key={step.index}
+              className={`timeline-step outcome-${step.outcome}${step.verdict ? ' is-negative' : ''}`}
+              data-testid="firing-step"
+              data-step={step.name}
+              data-outcome={step.outcome}
+              data-verdict={step.verdict ?? undefined}
+            >
+              <span className="timeline-marker" data-testid="firing-step-mark" aria-hidden>
+                {step.outcome === 'running' ? <span className="spinner" /> : step.verdict ? NEGATIVE_VERDICT_MARK : STEP_MARKS[step.outcome]}
               </span>
               <span className="timeline-title">
                 {step.title}
-                {step.outcome === 'cancelled' && (
-                  <span className="status-badge step-cancelled" data-testid="firing-step-outcome">
-                    <span className="status-badge-dot" aria-hidden />
-                    Cancelled
-                  </span>
-                )}
+                <StepOutcomeBadge step={step} />
               </span>
               <span className="timeline-time" title={formatFullDateTime(step.startedAt)}>
                 {formatDuration((step.endedAt ?? now) - step.startedAt)}
