@@ -203,6 +203,12 @@ test('groups runs by a param, with counts and the mean and spread of each metric
   await expect(page.getByTestId('group-row')).toHaveCount(4);
   const adam = page.getByTestId('group-row').filter({ hasText: 'adam' });
   await expect(adam).toContainText('4 runs');
+  // The group's value shows whole beside its count, in a name column fitted to names like trial-00.
+  const adamLabel = adam.locator('.rt-group-label');
+  await expect(adamLabel).toHaveText('adam');
+  expect(await adamLabel.evaluate((label) => label.scrollWidth <= label.clientWidth)).toBe(true);
+  await adamLabel.hover();
+  await expect(adam.locator('[data-column="attr:name"]')).toHaveAttribute('title', 'optimizer = adam: 4 runs');
   const adamKey = await adam.getAttribute('data-row-key');
   // loss of the adam trials: 0.05, 0.2, 0.35, 0.5.
   await expect(page.locator(`.rt-row-rest[data-row-key="${adamKey}"] [data-column="metric:loss"]`)).toContainText('0.275');

@@ -147,8 +147,10 @@ export function writeRunCell(cell: HTMLElement, column: PlacedColumn, row: RunRo
 /** Writes a group's cell in a column: its value and count, or a metric's mean ± std. */
 export function writeGroupCell(cell: HTMLElement, column: PlacedColumn, row: GroupRow, context: CellContext): void {
   if (column.kind === 'attribute' && column.attribute === 'name') {
+    // The value alone: the key is in the Group by control above and in the tooltip, and a name
+    // column fitted to the runs' names would otherwise cut the value off behind `key =`.
     const label = element('span', 'rt-group-label');
-    label.append(element('span', 'faint', `${context.groupLabel} =`), ' ', row.value === null ? element('em', 'faint', 'not set') : element('strong', '', row.value));
+    label.append(row.value === null ? element('em', 'faint', 'not set') : element('strong', '', row.value));
     cell.replaceChildren(
       expander(row.expanded, `${row.expanded ? 'Hide' : 'Show'} the ${row.count} runs of this group`),
       label,
