@@ -176,6 +176,21 @@ describe('cairn data add, list, profile, timeline', () => {
     expect(points[1].columns.find((c: { column: string }) => c.column === 'amount').drift).toBe(true);
   });
 
+  it('checks a file the catalog holds in the dataset that holds it, as the README walks it', async () => {
+    await run('add', path.join(EXAMPLES, 'orders-march.csv'), '--name', 'orders');
+    await run('add', path.join(EXAMPLES, 'orders-april.csv'), '--name', 'orders');
+    const checked = await run('check', path.join(EXAMPLES, 'orders-april.csv'), '--checks', path.join(EXAMPLES, 'orders-checks.yaml'));
+    expect(checked.code).toBe(1);
+    const runId = /recorded as run ([0-9a-f]{32})/.exec(checked.out)![1];
+
+    const datasets = JSON.parse((await run('list', '--json')).out);
+    expect(datasets.map((d: { name: string }) => d.name)).toEqual(['orders']);
+    const versions = JSON.parse((await run('list', 'orders', '--json')).out);
+    expect(versions).toHaveLength(2);
+    const april = versions.find((v: { path: string }) => path.basename(v.path) === 'orders-april.csv');
+    expect(april.origins.map((o: { kind: string; runId: string | null }) => [o.kind, o.runId])).toContainEqual(['check', runId]);
+  });
+
   it('answers usage mistakes with exit 2', async () => {
     expect((await run('frobnicate')).code).toBe(2);
     expect((await run('profile')).err).toMatch(/usage: cairn data profile/);

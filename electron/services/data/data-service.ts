@@ -322,8 +322,14 @@ export class DataService {
 
     let version: DatasetVersion | null = null;
     if (recording && result.digest) {
+      // Files the catalog knows unchanged are checked in the dataset that holds them, as profiling them is.
+      const known = data.versionId ? null : this.deps.store.knownDigest(data.files);
       version = this.deps.store.recordVersion(
-        { datasetName: data.versionId ? this.getVersion(data.versionId).datasetName : defaultDatasetName(data.files.root), digest: result.digest, files: data.files },
+        {
+          datasetName: data.versionId ? this.getVersion(data.versionId).datasetName : (known?.datasetName ?? defaultDatasetName(data.files.root)),
+          digest: known?.digest ?? result.digest,
+          files: data.files,
+        },
         { kind: 'check', runId: null, detail: checksFile },
       );
     }
