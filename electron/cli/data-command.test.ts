@@ -191,6 +191,26 @@ describe('cairn data add, list, profile, timeline', () => {
     expect(april.origins.map((o: { kind: string; runId: string | null }) => [o.kind, o.runId])).toContainEqual(['check', runId]);
   });
 
+  it('add --from-runs records the inputs runs logged, not again the data a check run already linked', async () => {
+    const checked = await run('check', path.join(EXAMPLES, 'orders-april.csv'), '--checks', path.join(EXAMPLES, 'orders-checks.yaml'));
+    expect(checked.code).toBe(1);
+    const stores = openCairnStores(dataDir);
+    try {
+      const experiment = await stores.store.createExperiment({ name: 'training' });
+      const training = await stores.store.createRun({ experimentId: experiment.experimentId, runName: 'train', startTime: Date.now(), tags: [] });
+      await stores.store.logInputs(training.info.runId, [
+        { name: 'orders', digest: 'abc12345', sourceType: 'local', source: JSON.stringify({ uri: path.join(EXAMPLES, 'orders-march.csv') }), tags: [] },
+      ]);
+    } finally {
+      stores.close();
+    }
+
+    const fromRuns = await run('add', '--from-runs');
+    expect([fromRuns.code, fromRuns.out]).toEqual([0, expect.stringMatching(/^train: orders → orders version [0-9a-f]{12} .*\n1 dataset input recorded, 0 not\.\n$/)]);
+    const datasets = JSON.parse((await run('list', '--json')).out);
+    expect(datasets.map((d: { name: string }) => d.name).sort()).toEqual(['orders', 'orders-april']);
+  });
+
   it('answers usage mistakes with exit 2', async () => {
     expect((await run('frobnicate')).code).toBe(2);
     expect((await run('profile')).err).toMatch(/usage: cairn data profile/);
