@@ -211,10 +211,34 @@ describe('cairn data add, list, profile, timeline', () => {
     expect(datasets.map((d: { name: string }) => d.name).sort()).toEqual(['orders', 'orders-april']);
   });
 
+  it('answers a mistyped path with one line naming the path, exit 2, and records nothing', async () => {
+    await run('add', path.join(EXAMPLES, 'orders-march.csv'), '--name', 'orders');
+    const missing = path.join(dir, 'orders-aprl.csv');
+    const attempts = [
+      ['profile', missing],
+      ['check', missing, '--checks', path.join(EXAMPLES, 'orders-checks.yaml')],
+      ['drift', path.join(EXAMPLES, 'orders-march.csv'), missing],
+      ['timeline', missing, '--dataset', 'orders'],
+    ];
+    for (const args of attempts) {
+      const { code, out, err } = await run(...args);
+      expect([args[0], code, out]).toEqual([args[0], 2, '']);
+      expect(err).toBe(`cairn data ${args[0]}: No file or folder at ${missing}, and no dataset named ${missing} (add one with \`cairn data add PATH --name ${missing}\`).\n`);
+    }
+    const datasets = JSON.parse((await run('list', '--json')).out);
+    expect(datasets.map((d: { name: string; versionCount: number }) => [d.name, d.versionCount])).toEqual([['orders', 1]]);
+    const stores = openCairnStores(dataDir);
+    try {
+      expect(await stores.store.getExperimentByName('Data checks')).toBeNull();
+    } finally {
+      stores.close();
+    }
+  });
+
   it('answers usage mistakes with exit 2', async () => {
     expect((await run('frobnicate')).code).toBe(2);
     expect((await run('profile')).err).toMatch(/usage: cairn data profile/);
     expect((await run('add', path.join(dir, 'nope.csv'))).err).toMatch(/No file or folder/);
-    expect((await run('profile', 'unknown-dataset')).err).toMatch(/No dataset named unknown-dataset/);
+    expect((await run('profile', 'unknown-dataset')).err).toMatch(/no dataset named unknown-dataset/);
   });
 });
