@@ -76,6 +76,23 @@ describe('cairn data check', () => {
     }
   });
 
+  it('writes --junit into a folder it makes, and refuses a folder as the file before recording anything', async () => {
+    const nested = path.join(dir, 'reports', 'ci', 'junit.xml');
+    const checked = await run('check', path.join(EXAMPLES, 'orders-april.csv'), '--checks', path.join(EXAMPLES, 'orders-checks.yaml'), '--junit', nested);
+    expect([checked.code, checked.err]).toEqual([1, '']);
+    expect(fs.readFileSync(nested, 'utf8')).toContain('tests="20" failures="5"');
+
+    const refused = await run('check', path.join(EXAMPLES, 'orders-april.csv'), '--checks', path.join(EXAMPLES, 'orders-checks.yaml'), '--junit', dir);
+    expect([refused.code, refused.out, refused.err]).toEqual([2, '', `cairn data check: --junit ${dir}: that is a folder; name a file.\n`]);
+    const stores = openCairnStores(dataDir);
+    try {
+      const experiment = (await stores.store.getExperimentByName('Data checks'))!;
+      expect((await stores.store.searchRuns({ experimentIds: [experiment.experimentId], maxResults: 10 })).items).toHaveLength(1);
+    } finally {
+      stores.close();
+    }
+  });
+
   it('exits 0 when every rule passes, and --json prints the report', async () => {
     const checks = path.join(dir, 'ok.yaml');
     fs.writeFileSync(checks, 'rows: {min: 1}\ncolumns:\n  order_id: {unique: true, not_null: true}\n  country: {pattern: "^[A-Z]{2}$"}\n');

@@ -200,6 +200,7 @@ async function runSubcommand(subcommand: string, args: string[], output: Command
       case 'check': {
         needs(1, 'check DATA --checks FILE [--reference REF]');
         if (!values.checks) throw new CairnError('INVALID_PARAMETER_VALUE', 'check needs --checks FILE (a YAML checks file; see `cairn data --help`).');
+        const junit = values.junit ? reportFile(values.junit, '--junit') : null;
         const report = await service.check(
           {
             data: dataRef(positionals[0]!, service),
@@ -209,7 +210,7 @@ async function runSubcommand(subcommand: string, args: string[], output: Command
           },
           job,
         );
-        if (values.junit) fs.writeFileSync(path.resolve(values.junit), checkReportJunitXml(report));
+        if (junit) fs.writeFileSync(junit, checkReportJunitXml(report));
         if (values.json) json(report);
         else print(formatCheck(report));
         return report.failed > 0 ? 1 : 0;
@@ -267,6 +268,21 @@ async function addFromRuns(data: DataCapability, experiment: string | undefined,
   }
   output.stdout.write(`${recorded} dataset input${recorded === 1 ? '' : 's'} recorded, ${registrations.length - recorded} not.\n`);
   return 0;
+}
+
+/**
+ * Where to write a report file, its folder made (as pytest's --junitxml makes it), checked before
+ * anything runs so that a path no file can be written to records nothing.
+ */
+function reportFile(file: string, option: string): string {
+  const resolved = path.resolve(file);
+  try {
+    fs.mkdirSync(path.dirname(resolved), { recursive: true });
+  } catch (error) {
+    throw new CairnError('INVALID_PARAMETER_VALUE', `${option} ${file}: cannot make its folder (${error instanceof Error ? error.message : String(error)}).`);
+  }
+  if (fs.existsSync(resolved) && fs.statSync(resolved).isDirectory()) throw new CairnError('INVALID_PARAMETER_VALUE', `${option} ${file}: that is a folder; name a file.`);
+  return resolved;
 }
 
 /** A path when one exists there, else a dataset's name; neither is refused naming both, as a mistyped path is the likelier mistake. */
