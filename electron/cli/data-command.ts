@@ -16,6 +16,7 @@ import { openCairnStores } from '../services/cairn-services';
 import { resolveDataDir } from '../services/data-dir';
 import type { CommandOutput } from './command-output';
 import { ProgressLine } from './progress-line';
+import { prepareReportFile } from './report-file';
 
 /** `cairn data --help`. */
 export const DATA_HELP = `Usage: cairn data <subcommand> [options]
@@ -200,7 +201,7 @@ async function runSubcommand(subcommand: string, args: string[], output: Command
       case 'check': {
         needs(1, 'check DATA --checks FILE [--reference REF]');
         if (!values.checks) throw new CairnError('INVALID_PARAMETER_VALUE', 'check needs --checks FILE (a YAML checks file; see `cairn data --help`).');
-        const junit = values.junit ? reportFile(values.junit, '--junit') : null;
+        const junit = values.junit ? prepareReportFile(values.junit, '--junit') : null;
         const report = await service.check(
           {
             data: dataRef(positionals[0]!, service),
@@ -268,21 +269,6 @@ async function addFromRuns(data: DataCapability, experiment: string | undefined,
   }
   output.stdout.write(`${recorded} dataset input${recorded === 1 ? '' : 's'} recorded, ${registrations.length - recorded} not.\n`);
   return 0;
-}
-
-/**
- * Where to write a report file, its folder made (as pytest's --junitxml makes it), checked before
- * anything runs so that a path no file can be written to records nothing.
- */
-function reportFile(file: string, option: string): string {
-  const resolved = path.resolve(file);
-  try {
-    fs.mkdirSync(path.dirname(resolved), { recursive: true });
-  } catch (error) {
-    throw new CairnError('INVALID_PARAMETER_VALUE', `${option} ${file}: cannot make its folder (${error instanceof Error ? error.message : String(error)}).`);
-  }
-  if (fs.existsSync(resolved) && fs.statSync(resolved).isDirectory()) throw new CairnError('INVALID_PARAMETER_VALUE', `${option} ${file}: that is a folder; name a file.`);
-  return resolved;
 }
 
 /** A path when one exists there, else a dataset's name; neither is refused naming both, as a mistyped path is the likelier mistake. */
