@@ -120,6 +120,28 @@ it('cancels a firing another `cairn ct run` runs: its pipeline stops, it ends ca
   await expect(ct('cancel', String(firingId))).rejects.toThrow(/is not running \(it is cancelled\)/);
 }, 60_000);
 
+it('`check --junit` makes the report\'s folder, and refuses a folder as the file before any check runs', async () => {
+  fs.writeFileSync(path.join(root, 'dvc.yaml'), 'stages: {}\n');
+  fs.mkdirSync(path.join(root, 'data', 'incoming'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'data', 'incoming', 'batch-1.csv'), 'age\n30\n150\n');
+  fs.writeFileSync(path.join(root, 'checks.yaml'), 'columns:\n  age: {range: {min: 0, max: 120}}\n');
+  fs.writeFileSync(path.join(root, 'cairn-automations.yaml'), 'automations:\n  retrain:\n    data: {watch: data/incoming}\n    triggers: [new-data]\n    action: {pipeline: .}\n');
+  const nested = path.join(root, 'reports', 'ci', 'checks.xml');
+  const written = await ct('check', '--junit', nested);
+  expect([written.code, written.stderr]).toEqual([1, '']);
+  expect(fs.readFileSync(nested, 'utf8')).toMatch(/<testsuites name="cairn data check" tests="\d+" failures="1"/);
+
+  const refused = await ct('check', '--junit', path.join(root, 'reports'));
+  expect([refused.code, refused.stdout, refused.stderr]).toEqual([2, '', `cairn ct: --junit ${path.join(root, 'reports')}: that is a folder; name a file.\n`]);
+  const stores = openCairnStores(path.join(root, 'data'));
+  try {
+    const experiment = (await stores.store.getExperimentByName('Automation retrain'))!;
+    expect((await stores.store.searchRuns({ experimentIds: [experiment.experimentId], maxResults: 10 })).items).toHaveLength(1);
+  } finally {
+    stores.close();
+  }
+});
+
 it("`check` runs the gate's checks and checks.yaml on every watched file, writing JUnit and a summary; exits 1 when a rule fails", async () => {
   fs.writeFileSync(path.join(root, 'dvc.yaml'), 'stages: {}\n');
   fs.mkdirSync(path.join(root, 'data', 'incoming'), { recursive: true });

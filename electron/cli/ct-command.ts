@@ -14,6 +14,7 @@ import { checkReportsJunitXml } from '../services/data/junit-report';
 import { openCairnStores } from '../services/cairn-services';
 import { resolveDataDir } from '../services/data-dir';
 import type { CommandOutput } from './command-output';
+import { prepareReportFile } from './report-file';
 
 /** `cairn ct --help`. */
 export const CT_HELP = `Usage: cairn ct <command> [NAME] [options]
@@ -153,6 +154,12 @@ export function firingMarkdown(firing: AutomationFiring): string {
 async function runDataChecks(projectDir: string, automation: string | undefined, options: { readonly junit?: string; readonly summary?: string; readonly dataDir?: string }, output: CommandOutput): Promise<number> {
   const file = readAutomationsFile(automationsFileOf(projectDir));
   if (automation !== undefined && !file.automations.some((spec) => spec.name === automation)) throw new UsageError(`no automation '${automation}' in ${file.file}.`);
+  let junit: string | null = null;
+  try {
+    junit = options.junit ? prepareReportFile(options.junit, '--junit') : null;
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
   const { checks, notes } = projectDataChecks(file, automation);
   const results: Array<{ readonly suite: string; readonly report: CheckReport }> = [];
   if (checks.length) {
@@ -172,8 +179,8 @@ async function runDataChecks(projectDir: string, automation: string | undefined,
     }
   }
   for (const note of notes) output.stdout.write(`${note}\n`);
-  if (!results.length) output.stdout.write(`No data checks ran${options.junit ? `; no JUnit report was written` : ''}.\n`);
-  if (options.junit && results.length) writeFileAtomically(path.resolve(options.junit), checkReportsJunitXml(results));
+  if (!results.length) output.stdout.write(`No data checks ran${junit ? `; no JUnit report was written` : ''}.\n`);
+  if (junit && results.length) writeFileAtomically(junit, checkReportsJunitXml(results));
   if (options.summary) writeFileAtomically(path.resolve(options.summary), dataChecksMarkdown(results, notes));
   return results.some((result) => result.report.failed > 0) ? 1 : 0;
 }

@@ -76,6 +76,23 @@ describe('cairn data check', () => {
     }
   });
 
+  it('writes --junit into a folder it makes, and refuses a folder as the file before recording anything', async () => {
+    const nested = path.join(dir, 'reports', 'ci', 'junit.xml');
+    const checked = await run('check', path.join(EXAMPLES, 'orders-april.csv'), '--checks', path.join(EXAMPLES, 'orders-checks.yaml'), '--junit', nested);
+    expect([checked.code, checked.err]).toEqual([1, '']);
+    expect(fs.readFileSync(nested, 'utf8')).toContain('tests="20" failures="5"');
+
+    const refused = await run('check', path.join(EXAMPLES, 'orders-april.csv'), '--checks', path.join(EXAMPLES, 'orders-checks.yaml'), '--junit', dir);
+    expect([refused.code, refused.out, refused.err]).toEqual([2, '', `cairn data check: --junit ${dir}: that is a folder; name a file.\n`]);
+    const stores = openCairnStores(dataDir);
+    try {
+      const experiment = (await stores.store.getExperimentByName('Data checks'))!;
+      expect((await stores.store.searchRuns({ experimentIds: [experiment.experimentId], maxResults: 10 })).items).toHaveLength(1);
+    } finally {
+      stores.close();
+    }
+  });
+
   it('exits 0 when every rule passes, and --json prints the report', async () => {
     const checks = path.join(dir, 'ok.yaml');
     fs.writeFileSync(checks, 'rows: {min: 1}\ncolumns:\n  order_id: {unique: true, not_null: true}\n  country: {pattern: "^[A-Z]{2}$"}\n');
@@ -176,10 +193,69 @@ describe('cairn data add, list, profile, timeline', () => {
     expect(points[1].columns.find((c: { column: string }) => c.column === 'amount').drift).toBe(true);
   });
 
+  it('checks a file the catalog holds in the dataset that holds it, as the README walks it', async () => {
+    await run('add', path.join(EXAMPLES, 'orders-march.csv'), '--name', 'orders');
+    await run('add', path.join(EXAMPLES, 'orders-april.csv'), '--name', 'orders');
+    const checked = await run('check', path.join(EXAMPLES, 'orders-april.csv'), '--checks', path.join(EXAMPLES, 'orders-checks.yaml'));
+    expect(checked.code).toBe(1);
+    const runId = /recorded as run ([0-9a-f]{32})/.exec(checked.out)![1];
+
+    const datasets = JSON.parse((await run('list', '--json')).out);
+    expect(datasets.map((d: { name: string }) => d.name)).toEqual(['orders']);
+    const versions = JSON.parse((await run('list', 'orders', '--json')).out);
+    expect(versions).toHaveLength(2);
+    const april = versions.find((v: { path: string }) => path.basename(v.path) === 'orders-april.csv');
+    expect(april.origins.map((o: { kind: string; runId: string | null }) => [o.kind, o.runId])).toContainEqual(['check', runId]);
+  });
+
+  it('add --from-runs records the inputs runs logged, not again the data a check run already linked', async () => {
+    const checked = await run('check', path.join(EXAMPLES, 'orders-april.csv'), '--checks', path.join(EXAMPLES, 'orders-checks.yaml'));
+    expect(checked.code).toBe(1);
+    const stores = openCairnStores(dataDir);
+    try {
+      const experiment = await stores.store.createExperiment({ name: 'training' });
+      const training = await stores.store.createRun({ experimentId: experiment.experimentId, runName: 'train', startTime: Date.now(), tags: [] });
+      await stores.store.logInputs(training.info.runId, [
+        { name: 'orders', digest: 'abc12345', sourceType: 'local', source: JSON.stringify({ uri: path.join(EXAMPLES, 'orders-march.csv') }), tags: [] },
+      ]);
+    } finally {
+      stores.close();
+    }
+
+    const fromRuns = await run('add', '--from-runs');
+    expect([fromRuns.code, fromRuns.out]).toEqual([0, expect.stringMatching(/^train: orders → orders version [0-9a-f]{12} .*\n1 dataset input recorded, 0 not\.\n$/)]);
+    const datasets = JSON.parse((await run('list', '--json')).out);
+    expect(datasets.map((d: { name: string }) => d.name).sort()).toEqual(['orders', 'orders-april']);
+  });
+
+  it('answers a mistyped path with one line naming the path, exit 2, and records nothing', async () => {
+    await run('add', path.join(EXAMPLES, 'orders-march.csv'), '--name', 'orders');
+    const missing = path.join(dir, 'orders-aprl.csv');
+    const attempts = [
+      ['profile', missing],
+      ['check', missing, '--checks', path.join(EXAMPLES, 'orders-checks.yaml')],
+      ['drift', path.join(EXAMPLES, 'orders-march.csv'), missing],
+      ['timeline', missing, '--dataset', 'orders'],
+    ];
+    for (const args of attempts) {
+      const { code, out, err } = await run(...args);
+      expect([args[0], code, out]).toEqual([args[0], 2, '']);
+      expect(err).toBe(`cairn data ${args[0]}: No file or folder at ${missing}, and no dataset named ${missing} (add one with \`cairn data add PATH --name ${missing}\`).\n`);
+    }
+    const datasets = JSON.parse((await run('list', '--json')).out);
+    expect(datasets.map((d: { name: string; versionCount: number }) => [d.name, d.versionCount])).toEqual([['orders', 1]]);
+    const stores = openCairnStores(dataDir);
+    try {
+      expect(await stores.store.getExperimentByName('Data checks')).toBeNull();
+    } finally {
+      stores.close();
+    }
+  });
+
   it('answers usage mistakes with exit 2', async () => {
     expect((await run('frobnicate')).code).toBe(2);
     expect((await run('profile')).err).toMatch(/usage: cairn data profile/);
     expect((await run('add', path.join(dir, 'nope.csv'))).err).toMatch(/No file or folder/);
-    expect((await run('profile', 'unknown-dataset')).err).toMatch(/No dataset named unknown-dataset/);
+    expect((await run('profile', 'unknown-dataset')).err).toMatch(/no dataset named unknown-dataset/);
   });
 });

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { DRIFT_TEST_NAMES, shortDigest, type DataJobProgress, type DriftOptions, type DriftReport, type DriftTestName } from '../../shared/data-models';
 import { CairnError } from '../../shared/errors';
 import { createDataCapability, type DataCapability } from '../services/data/create-data-service';
-import { compareFiles, type DataRef } from '../services/data/data-service';
+import { compareFiles, type DataRef, type DataService } from '../services/data/data-service';
 import { DataEngine } from '../services/data/engine/data-engine';
 import { DataJobCancelledError } from '../services/data/engine/duckdb-session';
 import { checkReportJunitXml } from '../services/data/junit-report';
@@ -16,6 +16,7 @@ import { openCairnStores } from '../services/cairn-services';
 import { resolveDataDir } from '../services/data-dir';
 import type { CommandOutput } from './command-output';
 import { ProgressLine } from './progress-line';
+import { prepareReportFile } from './report-file';
 
 /** `cairn data --help`. */
 export const DATA_HELP = `Usage: cairn data <subcommand> [options]
@@ -149,7 +150,7 @@ async function runSubcommand(subcommand: string, args: string[], output: Command
     const report =
       fs.existsSync(reference) && fs.existsSync(current)
         ? await withEngine((engine) => compareFiles(engine, reference, current, { ...options, ...job }))
-        : await withData(dataDir, (data) => data.service.compare(dataRef(reference), dataRef(current), { ...options, ...job, record: false }));
+        : await withData(dataDir, (data) => data.service.compare(dataRef(reference, data.service), dataRef(current, data.service), { ...options, ...job, record: false }));
     if (values.json) json(evidentlyJson(report));
     else print(formatDrift(report));
     return 0;
@@ -192,7 +193,7 @@ async function runSubcommand(subcommand: string, args: string[], output: Command
       }
       case 'profile': {
         needs(1, 'profile DATA [--name N] [--refresh]');
-        const { version, profile, cached } = await service.profile(dataRef(positionals[0]!), { name: values.name, refresh: values.refresh, ...job });
+        const { version, profile, cached } = await service.profile(dataRef(positionals[0]!, service), { name: values.name, refresh: values.refresh, ...job });
         if (values.json) json({ version, profile, cached });
         else print(formatProfile(`${version.datasetName} version ${shortDigest(version.digest, 12)}${cached ? ' (stored profile)' : ''}`, profile));
         return 0;
@@ -200,16 +201,17 @@ async function runSubcommand(subcommand: string, args: string[], output: Command
       case 'check': {
         needs(1, 'check DATA --checks FILE [--reference REF]');
         if (!values.checks) throw new CairnError('INVALID_PARAMETER_VALUE', 'check needs --checks FILE (a YAML checks file; see `cairn data --help`).');
+        const junit = values.junit ? prepareReportFile(values.junit, '--junit') : null;
         const report = await service.check(
           {
-            data: dataRef(positionals[0]!),
+            data: dataRef(positionals[0]!, service),
             checks: values.checks,
-            reference: values.reference ? dataRef(values.reference) : null,
+            reference: values.reference ? dataRef(values.reference, service) : null,
             record: values['no-record'] ? false : { experimentName: values.experiment },
           },
           job,
         );
-        if (values.junit) fs.writeFileSync(path.resolve(values.junit), checkReportJunitXml(report));
+        if (junit) fs.writeFileSync(junit, checkReportJunitXml(report));
         if (values.json) json(report);
         else print(formatCheck(report));
         return report.failed > 0 ? 1 : 0;
@@ -219,7 +221,7 @@ async function runSubcommand(subcommand: string, args: string[], output: Command
         if (!values.batches === !values.dataset) throw new CairnError('INVALID_PARAMETER_VALUE', 'timeline needs either --batches FOLDER or --dataset NAME.');
         const options = driftOptions(values.test ?? [], values.columns, values['drift-share']);
         const timeline = await service.driftTimeline(
-          dataRef(positionals[0]!),
+          dataRef(positionals[0]!, service),
           values.batches ? { folder: values.batches } : { dataset: values.dataset! },
           { ...options, ...job },
         );
@@ -269,9 +271,16 @@ async function addFromRuns(data: DataCapability, experiment: string | undefined,
   return 0;
 }
 
-/** A path when one exists there, else a dataset's name. */
-function dataRef(text: string): DataRef {
-  return fs.existsSync(text) ? text : { dataset: text };
+/** A path when one exists there, else a dataset's name; neither is refused naming both, as a mistyped path is the likelier mistake. */
+function dataRef(text: string, service: DataService): DataRef {
+  if (fs.existsSync(text)) return text;
+  try {
+    service.getDataset(text);
+  } catch (error) {
+    if (!(error instanceof CairnError) || error.code !== 'RESOURCE_DOES_NOT_EXIST') throw error;
+    throw new CairnError('RESOURCE_DOES_NOT_EXIST', `No file or folder at ${path.resolve(text)}, and no dataset named ${text} (add one with \`cairn data add PATH --name ${text}\`).`);
+  }
+  return { dataset: text };
 }
 
 function driftOptions(tests: readonly string[], columns: string | undefined, driftShare: string | undefined): DriftOptions {

@@ -171,6 +171,32 @@ describe('messy files are profiled, not refused', () => {
     expect(profile.issues.examples[0]!.file).toBe(file);
   });
 
+  it('reports each left-out line once, and a number column whose only other values were on left-out lines stays numbers', async () => {
+    const lines = ['id,amount,country'];
+    for (let i = 1; i <= 30; i++) lines.push(`${i},${i}.5,DE`);
+    const file = write(
+      'broken.csv',
+      Buffer.concat([
+        Buffer.from(`${lines.join('\n')}\n31,"unterminated\n32,1.5,FR,extra,fields\n`),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from(',2.5,DE\n33,3.5,NL\n'),
+      ]),
+    );
+    const { profile } = await data.service.profile(file);
+    expect(profile.rows).toBe(31);
+    expect(profile.issues.skippedRows).toBe(3);
+    expect(profile.columns.map((c) => [c.name, c.type])).toEqual([
+      ['id', 'numeric'],
+      ['amount', 'numeric'],
+      ['country', 'categorical'],
+    ]);
+    expect(profile.issues.examples.map((issue) => [issue.kind, issue.line])).toEqual([
+      ['malformed-line', 32],
+      ['malformed-line', 33],
+      ['invalid-encoding', 34],
+    ]);
+  });
+
   it('reads a column with a few non-numbers as text and says so', async () => {
     const lines = ['a,b'];
     for (let i = 0; i < 30_000; i++) lines.push(`${i},${i % 5}`);

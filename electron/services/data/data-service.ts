@@ -21,7 +21,7 @@ import { CairnError } from '../../../shared/errors';
 import type { ArtifactStore } from '../artifacts/artifact-store';
 import type { RegistryStore } from '../registry/registry-store';
 import type { TrackerStore } from '../tracker/tracker-store';
-import { recordCheckRun } from './check-run-recorder';
+import { CHECK_RUN_TAG, recordCheckRun } from './check-run-recorder';
 import type { CheckRule } from './checks/check-rules';
 import { parseChecksFile } from './checks/checks-file';
 import type { DataStore } from './data-store';
@@ -233,7 +233,10 @@ export class DataService {
     return checked;
   }
 
-  /** registerRunInputs for every active run with dataset inputs (of one experiment, or all). */
+  /**
+   * registerRunInputs for every active run with dataset inputs (of one experiment, or all). Checks'
+   * own runs are left out, as the live linker leaves them: the check linked its data when it ran.
+   */
   async registerAllRunInputs(
     options: { readonly experimentName?: string } & DataJobOptions = {},
   ): Promise<Array<{ runId: string; runName: string; registration: RunInputRegistration }>> {
@@ -252,7 +255,7 @@ export class DataService {
       do {
         const page = await tracker.searchRuns({ experimentIds: [experiment.experimentId], maxResults: 1000, pageToken });
         for (const run of page.items) {
-          if (run.datasets.length === 0) continue;
+          if (run.datasets.length === 0 || run.tags.some((tag) => tag.key === CHECK_RUN_TAG)) continue;
           for (const registration of await this.registerRunInputs(run.info.runId, options)) {
             results.push({ runId: run.info.runId, runName: run.info.runName, registration });
           }
@@ -322,8 +325,14 @@ export class DataService {
 
     let version: DatasetVersion | null = null;
     if (recording && result.digest) {
+      // Files the catalog knows unchanged are checked in the dataset that holds them, as profiling them is.
+      const known = data.versionId ? null : this.deps.store.knownDigest(data.files);
       version = this.deps.store.recordVersion(
-        { datasetName: data.versionId ? this.getVersion(data.versionId).datasetName : defaultDatasetName(data.files.root), digest: result.digest, files: data.files },
+        {
+          datasetName: data.versionId ? this.getVersion(data.versionId).datasetName : (known?.datasetName ?? defaultDatasetName(data.files.root)),
+          digest: known?.digest ?? result.digest,
+          files: data.files,
+        },
         { kind: 'check', runId: null, detail: checksFile },
       );
     }

@@ -156,7 +156,8 @@ async function loadDelimited(
   const rejects = `${table}_rejects`;
   const scans = `${table}_scans`;
   const textColumns = new Set<string>();
-  const mixed = new Map<string, { count: number; examples: string[]; lines: number[] }>();
+  // Per column read as text, each value that was not a number, with its line.
+  const mixed = new Map<string, Array<{ key: string; line: number; value: string }>>();
   for (let attempt = 0; attempt < 3; attempt++) {
     const types = textColumns.size
       ? `, types = {${[...textColumns].map((name) => `${quoteLiteral(name)}: 'VARCHAR'`).join(', ')}}`
@@ -189,24 +190,27 @@ async function loadDelimited(
       `SELECT e.line, e.column_name, e.error_type, left(e.csv_line, 200) AS csv_line, e.error_message, s.file_path
        FROM ${rejects} e JOIN ${scans} s USING (scan_id, file_id) ORDER BY s.file_path, e.line`,
     );
-    const casts = rejected.filter((row) => row.error_type === 'CAST' && typeof row.column_name === 'string');
+    // A line rejected for its shape or its bytes is left out whole: its values say nothing of its columns' types.
+    const leftOut = new Set(rejected.filter((row) => row.error_type !== 'CAST').map(rejectedLine));
+    const casts = rejected.filter((row) => row.error_type === 'CAST' && typeof row.column_name === 'string' && !leftOut.has(rejectedLine(row)));
     const newText = casts.map((row) => valueText(row.column_name)).filter((name) => !textColumns.has(name));
     if (newText.length > 0 && attempt < 2) {
       // Values that are not of the type sniffed from the first rows: read those columns as text.
       for (const row of casts) {
         const name = valueText(row.column_name);
-        const entry = mixed.get(name) ?? { count: 0, examples: [], lines: [] };
-        entry.count++;
-        if (entry.examples.length < MIXED_EXAMPLES) {
-          entry.examples.push(castValue(row));
-          entry.lines.push(Number(row.line));
-        }
-        mixed.set(name, entry);
+        const values = mixed.get(name) ?? [];
+        values.push({ key: rejectedLine(row), line: Number(row.line), value: castValue(row) });
+        mixed.set(name, values);
         textColumns.add(name);
       }
       continue;
     }
+    // One issue a line: DuckDB may reject a line more than once (once per extra column, say).
+    const reported = new Set<string>();
     for (const row of rejected) {
+      const line = rejectedLine(row);
+      if (reported.has(line) || (row.error_type === 'CAST' && leftOut.has(line))) continue;
+      reported.add(line);
       issues.push({
         kind: issueKind(valueText(row.error_type)),
         file: valueText(row.file_path),
@@ -215,19 +219,27 @@ async function loadDelimited(
         message: `${valueText(row.error_message).split('\n')[0]}${row.csv_line ? ` (line starts: ${valueText(row.csv_line).slice(0, 80)})` : ''}`,
       });
     }
-    for (const [name, entry] of mixed) {
+    for (const [name, values] of mixed) {
+      // Read as text, a column can show its line was bad in another way (bytes that are not UTF-8): that line is left out, not a value.
+      const kept = values.filter((value) => !leftOut.has(value.key));
+      if (kept.length === 0) continue;
       issues.push({
         kind: 'mixed-types',
         file: files.root,
-        line: entry.lines[0] ?? null,
+        line: kept[0]!.line,
         column: name,
-        message: `Column ${name} mixes numbers with other values (e.g. ${entry.examples.map((value) => JSON.stringify(value)).join(', ')}); it was read as text.`,
+        message: `Column ${name} mixes numbers with other values (e.g. ${kept.slice(0, MIXED_EXAMPLES).map((value) => JSON.stringify(value.value)).join(', ')}); it was read as text.`,
       });
     }
     await session.run(`DROP TABLE IF EXISTS ${rejects}; DROP TABLE IF EXISTS ${scans}`);
-    return new Set(rejected.map((row) => `${valueText(row.file_path)}:${valueText(row.line)}`)).size;
+    return new Set(rejected.map(rejectedLine)).size;
   }
   return 0;
+}
+
+/** The file and line of a row of DuckDB's rejects table, as one key. */
+function rejectedLine(row: Record<string, unknown>): string {
+  return `${valueText(row.file_path)}:${valueText(row.line)}`;
 }
 
 /** Reads JSON Lines; a malformed line is reported (DuckDB names its line) and the rest read. */
