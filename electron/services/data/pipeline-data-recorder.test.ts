@@ -58,9 +58,9 @@ const PIPELINE = {
     deps: [data/raw.csv]
     outs: [train.csv, batches, notes.txt]
   train:
-    cmd: wc -l train.csv > model.txt
+    cmd: mkdir -p model && wc -l train.csv > model/model.txt && echo 12 > model/input_example.json && echo 0.5 > metrics.json
     deps: [train.csv]
-    outs: [model.txt]
+    outs: [model, metrics.json]
 `,
 };
 
@@ -88,7 +88,8 @@ describe('pipeline stages in the data catalog', () => {
     const runOf = (stage: string) => result.stages.find((s) => s.name === stage)!.runId!;
     expect(runOf('prepare')).toBeTruthy();
 
-    // The text files (notes.txt, model.txt) are not datasets; the folder of CSVs is one. Each is
+    // The text file (notes.txt), the model folder (a text file and a JSON input example) and the
+    // metrics (metrics.json, a JSON document) are not datasets; the folder of CSVs is one. Each is
     // named by the project folder and its path there.
     expect(data.service.listDatasets().map((d) => d.name)).toEqual(['project/batches', 'project/data/raw.csv', 'project/train.csv']);
     const [raw] = data.service.listVersions('project/data/raw.csv');

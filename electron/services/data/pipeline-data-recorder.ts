@@ -1,5 +1,6 @@
 // Puts the tabular deps and outs of pipeline stages into the data catalog as each stage settles:
-// every CSV, TSV, Parquet or JSON Lines file (gzip'd or not), or folder of them, becomes a dataset
+// every CSV, TSV, Parquet or JSON Lines file (gzip'd or not; not `.json`, which a stage's metrics
+// and a model's input example are), or folder of them, becomes a dataset
 // version identified by the DVC md5 the pipeline runner already computed ('md5:<hex>'; nothing is
 // hashed again), linked to the stage's run as its input (a dep) or output (an out). The runner
 // only knows the plain callback this returns; it never imports the data capability.
@@ -21,7 +22,7 @@ export function recordPipelineStageData(service: DataService): StageSettledListe
     ];
     const failures: string[] = [];
     for (const { item, role } of roles) {
-      if (item.kind === 'file' && !tableFormatOf(item.absolute)) continue;
+      if (item.kind === 'file' && !tableFormatOf(item.absolute, 'met')) continue;
       try {
         const name = pipelineDatasetName(service, settled.projectDir, item.projectPath);
         await service.registerPipelineData(item.absolute, { runId: settled.runId, pipeline, stage: settled.stage, role, name, digest: `md5:${item.md5}` });

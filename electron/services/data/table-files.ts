@@ -1,5 +1,8 @@
 // What a dataset path holds: one table file, or a folder of table files of one format (CSV,
 // TSV, Parquet, JSON Lines, gzip'd or not), listed in a stable order with their sizes and times.
+// A `.json` file is read as a table (JSON Lines) only when it is the path given: met in a folder
+// or among a pipeline stage's files it is far more often a JSON document (metrics, a model's
+// input example, a config) than a table, so it is not taken for one there.
 import fs from 'node:fs';
 import path from 'node:path';
 import { CairnError } from '../../../shared/errors';
@@ -27,13 +30,17 @@ const FORMAT_BY_EXTENSION: Readonly<Record<string, TableFormat>> = {
   '.json': 'jsonl',
 };
 
-/** The format of a table file from its name (a trailing .gz is allowed), or null when it is not one. */
-export function tableFormatOf(file: string): { format: TableFormat; gzip: boolean } | null {
+/**
+ * The format of a table file from its name (a trailing .gz is allowed), or null when it is not
+ * one. A file `met` in a folder or among a pipeline's files is not a table when it is `.json`.
+ */
+export function tableFormatOf(file: string, how: 'given' | 'met' = 'given'): { format: TableFormat; gzip: boolean } | null {
   let name = path.basename(file).toLowerCase();
   const gzip = name.endsWith('.gz');
   if (gzip) name = name.slice(0, -3);
-  const format = FORMAT_BY_EXTENSION[path.extname(name)];
-  if (!format || (gzip && format === 'parquet')) return null;
+  const extension = path.extname(name);
+  const format = FORMAT_BY_EXTENSION[extension];
+  if (!format || (gzip && format === 'parquet') || (how === 'met' && extension === '.json')) return null;
   return { format, gzip };
 }
 
@@ -61,7 +68,7 @@ export function resolveTableFiles(inputPath: string): TableFiles {
   const files: DatasetFile[] = [];
   const kinds = new Map<string, { format: TableFormat; gzip: boolean }>();
   for (const file of listFilesBelow(root)) {
-    const kind = tableFormatOf(file);
+    const kind = tableFormatOf(file, 'met');
     if (!kind) continue;
     kinds.set(`${kind.format}${kind.gzip ? '.gz' : ''}`, kind);
     files.push(fileEntry(file, fs.statSync(file)));
