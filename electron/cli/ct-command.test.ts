@@ -23,6 +23,19 @@ async function ct(...args: string[]) {
   return { code, ...out };
 }
 
+/** A project whose automation `retrain` watches data/incoming (holding batch-1.csv as `batch`) and whose checks.yaml says ages are 0 to 120; `gate` is appended to that automation. */
+function writeWatchedProject(batch: string, options: { readonly gate?: string; readonly more?: string; readonly files?: Record<string, string> } = {}): void {
+  fs.writeFileSync(path.join(root, 'dvc.yaml'), 'stages: {}\n');
+  fs.mkdirSync(path.join(root, 'data', 'incoming'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'data', 'incoming', 'batch-1.csv'), batch);
+  for (const [name, text] of Object.entries(options.files ?? {})) fs.writeFileSync(path.join(root, name), text);
+  fs.writeFileSync(path.join(root, 'checks.yaml'), 'columns:\n  age: {range: {min: 0, max: 120}}\n');
+  fs.writeFileSync(
+    path.join(root, 'cairn-automations.yaml'),
+    `automations:\n  retrain:\n    data: {watch: data/incoming}\n    triggers: [new-data]\n    action: {pipeline: .}\n${options.gate ?? ''}${options.more ?? ''}`,
+  );
+}
+
 beforeEach(() => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-ct-command-'));
 });
@@ -121,11 +134,7 @@ it('cancels a firing another `cairn ct run` runs: its pipeline stops, it ends ca
 }, 60_000);
 
 it('`check --junit` makes the report\'s folder, and refuses a folder as the file before any check runs', async () => {
-  fs.writeFileSync(path.join(root, 'dvc.yaml'), 'stages: {}\n');
-  fs.mkdirSync(path.join(root, 'data', 'incoming'), { recursive: true });
-  fs.writeFileSync(path.join(root, 'data', 'incoming', 'batch-1.csv'), 'age\n30\n150\n');
-  fs.writeFileSync(path.join(root, 'checks.yaml'), 'columns:\n  age: {range: {min: 0, max: 120}}\n');
-  fs.writeFileSync(path.join(root, 'cairn-automations.yaml'), 'automations:\n  retrain:\n    data: {watch: data/incoming}\n    triggers: [new-data]\n    action: {pipeline: .}\n');
+  writeWatchedProject('age\n30\n150\n');
   const nested = path.join(root, 'reports', 'ci', 'checks.xml');
   const written = await ct('check', '--junit', nested);
   expect([written.code, written.stderr]).toEqual([1, '']);
@@ -143,15 +152,11 @@ it('`check --junit` makes the report\'s folder, and refuses a folder as the file
 });
 
 it("`check` runs the gate's checks and checks.yaml on every watched file, writing JUnit and a summary; exits 1 when a rule fails", async () => {
-  fs.writeFileSync(path.join(root, 'dvc.yaml'), 'stages: {}\n');
-  fs.mkdirSync(path.join(root, 'data', 'incoming'), { recursive: true });
-  fs.writeFileSync(path.join(root, 'data', 'incoming', 'batch-1.csv'), 'age,country\n30,DE\n150,FR\n');
-  fs.writeFileSync(path.join(root, 'required.yaml'), 'columns:\n  country: {allowed_values: [DE, FR]}\n');
-  fs.writeFileSync(path.join(root, 'checks.yaml'), 'columns:\n  age: {range: {min: 0, max: 120}}\n');
-  fs.writeFileSync(
-    path.join(root, 'cairn-automations.yaml'),
-    'automations:\n  retrain:\n    data: {watch: data/incoming}\n    triggers: [new-data]\n    action: {pipeline: .}\n    gate:\n      checks: [required.yaml]\n  nightly:\n    triggers: [manual]\n    action: {pipeline: .}\n',
-  );
+  writeWatchedProject('age,country\n30,DE\n150,FR\n', {
+    files: { 'required.yaml': 'columns:\n  country: {allowed_values: [DE, FR]}\n' },
+    gate: '    gate:\n      checks: [required.yaml]\n',
+    more: '  nightly:\n    triggers: [manual]\n    action: {pipeline: .}\n',
+  });
   const junit = path.join(root, 'checks.xml');
   const summary = path.join(root, 'checks.md');
   const failing = await ct('check', '--junit', junit, '--summary', summary);
